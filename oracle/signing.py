@@ -75,7 +75,12 @@ class CreditReport:
     def as_tuple(self) -> tuple:
         """ABI tuple for `submitBatch`."""
         return (
-            self.borrower, self.score, self.grade, self.pdBps, self.modelVersion, self.asOf,
+            self.borrower,
+            self.score,
+            self.grade,
+            self.pdBps,
+            self.modelVersion,
+            self.asOf,
             to_bytes(hexstr=self.reasonsHash),
         )
 
@@ -92,7 +97,11 @@ class ScoreBatch:
         return cls(round=int(round_), deadline=int(deadline), reports=items)
 
     def to_dict(self) -> dict:
-        return {"round": self.round, "deadline": self.deadline, "reports": [r.to_dict() for r in self.reports]}
+        return {
+            "round": self.round,
+            "deadline": self.deadline,
+            "reports": [r.to_dict() for r in self.reports],
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> ScoreBatch:

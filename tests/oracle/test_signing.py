@@ -27,7 +27,9 @@ def _report(i: int) -> dict:
 
 
 def _manual_digest(batch: ScoreBatch, chain_id: int, contract: str) -> bytes:
-    domain_type = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+    domain_type = keccak(
+        text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    )
     domain = keccak(
         encode(
             ["bytes32", "bytes32", "bytes32", "uint256", "address"],
@@ -38,8 +40,16 @@ def _manual_digest(batch: ScoreBatch, chain_id: int, contract: str) -> bytes:
         keccak(
             encode(
                 ["bytes32", "address", "uint16", "uint8", "uint16", "uint16", "uint40", "bytes32"],
-                [keccak(text=REPORT_TYPE), r.borrower, r.score, r.grade, r.pdBps, r.modelVersion, r.asOf,
-                 to_bytes(hexstr=r.reasonsHash)],
+                [
+                    keccak(text=REPORT_TYPE),
+                    r.borrower,
+                    r.score,
+                    r.grade,
+                    r.pdBps,
+                    r.modelVersion,
+                    r.asOf,
+                    to_bytes(hexstr=r.reasonsHash),
+                ],
             )
         )
         for r in batch.reports
@@ -76,7 +86,12 @@ def test_signature_recovers_signer():
 
 
 def test_signatures_ordered_by_ascending_signer():
-    signed = [("0x" + "ff" * 20, b"c"), ("0x" + "01" * 20, b"a"), ("0x" + "0A" * 20, b"b"), ("0x" + "01" * 20, b"x")]
+    signed = [
+        ("0x" + "ff" * 20, b"c"),
+        ("0x" + "01" * 20, b"a"),
+        ("0x" + "0A" * 20, b"b"),
+        ("0x" + "01" * 20, b"x"),
+    ]
     assert order_signatures(signed) == [b"a", b"b", b"c"]
 
 
