@@ -1,0 +1,200 @@
+"""IdentityRegistry client: attestations written by the service's attester key, EIP-712 attestations
+for the wallet to submit itself (``attestWithSignature``, the wallet pays gas), revocation, freezes.
+
+The EIP-712 digest is built with eth_account's ``encode_typed_data`` and cross-checked in the tests
+against a hand-rolled ``keccak(abi.encode(TYPEHASH, ...))`` as the contract computes it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import keccak, to_bytes, to_checksum_address
+
+DOMAIN_NAME = "PeerLend IdentityRegistry"
+DOMAIN_VERSION = "1"
+CONTRACT_NAME = "IdentityRegistry"
+
+ATTESTATION_FIELDS = [
+    {"name": "wallet", "type": "address"},
+    {"name": "level", "type": "uint8"},
+    {"name": "riskClass", "type": "uint8"},
+    {"name": "jurisdiction", "type": "uint16"},
+    {"name": "expiresAt", "type": "uint40"},
+    {"name": "commitment", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+EIP712_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
+# Reason codes carried by IdentityRevoked / IdentityFrozen events (uint8). The text stays off-chain.
+REVOKE_REASONS = {"compliance": 1, "fraud": 2, "sanctions": 3, "customer_request": 4, "data_error": 5}
+FREEZE_REASONS = {"aml_alert": 1, "sanctions": 2, "court_order": 3, "other": 9}
+
+
+class IdentityChainError(RuntimeError):
+    """An IdentityRegistry call failed (unreachable node, revert, missing deployment)."""
+
+
+@dataclass(frozen=True)
+class Attestation:
+    wallet: str
+    level: int
+    riskClass: int  # noqa: N815 - mirrors the Solidity struct
+    jurisdiction: int
+    expiresAt: int  # noqa: N815
+    commitment: str  # 0x-prefixed 32 bytes
+    nonce: int = 0
+    deadline: int = 0
+
+    def __post_init__(self) -> None:
+        if len(to_bytes(hexstr=self.commitment)) != 32:
+            raise ValueError("commitment must be 32 bytes")
+        if not 1 <= self.level <= 2 or not 1 <= self.riskClass <= 5:
+            raise ValueError("level must be 1..2 and riskClass 1..5")
+        if not 0 <= self.jurisdiction < 2**16 or not 0 < self.expiresAt < 2**40:
+            raise ValueError("jurisdiction must fit uint16 and expiresAt uint40")
+
+    def as_tuple(self) -> tuple:
+        return (to_checksum_address(self.wallet), self.level, self.riskClass, self.jurisdiction, self.expiresAt,
+                to_bytes(hexstr=self.commitment), self.nonce, self.deadline)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "wallet": to_checksum_address(self.wallet)}
+
+
+def typed_data(att: Attestation, chain_id: int, verifying_contract: str) -> dict[str, Any]:
+    return {
+        "types": {"EIP712Domain": EIP712_DOMAIN_FIELDS, "Attestation": ATTESTATION_FIELDS},
+        "primaryType": "Attestation",
+        "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": int(chain_id),
+                   "verifyingContract": to_checksum_address(verifying_contract)},
+        "message": {**att.to_dict(), "commitment": to_bytes(hexstr=att.commitment)},
+    }
+
+
+def attestation_digest(att: Attestation, chain_id: int, verifying_contract: str) -> bytes:
+    signable = encode_typed_data(full_message=typed_data(att, chain_id, verifying_contract))
+    return keccak(b"\x19" + signable.version + signable.header + signable.body)
+
+
+def sign_attestation(att: Attestation, chain_id: int, verifying_contract: str, private_key: str) -> bytes:
+    """65-byte r||s||v signature for ``attestWithSignature``."""
+    signable = encode_typed_data(full_message=typed_data(att, chain_id, verifying_contract))
+    return bytes(Account.sign_message(signable, private_key=private_key).signature)
+
+
+def load_abi(build_dir: Path, name: str = CONTRACT_NAME) -> list[dict[str, Any]]:
+    path = Path(build_dir) / f"{name}.json"
+    try:
+        return json.loads(path.read_text())["abi"]
+    except FileNotFoundError as exc:
+        raise IdentityChainError(f"{path} is missing; run `make compile`") from exc
+
+
+def registry_address(manifest_path: Path) -> str:
+    try:
+        manifest = json.loads(Path(manifest_path).read_text())
+        return to_checksum_address(manifest["contracts"][CONTRACT_NAME]["address"])
+    except (FileNotFoundError, KeyError) as exc:
+        raise IdentityChainError(f"no {CONTRACT_NAME} address in deployment manifest {manifest_path}") from exc
+
+
+# One lock per sending address: nonces are read from the node, so two threads of this process sending
+# from the same key must not interleave between "read nonce" and "send".
+_send_locks: dict[str, threading.Lock] = {}
+_send_locks_guard = threading.Lock()
+
+
+def _send_lock(address: str) -> threading.Lock:
+    with _send_locks_guard:
+        return _send_locks.setdefault(address, threading.Lock())
+
+
+class IdentityRegistryClient:
+    def __init__(self, w3: Any, address: str, abi: list[dict[str, Any]], tx_timeout: float = 120.0) -> None:
+        self.w3 = w3
+        self.address = to_checksum_address(address)
+        self.contract = w3.eth.contract(address=self.address, abi=abi)
+        self.tx_timeout = tx_timeout
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> IdentityRegistryClient:
+        from web3 import HTTPProvider, Web3
+
+        if not settings.rpc_url:
+            raise IdentityChainError("PEERLEND_RPC_URL is not set")
+        w3 = Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": settings.rpc_timeout_seconds}))
+        return cls(w3, registry_address(settings.resolved_manifest_path), load_abi(settings.build_dir),
+                   settings.tx_timeout_seconds)
+
+    @property
+    def chain_id(self) -> int:
+        return int(self.w3.eth.chain_id)
+
+    # ------------------------------------------------------------------------------------- views
+    def is_eligible(self, wallet: str) -> bool:
+        return bool(self.contract.functions.isEligible(to_checksum_address(wallet)).call())
+
+    def identity_of(self, wallet: str) -> dict[str, Any]:
+        level, risk_class, jurisdiction, expires_at, frozen, commitment = (
+            self.contract.functions.identityOf(to_checksum_address(wallet)).call()
+        )
+        return {"level": level, "riskClass": risk_class, "jurisdiction": jurisdiction, "expiresAt": expires_at,
+                "frozen": frozen, "commitment": "0x" + bytes(commitment).hex()}
+
+    def nonce_of(self, wallet: str) -> int:
+        return int(self.contract.functions.nonces(to_checksum_address(wallet)).call())
+
+    # ------------------------------------------------------------------------------------- writes
+    def attest(self, att: Attestation, attester_key: str) -> str:
+        fn = self.contract.functions.attest(*att.as_tuple()[:6])
+        return self._transact(fn, attester_key)
+
+    def signed_attestation(self, att: Attestation, attester_key: str, deadline: int) -> tuple[Attestation, bytes]:
+        """Fills in the wallet's current nonce and ``deadline`` and signs; the wallet submits it."""
+        filled = Attestation(**{**asdict(att), "nonce": self.nonce_of(att.wallet), "deadline": int(deadline)})
+        return filled, sign_attestation(filled, self.chain_id, self.address, attester_key)
+
+    def revoke(self, wallet: str, reason_code: int, attester_key: str) -> str:
+        return self._transact(self.contract.functions.revoke(to_checksum_address(wallet), reason_code), attester_key)
+
+    def freeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
+        return self._transact(self.contract.functions.freeze(to_checksum_address(wallet), reason_code), compliance_key)
+
+    def unfreeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
+        fn = self.contract.functions.unfreeze(to_checksum_address(wallet), reason_code)
+        return self._transact(fn, compliance_key)
+
+    def _transact(self, fn: Any, private_key: str) -> str:
+        account = Account.from_key(private_key)
+        try:
+            with _send_lock(account.address):
+                # Simulate first: a revert surfaces here with its custom error instead of as a mined failure.
+                fn.call({"from": account.address})
+                tx = fn.build_transaction({
+                    "from": account.address,
+                    "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
+                    "chainId": self.chain_id,
+                })
+                signed = account.sign_transaction(tx)
+                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.tx_timeout)
+        except IdentityChainError:
+            raise
+        except Exception as exc:  # web3 raises many unrelated types; callers only need "it failed, why"
+            raise IdentityChainError(f"{fn.fn_name} failed: {exc}") from exc
+        if receipt["status"] != 1:
+            raise IdentityChainError(f"{fn.fn_name} reverted in tx {tx_hash.hex()}")
+        return "0x" + bytes(tx_hash).hex()

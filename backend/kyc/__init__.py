@@ -1,0 +1,2 @@
+"""Know-your-customer: identity submission, validation, verification provider, sanctions screening,
+customer risk level, manual review and on-chain attestation."""

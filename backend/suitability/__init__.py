@@ -1,0 +1,1 @@
+"""Investor suitability: questionnaire → risk class 1 (most cautious) .. 5 (most risk-tolerant)."""
