@@ -27,10 +27,20 @@ interface ICreditOracle {
         bytes32 reasonsHash; // hash of the reason codes; emitted, never stored
     }
 
+    /// @notice Per-borrower form of a record update, kept for decoders. NOT emitted by `submitBatch`:
+    ///         with 3 topics and 6 data words it costs ~3,000 gas per borrower, which alone breaks the
+    ///         8,000-gas-per-borrower refresh budget. `submitBatch` emits `CreditRecordsUpdated` instead.
     event CreditRecordUpdated(
         address indexed borrower, uint64 indexed round, uint16 score, uint8 grade, uint16 pdBps,
         uint16 modelVersion, uint40 asOf, bytes32 reasonsHash
     );
+
+    /// @notice Every record a batch stored, in report order, as 64 bytes per report:
+    ///         abi.encodePacked(borrower, score, grade, pdBps, modelVersion, asOf, reasonsHash)
+    ///         i.e. bytes [0,20) borrower, [20,22) score, [22,23) grade, [23,25) pdBps,
+    ///         [25,27) modelVersion, [27,32) asOf, [32,64) reasonsHash (all big-endian).
+    /// @dev One log per batch (~520 gas per borrower) instead of one per borrower (~3,000).
+    event CreditRecordsUpdated(uint64 indexed round, bytes records);
     event BatchSubmitted(uint64 indexed round, uint256 reports, address indexed submitter);
     event SignerAdded(address indexed signer);
     event SignerRemoved(address indexed signer);
@@ -52,15 +62,27 @@ interface ICreditOracle {
     error InvalidMaxAge(uint32 maxAge);
     error SignerAlreadyAdded(address signer);
     error UnknownSigner(address signer);
+    error InvalidSigner(address signer); // the zero address can never be a signer
+    error InvalidAdmin(address admin);
+
+    /// @notice keccak256("GOVERNOR_ROLE"): changes the signer set, threshold and staleness window.
+    function GOVERNOR_ROLE() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain separator batches are signed under (this chain, this contract).
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
 
     /// @notice Stores each report after checking `threshold` distinct authorised signatures over the batch.
     /// @dev Anyone may submit; authority comes from the signatures. `round` must exceed the last round.
+    ///      Every signature must come from a current signer (else SignerNotAuthorized), ordered by
+    ///      strictly increasing address, and there must be at least `threshold` of them. Each report
+    ///      needs borrower != 0, grade 1..7, pdBps <= 10000, asOf <= now and asOf > the stored asOf
+    ///      (a borrower may appear twice in a batch only with increasing asOf).
     function submitBatch(uint64 round, uint64 deadline, CreditReport[] calldata reports, bytes[] calldata signatures)
         external;
 
     function recordOf(address borrower) external view returns (CreditRecord memory);
 
-    /// @return true when the borrower has a record younger than `maxAge`
+    /// @return true when the borrower has a record younger than `maxAge` (now < asOf + maxAge)
     function isFresh(address borrower) external view returns (bool);
 
     function lastRound() external view returns (uint64);
@@ -71,7 +93,11 @@ interface ICreditOracle {
 
     /// @notice GOVERNOR_ROLE: signer set, threshold and staleness window.
     function addSigner(address signer) external;
+    /// @dev Reverts with InvalidThreshold when the remaining signers would be fewer than `threshold`.
     function removeSigner(address signer) external;
+    /// @dev 1 <= threshold <= number of signers.
     function setThreshold(uint8 threshold) external;
+    /// @dev Bounded to [1 hour, 365 days]: zero would make every record stale, no bound would let
+    ///      an arbitrarily old score count as fresh.
     function setMaxAge(uint32 maxAge) external;
 }

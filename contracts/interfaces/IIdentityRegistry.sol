@@ -6,7 +6,8 @@ pragma solidity 0.8.28;
 ///         stays off-chain; `commitment` binds the attestation to the off-chain KYC record.
 ///         Attestations are non-transferable: there is no function that moves one between wallets.
 interface IIdentityRegistry {
-    /// @dev One storage slot per wallet.
+    /// @dev Two storage slots per wallet: the fields up to `frozen` pack into one (10 bytes), the
+    ///      commitment fills the second.
     struct Identity {
         uint8 level; //          KYC level, 0 = none; 1 = basic, 2 = full (borrowers and lenders need >= 1)
         uint8 riskClass; //      investor risk class 1 (most cautious) .. 5 (most risk-tolerant)
@@ -49,22 +50,36 @@ interface IIdentityRegistry {
     error NotAttested(address wallet);
     error AlreadyFrozen(address wallet);
     error NotFrozen(address wallet);
+    error InvalidAdmin(address admin);
+
+    /// @notice keccak256("ATTESTER_ROLE"): writes and revokes attestations, signs wallet-submitted ones.
+    function ATTESTER_ROLE() external view returns (bytes32);
+
+    /// @notice keccak256("COMPLIANCE_ROLE"): freezes and unfreezes wallets.
+    function COMPLIANCE_ROLE() external view returns (bytes32);
 
     /// @notice Writes or replaces `wallet`'s attestation. ATTESTER_ROLE only.
+    /// @dev `level` must be 1 or 2 (use `revoke` to remove), `riskClass` 1..5, `expiresAt` in the future.
+    ///      The frozen flag is kept: only compliance lifts a freeze, never a re-attestation.
     function attest(
         address wallet, uint8 level, uint8 riskClass, uint16 jurisdiction, uint40 expiresAt, bytes32 commitment
     ) external;
 
     /// @notice The wallet itself submits an attestation signed by an ATTESTER_ROLE holder.
-    /// @dev Bound to this chain and contract by the EIP-712 domain; the nonce is consumed.
+    /// @dev Bound to this chain and contract by the EIP-712 domain (name "PeerLend IdentityRegistry",
+    ///      version "1"); the caller must be `attestation.wallet`; the nonce is consumed.
     function attestWithSignature(Attestation calldata attestation, bytes calldata signature) external;
 
     /// @notice Deletes `wallet`'s attestation. ATTESTER_ROLE only.
+    /// @dev Keeps the nonce (an old signed attestation can never be replayed) and the frozen flag
+    ///      (revoke-and-reattest must not lift a compliance freeze).
     function revoke(address wallet, uint8 reasonCode) external;
 
     /// @notice COMPLIANCE_ROLE freezes a wallet (AML); frozen wallets are not eligible.
+    /// @dev Allowed on a wallet with no attestation yet: AML may act on a linked wallet before its KYC.
     function freeze(address wallet, uint8 reasonCode) external;
 
+    /// @notice COMPLIANCE_ROLE lifts a freeze.
     function unfreeze(address wallet, uint8 reasonCode) external;
 
     /// @return true when attested (level >= 1), not expired and not frozen
@@ -77,4 +92,7 @@ interface IIdentityRegistry {
 
     /// @return the next nonce `wallet` must use in a signed attestation
     function nonces(address wallet) external view returns (uint256);
+
+    /// @notice The EIP-712 domain separator signed attestations are bound to (this chain, this contract).
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
 }

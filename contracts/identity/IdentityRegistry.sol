@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+
+/// @title PeerLend identity registry
+/// @notice See {IIdentityRegistry}. Attestations live in one mapping keyed by wallet and no function
+///         moves them, which is what makes them non-transferable.
+contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
+    bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
+    bytes32 public constant COMPLIANCE_ROLE = keccak256("COMPLIANCE_ROLE");
+
+    bytes32 private constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(address wallet,uint8 level,uint8 riskClass,uint16 jurisdiction,uint40 expiresAt,"
+        "bytes32 commitment,uint256 nonce,uint256 deadline)"
+    );
+
+    uint8 private constant MAX_LEVEL = 2;
+    uint8 private constant MAX_RISK_CLASS = 5;
+
+    mapping(address wallet => Identity) private _identities;
+    mapping(address wallet => uint256) private _nonces;
+
+    /// @param admin receives DEFAULT_ADMIN_ROLE and grants the attester and compliance roles
+    constructor(address admin) EIP712("PeerLend IdentityRegistry", "1") {
+        if (admin == address(0)) revert InvalidAdmin(admin);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /// @inheritdoc IIdentityRegistry
+    function attest(
+        address wallet, uint8 level, uint8 riskClass, uint16 jurisdiction, uint40 expiresAt, bytes32 commitment
+    ) external onlyRole(ATTESTER_ROLE) {
+        _attest(wallet, level, riskClass, jurisdiction, expiresAt, commitment, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function attestWithSignature(Attestation calldata a, bytes calldata signature) external {
+        // Only the subject may submit: a third party holding the signature cannot force an update
+        // (for example an older, still-unused attestation) onto the wallet.
+        if (msg.sender != a.wallet) revert NotAttestationSubject(msg.sender, a.wallet);
+        if (block.timestamp > a.deadline) revert SignatureExpired(a.deadline, block.timestamp);
+        uint256 expected = _nonces[a.wallet];
+        if (a.nonce != expected) revert InvalidNonce(a.wallet, expected, a.nonce);
+
+        address signer = ECDSA.recoverCalldata(_hashTypedDataV4(_hashAttestation(a)), signature);
+        if (!hasRole(ATTESTER_ROLE, signer)) revert SignerNotAttester(signer);
+
+        // Consumed before the write so the same signature can never be used twice.
+        // unchecked: a nonce grows by one per signed attestation; 2^256 is out of reach.
+        unchecked {
+            _nonces[a.wallet] = expected + 1;
+        }
+        _attest(a.wallet, a.level, a.riskClass, a.jurisdiction, a.expiresAt, a.commitment, signer);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function revoke(address wallet, uint8 reasonCode) external onlyRole(ATTESTER_ROLE) {
+        Identity storage id = _identities[wallet];
+        if (id.level == 0) revert NotAttested(wallet);
+        // The frozen flag survives (only compliance lifts it) and so does the nonce (kept in its own
+        // mapping), so a revoked wallet cannot replay an earlier signed attestation.
+        bool frozen = id.frozen;
+        delete _identities[wallet];
+        if (frozen) _identities[wallet].frozen = true;
+        emit IdentityRevoked(wallet, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function freeze(address wallet, uint8 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        if (wallet == address(0)) revert InvalidWallet(wallet);
+        Identity storage id = _identities[wallet];
+        if (id.frozen) revert AlreadyFrozen(wallet);
+        id.frozen = true;
+        emit IdentityFrozen(wallet, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function unfreeze(address wallet, uint8 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        Identity storage id = _identities[wallet];
+        if (!id.frozen) revert NotFrozen(wallet);
+        id.frozen = false;
+        emit IdentityUnfrozen(wallet, msg.sender, reasonCode);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IIdentityRegistry
+    function isEligible(address wallet) public view returns (bool) {
+        Identity storage id = _identities[wallet];
+        return id.level != 0 && !id.frozen && block.timestamp < id.expiresAt;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function riskClassOf(address wallet) external view returns (uint8) {
+        return isEligible(wallet) ? _identities[wallet].riskClass : 0;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function identityOf(address wallet) external view returns (Identity memory) {
+        return _identities[wallet];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function nonces(address wallet) external view returns (uint256) {
+        return _nonces[wallet];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev One implementation for both entry points, so the two paths cannot drift apart.
+    function _attest(
+        address wallet,
+        uint8 level,
+        uint8 riskClass,
+        uint16 jurisdiction,
+        uint40 expiresAt,
+        bytes32 commitment,
+        address attester
+    ) private {
+        if (wallet == address(0)) revert InvalidWallet(wallet);
+        if (level == 0 || level > MAX_LEVEL) revert InvalidLevel(level);
+        if (riskClass == 0 || riskClass > MAX_RISK_CLASS) revert InvalidRiskClass(riskClass);
+        if (expiresAt <= block.timestamp) revert ExpiryNotInFuture(expiresAt, block.timestamp);
+
+        Identity storage id = _identities[wallet];
+        id.level = level;
+        id.riskClass = riskClass;
+        id.jurisdiction = jurisdiction;
+        id.expiresAt = expiresAt;
+        // id.frozen is deliberately left as it is: a re-attestation never lifts a freeze.
+        id.commitment = commitment;
+        emit IdentityAttested(wallet, attester, level, riskClass, jurisdiction, expiresAt, commitment);
+    }
+
+    function _hashAttestation(Attestation calldata a) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                ATTESTATION_TYPEHASH,
+                a.wallet,
+                a.level,
+                a.riskClass,
+                a.jurisdiction,
+                a.expiresAt,
+                a.commitment,
+                a.nonce,
+                a.deadline
+            )
+        );
+    }
+}

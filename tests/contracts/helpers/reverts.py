@@ -1,0 +1,66 @@
+"""`assert_reverts_with`: expect a revert with one exact custom error, selector and arguments.
+
+Brownie 1.22 decodes a custom error into `revert_msg` as "Name: arg1, arg2" using the error ABIs of
+every compiled contract (keyed by selector). We build the expected revert data from the error's ABI
+and the given arguments, run it through the same decoder and compare strings, so a wrong error, a
+wrong argument or an argument in the wrong place all fail.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from brownie.exceptions import VirtualMachineError, _errors, decode_typed_error
+from eth_abi import encode
+from eth_utils import keccak
+from hexbytes import HexBytes
+
+
+def _signature(abi):
+    return f"{abi['name']}({','.join(i['type'] for i in abi['inputs'])})"
+
+
+def _error_abi(error):
+    """`error` is a name ("InvalidLevel") or, when two errors share a name, a full signature."""
+    if "(" in error:
+        matches = [abi for abi in _errors.values() if _signature(abi) == error.replace(" ", "")]
+    else:
+        matches = [abi for abi in _errors.values() if abi["name"] == error]
+    if not matches:
+        raise LookupError(f"no compiled contract declares the error {error!r}")
+    if len({_signature(abi) for abi in matches}) > 1:
+        names = sorted({_signature(abi) for abi in matches})
+        raise LookupError(f"{error!r} is ambiguous, pass one of {names}")
+    return matches[0]
+
+
+def _normalise(abi_type, value):
+    if abi_type == "address":
+        return str(getattr(value, "address", value))
+    if abi_type.startswith("bytes") and isinstance(value, str):
+        return HexBytes(value)
+    return value
+
+
+def expected_revert_msg(error, *args):
+    """The `revert_msg` Brownie reports for `error(args)`."""
+    abi = _error_abi(error)
+    types = [i["type"] for i in abi["inputs"]]
+    if len(types) != len(args):
+        raise TypeError(f"{_signature(abi)} takes {len(types)} arguments, got {len(args)}")
+    selector = keccak(text=_signature(abi))[:4]
+    data = selector + encode(types, [_normalise(t, a) for t, a in zip(types, args)])
+    return decode_typed_error("0x" + data.hex())
+
+
+@contextmanager
+def assert_reverts_with(error, *args):
+    """Context manager: the block must revert with exactly `error(*args)`.
+
+    with assert_reverts_with("InvalidLevel", 3):
+        registry.attest(wallet, 3, 1, 840, expiry, commitment, {"from": attester})
+    """
+    expected = expected_revert_msg(error, *args)
+    with pytest.raises(VirtualMachineError) as info:
+        yield info
+    actual = info.value.revert_msg
+    assert actual == expected, f"reverted with {actual!r}, expected {expected!r}"
