@@ -1,0 +1,161 @@
+"""Typed settings, one object per process, read from `PEERLEND_*` environment variables.
+
+Secrets have development defaults so `make up` works on a fresh machine; outside development and
+test those defaults (and anything that looks like a placeholder) are refused at startup.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEV_TOKEN_SECRET = "dev-token-secret-change-me"  # noqa: S105 - refused outside development/test
+DEV_HASH_KEY = "dev-hash-key-change-me"
+# 32 zero-ish bytes, base64url: a development-only AES-256 key.
+DEV_ENCRYPTION_KEY = "ZGV2LWVuY3J5cHRpb24ta2V5LWNoYW5nZS1tZS0wMDA="
+# anvil account #1 (the local attester); public knowledge, so never acceptable on a real network.
+DEV_ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+
+_PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-", "example", "secret")
+_ANVIL_KEY_PREFIXES = (
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+)
+
+Environment = Literal["development", "test", "production"]
+
+
+class SettingsError(ValueError):
+    """Raised when the configuration cannot be used in the selected environment."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PEERLEND_", extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
+
+    env: Environment = "development"
+    service_name: str = "peerlend-api"
+
+    # Storage
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / '.run' / 'peerlend.db'}",
+        validation_alias=AliasChoices("PEERLEND_DATABASE_URL", "DATABASE_URL"),
+    )
+    # None: migrate to head at startup in development/test only.
+    auto_migrate: bool | None = None
+
+    # Chain
+    rpc_url: str | None = None
+    chain_id: int = 31337
+    manifest_path: Path | None = None  # default: deployments/<chain_id>.json
+    build_dir: Path = ROOT / "build" / "contracts"
+    rpc_timeout_seconds: float = 10.0
+    tx_timeout_seconds: float = 120.0
+    attester_private_key: SecretStr = SecretStr(DEV_ATTESTER_KEY)
+
+    # Secrets
+    token_secret: SecretStr = SecretStr(DEV_TOKEN_SECRET)
+    hash_key: SecretStr = SecretStr(DEV_HASH_KEY)
+    encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)  # base64url, 32 bytes (AES-256-GCM)
+    encryption_key_id: str = "k1"
+    # Development-only operator key with the admin role (refused in production).
+    bootstrap_admin_key: SecretStr | None = None
+
+    # Sign-In with Ethereum
+    siwe_domain: str = "localhost:8000"
+    siwe_uri: str = "http://localhost:8000"
+    siwe_statement: str = "Sign in to PeerLend."
+    nonce_ttl_seconds: int = 300
+    token_ttl_seconds: int = 900
+    clock_skew_seconds: int = 60
+
+    # Abuse control: "<tokens>/<second|minute|hour>" per bucket; unknown buckets use "default".
+    rate_limit_enabled: bool = True
+    rate_limits: dict[str, str] = Field(
+        default_factory=lambda: {"signin": "20/minute", "submit": "30/minute", "default": "120/minute"}
+    )
+    idempotency_ttl_seconds: int = 86_400
+
+    # HTTP / logging
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.auto_migrate if self.auto_migrate is not None else not self.is_production
+
+    @property
+    def resolved_manifest_path(self) -> Path:
+        return self.manifest_path or ROOT / "deployments" / f"{self.chain_id}.json"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.env in ("development", "test"):
+            return self
+        problems = []
+        for name in ("token_secret", "hash_key", "encryption_key"):
+            value = getattr(self, name).get_secret_value()
+            if _looks_like_placeholder(value, min_length=32):
+                problems.append(f"PEERLEND_{name.upper()} is a default or placeholder value")
+        key = self.attester_private_key.get_secret_value().lower()
+        if not key.startswith("0x"):
+            key = "0x" + key
+        if key in _ANVIL_KEY_PREFIXES:
+            problems.append("PEERLEND_ATTESTER_PRIVATE_KEY is a well-known local development key")
+        if self.bootstrap_admin_key is not None:
+            problems.append("PEERLEND_BOOTSTRAP_ADMIN_KEY is only allowed in development/test")
+        if problems:
+            raise SettingsError(
+                f"refusing to start with env={self.env}: " + "; ".join(problems)
+                + ". Set real secrets in the environment (see README)."
+            )
+        return self
+
+
+def _looks_like_placeholder(value: str, min_length: int) -> bool:
+    lowered = value.lower()
+    if value in (DEV_TOKEN_SECRET, DEV_HASH_KEY, DEV_ENCRYPTION_KEY):
+        return True
+    if len(value) < min_length:
+        return True
+    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+@lru_cache(maxsize=1)
+def _settings_from_environment() -> Settings:
+    return Settings()
+
+
+# Set per request by the app, so code that calls get_settings() sees the settings of the app that is
+# serving it (several apps with different settings can share one process in tests).
+_current: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("peerlend_settings", default=None)
+
+
+def get_settings() -> Settings:
+    """Settings of the app serving the current request, else the process settings from the environment."""
+    return _current.get() or _settings_from_environment()
+
+
+def use_settings(settings: Settings) -> contextvars.Token:
+    """Make `settings` what get_settings() returns in this context (request, worker, CLI command)."""
+    return _current.set(settings)
+
+
+def reset_settings(token: contextvars.Token) -> None:
+    _current.reset(token)

@@ -1,0 +1,226 @@
+"""Run the real PeerLend app under uvicorn for tests, and sign in to it like a client would.
+
+    from tests.support.server import server_factory, live_server  # noqa: F401  (in your conftest.py)
+
+    def test_x(server_factory):
+        server = server_factory(rate_limit_enabled=False)      # any Settings field as an override
+        httpx.get(f"{server}/healthz")                           # the server *is* its base URL (a str)
+        token = siwe_login(server, account)                      # wallet bearer token
+        key = create_operator_key(server, "reviewer")            # operator X-API-Key
+
+Each server gets its own temporary SQLite file (migrated to head at startup), a random port and a
+random bootstrap admin key; it is stopped and its files removed when the fixture's scope ends.
+`RunningServer.session()` opens a SQLAlchemy session on the server's database for assertions.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from eth_account.messages import encode_defunct
+from sqlalchemy.orm import Session
+
+from backend.app import create_app
+from backend.auth.siwe import build_message
+from backend.core.settings import Settings
+from backend.db.session import create_db_engine, make_sessionmaker
+
+__all__ = ["RunningServer", "start_server", "server_factory", "module_server_factory", "live_server",
+           "siwe_login", "siwe_message", "sign_message", "create_operator_key", "auth_headers"]
+
+STARTUP_TIMEOUT = 30.0
+
+
+class RunningServer(str):
+    """The base URL ("http://127.0.0.1:PORT") with the running server's details attached."""
+
+    settings: Settings
+    admin_key: str
+    database_url: str
+    db_path: Path
+    app: Any
+
+    def __new__(cls, base_url: str, **attributes: Any) -> RunningServer:
+        server = super().__new__(cls, base_url)
+        for name, value in attributes.items():
+            setattr(server, name, value)
+        return server
+
+    @property
+    def base_url(self) -> str:
+        return str(self)
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        kwargs.setdefault("timeout", 30.0)
+        return httpx.Client(base_url=str(self), **kwargs)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        engine = create_db_engine(self.database_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                yield session
+        finally:
+            engine.dispose()
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+@contextmanager
+def start_server(directory: Path | None = None, **overrides: Any) -> Iterator[RunningServer]:
+    """Start the app on a free port with a fresh SQLite database; stop it on exit."""
+    own_dir = directory is None
+    workdir = Path(tempfile.mkdtemp(prefix="peerlend-test-")) if own_dir else Path(directory)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / "peerlend.db"
+    admin_key = overrides.pop("bootstrap_admin_key", None) or "plk_test_" + secrets.token_urlsafe(24)
+    sock = _free_socket()
+    host, port = sock.getsockname()
+    values: dict[str, Any] = {
+        "env": "test",
+        "database_url": f"sqlite:///{db_path}",
+        "bootstrap_admin_key": admin_key,
+        "siwe_domain": f"{host}:{port}",
+        "siwe_uri": f"http://{host}:{port}",
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    settings = Settings(**values)
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                              name=f"peerlend-api-{port}")
+    thread.start()
+    base_url = f"http://{host}:{port}"
+    try:
+        _wait_ready(base_url, thread)
+        yield RunningServer(base_url, settings=settings, admin_key=admin_key, database_url=settings.database_url,
+                            db_path=db_path, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+        if own_dir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_ready(base_url: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("test server thread died during startup")
+        try:
+            reply = httpx.get(f"{base_url}/readyz", timeout=2.0)
+            if reply.status_code == 200:
+                return
+            last = f"{reply.status_code} {reply.text[:300]}"
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.05)
+    raise RuntimeError(f"test server at {base_url} not ready after {STARTUP_TIMEOUT}s: {last}")
+
+
+def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+    stack: list[Any] = []
+
+    def start(**overrides: Any) -> RunningServer:
+        manager = start_server(tmp_path_factory.mktemp("server"), **overrides)
+        server = manager.__enter__()
+        stack.append(manager)
+        return server
+
+    try:
+        yield start
+    finally:
+        while stack:
+            stack.pop().__exit__(None, None, None)
+
+
+@pytest.fixture
+def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+    """`server_factory(**settings_overrides) -> RunningServer`; servers stop when the test ends."""
+    yield from _factory(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def module_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+    """Like server_factory, but servers live for the whole test module (cheaper)."""
+    yield from _factory(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def live_server(module_server_factory: Callable[..., RunningServer]) -> RunningServer:
+    """One default server per test module (rate limits off so tests do not throttle each other)."""
+    return module_server_factory(rate_limit_enabled=False)
+
+
+# Clients
+
+
+def _nonce(base_url: str) -> dict:
+    reply = httpx.post(f"{base_url}/v1/auth/nonce", timeout=30.0)
+    reply.raise_for_status()
+    return reply.json()
+
+
+def siwe_message(base_url: str, address: str, **fields: Any) -> str:
+    """A fresh EIP-4361 message for `address` built from a server nonce; `fields` override any part."""
+    issued = _nonce(base_url)
+    now = datetime.now(UTC).replace(microsecond=0)
+    values: dict[str, Any] = {
+        "domain": issued["domain"], "address": address, "statement": issued["statement"], "uri": issued["uri"],
+        "chain_id": issued["chain_id"], "nonce": issued["nonce"], "issued_at": now,
+        "expiration_time": now + timedelta(minutes=10),
+    }
+    values.update(fields)
+    return build_message(**values)
+
+
+def sign_message(account: Any, message: str) -> str:
+    signature = account.sign_message(encode_defunct(text=message)).signature.hex()
+    return signature if signature.startswith("0x") else "0x" + signature
+
+
+def siwe_login(base_url: str, account: Any, **fields: Any) -> str:
+    """Sign in `account` (an eth_account LocalAccount) with SIWE; returns the bearer token."""
+    message = siwe_message(base_url, account.address, **fields)
+    reply = httpx.post(f"{base_url}/v1/auth/siwe",
+                       json={"message": message, "signature": sign_message(account, message)}, timeout=30.0)
+    if reply.status_code != 200:
+        raise AssertionError(f"sign-in failed: {reply.status_code} {reply.text}")
+    return reply.json()["access_token"]
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def create_operator_key(server: RunningServer, *roles: str, name: str | None = None) -> str:
+    """Create an operator API key with `roles` through the admin API; returns the key for X-API-Key."""
+    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key},
+                       json={"name": name or f"test-{'-'.join(roles)}-{secrets.token_hex(3)}", "roles": list(roles)},
+                       timeout=30.0)
+    if reply.status_code != 201:
+        raise AssertionError(f"API key creation failed: {reply.status_code} {reply.text}")
+    return reply.json()["key"]
