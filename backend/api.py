@@ -19,3 +19,5 @@ def __getattr__(name: str) -> list[APIRouter]:
     if name == "ROUTERS":  # computed on access (PEP 562), after every import line has run
         return _collect()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from backend.kyc.router import router as kyc_router  # noqa: F401, E402
+from backend.suitability.router import router as suitability_router  # noqa: F401, E402

@@ -1,0 +1,106 @@
+"""Issuing the on-chain attestation for an approved application, directly or as a signed message.
+
+The attestation carries the risk class of the wallet's latest *valid* suitability assessment and expires
+at the earlier of the configured validity (a year) and that assessment's own expiry, so the chain never
+holds a risk class older than a year.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from backend.chain.identity import (
+    Attestation,
+    IdentityChainError,
+    IdentityRegistryClient,
+    load_abi,
+    registry_address,
+)
+from backend.core.audit import record_audit
+from backend.core.problems import Problem
+from backend.core.settings import Settings
+from backend.db.types import utcnow
+from backend.kyc.config import AttestationMode, KycSettings
+from backend.kyc.models import KycApplication
+from backend.kyc.schemas import SignedAttestation
+from backend.suitability import service as suitability
+
+
+def registry_client(settings: Settings) -> IdentityRegistryClient:
+    if not settings.rpc_url:
+        raise IdentityChainError("no RPC endpoint configured (PEERLEND_RPC_URL)")
+    return _client(settings.rpc_url, settings.resolved_manifest_path, settings.build_dir,
+                   settings.rpc_timeout_seconds, settings.tx_timeout_seconds)
+
+
+@lru_cache(maxsize=8)
+def _client(rpc_url: str, manifest: Path, build_dir: Path, rpc_timeout: float, tx_timeout: float):
+    from web3 import HTTPProvider, Web3
+
+    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": rpc_timeout}))
+    return IdentityRegistryClient(w3, registry_address(manifest), load_abi(build_dir), tx_timeout)
+
+
+def require_current_suitability(session: Session, wallet: str):
+    record = suitability.current(session, wallet)
+    if record is None:
+        previous = suitability.latest(session, wallet)
+        kind = "suitability-expired" if previous is not None else "suitability-required"
+        detail = ("the suitability assessment is older than a year; answer POST /v1/suitability again"
+                  if previous is not None else "answer the suitability questionnaire (POST /v1/suitability) first")
+        raise Problem(status=409, title="Suitability assessment required", type=kind, detail=detail)
+    return record
+
+
+def issue(
+    session: Session, settings: Settings, kyc: KycSettings, application: KycApplication,
+    mode: AttestationMode, actor: str, now: datetime | None = None,
+) -> SignedAttestation | None:
+    """Attests (direct) or signs (signature) for an approved application and records the outcome on it.
+
+    Chain failures do not raise: the application stays approved with attestation status ``failed`` and the
+    error, and the wallet (or a reviewer) retries with POST /v1/kyc/application/attestation.
+    """
+    now = now or utcnow()
+    assessment = require_current_suitability(session, application.wallet)
+    expires = min(now + timedelta(days=kyc.attestation_validity_days), assessment.expires_at)
+    attestation = Attestation(
+        wallet=application.wallet, level=application.kyc_level, riskClass=assessment.risk_class,
+        jurisdiction=application.jurisdiction_numeric, expiresAt=int(expires.timestamp()),
+        commitment=application.commitment,
+    )
+    application.attestation_mode = mode
+    application.attestation_risk_class = assessment.risk_class
+    application.attestation_suitability_id = assessment.id
+    application.attestation_expires_at = expires.replace(microsecond=0)
+    key = settings.attester_private_key.get_secret_value()
+    signed: SignedAttestation | None = None
+    try:
+        client = registry_client(settings)
+        if mode == "direct":
+            application.attestation_tx = client.attest(attestation, key)
+            application.attestation_status = "attested"
+        else:
+            deadline = int(now.timestamp()) + kyc.signature_ttl_seconds
+            filled, signature = client.signed_attestation(attestation, key, deadline)
+            signed = SignedAttestation(registry=client.address, chain_id=client.chain_id,
+                                       attestation=filled.to_dict(), signature="0x" + signature.hex(),
+                                       deadline=deadline)
+            application.attestation_tx = None
+            application.attestation_status = "signed"
+        application.attestation_error = None
+        application.attested_at = now
+    except IdentityChainError as exc:
+        application.attestation_status = "failed"
+        application.attestation_error = str(exc)[:500]
+    record_audit(session, actor, f"kyc.attestation.{application.attestation_status}", "kyc_application",
+                 application.id, None,
+                 {"mode": mode, "level": application.kyc_level, "risk_class": assessment.risk_class,
+                  "jurisdiction": application.jurisdiction_numeric, "expires_at": attestation.expiresAt,
+                  "commitment": application.commitment, "tx": application.attestation_tx,
+                  "error": application.attestation_error})
+    return signed

@@ -1,0 +1,97 @@
+"""KYC applications and the manual review queue.
+
+What is stored, and why:
+- ``pii_ciphertext``: name, ID number, date of birth, phone, bank card number and the commitment salt,
+  AES-GCM encrypted as one JSON document (the key id travels in the envelope for rotation; the row id is
+  the associated data, so a ciphertext copied to another row does not decrypt).
+- ``*_hash``: HMAC-SHA256 keyed hashes for equality lookups (duplicate identity across wallets, linked
+  wallets for AML) without decrypting anything.
+- ``commitment``: what goes on-chain. No masked card digits are kept: no screen needs them, and the last
+  four digits plus a BIN guess narrow a card number more than one would like.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.base import Base
+from backend.db.types import UTCDateTime, utcnow
+
+# Application lifecycle: in_review → approved | rejected; approved → revoked. Clean applications are
+# approved at submission; a rejected wallet may submit a new application.
+STATUSES = ("in_review", "approved", "rejected", "revoked")
+# Attestation: none (not approved) → attested (direct tx) | signed (handed to the wallet) | failed (retry
+# with POST /v1/kyc/application/attestation) → revoked.
+ATTESTATION_STATUSES = ("none", "attested", "signed", "failed", "revoked")
+
+
+class KycApplication(Base):
+    __tablename__ = "kyc_applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    wallet: Mapped[str] = mapped_column(String(42), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    jurisdiction_numeric: Mapped[int] = mapped_column(Integer)
+    id_scheme: Mapped[str] = mapped_column(String(32))
+
+    pii_ciphertext: Mapped[str] = mapped_column(Text)
+    national_id_hash: Mapped[str] = mapped_column(String(64), index=True)
+    bank_card_hash: Mapped[str] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    commitment: Mapped[str] = mapped_column(String(66))
+
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    screening_outcome: Mapped[str] = mapped_column(String(16))
+    screening_result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    risk_level: Mapped[str] = mapped_column(String(8))
+    risk_points: Mapped[int] = mapped_column(Integer)
+    risk_factors: Mapped[dict[str, int]] = mapped_column(JSON)
+    edd_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reject_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kyc_level: Mapped[int] = mapped_column(Integer)
+
+    attestation_mode: Mapped[str] = mapped_column(String(16))
+    attestation_status: Mapped[str] = mapped_column(String(16), default="none")
+    attestation_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    attestation_risk_class: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attestation_suitability_id: Mapped[str | None] = mapped_column(
+        ForeignKey("suitability_assessments.id"), nullable=True)
+    attestation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attestation_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    revoke_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class KycReviewItem(Base):
+    """One entry in the manual review queue; closed by a reviewer's approve or reject."""
+
+    __tablename__ = "kyc_review_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("kyc_applications.id"), index=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    risk_level: Mapped[str] = mapped_column(String(8))
+    edd_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)  # open | closed
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # approved | rejected
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
