@@ -1,0 +1,1 @@
+from tests.support.chain import deployed_chain  # noqa: F401

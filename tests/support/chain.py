@@ -1,0 +1,100 @@
+"""Session fixture: a real anvil with the whole PeerLend system deployed by scripts/deploy.py.
+
+Tests of the service, the oracle and the end-to-end flows share one deployment per session and isolate
+themselves with `snapshot()` / `revert()` where they change chain state others rely on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from tests.support.anvil import ROOT, Anvil, brownie_env, rpc
+
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+ROLE_INDEX = {"deployer": 0, "attester": 1, "compliance": 2, "oracle1": 3, "oracle2": 4, "oracle3": 5,
+              "submitter": 6}
+FIRST_USER_INDEX = 7
+USER_COUNT = 13
+
+Account.enable_unaudited_hdwallet_features()
+
+
+def local_account(index: int):
+    return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+
+
+def local_accounts() -> dict:
+    named = {role: local_account(i) for role, i in ROLE_INDEX.items()}
+    named.update({f"user{i}": local_account(FIRST_USER_INDEX + i) for i in range(USER_COUNT)})
+    return named
+
+
+@dataclass
+class DeployedChain:
+    anvil: Anvil
+    manifest_path: Path
+    manifest: dict
+    build_dir: Path = ROOT / "build" / "contracts"
+    accounts: dict = field(default_factory=local_accounts)
+
+    @property
+    def rpc_url(self) -> str:
+        return self.anvil.url
+
+    @property
+    def chain_id(self) -> int:
+        return self.manifest["chainId"]
+
+    @property
+    def w3(self) -> Web3:
+        return Web3(Web3.HTTPProvider(self.rpc_url, request_kwargs={"timeout": 60}))
+
+    def abi(self, name: str) -> list:
+        return json.loads((self.build_dir / f"{name}.json").read_text())["abi"]
+
+    def contract(self, name: str):
+        return self.w3.eth.contract(address=self.manifest["contracts"][name]["address"], abi=self.abi(name))
+
+    def snapshot(self) -> str:
+        return rpc(self.rpc_url, "evm_snapshot")
+
+    def revert(self, snapshot_id: str) -> None:
+        if not rpc(self.rpc_url, "evm_revert", [snapshot_id]):
+            raise RuntimeError(f"evm_revert({snapshot_id}) refused")
+
+    def mine(self, seconds: int = 0, blocks: int = 1) -> None:
+        if seconds:
+            rpc(self.rpc_url, "evm_increaseTime", [seconds])
+        for _ in range(blocks):
+            rpc(self.rpc_url, "evm_mine")
+
+    def now(self) -> int:
+        return self.w3.eth.get_block("latest")["timestamp"]
+
+
+def deploy(anvil: Anvil, manifest_dir: Path) -> DeployedChain:
+    result = subprocess.run(
+        [str(ROOT / ".tools/brownie/bin/python"), str(ROOT / "toolchain/deploy_to_rpc.py"),
+         "--rpc-url", anvil.url, "--manifest-dir", str(manifest_dir)],
+        cwd=ROOT, env=brownie_env(), capture_output=True, text=True, timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"deploy failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    path = manifest_dir / "31337.json"
+    return DeployedChain(anvil=anvil, manifest_path=path, manifest=json.loads(path.read_text()))
+
+
+@pytest.fixture(scope="session")
+def deployed_chain(tmp_path_factory):
+    anvil = Anvil().start()
+    try:
+        yield deploy(anvil, tmp_path_factory.mktemp("deployment"))
+    finally:
+        anvil.stop()
