@@ -6,8 +6,17 @@ cd "$(dirname "$0")/.."
 source toolchain/lib.sh
 
 CHAIN_PORT=${PEERLEND_CHAIN_PORT:-8545}
+API_PORT=${PEERLEND_PORT:-8000}
 RPC_URL=http://127.0.0.1:$CHAIN_PORT
+API_URL=http://127.0.0.1:$API_PORT
 MANIFEST=deployments/31337.json
+# Local-only operator key with every role, so the demo and a newcomer can use operator routes.
+# The service refuses it (and every other development secret) when PEERLEND_ENV=production.
+export PEERLEND_ENV=development
+export PEERLEND_RPC_URL=$RPC_URL
+export PEERLEND_PORT=$API_PORT
+export PEERLEND_MANIFEST_PATH=$PWD/$MANIFEST
+export PEERLEND_BOOTSTRAP_ADMIN_KEY=${PEERLEND_BOOTSTRAP_ADMIN_KEY:-local-admin-key}
 
 say "starting anvil on $RPC_URL"
 start_service anvil "$CHAIN_PORT" "$(anvil_bin)" --host 127.0.0.1 --port "$CHAIN_PORT" \
@@ -25,5 +34,22 @@ else
 $(tail -n 30 "$LOG_DIR/deploy.log")"
 fi
 
+say "starting the API on $API_URL"
+start_service api "$API_PORT" .venv/bin/python -m backend.main
+wait_http api "$API_URL/readyz"
+
 say "deployment manifest ($MANIFEST):"
 cat "$MANIFEST"
+cat <<EOM
+
+PeerLend is running.
+  chain (anvil)    $RPC_URL   chain id 31337
+  API              $API_URL/v1
+  API docs         $API_URL/docs
+  health / metrics $API_URL/healthz  $API_URL/metrics
+  operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key; local only)
+  logs             $LOG_DIR/
+Demo accounts (anvil's default mnemonic "test test test test test test test test test test test junk"):
+$(python3 -c "import json;m=json.load(open('$MANIFEST'))['accounts'];[print(f'  {k:<14} {v}') for k,v in m.items() if k!='users'];print('  users          ' + ', '.join(m.get('users', [])[:4]) + ', ...')")
+Stop everything with: make down
+EOM
