@@ -1,0 +1,2 @@
+"""Credit risk: scorecard training (training/, offline), scoring, grades, pricing, anti-fraud,
+loan applications."""
