@@ -1,0 +1,182 @@
+"""API section: requests per second and p50/p99 latency of the scoring and loan-list endpoints under a
+real uvicorn server, with /healthz in the same run as the framework's ceiling.
+
+The server runs as its own process (one uvicorn worker, development settings, rate limits off, a fresh
+SQLite file in a temporary directory); the load generator runs in this process on the same machine, so
+on a 2-core box client and server share the CPU and the figures are a floor, not a capacity estimate.
+The loan read model is seeded with `SEED_LOANS` loans so the list endpoint pages over real rows.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.load import run_load
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_LOANS = 500
+ALL_ROLES = ["admin", "reviewer", "compliance", "oracle"]
+# Used only if the OpenAPI document carries no example application (German Credit attribute names).
+FALLBACK_ATTRIBUTES = {"status_of_existing_checking_account": "no checking account", "age_in_years": 35,
+                       "job": "skilled employee / official", "savings_account_and_bonds": "... < 100 DM",
+                       "duration_in_month": 12, "credit_amount": 2500}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ApiServer:
+    """`with ApiServer() as server:` a uvicorn subprocess on a free loopback port with its own database."""
+
+    def __init__(self, extra_env: dict[str, str] | None = None):
+        self.workdir = Path(tempfile.mkdtemp(prefix="peerlend-bench-"))
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.admin_key = "plk_bench_" + secrets.token_urlsafe(24)
+        self.database_url = f"sqlite:///{self.workdir / 'bench.db'}"
+        self.env = dict(os.environ)
+        self.env.update({
+            "PEERLEND_ENV": "development", "PEERLEND_DATABASE_URL": self.database_url,
+            "PEERLEND_BOOTSTRAP_ADMIN_KEY": self.admin_key, "PEERLEND_RATE_LIMIT_ENABLED": "false",
+            "PEERLEND_LOG_LEVEL": "WARNING", "PEERLEND_PORT": str(self.port),
+            "PEERLEND_SIWE_DOMAIN": f"127.0.0.1:{self.port}", "PEERLEND_SIWE_URI": self.url,
+        })
+        self.env.pop("DATABASE_URL", None)
+        self.env.update(extra_env or {})
+        self.process: subprocess.Popen | None = None
+        self.log_path = self.workdir / "api.log"
+
+    def __enter__(self) -> ApiServer:
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"API exited at start-up: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError("API not ready within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def operator_key(self) -> str:
+        reply = httpx.post(f"{self.url}/v1/admin/api-keys", headers={"X-API-Key": self.admin_key},
+                           json={"name": "bench", "roles": ALL_ROLES}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()["key"]
+
+
+def seed_loans(database_url: str, count: int) -> int:
+    """Loan read-model rows as the indexer would write them (varied grade, term, status)."""
+    from sqlalchemy import func, select
+
+    from backend.chain.indexer.read_models import LoanView
+    from backend.db.session import create_db_engine, make_sessionmaker
+
+    statuses = ["listed", "listed", "active", "active", "active", "repaid", "defaulted"]
+    engine = create_db_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            now = int(time.time())
+            for i in range(1, count + 1):
+                principal = (500 + 37 * i % 20_000) * 10**6
+                session.add(LoanView(
+                    loan_id=i, borrower="0x" + f"{i:040x}", status=statuses[i % len(statuses)],
+                    principal=principal, term=(6, 12, 24, 36)[i % 4], period_seconds=30 * 86_400,
+                    rate_bps=600 + (i % 7) * 250, grade=1 + i % 6,
+                    funded=principal if i % 3 else principal // 2,
+                    lenders=1 + i % 40, collateral_token=None, collateral_amount=0,
+                    listing_deadline=now + 14 * 86_400, listed_at=now - i * 600, updated_block=i,
+                ))
+            session.commit()
+            return session.scalar(select(func.count()).select_from(LoanView)) or 0
+    finally:
+        engine.dispose()
+
+
+def _paths(openapi: dict) -> dict:
+    return openapi.get("paths", {})
+
+
+def scoring_request(openapi: dict) -> tuple[str, dict]:
+    """(path, JSON body) for scoring one application: a single-scoring endpoint if the API has one,
+    else the batch endpoint with one item."""
+    schemas = openapi.get("components", {}).get("schemas", {})
+    example = (schemas.get("LoanApplicationCreate", {}).get("example") or {}).get("attributes")
+    attributes = example or FALLBACK_ATTRIBUTES
+    paths = _paths(openapi)
+    for path in ("/v1/risk/score", "/v1/risk/scores"):
+        if "post" in paths.get(path, {}):
+            return path, {"attributes": attributes}
+    if "post" in paths.get("/v1/risk/score/batch", {}):
+        return "/v1/risk/score/batch", {"items": [{"ref": "bench", "attributes": attributes}]}
+    raise RuntimeError("no scoring endpoint (POST /v1/risk/score/batch) in the API yet")
+
+
+def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> dict:
+    out: dict = {"server": "uvicorn, 1 worker, SQLite (WAL), rate limits off, loopback",
+                 "load": {"requests": requests, "concurrency": concurrency, "time_cap_s": time_cap},
+                 "cpus": os.cpu_count(), "endpoints": {}}
+    errors = []
+    with ApiServer() as server:
+        openapi = httpx.get(f"{server.url}/openapi.json", timeout=30).json()
+        key = server.operator_key()
+        headers = {"X-API-Key": key}
+        endpoints = out["endpoints"]
+        endpoints["GET /healthz"] = run_load(f"{server.url}/healthz", requests=requests,
+                                             concurrency=concurrency, time_cap=time_cap).as_dict()
+        try:
+            path, body = scoring_request(openapi)
+            result = run_load(f"{server.url}{path}", method="POST", json_body=body, headers=headers,
+                              requests=requests, concurrency=concurrency, time_cap=time_cap)
+            endpoints[f"POST {path} (1 application)"] = result.as_dict()
+            if result.errors:
+                errors.append(f"scoring: {result.errors} failed requests, first: {result.first_error}")
+        except Exception as exc:  # noqa: BLE001 - one endpoint failing must not hide the others
+            errors.append(f"scoring: {exc}")
+        try:
+            if "get" not in _paths(openapi).get("/v1/loans", {}):
+                raise RuntimeError("no GET /v1/loans in the API yet")
+            try:
+                out["seeded_loans"] = seed_loans(server.database_url, SEED_LOANS)
+            except Exception as exc:  # noqa: BLE001 - an unseeded list is still worth measuring
+                out["seed_error"] = repr(exc)
+            result = run_load(f"{server.url}/v1/loans", headers=headers, requests=requests,
+                              concurrency=concurrency, time_cap=time_cap)
+            endpoints["GET /v1/loans"] = result.as_dict()
+            if result.errors:
+                errors.append(f"loans: {result.errors} failed requests, first: {result.first_error}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"loans: {exc}")
+    if errors:
+        out["error"] = "; ".join(errors)
+    return out

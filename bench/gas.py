@@ -1,0 +1,118 @@
+"""Gas section: run every contract gas test (tests/contracts/*/test_gas.py) and merge the reports they
+write (reports/gas-*.json) into one `Contract.function[/case] -> gas` table with the aims next to it.
+
+A report is used only if this run wrote it (older files are listed as stale, not mixed in), so the
+table never shows figures from code that is no longer there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWNIE = ROOT / ".tools" / "brownie" / "bin" / "brownie"
+REPORTS = ROOT / "reports"
+EXPECTED_REPORTS = ("gas-identity-oracle.json", "gas-market.json", "gas-collateral.json")
+
+# (pattern on the key, aim in gas, what the aim bounds). First match wins; checked in order.
+AIMS: list[tuple[str, int, str]] = [
+    (r"^CreditOracle\.submitBatch/100/refresh/perBorrower$", 8_000, "oracle refresh, per borrower @100"),
+    (r"^CreditOracle\.submitBatch/100/first/perBorrower$", 27_000, "oracle first write, per borrower @100"),
+    (r"^LoanMarket\.fund(/|$)", 125_000, "fund"),
+    (r"^LoanMarket\.repay(/|$)", 110_000, "repay, any note count"),
+    (r"^LoanMarket\.claim(/|$)", 70_000, "claim one note"),
+    (r"^CollateralVault\.liquidate(/|$)", 180_000, "liquidation"),
+]
+
+
+def aim_for(key: str, file_aim: int | None = None) -> tuple[int | None, str | None]:
+    for pattern, aim, label in AIMS:
+        if re.search(pattern, key):
+            return aim, label
+    if file_aim is not None:
+        return file_aim, "report's own aim"
+    return None, None
+
+
+def flatten_report(data: dict) -> tuple[dict[str, int], int | None]:
+    """Accepts both report shapes in use: a flat {key: gas} map, or {"aim": n, "gas": {key: gas}, ...}.
+    Values may also be {"total": gas} / {"gasUsed": gas}."""
+    file_aim = data.get("aim") if isinstance(data.get("aim"), int) else None
+    table = data["gas"] if isinstance(data.get("gas"), dict) else data
+    out: dict[str, int] = {}
+    for key, value in table.items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            out[key] = value
+        elif isinstance(value, dict):
+            for field in ("total", "gasUsed", "gas"):
+                if isinstance(value.get(field), int):
+                    out[key] = value[field]
+                    break
+    return out, file_aim
+
+
+def gas_tests() -> list[Path]:
+    return sorted((ROOT / "tests" / "contracts").glob("*/test_gas.py"))
+
+
+def run_gas_test(path: Path, network: str, timeout: float) -> dict:
+    env = dict(os.environ)
+    env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}:{env.get('PATH', '')}"
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [str(BROWNIE), "test", str(path.relative_to(ROOT)), "--network", network],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"test": str(path.relative_to(ROOT)), "ok": False,
+                "seconds": round(time.monotonic() - started, 1), "error": f"timed out after {timeout:.0f}s"}
+    entry = {"test": str(path.relative_to(ROOT)), "ok": proc.returncode == 0,
+             "seconds": round(time.monotonic() - started, 1)}
+    if proc.returncode != 0:
+        entry["error"] = f"exit {proc.returncode}: " + (proc.stdout[-1500:] + proc.stderr[-500:]).strip()
+    return entry
+
+
+def run(network: str = "peerlend-test", timeout_per_test: float = 300.0) -> dict:
+    if not BROWNIE.exists():
+        raise RuntimeError(f"{BROWNIE} missing: run `make bootstrap`")
+    started = time.time()
+    tests = [run_gas_test(p, network, timeout_per_test) for p in gas_tests()]
+    figures: dict[str, dict] = {}
+    sources: dict[str, str] = {}
+    stale = []
+    fresh = set()
+    for report in sorted(REPORTS.glob("gas-*.json")):
+        if report.stat().st_mtime < started:
+            stale.append(report.name)
+            continue
+        fresh.add(report.name)
+        table, file_aim = flatten_report(json.loads(report.read_text()))
+        for key, gas in table.items():
+            aim, label = aim_for(key, file_aim)
+            entry: dict = {"gas": gas}
+            if aim is not None:
+                entry.update(aim=aim, aim_label=label, within_aim=gas <= aim)
+            figures[key] = entry
+            sources[key] = report.name
+    missing = [name for name in EXPECTED_REPORTS if name not in fresh]
+    result = {"figures": dict(sorted(figures.items())), "tests": tests, "reports_stale": stale,
+              "reports_missing": missing, "source": sources}
+    failed = [t["test"] for t in tests if not t["ok"]]
+    problems = []
+    if failed:
+        problems.append(f"gas tests failed: {', '.join(failed)}")
+    if missing:
+        problems.append(f"reports not produced: {', '.join(missing)}")
+    if not tests:
+        problems.append("no tests/contracts/*/test_gas.py found")
+    if problems:
+        result["error"] = "; ".join(problems)
+    return result

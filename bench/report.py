@@ -1,0 +1,67 @@
+"""Plain-text table of a bench results document (bench/results.json)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def _gas(section: dict) -> None:
+    figures = section.get("figures") or {}
+    if not figures:
+        return
+    width = max(len(k) for k in figures)
+    print(f"  {'operation':<{width}}  {'gas':>11}  {'aim':>11}  status")
+    for key, entry in figures.items():
+        aim = entry.get("aim")
+        status = "" if aim is None else ("within aim" if entry["within_aim"] else "OVER AIM")
+        aim_text = f"<= {aim:,}" if aim is not None else ""
+        print(f"  {key:<{width}}  {entry['gas']:>11,}  {aim_text:>11}  {status}")
+    for test in section.get("tests", []):
+        state = "passed" if test["ok"] else "FAILED"
+        print(f"  [{state}] {test['test']} ({test['seconds']}s)")
+
+
+def _api(section: dict) -> None:
+    endpoints = section.get("endpoints") or {}
+    if not endpoints:
+        return
+    width = max(len(k) for k in endpoints)
+    print(f"  {'endpoint':<{width}}  {'req/s':>8}  {'p50 ms':>8}  {'p99 ms':>8}  {'ok':>6}  {'errors':>6}")
+    for name, r in endpoints.items():
+        print(f"  {name:<{width}}  {r['rps']:>8,.0f}  {r['p50_ms']:>8.1f}  {r['p99_ms']:>8.1f}  {r['ok']:>6}"
+              f"  {r['errors']:>6}")
+    load = section.get("load", {})
+    print(f"  ({load.get('requests')} requests per endpoint at concurrency {load.get('concurrency')}; "
+          f"{section.get('server', '')}; client on the same {section.get('cpus')} CPUs)")
+
+
+def _flat(section: dict, skip=("ok", "seconds", "traceback", "error")) -> None:
+    for key, value in section.items():
+        if key in skip:
+            continue
+        text = json.dumps(value) if isinstance(value, dict | list) else _fmt(value)
+        print(f"  {key:<28} {text[:160]}")
+
+
+def print_table(results: dict) -> None:
+    for name, section in results.get("sections", {}).items():
+        head = "ok" if section.get("ok") else "FAILED"
+        print(f"\n== {name} ({head}, {section.get('seconds')}s)")
+        if name == "gas":
+            _gas(section)
+        elif name == "api":
+            _api(section)
+        else:
+            _flat(section)
+        if section.get("error"):
+            print(f"  error: {section['error'][:600]}")
