@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from backend.auth import service
-from backend.auth.dependencies import IdempotencyKey, Operator, rate_limit, require_roles
-from backend.auth.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut, AuditEntryOut, NonceOut, SiweIn, TokenOut
+from backend.auth.dependencies import CurrentWallet, IdempotencyKey, Operator, rate_limit, require_roles
+from backend.auth.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut, AuditEntryOut, NonceOut, SiweIn, TokenOut, WalletOut
 from backend.core.audit import list_audit
 from backend.core.problems import problem_responses
 from backend.db.session import SessionDep
@@ -32,9 +32,15 @@ def sign_in_with_ethereum(body: SiweIn, request: Request, session: SessionDep) -
     return TokenOut(access_token=issued.access_token, expires_at=issued.expires_at, address=issued.address)
 
 
+@router.get("/me", response_model=WalletOut, responses=problem_responses(401))
+def who_am_i(wallet: CurrentWallet) -> WalletOut:
+    return WalletOut(address=wallet)
+
+
 def _key_out(record) -> dict:
-    return {"id": record.id, "name": record.name, "roles": sorted(record.role_set), "key_prefix": record.key_prefix,
-            "created_at": record.created_at, "created_by": record.created_by, "revoked_at": record.revoked_at}
+    return {"id": record.id, "name": record.name, "roles": sorted(record.role_set),
+            "key_prefix": record.key_prefix, "created_at": record.created_at, "created_by": record.created_by,
+            "revoked_at": record.revoked_at}
 
 
 @admin_router.post("/api-keys", response_model=ApiKeyCreated, status_code=201,

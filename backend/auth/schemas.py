@@ -22,8 +22,12 @@ class SiweIn(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
+    address: str
+
+
+class WalletOut(BaseModel):
     address: str
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextvars
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,10 +104,15 @@ class Settings(BaseSettings):
     def resolved_manifest_path(self) -> Path:
         return self.manifest_path or ROOT / "deployments" / f"{self.chain_id}.json"
 
-    @model_validator(mode="after")
-    def _refuse_placeholders(self) -> Settings:
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        # Checked after validation and raised as is (not wrapped in a ValidationError): the message
+        # is what an operator sees when the service refuses to start.
+        self._refuse_placeholders()
+
+    def _refuse_placeholders(self) -> None:
         if self.env in ("development", "test"):
-            return self
+            return
         problems = []
         for name in ("token_secret", "hash_key", "encryption_key"):
             value = getattr(self, name).get_secret_value()
@@ -125,7 +130,6 @@ class Settings(BaseSettings):
                 f"refusing to start with env={self.env}: " + "; ".join(problems)
                 + ". Set real secrets in the environment (see README)."
             )
-        return self
 
 
 def _looks_like_placeholder(value: str, min_length: int) -> bool:

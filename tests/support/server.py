@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi import APIRouter
 from eth_account.messages import encode_defunct
 from sqlalchemy.orm import Session
 
@@ -86,8 +87,13 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def start_server(directory: Path | None = None, **overrides: Any) -> Iterator[RunningServer]:
-    """Start the app on a free port with a fresh SQLite database; stop it on exit."""
+def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None,
+                 **overrides: Any) -> Iterator[RunningServer]:
+    """Start the app on a free port with a fresh SQLite database; stop it on exit.
+
+    `routers`: extra (test-only) routers mounted as they are, e.g. to exercise a dependency.
+    `overrides`: any Settings fields.
+    """
     own_dir = directory is None
     workdir = Path(tempfile.mkdtemp(prefix="peerlend-test-")) if own_dir else Path(directory)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -106,6 +112,8 @@ def start_server(directory: Path | None = None, **overrides: Any) -> Iterator[Ru
     values.update(overrides)
     settings = Settings(**values)
     app = create_app(settings)
+    for router in routers or ():
+        app.include_router(router)
     config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
@@ -114,8 +122,8 @@ def start_server(directory: Path | None = None, **overrides: Any) -> Iterator[Ru
     base_url = f"http://{host}:{port}"
     try:
         _wait_ready(base_url, thread)
-        yield RunningServer(base_url, settings=settings, admin_key=admin_key, database_url=settings.database_url,
-                            db_path=db_path, app=app)
+        yield RunningServer(base_url, settings=settings, admin_key=admin_key,
+                            database_url=settings.database_url, db_path=db_path, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
@@ -159,7 +167,7 @@ def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
 @pytest.fixture
 def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
-    """`server_factory(**settings_overrides) -> RunningServer`; servers stop when the test ends."""
+    """`server_factory(routers=None, **settings_overrides) -> RunningServer`; stopped when the test ends."""
     yield from _factory(tmp_path_factory)
 
 
@@ -189,8 +197,8 @@ def siwe_message(base_url: str, address: str, **fields: Any) -> str:
     issued = _nonce(base_url)
     now = datetime.now(UTC).replace(microsecond=0)
     values: dict[str, Any] = {
-        "domain": issued["domain"], "address": address, "statement": issued["statement"], "uri": issued["uri"],
-        "chain_id": issued["chain_id"], "nonce": issued["nonce"], "issued_at": now,
+        "domain": issued["domain"], "address": address, "statement": issued["statement"],
+        "uri": issued["uri"], "chain_id": issued["chain_id"], "nonce": issued["nonce"], "issued_at": now,
         "expiration_time": now + timedelta(minutes=10),
     }
     values.update(fields)
@@ -218,8 +226,8 @@ def auth_headers(token: str) -> dict[str, str]:
 
 def create_operator_key(server: RunningServer, *roles: str, name: str | None = None) -> str:
     """Create an operator API key with `roles` through the admin API; returns the key for X-API-Key."""
-    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key},
-                       json={"name": name or f"test-{'-'.join(roles)}-{secrets.token_hex(3)}", "roles": list(roles)},
+    body = {"name": name or f"test-{'-'.join(roles)}-{secrets.token_hex(3)}", "roles": list(roles)}
+    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key}, json=body,
                        timeout=30.0)
     if reply.status_code != 201:
         raise AssertionError(f"API key creation failed: {reply.status_code} {reply.text}")

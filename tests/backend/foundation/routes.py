@@ -1,0 +1,62 @@
+"""Test-only routes that exercise the shared dependencies the way domain routers use them."""
+
+import itertools
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from backend.auth.dependencies import CurrentWallet, IdempotencyKey, RequiredIdempotencyKey, rate_limit
+from backend.core.problems import Problem
+
+router = APIRouter(prefix="/v1/_test")
+_ids = itertools.count(1)
+
+
+class ThingIn(BaseModel):
+    name: str
+    amount: int = 0
+
+
+@router.get("/boom")
+def boom() -> dict:
+    raise RuntimeError("database password is hunter2")
+
+
+@router.get("/problem")
+def problem() -> dict:
+    raise Problem(status=422, title="Invalid national ID", detail="checksum mismatch", type="invalid-national-id",
+                  errors=[{"field": "national_id", "code": "checksum"}])
+
+
+@router.get("/items/{item_id}")
+def item(item_id: int) -> dict:
+    return {"id": item_id}
+
+
+@router.post("/things", status_code=201)
+def create_thing(body: ThingIn, _key: IdempotencyKey) -> dict:
+    return {"id": next(_ids), "name": body.name, "amount": body.amount}
+
+
+@router.post("/wallet-things", status_code=201)
+def create_wallet_thing(body: ThingIn, wallet: CurrentWallet, _key: RequiredIdempotencyKey) -> dict:
+    return {"id": next(_ids), "owner": wallet, "name": body.name}
+
+
+@router.post("/failing-things", status_code=201)
+def create_failing_thing(body: ThingIn, _key: IdempotencyKey) -> dict:
+    if body.amount < 0:
+        raise Problem(status=422, title="Negative amount", type="negative-amount")
+    return {"id": next(_ids), "name": body.name}
+
+
+@router.post("/submissions", status_code=201, dependencies=[Depends(rate_limit("submit"))])
+def submit(wallet: CurrentWallet) -> dict:
+    return {"ok": True, "wallet": wallet}
+
+
+@router.get("/limited", dependencies=[Depends(rate_limit("tiny", per="ip"))])
+def limited() -> dict:
+    return {"ok": True}
+
+

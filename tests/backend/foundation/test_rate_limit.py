@@ -1,0 +1,58 @@
+import httpx
+import pytest
+from eth_account import Account
+
+from backend.core.ratelimit import Rate, TokenBucketLimiter, parse_rate
+from tests.support.server import auth_headers, siwe_login
+
+
+def test_submissions_are_limited_per_wallet_with_retry_after(server):
+    alice, bob = siwe_login(server, Account.create()), siwe_login(server, Account.create())
+    codes = [httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice)).status_code
+             for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    refused = httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice))
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["type"] == "rate-limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # Another wallet has its own bucket.
+    assert httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(bob)).status_code == 201
+
+
+def test_ip_limit(server):
+    codes = [httpx.get(f"{server}/v1/_test/limited").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_sign_in_is_rate_limited(server_factory):
+    strict = server_factory(rate_limits={"signin": "3/minute"})
+    codes = [httpx.post(f"{strict}/v1/auth/nonce").status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    assert httpx.post(f"{strict}/v1/auth/siwe", json={"message": "x", "signature": "y"}).status_code == 429
+
+
+def test_limits_can_be_disabled(server_factory):
+    free = server_factory(rate_limit_enabled=False, rate_limits={"signin": "1/hour"})
+    assert all(httpx.post(f"{free}/v1/auth/nonce").status_code == 201 for _ in range(3))
+
+
+def test_bucket_refills_over_time():
+    limiter, rate = TokenBucketLimiter(), Rate(2, 10.0)
+    assert limiter.acquire("k", rate, now=0.0) == 0
+    assert limiter.acquire("k", rate, now=0.0) == 0
+    assert limiter.acquire("k", rate, now=0.0) == pytest.approx(5.0)
+    assert limiter.acquire("k", rate, now=5.0) == 0
+    assert limiter.acquire("other", rate, now=5.0) == 0
+
+
+@pytest.mark.parametrize(("text", "capacity", "period"), [("10/minute", 10, 60), ("5/30s", 5, 30),
+                                                          ("100/hour", 100, 3600), ("1/second", 1, 1)])
+def test_parse_rate(text, capacity, period):
+    assert parse_rate(text) == Rate(capacity, period)
+
+
+@pytest.mark.parametrize("text", ["", "ten/minute", "0/minute", "5/fortnight"])
+def test_parse_rate_refuses_nonsense(text):
+    with pytest.raises(ValueError):
+        parse_rate(text)

@@ -1,0 +1,73 @@
+import pytest
+
+from backend.core.settings import Settings, SettingsError, get_settings
+
+STRONG = {
+    "token_secret": "q7V0mJ9kz2XbT4rN8sW1yP6cL3hF5dA0gE9uK2iO7tR",
+    "hash_key": "Zx8Kq2Lm4Nb6Vc8Xz0Aa2Ss4Dd6Ff8Gg0Hh2Jj4Kk6L",
+    "encryption_key": "mF3k9Q2wE7rT1yU5iO8pA4sD6fG0hJ2kL9zX3cV7bN1=",
+    "attester_private_key": "0x" + "4f" * 32,
+}
+
+
+def test_development_defaults_work():
+    settings = Settings(env="development")
+    assert settings.should_auto_migrate and settings.database_url.startswith("sqlite:///")
+
+
+def test_production_refuses_default_secrets():
+    with pytest.raises(SettingsError) as failure:
+        Settings(env="production")
+    message = str(failure.value)
+    assert "env=production" in message
+    for name in ("PEERLEND_TOKEN_SECRET", "PEERLEND_HASH_KEY", "PEERLEND_ENCRYPTION_KEY",
+                 "PEERLEND_ATTESTER_PRIVATE_KEY"):
+        assert name in message
+
+
+@pytest.mark.parametrize("field", ["token_secret", "hash_key", "encryption_key"])
+@pytest.mark.parametrize("value", ["change-me", "short", "my-placeholder-secret-value-0123456789abcdef"])
+def test_production_refuses_placeholder_secrets(field, value):
+    with pytest.raises(SettingsError, match=f"PEERLEND_{field.upper()}"):
+        Settings(env="production", **{**STRONG, field: value})
+
+
+def test_production_refuses_anvil_keys():
+    key = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"  # anvil #0, without 0x
+    with pytest.raises(SettingsError, match="ATTESTER_PRIVATE_KEY"):
+        Settings(env="production", **{**STRONG, "attester_private_key": key})
+
+
+def test_production_accepts_real_secrets():
+    settings = Settings(env="production", **STRONG)
+    assert settings.is_production and not settings.should_auto_migrate
+
+
+def test_production_refusal_from_environment(monkeypatch):
+    monkeypatch.setenv("PEERLEND_ENV", "production")
+    with pytest.raises(SettingsError, match="refusing to start"):
+        Settings()
+
+
+def test_environment_variables_are_read(monkeypatch):
+    monkeypatch.setenv("PEERLEND_CHAIN_ID", "8453")
+    monkeypatch.setenv("PEERLEND_RATE_LIMITS", '{"signin": "2/minute"}')
+    settings = Settings()
+    assert settings.chain_id == 8453 and settings.rate_limits == {"signin": "2/minute"}
+
+
+def test_database_url_is_honoured(monkeypatch):
+    monkeypatch.delenv("PEERLEND_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@db/peerlend")
+    assert Settings().database_url == "postgresql+psycopg://u:p@db/peerlend"
+    monkeypatch.setenv("PEERLEND_DATABASE_URL", "sqlite:////tmp/x.db")
+    assert Settings().database_url == "sqlite:////tmp/x.db"
+
+
+def test_get_settings_follows_the_serving_app(server):
+    import httpx
+
+    # The app exposes nothing about its settings; the chain id in a nonce comes from get_settings()
+    # of the app serving the request, not from the process environment.
+    assert httpx.post(f"{server}/v1/auth/nonce").json()["domain"] == server.settings.siwe_domain
+    assert get_settings().siwe_domain != server.settings.siwe_domain
