@@ -1,0 +1,526 @@
+"""Oracle aggregator: `python -m oracle.aggregator`.
+
+Design (push): the aggregator is the only process that builds rounds; nodes are stateless signers
+behind `POST /sign` that re-validate everything themselves. One round is active at a time and each step
+of it is persisted before the next (see oracle/store.py), so the loop is a state machine driven by the
+store: a fresh process on the same store continues exactly where a crashed one stopped.
+
+  built      ask every node to sign; >= threshold valid signatures (recovered locally, on-chain signers
+             only) -> signed. Reports a node refuses are dropped from the round (rejected for good once
+             a quorum can no longer sign them or after `max_report_attempts`), the rest rebuilt.
+             Fewer than threshold nodes reachable -> stay built and retry: nothing is lost.
+  signed     simulate (custom errors decoded), sign the transaction, persist hash + raw bytes, broadcast.
+  submitted  receipt: success -> confirmed + `submitted` acks in one write; not known to the node ->
+             rebroadcast the same bytes (same hash, so never a second submission) unless the round was
+             consumed or the deadline passed, then rebuild; reverted -> isolate: a per-borrower error
+             (AsOfNotIncreasing, AsOfInFuture, InvalidGrade, InvalidPd) rejects that report, an
+             undecodable revert halves the batch (bisection) down to the single culprit.
+Every rebuild takes a new round number (lastRound on-chain or the highest persisted, + 1) and deadline,
+so no node is ever asked to sign two different batches for one round.
+
+Freshness: borrowers whose on-chain record comes within `refresh_margin_seconds` of `maxAge` are sent to
+the service (`POST /v1/oracle/reports/refresh`), which re-scores them into new pending reports; a stale
+record is never re-signed with a new asOf by the oracle itself, because asOf must mean "computed at".
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from eth_account import Account
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from pydantic import SecretStr
+
+from oracle.chain import DecodedError, OracleChain, Reverted
+from oracle.service_client import ServiceClient, ServiceUnavailable
+from oracle.signing import CreditReport, ScoreBatch, order_signatures, recover_signer
+from oracle.store import Round, RoundStore
+
+log = logging.getLogger("oracle.aggregator")
+
+DEADLINE_MARGIN = 15  # seconds a signed batch must still have left to be worth submitting
+RESIGN_ERRORS = {"StaleRound", "BatchExpired", "BelowThreshold", "SignerNotAuthorized", "SignersNotAscending"}
+
+
+class NodeClient:
+    """Asks every node in parallel; an unreachable node answers None."""
+
+    def __init__(self, urls: list[str], timeout: float = 30.0):
+        self.urls = list(urls)
+        self._client = httpx.Client(timeout=timeout)
+        self._pool = ThreadPoolExecutor(max_workers=max(1, len(urls)))
+
+    def close(self) -> None:
+        self._client.close()
+        self._pool.shutdown(wait=False)
+
+    def _ask(self, url: str, payload: dict) -> dict | None:
+        try:
+            response = self._client.post(f"{url.rstrip('/')}/sign", json=payload)
+            return (
+                response.json()
+                if response.headers.get("content-type", "").startswith("application/json")
+                else None
+            )
+        except (httpx.TransportError, ValueError) as exc:
+            log.info("node %s unreachable: %s", url, type(exc).__name__)
+            return None
+
+    def collect(self, payload: dict) -> list[dict | None]:
+        return list(self._pool.map(lambda u: self._ask(u, payload), self.urls))
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry):
+        self.pending = Gauge(
+            "oracle_reports_pending", "Pending reports seen at the service", registry=registry
+        )
+        self.last_round = Gauge("oracle_last_round", "Last confirmed round", registry=registry)
+        self.lag = Gauge(
+            "oracle_lag_seconds", "Age of the oldest report in the active round", registry=registry
+        )
+        self.unsent = Gauge(
+            "oracle_acks_unsent", "Acknowledgements not yet accepted by the service", registry=registry
+        )
+        self.failures = Counter("oracle_failures", "Failures by kind", ["kind"], registry=registry)
+        self.rounds = Counter("oracle_rounds", "Rounds by outcome", ["outcome"], registry=registry)
+        self.reports = Counter("oracle_reports", "Reports by outcome", ["outcome"], registry=registry)
+        self.latency = Histogram(
+            "oracle_report_latency_seconds",
+            "First seen -> confirmed on-chain",
+            buckets=(1, 2, 5, 10, 20, 30, 60, 120, 300, 600),
+            registry=registry,
+        )
+
+
+class Aggregator:
+    def __init__(
+        self,
+        chain: OracleChain,
+        service: ServiceClient,
+        store: RoundStore,
+        nodes: NodeClient,
+        submitter_key: SecretStr,
+        *,
+        batch_max: int = 100,
+        deadline_seconds: int = 600,
+        gas_fraction: float = 0.5,
+        max_report_attempts: int = 3,
+        refresh_margin: int = 86_400,
+        receipt_timeout: float = 120.0,
+        registry: CollectorRegistry | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.chain, self.service, self.store, self.nodes = chain, service, store, nodes
+        self._key = submitter_key
+        self.submitter = Account.from_key(submitter_key.get_secret_value()).address
+        self.batch_max = batch_max
+        self.deadline_seconds = deadline_seconds
+        self.gas_fraction = gas_fraction
+        self.max_report_attempts = max_report_attempts
+        self.refresh_margin = refresh_margin
+        self.receipt_timeout = receipt_timeout
+        self.registry = registry or CollectorRegistry()
+        self.metrics = Metrics(self.registry)
+        self.clock = clock
+        self.hooks: dict[str, Callable[[Round], None]] = {}
+        self._last_refresh = 0.0
+
+    def _hook(self, name: str, rnd: Round) -> None:
+        if name in self.hooks:
+            self.hooks[name](rnd)
+
+    # -- the loop
+
+    def run_once(self) -> str:
+        self.flush_acks()
+        rnd = self.store.active()
+        if rnd is None:
+            rnd = self.build_round()
+            if rnd is None:
+                self.flush_acks()  # rejections decided while building
+                self.maybe_refresh()
+                return "idle"
+        self.metrics.lag.set(max(0.0, self.clock() - rnd.first_seen))
+        return self.advance(rnd)
+
+    def run_until_idle(self, max_steps: int = 100) -> list[str]:
+        """Steps until nothing is left to do or the round cannot progress now (tests, benches)."""
+        outcomes = []
+        for _ in range(max_steps):
+            outcome = self.run_once()
+            outcomes.append(outcome)
+            if outcome in ("idle", "waiting", "pending"):
+                return outcomes
+        return outcomes
+
+    def run(self, stop: threading.Event, poll_interval: float = 2.0) -> None:
+        backoff = poll_interval
+        while not stop.is_set():
+            try:
+                outcome = self.run_once()
+                backoff = poll_interval
+                if outcome in ("idle", "waiting", "pending"):
+                    stop.wait(poll_interval)
+            except Exception as exc:  # RPC/service outages: log, count, back off, carry on
+                self.metrics.failures.labels(type(exc).__name__).inc()
+                log.warning("aggregator step failed: %s: %s", type(exc).__name__, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 60)
+
+    def advance(self, rnd: Round) -> str:
+        if rnd.state == "built":
+            return self._collect(rnd)
+        if rnd.state == "signed":
+            return self._submit(rnd)
+        return self._await(rnd)
+
+    # -- building
+
+    def build_round(self) -> Round | None:
+        try:
+            pending = self.service.pending_reports(limit=self.batch_max * 3)
+        except ServiceUnavailable as exc:
+            self.metrics.failures.labels("service").inc()
+            log.warning("service unavailable: %s", exc)
+            return None
+        self.metrics.pending.set(len(pending))
+        in_flight = self.store.in_flight_ids()
+        latest: dict[str, tuple[str, CreditReport]] = {}
+        rejects: list[tuple[str, str]] = []
+        for item in pending:
+            report_id = str(item["id"])
+            if report_id in in_flight:
+                continue
+            try:
+                report = CreditReport.from_dict(item)
+            except (KeyError, ValueError) as exc:
+                rejects.append((report_id, f"malformed report: {exc}"))
+                continue
+            previous = latest.get(report.borrower)
+            if previous is None or report.asOf > previous[1].asOf:
+                if previous is not None:
+                    rejects.append((previous[0], "superseded by a newer report"))
+                latest[report.borrower] = (report_id, report)
+            else:
+                rejects.append((report_id, "superseded by a newer report"))
+        chosen: list[tuple[str, CreditReport]] = []
+        for report_id, report in latest.values():
+            if len(chosen) == self.batch_max:
+                break
+            stored = self.chain.record_of(report.borrower)
+            if stored["grade"] and report.asOf <= stored["asOf"]:
+                rejects.append(
+                    (report_id, f"AsOfNotIncreasing: on-chain asOf {stored['asOf']} >= {report.asOf}")
+                )
+                continue
+            chosen.append((report_id, report))
+        if rejects:
+            self.store.reject(rejects)
+            self.metrics.reports.labels("rejected").inc(len(rejects))
+        if not chosen:
+            return None
+        return self._new_round(chosen)
+
+    def _new_round(
+        self, items: list[tuple[str, CreditReport]], replaces: Round | None = None, reason: str | None = None
+    ) -> Round:
+        number = max(self.chain.last_round(), self.store.max_round()) + 1
+        batch = ScoreBatch.build(number, self.chain.now() + self.deadline_seconds, [r for _, r in items])
+        rnd = self.store.create(
+            batch,
+            [i for i, _ in items],
+            first_seen=replaces.first_seen if replaces else None,
+            replaces=replaces.id if replaces else None,
+            reason=reason,
+        )
+        log.info("round %d built with %d reports%s", number, len(items), f" ({reason})" if reason else "")
+        self._hook("after_build", rnd)
+        return rnd
+
+    def _rebuild(self, rnd: Round, reason: str, keep: list[tuple[str, CreditReport]] | None = None) -> str:
+        items = list(zip(rnd.report_ids, rnd.batch.reports, strict=True)) if keep is None else keep
+        if not items:
+            self.store.set_state(rnd.id, "abandoned", reason)
+            self.metrics.rounds.labels("abandoned").inc()
+            return "abandoned"
+        self._new_round(items, replaces=rnd, reason=reason)
+        self.metrics.rounds.labels("rebuilt").inc()
+        return "rebuilt"
+
+    # -- signing
+
+    def _payload(self, rnd: Round) -> dict:
+        return {
+            "round": rnd.round,
+            "deadline": rnd.deadline,
+            "reports": [
+                {"id": i, **r.to_dict()} for i, r in zip(rnd.report_ids, rnd.batch.reports, strict=True)
+            ],
+        }
+
+    def _collect(self, rnd: Round) -> str:
+        if self.chain.last_round() >= rnd.round:
+            return self._rebuild(rnd, "round number consumed on-chain")
+        if rnd.deadline <= self.chain.now() + DEADLINE_MARGIN:
+            return self._rebuild(rnd, "deadline passed before signing")
+        threshold, signers = self.chain.threshold(), set(self.chain.signers())
+        answers = self.nodes.collect(self._payload(rnd))
+        signatures: dict[str, str] = {}
+        refused: dict[str, list[list[str]]] = {}
+        errors = []
+        for answer in answers:
+            if answer is None:
+                continue
+            if answer.get("signature"):
+                sig = bytes.fromhex(answer["signature"][2:])
+                try:
+                    signer = recover_signer(rnd.batch, self.chain.chain_id, self.chain.address, sig)
+                except Exception:  # a garbled signature is as good as none
+                    signer = None
+                if signer in signers:
+                    signatures[signer] = answer["signature"]
+                else:
+                    errors.append(f"invalid signature from {answer.get('signer')}")
+            for item in answer.get("refused") or []:
+                refused.setdefault(str(item["id"]), []).append(item.get("reasons") or ["refused"])
+            if answer.get("error"):
+                errors.append(answer["error"])
+        if len(signatures) >= threshold:
+            self.store.set_signed(rnd.id, signatures)
+            log.info("round %d signed by %d/%d nodes", rnd.round, len(signatures), len(answers))
+            rnd = self.store.get(rnd.id)
+            self._hook("after_sign", rnd)
+            return self._submit(rnd)
+        if refused:
+            return self._drop_refused(rnd, refused, len(signers), threshold)
+        reachable = sum(a is not None for a in answers)
+        log.warning(
+            "round %d: %d/%d signatures (%d of %d nodes reachable)%s",
+            rnd.round,
+            len(signatures),
+            threshold,
+            reachable,
+            len(answers),
+            f": {'; '.join(errors)}" if errors else "",
+        )
+        self.metrics.failures.labels("below_threshold").inc()
+        return "waiting"
+
+    def _drop_refused(
+        self, rnd: Round, refused: dict[str, list[list[str]]], n_signers: int, threshold: int
+    ) -> str:
+        rejects = []
+        for report_id, lists in refused.items():
+            reason = "; ".join(lists[0])
+            count = self.store.count_refusal(report_id, reason)
+            # refused by more nodes than can be spared: no quorum will ever sign it as it is
+            if len(lists) > n_signers - threshold or count >= self.max_report_attempts:
+                rejects.append((report_id, f"refused by {len(lists)} oracle node(s): {reason}"))
+        if rejects:
+            self.store.reject(rejects)
+            self.metrics.reports.labels("rejected").inc(len(rejects))
+        keep = [(i, r) for i, r in zip(rnd.report_ids, rnd.batch.reports, strict=True) if i not in refused]
+        return self._rebuild(rnd, f"{len(refused)} report(s) refused by nodes", keep)
+
+    # -- submitting
+
+    def _submit(self, rnd: Round) -> str:
+        if self.chain.last_round() >= rnd.round:
+            return self._rebuild(rnd, "round number consumed on-chain")
+        if rnd.deadline <= self.chain.now() + DEADLINE_MARGIN:
+            return self._rebuild(rnd, "deadline passed before submission")
+        signatures = order_signatures([(s, bytes.fromhex(h[2:])) for s, h in rnd.signatures.items()])
+        try:
+            gas = self.chain.simulate(rnd.batch, signatures, self.submitter)
+        except Reverted as reverted:
+            return self._handle_revert(rnd, reverted.error)
+        if gas > self.chain.gas_limit() * self.gas_fraction and len(rnd.report_ids) > 1:
+            half = len(rnd.report_ids) // 2
+            keep = list(zip(rnd.report_ids, rnd.batch.reports, strict=True))[:half]
+            return self._rebuild(rnd, f"gas {gas} too high, batch halved", keep)
+        tx_hash, raw_tx, nonce = self.chain.signed_submission(
+            rnd.batch, signatures, self._key.get_secret_value(), gas=int(gas * 1.25) + 20_000
+        )
+        self.store.set_submitted(rnd.id, tx_hash, raw_tx, nonce, gas)
+        rnd = self.store.get(rnd.id)
+        self._hook("before_broadcast", rnd)
+        self.chain.broadcast(raw_tx)
+        log.info("round %d submitted in %s", rnd.round, tx_hash)
+        self._hook("after_broadcast", rnd)
+        return self._await(rnd)
+
+    def _await(self, rnd: Round) -> str:
+        receipt = self.chain.receipt(rnd.tx_hash)
+        if receipt is None and self.chain.tx_known(rnd.tx_hash):
+            deadline = time.monotonic() + self.receipt_timeout
+            while receipt is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                receipt = self.chain.receipt(rnd.tx_hash)
+            if receipt is None:
+                return "pending"
+        if receipt is None:  # never reached the node: a crash before broadcast, or dropped
+            if self.chain.last_round() >= rnd.round:
+                self.store.set_state(rnd.id, "failed", "round consumed by another transaction")
+                return self._rebuild(rnd, "round consumed by another transaction")
+            if rnd.deadline <= self.chain.now() + DEADLINE_MARGIN:
+                self.store.set_state(rnd.id, "failed", "transaction lost and deadline passed")
+                return self._rebuild(rnd, "transaction lost and deadline passed")
+            log.info(
+                "round %d: transaction %s unknown to the node, broadcasting the same bytes",
+                rnd.round,
+                rnd.tx_hash,
+            )
+            self.chain.broadcast(rnd.raw_tx)
+            return self._await(rnd)
+        if receipt["status"] == 1:
+            self.store.set_confirmed(rnd, receipt["blockNumber"])
+            self.metrics.rounds.labels("confirmed").inc()
+            self.metrics.reports.labels("confirmed").inc(len(rnd.report_ids))
+            self.metrics.last_round.set(rnd.round)
+            self.metrics.latency.observe(max(0.0, self.clock() - rnd.first_seen))
+            log.info("round %d confirmed in block %d", rnd.round, receipt["blockNumber"])
+            self._hook("after_confirm", rnd)
+            self.flush_acks()
+            return "confirmed"
+        signatures = order_signatures([(s, bytes.fromhex(h[2:])) for s, h in rnd.signatures.items()])
+        error = self.chain.replay_failure(rnd.batch, signatures, self.submitter, receipt["blockNumber"])
+        self.store.set_state(rnd.id, "failed", str(error))
+        self.metrics.rounds.labels("failed").inc()
+        return self._handle_revert(rnd, error)
+
+    def _handle_revert(self, rnd: Round, error: DecodedError) -> str:
+        self.metrics.failures.labels(error.name or "revert").inc()
+        items = list(zip(rnd.report_ids, rnd.batch.reports, strict=True))
+        log.warning("round %d reverts with %s", rnd.round, error)
+        if error.borrower:
+            bad = [i for i, r in items if r.borrower == error.borrower]
+            self.store.reject([(i, str(error)) for i in bad])
+            self.metrics.reports.labels("rejected").inc(len(bad))
+            return self._rebuild(rnd, str(error), [(i, r) for i, r in items if i not in bad])
+        if error.name in RESIGN_ERRORS:
+            return self._rebuild(rnd, str(error))
+        if error.name == "EmptyBatch":
+            return self._rebuild(rnd, str(error), [])
+        if len(items) == 1:  # bisection reached the culprit
+            self.store.reject([(items[0][0], f"reverted: {error}")])
+            self.metrics.reports.labels("rejected").inc()
+            return self._rebuild(rnd, str(error), [])
+        return self._rebuild(rnd, f"{error}: bisecting", items[: len(items) // 2])
+
+    # -- acks and freshness
+
+    def flush_acks(self) -> None:
+        unsent = self.store.unsent_acks()
+        self.metrics.unsent.set(len(unsent))
+        if not unsent:
+            return
+        acks = [
+            {
+                "id": a["report_id"],
+                "status": a["status"],
+                "round": a["round"],
+                "txHash": a["tx_hash"],
+                "reason": a["reason"],
+            }
+            for a in unsent
+        ]
+        try:
+            self.service.ack(acks)
+        except (ServiceUnavailable, httpx.HTTPStatusError) as exc:
+            self.metrics.failures.labels("ack").inc()
+            log.warning("acks not delivered (%d pending): %s", len(acks), exc)
+            return
+        self.store.mark_acks_sent([a["id"] for a in unsent])
+        self.metrics.unsent.set(0)
+
+    def maybe_refresh(self, every: float = 60.0) -> list[str]:
+        if self.clock() - self._last_refresh < every:
+            return []
+        self._last_refresh = self.clock()
+        cutoff = self.chain.now() - self.chain.max_age() + self.refresh_margin
+        due = self.store.borrowers_due(cutoff, not_requested_since=self.clock() - 3600)
+        if not due:
+            return []
+        try:
+            self.service.refresh(due)
+        except (ServiceUnavailable, httpx.HTTPStatusError) as exc:
+            log.warning("refresh request failed: %s", exc)
+            return []
+        self.store.mark_refresh_requested(due)
+        log.info("asked the service to refresh %d records nearing maxAge", len(due))
+        return due
+
+
+def build_aggregator(settings, registry: CollectorRegistry | None = None) -> Aggregator:
+    if settings.api_key is None:
+        raise SystemExit("PEERLEND_ORACLE_API_KEY (operator key with the oracle role) is required")
+    chain = OracleChain.from_manifest(
+        settings.rpc_url, settings.manifest(), settings.build_dir, timeout=settings.http_timeout_seconds
+    )
+    service = ServiceClient(
+        settings.service_url, settings.api_key.get_secret_value(), timeout=settings.http_timeout_seconds
+    )
+    return Aggregator(
+        chain,
+        service,
+        RoundStore(settings.store_path),
+        NodeClient(settings.resolved_node_urls),
+        settings.submitter_key(),
+        batch_max=settings.batch_max_reports,
+        deadline_seconds=settings.deadline_seconds,
+        gas_fraction=settings.batch_gas_fraction,
+        max_report_attempts=settings.max_report_attempts,
+        refresh_margin=settings.refresh_margin_seconds,
+        receipt_timeout=settings.receipt_timeout_seconds,
+        registry=registry,
+    )
+
+
+def _wait_for_manifest(settings, stop: threading.Event) -> None:
+    delay = 1.0
+    while not stop.is_set() and not settings.resolved_manifest_path.exists():
+        log.info("waiting for the deployment manifest %s", settings.resolved_manifest_path)
+        stop.wait(delay)
+        delay = min(delay * 2, 30)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from oracle.logs import setup_logging
+    from oracle.settings import OracleSettings
+
+    argparse.ArgumentParser(
+        prog="python -m oracle.aggregator", description=__doc__.splitlines()[0]
+    ).parse_args(argv)
+    settings = OracleSettings()
+    key = settings.submitter_key()
+    setup_logging(
+        secrets=[key.get_secret_value()] + ([settings.api_key.get_secret_value()] if settings.api_key else [])
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    _wait_for_manifest(settings, stop)
+    registry = CollectorRegistry()
+    aggregator = build_aggregator(settings, registry)
+    start_http_server(settings.metrics_port, addr=settings.node_host, registry=registry)
+    log.info(
+        "aggregator: submitter %s, nodes %s, metrics :%d",
+        aggregator.submitter,
+        settings.resolved_node_urls,
+        settings.metrics_port,
+    )
+    aggregator.run(stop, settings.poll_interval_seconds)
+    aggregator.store.close()
+    log.info("aggregator stopped")
+
+
+if __name__ == "__main__":
+    main()

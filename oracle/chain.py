@@ -1,0 +1,211 @@
+"""The CreditOracle contract as the oracle processes see it: reads, submission, custom-error decoding."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_abi import decode as abi_decode
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+
+from oracle.retry import retry_call
+from oracle.signing import ScoreBatch
+
+# errors that name the one report the contract refused (first argument = borrower)
+REPORT_ERRORS = {"AsOfNotIncreasing", "AsOfInFuture", "InvalidGrade", "InvalidPd"}
+
+
+@dataclass(frozen=True)
+class DecodedError:
+    name: str
+    args: tuple
+    raw: str
+
+    @property
+    def borrower(self) -> str | None:
+        if self.name in REPORT_ERRORS and self.args:
+            return to_checksum_address(self.args[0])
+        return None
+
+    def __str__(self) -> str:
+        return f"{self.name}({', '.join(str(a) for a in self.args)})" if self.name else f"revert {self.raw}"
+
+
+class Reverted(Exception):
+    def __init__(self, error: DecodedError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def load_abi(build_dir: Path, name: str = "CreditOracle") -> list:
+    for candidate in (name, f"I{name}"):
+        path = Path(build_dir) / f"{candidate}.json"
+        if path.exists():
+            return json.loads(path.read_text())["abi"]
+    raise FileNotFoundError(f"no ABI for {name} in {build_dir} (run `make compile`)")
+
+
+class ErrorDecoder:
+    def __init__(self, abi: list):
+        self._errors: dict[bytes, tuple[str, list[str]]] = {}
+        for item in abi:
+            if item.get("type") == "error":
+                types = [i["type"] for i in item["inputs"]]
+                self._errors[keccak(text=f"{item['name']}({','.join(types)})")[:4]] = (item["name"], types)
+
+    def decode(self, data) -> DecodedError:
+        raw = data if isinstance(data, str) else "0x" + bytes(data or b"").hex()
+        blob = bytes.fromhex(raw[2:]) if raw.startswith("0x") else b""
+        known = self._errors.get(blob[:4])
+        if known is None:
+            return DecodedError("", (), raw)
+        name, types = known
+        try:
+            return DecodedError(name, tuple(abi_decode(types, blob[4:])), raw)
+        except Exception:  # malformed payload: keep the raw bytes for the reason
+            return DecodedError(name, (), raw)
+
+
+def revert_data(exc: Exception) -> str | None:
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return data
+    for arg in exc.args:
+        if isinstance(arg, str) and arg.startswith("0x"):
+            return arg
+        if isinstance(arg, dict) and isinstance(arg.get("data"), str):
+            return arg["data"]
+    return None
+
+
+class OracleChain:
+    def __init__(
+        self,
+        rpc_url: str,
+        address: str,
+        abi: list,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 5,
+        backoff: float = 0.5,
+    ):
+        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+        self.address = to_checksum_address(address)
+        self.contract = self.w3.eth.contract(address=self.address, abi=abi)
+        self.errors = ErrorDecoder(abi)
+        self._attempts = attempts
+        self._backoff = backoff
+        self._chain_id: int | None = None
+
+    @classmethod
+    def from_manifest(cls, rpc_url: str, manifest: dict, build_dir: Path, **kwargs) -> OracleChain:
+        return cls(rpc_url, manifest["contracts"]["CreditOracle"]["address"], load_abi(build_dir), **kwargs)
+
+    def _call(self, what: str, fn):
+        return retry_call(fn, what=what, attempts=self._attempts, base_delay=self._backoff)
+
+    # -- reads
+
+    @property
+    def chain_id(self) -> int:
+        if self._chain_id is None:
+            self._chain_id = self._call("eth_chainId", lambda: self.w3.eth.chain_id)
+        return self._chain_id
+
+    def now(self) -> int:
+        return self._call("latest block", lambda: self.w3.eth.get_block("latest")["timestamp"])
+
+    def gas_limit(self) -> int:
+        return self._call("latest block", lambda: self.w3.eth.get_block("latest")["gasLimit"])
+
+    def last_round(self) -> int:
+        return self._call("lastRound", self.contract.functions.lastRound().call)
+
+    def threshold(self) -> int:
+        return self._call("threshold", self.contract.functions.threshold().call)
+
+    def max_age(self) -> int:
+        return self._call("maxAge", self.contract.functions.maxAge().call)
+
+    def signers(self) -> list[str]:
+        return [to_checksum_address(s) for s in self._call("signers", self.contract.functions.signers().call)]
+
+    def record_of(self, borrower: str) -> dict:
+        score, grade, pd_bps, model_version, as_of = self._call(
+            "recordOf", self.contract.functions.recordOf(to_checksum_address(borrower)).call
+        )
+        return {"score": score, "grade": grade, "pdBps": pd_bps, "modelVersion": model_version, "asOf": as_of}
+
+    # -- submission
+
+    def _fn(self, batch: ScoreBatch, signatures: list[bytes]):
+        return self.contract.functions.submitBatch(
+            batch.round, batch.deadline, [r.as_tuple() for r in batch.reports], signatures
+        )
+
+    def simulate(self, batch: ScoreBatch, signatures: list[bytes], sender: str) -> int:
+        """Gas estimate; raises Reverted with the decoded custom error if the contract would refuse."""
+        fn = self._fn(batch, signatures)
+        try:
+            return self._call("estimateGas", lambda: fn.estimate_gas({"from": sender}))
+        except (ContractCustomError, ContractLogicError, ValueError) as exc:
+            raise Reverted(self.errors.decode(revert_data(exc) or "0x")) from None
+
+    def replay_failure(
+        self, batch: ScoreBatch, signatures: list[bytes], sender: str, block: int
+    ) -> DecodedError:
+        """Why a mined transaction reverted: the same call against the state before its block."""
+        fn = self._fn(batch, signatures)
+        try:
+            fn.call({"from": sender}, block_identifier=max(0, block - 1))
+        except (ContractCustomError, ContractLogicError, ValueError) as exc:
+            return self.errors.decode(revert_data(exc) or "0x")
+        return DecodedError("", (), "0x")
+
+    def signed_submission(
+        self, batch: ScoreBatch, signatures: list[bytes], private_key, gas: int
+    ) -> tuple[str, str, int]:
+        """(tx hash, raw tx, nonce): the hash is known, and persisted, before anything is broadcast."""
+        sender = Account.from_key(private_key).address
+        nonce = self._call("nonce", lambda: self.w3.eth.get_transaction_count(sender, "pending"))
+        base = self._call("fees", lambda: self.w3.eth.get_block("latest").get("baseFeePerGas", 0))
+        tip = Web3.to_wei(1, "gwei")
+        tx = self._fn(batch, signatures).build_transaction(
+            {
+                "from": sender,
+                "nonce": nonce,
+                "gas": gas,
+                "chainId": self.chain_id,
+                "maxFeePerGas": 2 * base + tip,
+                "maxPriorityFeePerGas": tip,
+            }
+        )
+        signed = Account.sign_transaction(tx, private_key)
+        return "0x" + bytes(signed.hash).hex(), "0x" + bytes(signed.raw_transaction).hex(), nonce
+
+    def broadcast(self, raw_tx: str) -> None:
+        try:
+            self._call("sendRawTransaction", lambda: self.w3.eth.send_raw_transaction(raw_tx))
+        except ValueError as exc:  # the same bytes again: the node already has it
+            text = str(exc).lower()
+            if "already known" not in text and "already imported" not in text and "nonce too low" not in text:
+                raise
+
+    def receipt(self, tx_hash: str) -> dict | None:
+        try:
+            return dict(self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(tx_hash)))
+        except TransactionNotFound:
+            return None
+
+    def tx_known(self, tx_hash: str) -> bool:
+        try:
+            self._call("getTransaction", lambda: self.w3.eth.get_transaction(tx_hash))
+            return True
+        except TransactionNotFound:
+            return False
