@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import abi_to_signature, function_signature_to_4byte_selector, get_abi_input_types
+from eth_utils import (
+    abi_to_signature,
+    function_signature_to_4byte_selector,
+    get_abi_input_types,
+    to_checksum_address,
+)
 
 from backend.chain.errors import ContractNotFound
 
@@ -65,6 +70,15 @@ def normalize_revert_data(data: Any) -> str | None:
     return None
 
 
+def _checksum(abi_type: str, value: Any) -> Any:
+    # eth_abi returns lowercase addresses; the rest of the service compares checksummed ones.
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type == "address[]" or (abi_type.startswith("address[") and abi_type.endswith("]")):
+        return tuple(to_checksum_address(v) for v in value)
+    return value
+
+
 def decode_revert(data: str | None, *selector_maps: dict[str, dict[str, Any]]) -> tuple[str | None, tuple, str | None]:
     """Revert data -> (error name, decoded args, selector). Unknown selectors give (None, (), selector)."""
     if not data or len(data) < 10:
@@ -78,7 +92,9 @@ def decode_revert(data: str | None, *selector_maps: dict[str, dict[str, Any]]) -
         for selectors in selector_maps:
             entry = selectors.get(selector)
             if entry is not None:
-                return entry["name"], tuple(abi_decode(get_abi_input_types(entry), payload)), selector
+                types = get_abi_input_types(entry)
+                values = abi_decode(types, payload)
+                return entry["name"], tuple(_checksum(t, v) for t, v in zip(types, values, strict=True)), selector
     except Exception:  # malformed payload: keep the name if we know it
         for selectors in selector_maps:
             if selector in selectors:

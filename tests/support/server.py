@@ -87,11 +87,12 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None,
+def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None, wait_ready: bool = True,
                  **overrides: Any) -> Iterator[RunningServer]:
     """Start the app on a free port with a fresh SQLite database; stop it on exit.
 
     `routers`: extra (test-only) routers mounted as they are, e.g. to exercise a dependency.
+    `wait_ready`: wait for /readyz (default) or only /healthz (to test a server that is not ready).
     `overrides`: any Settings fields.
     """
     own_dir = directory is None
@@ -121,7 +122,7 @@ def start_server(directory: Path | None = None, routers: list[APIRouter] | None 
     thread.start()
     base_url = f"http://{host}:{port}"
     try:
-        _wait_ready(base_url, thread)
+        _wait_ready(base_url, thread, "/readyz" if wait_ready else "/healthz")
         yield RunningServer(base_url, settings=settings, admin_key=admin_key,
                             database_url=settings.database_url, db_path=db_path, app=app)
     finally:
@@ -132,14 +133,14 @@ def start_server(directory: Path | None = None, routers: list[APIRouter] | None 
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _wait_ready(base_url: str, thread: threading.Thread) -> None:
+def _wait_ready(base_url: str, thread: threading.Thread, path: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     last = "no answer"
     while time.monotonic() < deadline:
         if not thread.is_alive():
             raise RuntimeError("test server thread died during startup")
         try:
-            reply = httpx.get(f"{base_url}/readyz", timeout=2.0)
+            reply = httpx.get(f"{base_url}{path}", timeout=2.0)
             if reply.status_code == 200:
                 return
             last = f"{reply.status_code} {reply.text[:300]}"
@@ -167,7 +168,7 @@ def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
 @pytest.fixture
 def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
-    """`server_factory(routers=None, **settings_overrides) -> RunningServer`; stopped when the test ends."""
+    """`server_factory(routers=None, wait_ready=True, **settings) -> RunningServer`; stopped after the test."""
     yield from _factory(tmp_path_factory)
 
 

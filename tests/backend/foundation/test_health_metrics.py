@@ -16,13 +16,8 @@ def test_readyz_ready(server):
 def test_readyz_reports_unreachable_chain(server_factory):
     from tests.support.anvil import free_port
 
-    # The fixture waits for readiness, so start it ready, then point at a dead node through settings.
-    server = server_factory()
-    server.settings.rpc_url = f"http://127.0.0.1:{free_port()}"
-    try:
-        reply = httpx.get(f"{server}/readyz")
-    finally:
-        server.settings.rpc_url = None
+    server = server_factory(rpc_url=f"http://127.0.0.1:{free_port()}", wait_ready=False)
+    reply = httpx.get(f"{server}/readyz")
     assert reply.status_code == 503
     assert reply.headers["content-type"].startswith("application/problem+json")
     body = reply.json()

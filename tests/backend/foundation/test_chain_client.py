@@ -1,0 +1,160 @@
+"""ChainClient against a real anvil with the mock stablecoin deployed from its build artifact."""
+
+import json
+import pickle
+import threading
+
+import httpx
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from backend.chain import ChainUnavailable, ContractNotFound, ContractReverted
+from backend.chain.abi import decode_revert, error_selectors, load_abi
+from backend.chain.client import ChainClient
+from backend.chain.manifest import load_manifest
+from backend.core.settings import ROOT
+from tests.support.anvil import Anvil, free_port
+from tests.support.chain import local_account
+
+BUILD = ROOT / "build" / "contracts"
+pytestmark = pytest.mark.skipif(not (BUILD / "MockStablecoin.json").exists(), reason="run `make compile`")
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    with Anvil() as anvil:
+        w3 = Web3(Web3.HTTPProvider(anvil.url))
+        artifact = json.loads((BUILD / "MockStablecoin.json").read_text())
+        deployer = local_account(0)
+        factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+        tx = factory.constructor().build_transaction({"from": deployer.address,
+                                                      "nonce": w3.eth.get_transaction_count(deployer.address)})
+        receipt = w3.eth.wait_for_transaction_receipt(
+            w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
+        manifest = {"chainId": 31337, "network": "test", "deployBlock": receipt["blockNumber"],
+                    "deployedAt": "2026-01-01T00:00:00Z",
+                    "contracts": {"MockStablecoin": {"address": receipt["contractAddress"],
+                                                     "block": receipt["blockNumber"]}},
+                    "roles": {}, "parameters": {}, "accounts": {"deployer": deployer.address}}
+        path = tmp_path_factory.mktemp("manifest") / "31337.json"
+        path.write_text(json.dumps(manifest))
+        yield anvil, path
+
+
+@pytest.fixture
+def client(chain):
+    anvil, manifest_path = chain
+    return ChainClient(anvil.url, manifest_path, BUILD, tx_timeout=30, poll_interval=0.05)
+
+
+def test_manifest_is_loaded(chain):
+    manifest = load_manifest(chain[1])
+    assert manifest.chain_id == 31337
+    assert Web3.is_checksum_address(manifest.address("MockStablecoin"))
+    assert manifest.start_block("MockStablecoin") == manifest.deploy_block
+    with pytest.raises(ContractNotFound):
+        manifest.address("LoanMarket")
+
+
+def test_contract_reads(client):
+    token = client.contract("MockStablecoin")
+    assert client.call(token.functions.decimals()) == 6
+    with pytest.raises(ContractNotFound):
+        client.contract("NoSuchContract")
+
+
+def test_transact_signs_locally_and_returns_the_receipt(client):
+    token, user = client.contract("MockStablecoin"), local_account(7)
+    before = client.call(token.functions.balanceOf(user.address))
+    receipt = client.transact(token.functions.mint(user.address, 1_000_000), local_account(0).key.hex())
+    assert receipt["status"] == 1
+    assert client.call(token.functions.balanceOf(user.address)) == before + 1_000_000
+
+
+def test_concurrent_transactions_from_one_sender_get_distinct_nonces(client):
+    token, sender = client.contract("MockStablecoin"), local_account(1)
+    errors: list[Exception] = []
+
+    def mint(i: int) -> None:
+        try:
+            client.transact(token.functions.mint(local_account(8).address, i + 1), sender.key)
+        except Exception as exc:  # collected: a failure must fail the test, not vanish in a thread
+            errors.append(exc)
+
+    start = client.call(token.functions.balanceOf(local_account(8).address))
+    threads = [threading.Thread(target=mint, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert client.call(token.functions.balanceOf(local_account(8).address)) == start + sum(range(1, 7))
+
+
+def test_revert_is_decoded_to_the_custom_error(client):
+    token, poor = client.contract("MockStablecoin"), Account.create()
+    rich = local_account(0)
+    client.transact(token.functions.mint(rich.address, 10), rich.key)
+    # A fresh account has no ether: estimate-gas fails first, with the contract's revert data.
+    with pytest.raises(ContractReverted) as failure:
+        client.transact(token.functions.transfer(poor.address, 10**30), rich.key)
+    reverted = failure.value
+    assert reverted.error_name == "ERC20InsufficientBalance"
+    sender, balance, needed = reverted.args
+    assert sender == rich.address and needed == 10**30 and balance < needed
+    assert reverted.selector == "e450d38c"
+    assert "ERC20InsufficientBalance" in str(reverted)
+
+
+def test_mined_revert_is_decoded_by_replaying_the_call(client):
+    token, rich = client.contract("MockStablecoin"), local_account(2)
+    # A fixed gas limit skips estimation, so the failing transaction is mined with status 0.
+    with pytest.raises(ContractReverted) as failure:
+        client.transact(token.functions.transfer(local_account(3).address, 10**30), rich.key, gas=100_000)
+    assert failure.value.error_name == "ERC20InsufficientBalance"
+    assert failure.value.tx_hash and failure.value.tx_hash.startswith("0x")
+    # The nonce was consumed by the mined failure; the next transaction still goes through.
+    assert client.transact(token.functions.mint(rich.address, 1), rich.key)["status"] == 1
+
+
+def test_reverted_exception_survives_pickling():
+    original = ContractReverted("ERC20InsufficientBalance", ("0xabc", 1, 2), selector="e450d38c", tx_hash="0x1")
+    copy = pickle.loads(pickle.dumps(original))
+    assert (copy.error_name, copy.args, copy.selector, copy.tx_hash) == (
+        "ERC20InsufficientBalance", ("0xabc", 1, 2), "e450d38c", "0x1")
+
+
+def test_decode_revert_standard_errors():
+    reason = "0x08c379a0" + (
+        "0000000000000000000000000000000000000000000000000000000000000020"
+        "0000000000000000000000000000000000000000000000000000000000000004"
+        "6e6f706500000000000000000000000000000000000000000000000000000000")
+    assert decode_revert(reason)[:2] == ("Error", ("nope",))
+    panic = "0x4e487b71" + "11".rjust(64, "0")
+    assert decode_revert(panic)[:2] == ("Panic", (0x11,))
+    assert decode_revert("0xdeadbeef") == (None, (), "deadbeef")
+    assert decode_revert(None) == (None, (), None)
+    selectors = error_selectors(load_abi(BUILD, "MockStablecoin"))
+    assert selectors["e450d38c"]["name"] == "ERC20InsufficientBalance"
+
+
+def test_unreachable_node_is_chain_unavailable(chain):
+    client = ChainClient(f"http://127.0.0.1:{free_port()}", chain[1], BUILD, timeout=1)
+    assert client.is_reachable() is False
+    with pytest.raises(ChainUnavailable):
+        client.block_number()
+    with pytest.raises(ChainUnavailable):
+        client.transact(client.contract("MockStablecoin").functions.mint(local_account(7).address, 1),
+                        local_account(0).key)
+
+
+def test_readyz_checks_the_configured_chain(server_factory, chain):
+    anvil, manifest_path = chain
+    server = server_factory(rpc_url=anvil.url, manifest_path=manifest_path)
+    reply = httpx.get(f"{server}/readyz")
+    assert reply.status_code == 200 and reply.json()["checks"]["chain"] == "ok"
+    wrong = server_factory(rpc_url=anvil.url, chain_id=1, wait_ready=False)
+    reply = httpx.get(f"{wrong}/readyz")
+    assert reply.status_code == 503
+    assert reply.json()["checks"]["chain"] == "chain id 31337 does not match configured 1"
