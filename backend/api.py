@@ -21,3 +21,4 @@ def __getattr__(name: str) -> list[APIRouter]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 from backend.kyc.router import router as kyc_router  # noqa: F401, E402
 from backend.suitability.router import router as suitability_router  # noqa: F401, E402
+from backend.risk.router import router as risk_router  # noqa: F401, E402

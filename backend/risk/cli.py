@@ -10,6 +10,21 @@ import sys
 from pathlib import Path
 
 
+def _names(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _grid(args: argparse.Namespace) -> dict:
+    from backend.risk.training.fit import DEFAULT_GRID
+
+    grid = dict(DEFAULT_GRID)
+    if args.c_grid:
+        grid["C"] = [float(v) for v in _names(args.c_grid)]
+    if args.min_prebin_grid:
+        grid["min_prebin_size"] = [float(v) for v in _names(args.min_prebin_grid)]
+    return grid
+
+
 def _train(args: argparse.Namespace) -> int:
     from backend.risk.training.data import DatasetError
     from backend.risk.training.run import TrainConfig, train
@@ -29,6 +44,8 @@ def _train(args: argparse.Namespace) -> int:
         folds=args.folds,
         repeats=args.repeats,
         review_points=args.review_points,
+        exclude=tuple(_names(args.exclude)),
+        grid=_grid(args),
     )
     try:
         train(cfg)
@@ -77,6 +94,10 @@ def register(subparsers) -> None:
         default=10.0,
         help="half-width of the manual-review band around the cutoff, in score points",
     )
+    p.add_argument("--exclude", default=None,
+                   help="comma-separated columns never to use (e.g. protected characteristics)")
+    p.add_argument("--c-grid", default=None, help="comma-separated inverse regularisation strengths to try")
+    p.add_argument("--min-prebin-grid", default=None, help="comma-separated minimum pre-bin shares to try")
     p.set_defaults(handler=_train)
     t = sub.add_parser("pricing-table", help="export the per-grade pricing table LoanMarket enforces")
     t.add_argument("--model", default=None, help="scorecard directory (default: PEERLEND_RISK_MODEL_DIR)")

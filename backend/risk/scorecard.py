@@ -90,6 +90,7 @@ class _Feature:
         self.bins: list[dict] = list(spec["bins"])
         self.missing: dict = spec["missing"]
         self.other: dict = spec.get("other") or spec["missing"]
+        self.missing_count: int = int(self.missing.get("count", 0))
         self.splits: list[float] = [float(s) for s in spec.get("splits", [])]
         self.category_bin: dict[str, int] = {}
         for i, b in enumerate(self.bins):

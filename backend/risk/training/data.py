@@ -58,7 +58,8 @@ def _is_near_constant(col: pd.Series) -> bool:
     return len(shares) <= 1 or float(shares.iloc[0]) >= NEAR_CONSTANT_SHARE
 
 
-def load_dataset(path: str | Path, target: str, bad_value: str, say=print) -> Dataset:
+def load_dataset(path: str | Path, target: str, bad_value: str, say=print,
+                 exclude: tuple[str, ...] = ()) -> Dataset:
     path = Path(path)
     df = pd.read_csv(path)
     if target not in df.columns:
@@ -73,6 +74,9 @@ def load_dataset(path: str | Path, target: str, bad_value: str, say=print) -> Da
         seen = sorted(df[target].astype(str).unique().tolist())[:10]
         raise DatasetError(f"target {target!r} must have both {bad_value!r} and other values; saw {seen}")
 
+    unknown = set(exclude) - set(df.columns)
+    if unknown:
+        raise DatasetError(f"--exclude names columns not in {path.name}: {', '.join(sorted(unknown))}")
     dropped: dict[str, str] = {}
     numerical: list[str] = []
     categorical: list[str] = []
@@ -80,7 +84,9 @@ def load_dataset(path: str | Path, target: str, bad_value: str, say=print) -> Da
         if name == target:
             continue
         col = df[name]
-        if _is_identifier(col):
+        if name in exclude:
+            dropped[name] = "excluded by policy (--exclude)"
+        elif _is_identifier(col):
             dropped[name] = "identifier (unique per row)"
         elif _is_near_constant(col):
             dropped[name] = f"near-constant (one value in >= {NEAR_CONSTANT_SHARE:.0%} of rows)"

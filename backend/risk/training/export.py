@@ -99,7 +99,15 @@ def _feature_spec(name: str, optb, coef: float, factor: float, x_train: pd.Serie
         spec["other"] = {"woe": other_woe, "points": pts(other_woe)}
         miss = x_train.isna().to_numpy()
     spec["bins"] = bins
-    spec["missing"] = {"woe": missing_woe, "points": pts(missing_woe), "count": int(miss.sum())}
+    if miss.any():
+        spec["missing"] = {"woe": missing_woe, "points": pts(missing_woe), "count": int(miss.sum()),
+                           "policy": "empirical WoE of the applicants who left it empty"}
+    else:
+        # Training saw no missing value, so optbinning's neutral WoE 0 would let an applicant drop an
+        # unfavourable answer and score better than with it. An absent value scores as the worst bin.
+        worst = min(bins, key=lambda b: b["points"])
+        spec["missing"] = {"woe": worst["woe"], "points": worst["points"], "count": 0,
+                           "policy": "worst bin: no missing values in training"}
     return spec
 
 

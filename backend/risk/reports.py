@@ -1,0 +1,99 @@
+"""Credit reports for the oracle: approved decisions become pending reports; the oracle side moves them
+through signed -> submitted -> confirmed (or rejected) with `mark_reports`.
+
+reasons_hash = keccak256 of the canonical reason-code list: the codes (e.g.
+"status_of_existing_checking_account:0") as a JSON array, in the order given by the decision (largest
+deduction first), UTF-8, no spaces: json.dumps(codes, separators=(",", ":")). Only the hash travels
+on-chain (in the event), never the reasons themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from eth_utils import keccak, to_checksum_address
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.db.types import utcnow
+from backend.risk.models import REPORT_STATUSES, CreditReport, LoanApplication
+
+# Allowed moves; anything else is a bug in the caller and is refused.
+_TRANSITIONS = {
+    "pending": {"signed", "submitted", "rejected"},
+    "signed": {"submitted", "pending", "rejected"},
+    "submitted": {"confirmed", "rejected", "pending"},
+    "confirmed": set(),
+    "rejected": set(),
+}
+
+
+class ReportTransitionError(ValueError):
+    """A report cannot move to the requested status."""
+
+
+def reasons_hash(codes: Sequence[str]) -> str:
+    return "0x" + keccak(json.dumps(list(codes), separators=(",", ":")).encode()).hex()
+
+
+def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditReport:
+    """Queue the application's score for the oracle. Only for approved applications."""
+    if app.status != "approved":
+        raise ValueError(f"application {app.id} is {app.status}; only approved applications are reported")
+    report = CreditReport(
+        application_id=app.id,
+        borrower=to_checksum_address(app.wallet),
+        score=app.score,
+        grade=app.grade,
+        pd_bps=app.pd_bps,
+        model_version=app.model_version,
+        as_of=as_of,
+        reasons_hash=reasons_hash([r["code"] for r in app.reason_codes]),
+        status="pending",
+    )
+    session.add(report)
+    return report
+
+
+def pending_reports(session: Session, limit: int = 100) -> list[CreditReport]:
+    """Oldest pending reports first."""
+    return list(
+        session.scalars(
+            select(CreditReport)
+            .where(CreditReport.status == "pending")
+            .order_by(CreditReport.id)
+            .limit(limit)
+        )
+    )
+
+
+def mark_reports(
+    session: Session,
+    ids: Sequence[int],
+    status: str,
+    round: int | None = None,  # noqa: A002
+    tx_hash: str | None = None,
+    reason: str | None = None,
+) -> list[CreditReport]:
+    """Move the given reports to `status` (in the caller's transaction; the caller commits)."""
+    if status not in REPORT_STATUSES:
+        raise ReportTransitionError(f"unknown status {status!r}; expected one of {REPORT_STATUSES}")
+    reports = list(session.scalars(select(CreditReport).where(CreditReport.id.in_(list(ids)))))
+    missing = set(ids) - {r.id for r in reports}
+    if missing:
+        raise ReportTransitionError(f"unknown report ids {sorted(missing)}")
+    now = utcnow()
+    for report in reports:
+        if status != report.status and status not in _TRANSITIONS[report.status]:
+            raise ReportTransitionError(f"report {report.id}: {report.status} -> {status} not allowed")
+        report.status = status
+        if round is not None:
+            report.round = round
+        if tx_hash is not None:
+            report.tx_hash = tx_hash
+        if reason is not None:
+            report.reject_reason = reason
+        report.updated_at = now
+    session.flush()
+    return reports
