@@ -1,5 +1,365 @@
-"""Lending contract events -> loans, schedules, repayments, notes, portfolios (filled in below)."""
+"""Lending contract events -> loans, schedules, repayments, notes, portfolios, wallet transactions.
+
+Mapping table (events as declared in contracts/interfaces/ILoanMarket.sol, ILoanNote.sol,
+IReserveFund.sol):
+
+  LoanMarket.LoanListed                 chain_loans (status listed, terms)
+  LoanMarket.CollateralPledged/Released chain_loans.collateral_*
+  LoanMarket.LoanFunded                 chain_loans.funded, chain_notes (new),
+                                        portfolio invested/outstanding, wallet tx "fund"
+  LoanMarket.LoanDrawn                  chain_loans (status active), chain_loan_installments
+                                        (annuity schedule), portfolio borrowed, wallet tx "drawdown"
+  LoanMarket.LoanRepaid                 chain_repayments, chain_loans paid totals, notes' principal returned
+                                        (pro rata, recomputed from totals so rounding never drifts),
+                                        portfolio repaid / outstanding, wallet tx "repay"
+  LoanMarket.LoanRepaidInFull           status repaid
+  LoanMarket.LiquidationProceedsReceived chain_loans.recovered
+  LoanMarket.Claimed                    chain_notes.claimed, portfolio received, wallet tx "claim"
+  LoanMarket.LoanDefaulted              status defaulted
+  LoanMarket.DefaultCovered             chain_loans.written_down; notes' write-down =
+                                        share * writedownPerShare / 1e27; portfolio losses / outstanding
+  LoanMarket.LoanCancelled/LoanExpired  status cancelled / expired
+  LoanMarket.FundingWithdrawn           note refunded; portfolio invested/outstanding reversed,
+                                        wallet tx "refund"
+  LoanNote.Transfer (not mint/burn)     note owner; outstanding moves between portfolios;
+                                        wallet tx note_in/out
+"""
 
 from __future__ import annotations
 
-HANDLERS: dict = {}
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.projections.tokens import ZERO, wallet_tx
+from backend.chain.indexer.read_models import (
+    InstallmentView,
+    LoanView,
+    NoteView,
+    PortfolioView,
+    RepaymentView,
+)
+
+RAY = 10**27
+YEAR = 365 * 86_400
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def annuity_schedule(
+    principal: int, apr_bps: int, periods: int, period_length: int, first_due: int, installment: int
+) -> list[tuple[int, int, int, int, int]]:
+    """(period, due, payment, interest, principal) rows by the contract's rule: rate per period in ray
+    rounded up, interest ceil(B * r), principal min(A - interest, B), the last row pays the balance."""
+    rate = _ceil_div(apr_bps * RAY * period_length, 10_000 * YEAR)
+    rows, balance = [], principal
+    for k in range(1, periods + 1):
+        interest = _ceil_div(balance * rate, RAY)
+        part = balance if k == periods else min(max(installment - interest, 0), balance)
+        balance -= part
+        rows.append((k, first_due + (k - 1) * period_length, interest + part, interest, part, balance))
+    return rows
+
+
+def _portfolio(session: Session, wallet: str) -> PortfolioView:
+    row = session.get(PortfolioView, wallet)
+    if row is None:
+        row = PortfolioView(
+            wallet=wallet, invested=0, outstanding=0, received=0, losses=0, notes=0, borrowed=0, repaid=0
+        )
+        session.add(row)
+    return row
+
+
+def _loan(session: Session, e: DecodedEvent) -> LoanView | None:
+    loan = session.get(LoanView, e.args["loanId"])
+    if loan is not None:
+        loan.updated_block = e.block_number
+    return loan
+
+
+def _note_outstanding(note: NoteView) -> int:
+    return 0 if note.refunded else max(0, note.principal - note.principal_returned - note.written_down)
+
+
+def _update_note(session: Session, note: NoteView, **changes) -> None:
+    """Changes a note and moves the difference in its outstanding principal into its owner's portfolio."""
+    before = _note_outstanding(note)
+    for key, value in changes.items():
+        setattr(note, key, value)
+    _portfolio(session, note.owner).outstanding += _note_outstanding(note) - before
+
+
+def _notes(session: Session, loan_id: int) -> list[NoteView]:
+    return list(
+        session.scalars(select(NoteView).where(NoteView.loan_id == loan_id).order_by(NoteView.note_id))
+    )
+
+
+def listed(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    session.add(
+        LoanView(
+            loan_id=a["loanId"],
+            borrower=a["borrower"],
+            status="listed",
+            principal=a["principal"],
+            term=a["numPeriods"],
+            period_seconds=a["periodLength"],
+            rate_bps=a["aprBps"],
+            grade=a["grade"],
+            funded=0,
+            lenders=0,
+            collateral_amount=0,
+            listing_deadline=a["listingDeadline"],
+            listed_at=e.timestamp,
+            drawn_amount=0,
+            origination_fee=0,
+            installment=0,
+            principal_repaid=0,
+            interest_paid=0,
+            fees_paid=0,
+            recovered=0,
+            written_down=0,
+            periods_paid=0,
+            updated_block=e.block_number,
+        )
+    )
+
+
+def collateral_pledged(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.collateral_token, loan.collateral_amount = e.args["token"], e.args["amount"]
+
+
+def collateral_released(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.collateral_amount = 0
+
+
+def funded(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    if loan := _loan(session, e):
+        loan.funded += a["amount"]
+        loan.lenders += 1
+    session.add(
+        NoteView(
+            note_id=a["noteId"],
+            loan_id=a["loanId"],
+            owner=a["lender"],
+            original_lender=a["lender"],
+            principal=a["amount"],
+            claimed=0,
+            principal_returned=0,
+            written_down=0,
+            refunded=False,
+            updated_block=e.block_number,
+        )
+    )
+    p = _portfolio(session, a["lender"])
+    p.invested += a["amount"]
+    p.outstanding += a["amount"]
+    p.notes += 1
+    wallet_tx(session, e, a["lender"], "fund", a["amount"], loan_id=a["loanId"], note_id=a["noteId"])
+
+
+def drawn(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    loan = _loan(session, e)
+    if loan is None:
+        return
+    loan.status, loan.principal, loan.drawn_at = "active", a["principal"], e.timestamp
+    loan.origination_fee, loan.drawn_amount = a["originationFee"], a["principal"] - a["originationFee"]
+    loan.installment = a["installment"]
+    for period, due, payment, interest, principal, balance in annuity_schedule(
+        a["principal"], loan.rate_bps, loan.term, loan.period_seconds, a["firstDueDate"], a["installment"]
+    ):
+        session.add(
+            InstallmentView(
+                loan_id=loan.loan_id,
+                period=period,
+                due_at=due,
+                payment=payment,
+                interest=interest,
+                principal=principal,
+                balance_after=balance,
+            )
+        )
+    _portfolio(session, a["borrower"]).borrowed += a["principal"]
+    wallet_tx(session, e, a["borrower"], "drawdown", loan.drawn_amount, loan_id=loan.loan_id)
+
+
+def repaid(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    loan = _loan(session, e)
+    if loan is None:
+        return
+    total = a["lateFee"] + a["interest"] + a["principal"]
+    loan.principal_repaid += a["principal"]
+    loan.interest_paid += a["interest"]
+    loan.fees_paid += a["lateFee"]
+    session.add(
+        RepaymentView(
+            block_number=e.block_number,
+            log_index=e.log_index,
+            loan_id=loan.loan_id,
+            payer=a["payer"],
+            amount=total,
+            interest=a["interest"],
+            principal=a["principal"],
+            fees=a["lateFee"],
+            timestamp=e.timestamp,
+            tx_hash=e.tx_hash,
+        )
+    )
+    schedule = session.scalars(
+        select(InstallmentView.principal)
+        .where(InstallmentView.loan_id == loan.loan_id)
+        .order_by(InstallmentView.period)
+    ).all()
+    cumulative, paid_periods = 0, 0
+    for part in schedule:
+        cumulative += part
+        if cumulative > loan.principal_repaid:
+            break
+        paid_periods += 1
+    loan.periods_paid = paid_periods
+    if a["principal"] and loan.principal:
+        for note in _notes(session, loan.loan_id):
+            if not note.refunded:
+                _update_note(
+                    session,
+                    note,
+                    principal_returned=note.principal * loan.principal_repaid // loan.principal,
+                    updated_block=e.block_number,
+                )
+    _portfolio(session, loan.borrower).repaid += total
+    wallet_tx(session, e, a["payer"], "repay", total, loan_id=loan.loan_id)
+
+
+def repaid_in_full(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.status, loan.closed_at = "repaid", e.timestamp
+
+
+def liquidation_proceeds(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.recovered += e.args["amount"] - e.args["refundedToBorrower"]
+
+
+def claimed(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    note = session.get(NoteView, a["noteId"])
+    if note is not None:
+        note.claimed += a["amount"]
+        note.updated_block = e.block_number
+    _portfolio(session, a["holder"]).received += a["amount"]
+    wallet_tx(
+        session,
+        e,
+        a["holder"],
+        "claim",
+        a["amount"],
+        loan_id=note.loan_id if note else None,
+        note_id=a["noteId"],
+    )
+
+
+def defaulted(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.status, loan.closed_at = "defaulted", e.timestamp
+
+
+def default_covered(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    loan = _loan(session, e)
+    if loan is None:
+        return
+    loan.written_down = a["loss"]
+    for note in _notes(session, loan.loan_id):
+        if note.refunded:
+            continue
+        loss = note.principal * a["writedownPerShare"] // RAY
+        before = note.written_down
+        _update_note(session, note, written_down=loss, updated_block=e.block_number)
+        _portfolio(session, note.owner).losses += loss - before
+
+
+def closed(status: str):
+    def handler(session: Session, e: DecodedEvent) -> None:
+        if loan := _loan(session, e):
+            loan.status, loan.closed_at = status, e.timestamp
+
+    handler.__name__ = f"loan_{status}"
+    return handler
+
+
+def funding_withdrawn(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    if loan := _loan(session, e):
+        loan.funded -= a["amount"]
+    note = session.get(NoteView, a["noteId"])
+    if note is not None and not note.refunded:
+        owner = _portfolio(session, note.owner)
+        _update_note(session, note, refunded=True, updated_block=e.block_number)
+        owner.invested -= note.principal
+        owner.notes -= 1
+    wallet_tx(session, e, a["holder"], "refund", a["amount"], loan_id=a["loanId"], note_id=a["noteId"])
+
+
+def note_transfer(session: Session, e: DecodedEvent) -> None:
+    a = e.args
+    sender, receiver, note_id = a["from"], a["to"], a.get("tokenId")
+    if sender == ZERO or receiver == ZERO or note_id is None:
+        return  # mint and burn are told by LoanFunded and FundingWithdrawn
+    note = session.get(NoteView, note_id)
+    if note is None:
+        return
+    outstanding = _note_outstanding(note)
+    old, new = _portfolio(session, sender), _portfolio(session, receiver)
+    old.outstanding -= outstanding
+    old.notes -= 1
+    new.outstanding += outstanding
+    new.notes += 1
+    note.owner, note.updated_block = receiver, e.block_number
+    wallet_tx(
+        session,
+        e,
+        sender,
+        "note_out",
+        outstanding,
+        counterparty=receiver,
+        loan_id=note.loan_id,
+        note_id=note_id,
+    )
+    wallet_tx(
+        session,
+        e,
+        receiver,
+        "note_in",
+        outstanding,
+        counterparty=sender,
+        loan_id=note.loan_id,
+        note_id=note_id,
+    )
+
+
+HANDLERS = {
+    ("LoanMarket", "LoanListed"): listed,
+    ("LoanMarket", "CollateralPledged"): collateral_pledged,
+    ("LoanMarket", "CollateralReleased"): collateral_released,
+    ("LoanMarket", "LoanFunded"): funded,
+    ("LoanMarket", "LoanDrawn"): drawn,
+    ("LoanMarket", "LoanRepaid"): repaid,
+    ("LoanMarket", "LoanRepaidInFull"): repaid_in_full,
+    ("LoanMarket", "LiquidationProceedsReceived"): liquidation_proceeds,
+    ("LoanMarket", "Claimed"): claimed,
+    ("LoanMarket", "LoanDefaulted"): defaulted,
+    ("LoanMarket", "DefaultCovered"): default_covered,
+    ("LoanMarket", "LoanCancelled"): closed("cancelled"),
+    ("LoanMarket", "LoanExpired"): closed("expired"),
+    ("LoanMarket", "FundingWithdrawn"): funding_withdrawn,
+    ("LoanNote", "Transfer"): note_transfer,
+}

@@ -1,0 +1,1 @@
+"""Loans API: the loan book, schedules and repayments, and wallet portfolios, read from the chain index."""

@@ -1,0 +1,1 @@
+"""Oracle feed: the service side of the credit oracle (pending reports out, acknowledgements in)."""

@@ -1,0 +1,20 @@
+"""Refresh requests: borrowers whose on-chain record nears `maxAge`, queued for re-scoring."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.base import Base
+from backend.db.types import UTCDateTime, utcnow
+
+
+class RefreshRequest(Base):
+    __tablename__ = "oracle_refresh_requests"
+
+    borrower: Mapped[str] = mapped_column(String(42), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,137 @@
+"""Oracle feed logic: serialise credit reports, apply acknowledgements, confirm from chain events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eth_utils import is_address, to_checksum_address
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.chain.indexer.models import ChainCheckpoint
+from backend.chain.indexer.read_models import OracleRoundView
+from backend.db.types import utcnow
+from backend.oracle_feed.models import RefreshRequest
+from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RoundsStatus, RoundView
+from backend.risk.models import CreditReport
+from backend.risk.reports import ReportTransitionError, mark_reports, pending_reports
+
+
+def report_out(r: CreditReport) -> OracleReport:
+    return OracleReport(
+        id=r.id,
+        status=r.status,
+        borrower=r.borrower,
+        score=r.score,
+        grade=r.grade,
+        pdBps=r.pd_bps,
+        modelVersion=r.model_version,
+        asOf=r.as_of,
+        reasonsHash=r.reasons_hash,
+        round=r.round,
+        txHash=r.tx_hash,
+        reason=r.reject_reason,
+    )
+
+
+def list_reports(
+    session: Session, status: str | None, ids: Sequence[int] | None, limit: int
+) -> list[OracleReport]:
+    if ids:
+        query = select(CreditReport).where(CreditReport.id.in_(list(ids)))
+        if status:
+            query = query.where(CreditReport.status == status)
+        rows = session.scalars(query.order_by(CreditReport.id).limit(limit))
+    elif status == "pending":
+        rows = pending_reports(session, limit)
+    else:
+        query = select(CreditReport)
+        if status:
+            query = query.where(CreditReport.status == status)
+        rows = session.scalars(query.order_by(CreditReport.id.desc()).limit(limit))
+    return [report_out(r) for r in rows]
+
+
+def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
+    """Each ack on its own: a report already final (confirmed by the indexer first, say) is skipped,
+    and one bad id never blocks the others."""
+    results = []
+    for ack in acks:
+        report = session.get(CreditReport, ack.id)
+        if report is None:
+            results.append(AckResult(id=ack.id, status=None, applied=False, detail="unknown report"))
+            continue
+        try:
+            with session.begin_nested():
+                mark_reports(
+                    session, [ack.id], ack.status, round=ack.round, tx_hash=ack.txHash, reason=ack.reason
+                )
+            results.append(AckResult(id=ack.id, status=report.status, applied=True))
+        except ReportTransitionError as exc:
+            results.append(AckResult(id=ack.id, status=report.status, applied=False, detail=str(exc)))
+    session.commit()
+    return results
+
+
+def queue_refresh(session: Session, borrowers: Sequence[str]) -> list[str]:
+    queued = []
+    for raw in borrowers:
+        if not is_address(raw):
+            continue
+        borrower = to_checksum_address(raw)
+        row = session.get(RefreshRequest, borrower)
+        if row is None:
+            session.add(RefreshRequest(borrower=borrower, requests=1, status="open", requested_at=utcnow()))
+        else:
+            row.requests, row.status, row.requested_at = row.requests + 1, "open", utcnow()
+        queued.append(borrower)
+    session.commit()
+    return queued
+
+
+def rounds_status(session: Session, limit: int) -> RoundsStatus:
+    rounds = session.scalars(
+        select(OracleRoundView).order_by(OracleRoundView.round.desc()).limit(limit)
+    ).all()
+    counts = dict(
+        session.execute(select(CreditReport.status, func.count()).group_by(CreditReport.status)).all()
+    )
+    checkpoint = session.get(ChainCheckpoint, "main")
+    return RoundsStatus(
+        lastRound=rounds[0].round if rounds else None,
+        indexedBlock=checkpoint.last_block if checkpoint else None,
+        reports={k: int(v) for k, v in counts.items()},
+        rounds=[
+            RoundView(
+                round=r.round,
+                reports=r.reports,
+                submitter=r.submitter,
+                txHash=r.tx_hash,
+                blockNumber=r.block_number,
+                timestamp=r.timestamp,
+            )
+            for r in rounds
+        ],
+    )
+
+
+def confirm_from_events(session: Session, events) -> int:
+    """Indexer side effect: a CreditRecordUpdated confirms the report with that borrower and asOf."""
+    confirmed = 0
+    for e in events:
+        if (e.contract, e.event) != ("CreditOracle", "CreditRecordUpdated"):
+            continue
+        report = session.scalars(
+            select(CreditReport).where(
+                CreditReport.borrower == e.args["borrower"],
+                CreditReport.as_of == e.args["asOf"],
+                CreditReport.status.in_(("pending", "signed", "submitted")),
+            )
+        ).first()
+        if report is None:
+            continue
+        if report.status != "submitted":
+            mark_reports(session, [report.id], "submitted", round=e.args["round"], tx_hash=e.tx_hash)
+        mark_reports(session, [report.id], "confirmed", round=e.args["round"], tx_hash=e.tx_hash)
+        confirmed += 1
+    return confirmed
