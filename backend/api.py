@@ -22,3 +22,5 @@ def __getattr__(name: str) -> list[APIRouter]:
 from backend.kyc.router import router as kyc_router  # noqa: F401, E402
 from backend.suitability.router import router as suitability_router  # noqa: F401, E402
 from backend.risk.router import router as risk_router  # noqa: F401, E402
+from backend.oracle_feed.router import router as oracle_feed_router  # noqa: F401, E402
+from backend.loans.router import router as loans_router  # noqa: F401, E402

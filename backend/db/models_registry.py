@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "backend.suitability.models",
     "backend.risk.models",
     "backend.chain.indexer.models",
+    "backend.oracle_feed.models",
 ]
 
 
