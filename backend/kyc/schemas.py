@@ -107,7 +107,8 @@ class ScreeningMatchView(BaseModel):
     program: str
     kind: str
     score: float
-    matched_name: str
+    matched_alias: int
+    matched_name: str | None  # from the current list file, looked up when shown
     dob_match: str
 
 

@@ -44,7 +44,9 @@ class ScreeningMatch:
     program: str
     kind: Outcome
     score: float
-    matched_name: str  # the list's name or alias that matched: list data, not the applicant's
+    # Which of the entry's names matched (0 = primary, n = alias n). An index rather than the string: when
+    # the match is exact, the list's spelling *is* the applicant's name, and results are stored.
+    matched_alias: int
     dob_match: Literal["match", "mismatch", "unknown"]
 
 
@@ -81,10 +83,15 @@ class ScreeningList:
         ]
         return cls(str(data.get("version", "unknown")), entries)
 
+    def entry(self, entry_id: str) -> ListEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
     def screen(self, name: str, dob: date | None) -> ScreeningResult:
         matches: list[ScreeningMatch] = []
         for entry in self.entries:
-            score, matched = max((name_similarity(name, candidate), candidate) for candidate in (entry.name, *entry.aliases))
+            candidates = (entry.name, *entry.aliases)
+            score, matched = max((name_similarity(name, c), -i) for i, c in enumerate(candidates))
+            matched = -matched
             if score < NEAR:
                 continue
             if entry.dob is None or dob is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.kyc.config import kyc_settings
 from backend.kyc.models import KycApplication, KycReviewItem
 from backend.kyc.schemas import (
     ApplicantDetails,
@@ -12,6 +13,7 @@ from backend.kyc.schemas import (
     ScreeningMatchView,
     SignedAttestation,
 )
+from backend.kyc.screening import load_list
 
 
 def application_view(app: KycApplication, signed: SignedAttestation | None = None) -> ApplicationView:
@@ -30,7 +32,14 @@ def application_view(app: KycApplication, signed: SignedAttestation | None = Non
 
 
 def _matches(app: KycApplication) -> list[ScreeningMatchView]:
-    return [ScreeningMatchView(**m) for m in app.screening_result.get("matches", [])]
+    screening_list = load_list(str(kyc_settings().sanctions_list) if kyc_settings().sanctions_list else None)
+    views = []
+    for match in app.screening_result.get("matches", []):
+        entry = screening_list.entry(match["entry_id"])
+        names = (entry.name, *entry.aliases) if entry else ()
+        index = match["matched_alias"]
+        views.append(ScreeningMatchView(**match, matched_name=names[index] if index < len(names) else None))
+    return views
 
 
 def review_item_view(item: KycReviewItem, app: KycApplication) -> ReviewItemView:

@@ -1,0 +1,158 @@
+"""Approval attests on-chain (IdentityRegistry.isEligible), revocation and freezes undo it, and the
+wallet-submitted path (attestWithSignature) works with the service's EIP-712 signature."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from eth_utils import to_bytes
+
+from tests.backend.kyc.kyc_support import CLASS_5_ANSWERS, Wallet, submission
+
+
+@pytest.fixture(scope="module")
+def registry(deployed_chain):
+    return deployed_chain.contract("IdentityRegistry")
+
+
+def applied(server, body=None, answers=None, account=None) -> tuple[Wallet, dict]:
+    wallet = Wallet(server, account)
+    wallet.answer(answers)
+    reply = wallet.apply(body or submission())
+    assert reply.status_code == 201, reply.text
+    return wallet, reply.json()
+
+
+def test_auto_approval_attests_on_chain(kyc_server, registry):
+    wallet, app = applied(kyc_server, answers=CLASS_5_ANSWERS)
+    assert app["status"] == "approved"
+    att = app["attestation"]
+    assert att["status"] == "attested" and att["mode"] == "direct" and att["tx_hash"].startswith("0x")
+    assert registry.functions.isEligible(wallet.address).call() is True
+    level, risk_class, jurisdiction, expires_at, frozen, commitment = registry.functions.identityOf(
+        wallet.address).call()
+    assert (level, risk_class, jurisdiction, frozen) == (2, 5, 156, False)
+    assert "0x" + commitment.hex() == att["commitment"]
+    expected = datetime.now(UTC) + timedelta(days=365)
+    assert abs(expires_at - expected.timestamp()) < 120
+    assert registry.functions.riskClassOf(wallet.address).call() == 5
+
+
+def test_without_liveness_the_attestation_is_level_1(kyc_server, registry):
+    wallet, app = applied(kyc_server, submission(liveness_token=None))
+    assert app["attestation"]["level"] == 1
+    assert registry.functions.identityOf(wallet.address).call()[0] == 1
+
+
+def test_reviewer_approval_attests_on_chain(kyc_server, registry):
+    wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))  # namesake → review
+    assert app["status"] == "in_review"
+    assert registry.functions.isEligible(wallet.address).call() is False
+    reply = kyc_server.operators.http("reviewer").post(f"/v1/kyc/applications/{app['id']}/approve",
+                                                       json={"reason": "false_positive", "note": "DOB differs"})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["status"] == "approved" and reply.json()["attestation"]["status"] == "attested"
+    assert registry.functions.isEligible(wallet.address).call() is True
+    assert wallet.http.get("/v1/kyc/application").json()["attestation"]["tx_hash"] == reply.json()["attestation"][
+        "tx_hash"]
+
+
+def test_compliance_revocation_makes_the_wallet_ineligible(kyc_server, registry):
+    wallet, app = applied(kyc_server)
+    assert registry.functions.isEligible(wallet.address).call() is True
+    reply = kyc_server.operators.http("compliance").post(f"/v1/kyc/applications/{app['id']}/revoke",
+                                                         json={"reason": "fraud", "note": "case 17"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["status"] == "revoked" and body["revoke_reason"] == "fraud"
+    assert body["attestation"]["status"] == "revoked"
+    assert registry.functions.isEligible(wallet.address).call() is False
+    assert registry.functions.identityOf(wallet.address).call()[0] == 0
+    again = kyc_server.operators.http("compliance").post(f"/v1/kyc/applications/{app['id']}/revoke",
+                                                         json={"reason": "fraud"})
+    assert again.status_code == 409
+    # A revoked wallet cannot simply apply again.
+    assert wallet.apply().json()["type"] == "kyc-identity-revoked"
+
+
+def test_wallet_submits_the_signed_attestation_itself(kyc_server, registry, deployed_chain):
+    account = deployed_chain.accounts["user3"]  # funded: the wallet pays its own gas on this path
+    wallet, app = applied(kyc_server, submission(attestation_mode="signature"), account=account)
+    att = app["attestation"]
+    assert att["mode"] == "signature" and att["status"] == "signed" and att["tx_hash"] is None
+    signed = att["signed"]
+    assert signed["registry"] == registry.address and signed["chain_id"] == deployed_chain.chain_id
+    fields = signed["attestation"]
+    assert fields["wallet"] == account.address and fields["nonce"] == registry.functions.nonces(account.address).call()
+    assert registry.functions.isEligible(account.address).call() is False
+
+    w3 = deployed_chain.w3
+    as_tuple = (fields["wallet"], fields["level"], fields["riskClass"], fields["jurisdiction"], fields["expiresAt"],
+                to_bytes(hexstr=fields["commitment"]), fields["nonce"], fields["deadline"])
+    call = registry.functions.attestWithSignature(as_tuple, to_bytes(hexstr=signed["signature"]))
+    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address),
+                                 "chainId": deployed_chain.chain_id})
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+    assert receipt["status"] == 1
+    assert registry.functions.isEligible(account.address).call() is True
+    assert "0x" + registry.functions.identityOf(account.address).call()[5].hex() == att["commitment"]
+
+
+def test_signature_mode_can_be_requested_again_after_approval(kyc_server, deployed_chain):
+    wallet, app = applied(kyc_server)
+    reply = wallet.http.post("/v1/kyc/application/attestation", json={"mode": "signature"})
+    assert reply.status_code == 200, reply.text
+    signed = reply.json()["attestation"]["signed"]
+    assert signed["attestation"]["wallet"] == wallet.address and len(bytes.fromhex(signed["signature"][2:])) == 65
+
+
+def test_renewal_after_a_new_questionnaire_updates_the_risk_class(kyc_server, registry):
+    wallet, app = applied(kyc_server)
+    assert registry.functions.riskClassOf(wallet.address).call() == 3
+    wallet.answer(CLASS_5_ANSWERS)
+    reply = wallet.http.post("/v1/kyc/application/attestation", json={})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["attestation"]["risk_class"] == 5
+    assert registry.functions.riskClassOf(wallet.address).call() == 5
+
+
+def test_attestation_renewal_needs_an_approved_application(kyc_server):
+    wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
+    reply = wallet.http.post("/v1/kyc/application/attestation", json={})
+    assert reply.status_code == 409 and reply.json()["type"] == "kyc-not-approved"
+
+
+def test_compliance_freeze_and_unfreeze(kyc_server, registry, deployed_chain, monkeypatch):
+    compliance = kyc_server.operators.http("compliance")
+    wallet, _ = applied(kyc_server)
+    path = f"/v1/kyc/wallets/{wallet.address}"
+    assert compliance.post(f"{path}/freeze", json={"reason": "aml_alert"}).status_code == 503  # no signer yet
+
+    monkeypatch.setenv("PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY",
+                       "0x" + bytes(deployed_chain.accounts["compliance"].key).hex())
+    reply = compliance.post(f"{path}/freeze", json={"reason": "aml_alert"})
+    assert reply.status_code == 200, reply.text
+    assert registry.functions.isEligible(wallet.address).call() is False
+    assert compliance.post(f"{path}/freeze", json={"reason": "aml_alert"}).status_code == 409
+    assert compliance.post(f"{path}/unfreeze", json={"reason": "other"}).status_code == 200
+    assert registry.functions.isEligible(wallet.address).call() is True
+    assert kyc_server.operators.http("reviewer").post(f"{path}/freeze", json={"reason": "other"}).status_code == 403
+    assert compliance.post("/v1/kyc/wallets/0x1234/freeze", json={"reason": "other"}).status_code == 422
+
+
+def test_chain_failure_keeps_the_approval_and_the_wallet_retries(module_server_factory, deployed_chain, registry,
+                                                                  tmp_path):
+    # The server cannot build its IdentityRegistry client (no ABI in its build dir): every attestation fails.
+    server = module_server_factory(rate_limit_enabled=False, rpc_url=deployed_chain.rpc_url,
+                                   manifest_path=deployed_chain.manifest_path, build_dir=tmp_path,
+                                   attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex())
+    wallet, app = applied(server)
+    assert app["status"] == "approved"
+    assert app["attestation"]["status"] == "failed" and "make compile" in app["attestation"]["error"]
+    assert registry.functions.isEligible(wallet.address).call() is False
+
+    server.settings.build_dir = deployed_chain.build_dir  # the operator fixes the deployment
+    retry = wallet.http.post("/v1/kyc/application/attestation", json={})
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["attestation"]["status"] == "attested" and retry.json()["attestation"]["error"] is None
+    assert registry.functions.isEligible(wallet.address).call() is True
