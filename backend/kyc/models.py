@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -29,8 +29,17 @@ STATUSES = ("in_review", "approved", "rejected", "revoked")
 ATTESTATION_STATUSES = ("none", "attested", "signed", "failed", "revoked")
 
 
+_ACTIVE = text("status IN ('in_review', 'approved')")
+
+
 class KycApplication(Base):
     __tablename__ = "kyc_applications"
+    # At most one live application per wallet, enforced by the database: two concurrent submissions
+    # from one wallet cannot both pass the service's check.
+    __table_args__ = (
+        Index("uq_kyc_applications_active_wallet", "wallet", unique=True, sqlite_where=_ACTIVE,
+              postgresql_where=_ACTIVE),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wallet: Mapped[str] = mapped_column(String(42), index=True)

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.chain.identity import FREEZE_REASONS, REVOKE_REASONS, IdentityChainError
@@ -164,7 +165,12 @@ def submit(
         record_audit(session, "system:kyc", f"kyc.application.{app.status}", "kyc_application", app.id, None,
                      _summary(app))
     # The application is committed before any chain call, so a node outage cannot lose it.
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as exc:  # a concurrent submission from the same wallet won the race
+        session.rollback()
+        raise Problem(status=409, title="Application already exists", type="kyc-application-exists",
+                      detail="this wallet already has an application in progress") from exc
 
     signed = None
     if app.status == "approved":

@@ -161,3 +161,14 @@ def test_submissions_are_rate_limited(module_server_factory):
     assert statuses[2] == 429
     last = w.apply(submission(jurisdiction="XX"))
     assert last.headers["content-type"].startswith(PROBLEM) and int(last.headers["Retry-After"]) >= 1
+
+
+def test_concurrent_submissions_from_one_wallet_create_one_application(kyc_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    w = Wallet(kyc_server)
+    w.answer()
+    bodies = [submission(full_name="Viktor Drozdov") for _ in range(6)]  # review: no chain call to slow it
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(lambda body: w.apply(body).status_code, bodies))
+    assert statuses == [201] + [409] * 5

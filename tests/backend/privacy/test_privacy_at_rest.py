@@ -6,9 +6,14 @@ import os
 from datetime import date
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
+from backend.cli import main as cli_main
+from backend.core.settings import reset_settings, use_settings
+
 from backend.kyc.models import KycApplication
+from backend.suitability.models import SuitabilityAssessment
 from tests.backend.kyc.kyc_support import CLASS_3_ANSWERS, Wallet, cn_id, submission
 from tests.support.server import create_operator_key, start_server
 
@@ -78,8 +83,6 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
     with start_server(tmp_path, rate_limit_enabled=False, encryption_key=new_key, encryption_key_id="k2",
                       bootstrap_admin_key=admin_key) as server:
         reviewer = create_operator_key(server, "reviewer")
-        import httpx
-
         detail = httpx.get(f"{server}/v1/kyc/review-queue/{app['id']}", headers={"X-API-Key": reviewer})
         assert detail.status_code == 200, detail.text
         assert detail.json()["applicant"]["national_id_number"] == body["national_id_number"]
@@ -90,3 +93,22 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
         with server.session() as session:
             assert session.get(KycApplication, fresh["id"]).pii_ciphertext.startswith("v1.k2.")
             assert session.get(KycApplication, app["id"]).pii_ciphertext.startswith("v1.k1.")
+
+        # `peerlend kyc rewrap` moves everything to the current key…
+        token = use_settings(server.settings)
+        try:
+            assert cli_main(["kyc", "rewrap"]) == 0
+        finally:
+            reset_settings(token)
+        with server.session() as session:
+            envelopes = [a.pii_ciphertext for a in session.scalars(select(KycApplication))]
+            envelopes += [s.answers_ciphertext for s in session.scalars(select(SuitabilityAssessment))]
+        assert envelopes and all(e.startswith("v1.k2.") for e in envelopes)
+
+    # …after which the retired key can be dropped.
+    monkeypatch.delenv("PEERLEND_ENCRYPTION_KEYS_RETIRED")
+    with start_server(tmp_path, rate_limit_enabled=False, encryption_key=new_key, encryption_key_id="k2",
+                      bootstrap_admin_key=admin_key) as server:
+        detail = httpx.get(f"{server}/v1/kyc/review-queue/{app['id']}",
+                           headers={"X-API-Key": create_operator_key(server, "reviewer")})
+        assert detail.json()["applicant"]["full_name"] == "Viktor Drozdov"

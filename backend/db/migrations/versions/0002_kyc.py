@@ -82,6 +82,9 @@ def upgrade() -> None:
     )
     for column in ("wallet", "status", "national_id_hash", "bank_card_hash", "phone_hash", "created_at"):
         op.create_index(f"ix_kyc_applications_{column}", "kyc_applications", [column])
+    active = sa.text("status IN ('in_review', 'approved')")
+    op.create_index("uq_kyc_applications_active_wallet", "kyc_applications", ["wallet"], unique=True,
+                    sqlite_where=active, postgresql_where=active)
 
     op.create_table(
         "kyc_review_items",
