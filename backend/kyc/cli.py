@@ -31,7 +31,11 @@ def _rewrap(_args: argparse.Namespace) -> int:
     keyring = keyring_from_settings(settings)
     targets = [
         Sealed(KycApplication, "pii_ciphertext", lambda row: f"kyc_application:{row.id}".encode()),
-        Sealed(SuitabilityAssessment, "answers_ciphertext", lambda row: f"suitability_assessment:{row.id}".encode()),
+        Sealed(
+            SuitabilityAssessment,
+            "answers_ciphertext",
+            lambda row: f"suitability_assessment:{row.id}".encode(),
+        ),
     ]
     with session_scope(settings) as session:
         counts = rewrap_all(session, keyring, targets)

@@ -37,8 +37,13 @@ class KycApplication(Base):
     # At most one live application per wallet, enforced by the database: two concurrent submissions
     # from one wallet cannot both pass the service's check.
     __table_args__ = (
-        Index("uq_kyc_applications_active_wallet", "wallet", unique=True, sqlite_where=_ACTIVE,
-              postgresql_where=_ACTIVE),
+        Index(
+            "uq_kyc_applications_active_wallet",
+            "wallet",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -71,7 +76,8 @@ class KycApplication(Base):
     attestation_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
     attestation_risk_class: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attestation_suitability_id: Mapped[str | None] = mapped_column(
-        ForeignKey("suitability_assessments.id"), nullable=True)
+        ForeignKey("suitability_assessments.id"), nullable=True
+    )
     attestation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attestation_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

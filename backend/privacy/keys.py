@@ -29,8 +29,11 @@ def keyring_from_settings(settings: Settings) -> Keyring:
     if retired is None:
         retired = RetiredKeys().encryption_keys_retired
     material = {k: v.get_secret_value() if isinstance(v, SecretStr) else v for k, v in retired.items()}
-    return _keyring(settings.encryption_key_id, settings.encryption_key.get_secret_value(),
-                    tuple(sorted(material.items())))
+    return _keyring(
+        settings.encryption_key_id,
+        settings.encryption_key.get_secret_value(),
+        tuple(sorted(material.items())),
+    )
 
 
 @lru_cache(maxsize=16)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,9 +16,9 @@ from backend.privacy.crypto import Keyring
 class Sealed:
     """A model with an encrypted column and how its associated data is built from a row."""
 
-    model: type
+    model: Any  # a mapped class with an ordered `id` primary key
     column: str
-    aad: Callable[[object], bytes]
+    aad: Callable[[Any], bytes]
 
 
 def rewrap_all(session: Session, keyring: Keyring, targets: list[Sealed], batch: int = 500) -> dict[str, int]:
@@ -27,7 +28,7 @@ def rewrap_all(session: Session, keyring: Keyring, targets: list[Sealed], batch:
         last_id = None
         pk = target.model.id
         while True:
-            query = select(target.model).order_by(pk).limit(batch)
+            query: Any = select(target.model).order_by(pk).limit(batch)
             if last_id is not None:
                 query = query.where(pk > last_id)
             rows = list(session.scalars(query))
