@@ -94,8 +94,11 @@ def register(subparsers) -> None:
         default=10.0,
         help="half-width of the manual-review band around the cutoff, in score points",
     )
-    p.add_argument("--exclude", default=None,
-                   help="comma-separated columns never to use (e.g. protected characteristics)")
+    p.add_argument(
+        "--exclude",
+        default=None,
+        help="comma-separated columns never to use (e.g. protected characteristics)",
+    )
     p.add_argument("--c-grid", default=None, help="comma-separated inverse regularisation strengths to try")
     p.add_argument("--min-prebin-grid", default=None, help="comma-separated minimum pre-bin shares to try")
     p.set_defaults(handler=_train)

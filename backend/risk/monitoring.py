@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
+from typing import Any
 
 from backend.risk.scorecard import Scorecard
 
@@ -38,7 +39,7 @@ def population_stability(card: Scorecard, scores: Sequence[float], bins: Sequenc
     for s in scores:
         counts[bisect_right(edges, s)] += 1
     score_psi = psi(ref["score_shares"], [c / n for c in counts])
-    features = {}
+    features: dict[str, dict[str, Any]] = {}
     for name, shares in ref["feature_shares"].items():
         keys = list(shares)
         tally = dict.fromkeys(keys, 0)

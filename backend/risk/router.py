@@ -12,6 +12,7 @@ from backend.db.session import SessionDep
 from backend.risk import service, views
 from backend.risk.dependencies import RiskSettingsDep, ScorecardDep
 from backend.risk.schemas import (
+    BatchResult,
     BatchScoreRequest,
     BatchScoreResponse,
     LoanApplicationCreate,
@@ -109,7 +110,7 @@ def score_batch(body: BatchScoreRequest, operator: RiskOperator, card: Scorecard
         model_version=card.version,
         scored=len(results) - failed,
         failed=failed,
-        results=results,
+        results=[BatchResult(**r) for r in results],
     )
 
 

@@ -114,10 +114,10 @@ class _Feature:
             b = self.bins[i]
             return str(i), float(b["points"]), b.get("text") or b.get("label", "")
         text = str(value).strip()
-        i = self.category_bin.get(text)
-        if i is None:
+        j = self.category_bin.get(text)
+        if j is None:
             return OTHER, float(self.other["points"]), f"'{text}' (not seen in training)"
-        return str(i), float(self.bins[i]["points"]), self.bins[i].get("texts", {}).get(text, text)
+        return str(j), float(self.bins[j]["points"]), self.bins[j].get("texts", {}).get(text, text)
 
 
 class Scorecard:

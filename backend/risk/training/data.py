@@ -58,8 +58,9 @@ def _is_near_constant(col: pd.Series) -> bool:
     return len(shares) <= 1 or float(shares.iloc[0]) >= NEAR_CONSTANT_SHARE
 
 
-def load_dataset(path: str | Path, target: str, bad_value: str, say=print,
-                 exclude: tuple[str, ...] = ()) -> Dataset:
+def load_dataset(
+    path: str | Path, target: str, bad_value: str, say=print, exclude: tuple[str, ...] = ()
+) -> Dataset:
     path = Path(path)
     df = pd.read_csv(path)
     if target not in df.columns:

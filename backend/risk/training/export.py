@@ -103,14 +103,22 @@ def _feature_spec(name: str, optb, coef: float, factor: float, x_train: pd.Serie
         miss = x_train.isna().to_numpy()
     spec["bins"] = bins
     if miss.any():
-        spec["missing"] = {"woe": missing_woe, "points": pts(missing_woe), "count": int(miss.sum()),
-                           "policy": "empirical WoE of the applicants who left it empty"}
+        spec["missing"] = {
+            "woe": missing_woe,
+            "points": pts(missing_woe),
+            "count": int(miss.sum()),
+            "policy": "empirical WoE of the applicants who left it empty",
+        }
     else:
         # Training saw no missing value, so optbinning's neutral WoE 0 would let an applicant drop an
         # unfavourable answer and score better than with it. An absent value scores as the worst bin.
         worst = min(bins, key=lambda b: b["points"])
-        spec["missing"] = {"woe": worst["woe"], "points": worst["points"], "count": 0,
-                           "policy": "worst bin: no missing values in training"}
+        spec["missing"] = {
+            "woe": worst["woe"],
+            "points": worst["points"],
+            "count": 0,
+            "policy": "worst bin: no missing values in training",
+        }
     return spec
 
 

@@ -99,7 +99,9 @@ def select(
     results = []
     best: tuple[float, float, Candidate, np.ndarray] | None = None
     for cand in candidates(grid):
-        costs, aucs, first = [], [], None
+        costs: list[float] = []
+        aucs: list[float] = []
+        first: np.ndarray | None = None
         for r in range(repeats):
             oof = out_of_fold(X, y, numerical, categorical, cand, folds, RANDOM_STATE + r)
             first = oof if first is None else first
@@ -109,6 +111,7 @@ def select(
         results.append({**cand.as_dict(), "cv_expected_cost": round(cost, 5), "cv_auc": round(auc, 5)})
         say(f"  cv {folds}-fold x{repeats}: {cand.as_dict()} expected_cost={cost:.4f} auc={auc:.4f}")
         if best is None or cost < best[0] - 1e-9 or (abs(cost - best[0]) <= 1e-9 and auc > best[1]):
+            assert first is not None
             best = (cost, auc, cand, first)
     assert best is not None
     return best[2], best[3], results

@@ -33,7 +33,7 @@ def write_plots(
     files.append("roc.png")
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    bins = np.linspace(score.min(), score.max(), 30)
+    bins = np.linspace(score.min(), score.max(), 30).tolist()
     ax.hist(score[y == 0], bins=bins, alpha=0.6, label="good", density=True)
     ax.hist(score[y == 1], bins=bins, alpha=0.6, label="bad", density=True)
     ax.axvline(cutoff_score, color="black", linestyle="--", label="cutoff")

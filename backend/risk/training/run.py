@@ -140,10 +140,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> dict:
         max_diff = float(diffs.max()) if len(diffs) else 0.0
         if max_diff > 1e-6:
             raise RuntimeError(f"exported scorecard disagrees with the model: max |PD diff| = {max_diff:.3g}")
-        say(
-            f"scorecard reproduces predict_proba (max |diff| {max_diff:.2e}) "
-            f"on {len(diffs)} rows"
-        )
+        say(f"scorecard reproduces predict_proba (max |diff| {max_diff:.2e}) on {len(diffs)} rows")
 
     with progress.step("choose cutoff and evaluate on the test split"):
         oof_best_cut, oof_best_cost = ev.empirical_best_cutoff(oof, y_tr, cfg.cost_fp, cfg.cost_fn)
