@@ -1,0 +1,103 @@
+"""`python -m demo` (`make demo`): the whole lifecycle against the platform `make up` runs.
+
+Reads deployments/31337.json, talks to the API at http://127.0.0.1:8000 with the local operator key,
+and to anvil at http://127.0.0.1:8545 (override with PEERLEND_API_URL, PEERLEND_RPC_URL,
+PEERLEND_MANIFEST_PATH, PEERLEND_BOOTSTRAP_ADMIN_KEY). If no oracle node answers on the local ports,
+the demo runs the three signer nodes and the aggregator itself for its duration.
+
+The demo moves the chain clock about five months ahead. It records an anvil snapshot first
+(.run/demo-snapshot) and, on the next run, goes back to it, so it can be run again on the same chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import ExitStack
+
+import httpx
+
+from demo.chain import Chain
+from demo.lifecycle import Lifecycle, run_scenario
+from demo.processes import OracleProcesses
+from demo.stack import ROOT, Stack
+
+SNAPSHOT_FILE = ROOT / ".run" / "demo-snapshot"
+LOCAL_ORACLE_NODES = ["http://127.0.0.1:8701", "http://127.0.0.1:8702", "http://127.0.0.1:8703"]
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _preflight(stack: Stack) -> None:
+    if not stack.manifest_path.exists():
+        sys.exit(f"no deployment manifest at {stack.manifest_path}: run `make up` first")
+    if not _answers(f"{stack.api_url}/readyz"):
+        sys.exit(f"the API does not answer at {stack.api_url}: run `make up` first")
+
+
+def _rewind(chain: Chain, out) -> None:
+    """Back to the chain state before the previous demo run, then record a new starting point."""
+    if SNAPSHOT_FILE.exists():
+        snapshot = SNAPSHOT_FILE.read_text().strip()
+        try:
+            if chain.revert(snapshot):
+                out(f"chain reverted to the state before the previous demo run (snapshot {snapshot})")
+        except RuntimeError:
+            pass  # a restarted chain knows no old snapshots
+    SNAPSHOT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    SNAPSHOT_FILE.write_text(chain.snapshot())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--keep-clock",
+        action="store_true",
+        help="do not revert the chain to the state before the previous demo run",
+    )
+    args = parser.parse_args(argv)
+    stack = Stack.from_environment()
+    _preflight(stack)
+    chain = Chain(stack)
+    if not args.keep_clock:
+        _rewind(chain, print)
+    ctx = Lifecycle(stack, chain)
+    started = time.monotonic()
+    with ExitStack() as stack_of_processes:
+        if not any(_answers(f"{url}/healthz") for url in LOCAL_ORACLE_NODES):
+            key = ctx.admin.post(
+                "/v1/admin/api-keys",
+                {"name": f"demo-oracle-{int(time.time())}", "roles": ["oracle"]},
+                expect=(201,),
+            )["key"]
+            log_dir = ROOT / ".run" / "logs" / "demo"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            ctx.say(f"no oracle running: starting 3 signer nodes and the aggregator (logs in {log_dir})")
+            stack_of_processes.enter_context(
+                OracleProcesses(
+                    stack.rpc_url,
+                    stack.manifest_path,
+                    stack.api_url,
+                    key,
+                    build_dir=stack.build_dir,
+                    log_dir=log_dir,
+                )
+            )
+        try:
+            run_scenario(ctx)
+        finally:
+            ctx.close()
+    print(
+        f"\ndemo finished in {time.monotonic() - started:.0f}s. Browse the result: {stack.api_url}/v1/loans"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,680 @@
+"""The PeerLend lifecycle as a script of small steps, each a function over one `Lifecycle` context.
+
+Everything goes through public interfaces: the HTTP API (wallets signed in with SIWE, staff with an
+operator API key) and contract calls each wallet signs with its own key. The only privileged things the
+script does are those of a local chain: moving its clock, giving wallets gas money, minting the mock
+stablecoin and collateral token (faucets) and moving the mock price feed (as a price keeper would).
+
+`run_scenario(ctx, on_phase)` plays the whole story; `on_phase(name, ctx)` is called after each phase
+(the end-to-end test asserts balances there, the demo prints them).
+
+Story: two borrowers pass KYC and apply. Ada (strong file, grade A) borrows 10,000 over 3 monthly
+installments, unsecured; Ben (thinner file, around grade D) borrows 3,000 over 6, secured by collateral.
+Three investors pass KYC and suitability and fund both loans. Ada repays every installment on its due
+date; Ben pays the first, then stops: 1-30, 31-90, then more than 90 days late, his loan is defaulted,
+a liquidator buys his collateral after its price fell, and the reserve fund covers what is left.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_account import Account
+from web3.logs import DISCARD
+
+from demo import people
+from demo.api import Api, ApiError
+from demo.chain import DAY, USD, Chain
+from demo.stack import Stack
+
+MAX_UINT = 2**256 - 1
+# Gas for transactions mined at a chosen future time: an estimate taken now would miss the accrual work
+# (due dates passed) that the transaction does then.
+TIMED_TX_GAS = 1_000_000
+PERIOD = 30 * DAY  # one monthly installment
+LISTING_WINDOW = 7 * DAY
+STATUS = ("None", "Listed", "Drawn", "Repaid", "Defaulted", "Cancelled", "Expired")
+TIERS = ("current", "1-30 days late", "31-90 days late", "more than 90 days late")
+
+
+def usd(amount: int) -> str:
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(int(amount)), USD)
+    return f"{sign}{whole:,}.{frac:06d}"
+
+
+@dataclass
+class Actor:
+    name: str
+    role: str  # borrower | lender | liquidator | platform
+    account: Any
+    api: Api | None = None
+    kyc_application: dict | None = None
+    risk_class: int | None = None
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+
+@dataclass
+class Loan:
+    name: str
+    borrower: Actor
+    application: dict
+    loan_id: int | None = None
+    principal: int = 0
+    num_periods: int = 0
+    collateral: Any = None  # CollateralType
+    collateral_amount: int = 0
+    notes: dict[str, int] = field(default_factory=dict)  # lender name -> note id
+    funded_by: dict[str, int] = field(default_factory=dict)  # lender name -> amount
+    schedule: list[dict] = field(default_factory=list)  # from the lens at drawdown
+    drawn_at: int = 0
+    repaid: list[int] = field(default_factory=list)  # installment numbers paid
+    liquidations: list[dict] = field(default_factory=list)
+    cover: dict | None = None
+    defaulted: dict | None = None
+
+
+class Lifecycle:
+    def __init__(self, stack: Stack, chain: Chain | None = None, out: Callable[[str], None] = print):
+        self.stack = stack
+        self.chain = chain or Chain(stack)
+        self.out = out
+        self.admin = Api.operator(stack.api_url, stack.admin_key)
+        self.operator: dict[str, Api] = {}
+        self.actors: dict[str, Actor] = {}
+        self.loans: dict[str, Loan] = {}
+        self.claimed: dict[str, int] = {}  # lender name -> total claimed
+        self.timeline: list[tuple[int, str]] = []
+        self.started = time.monotonic()
+
+    # --------------------------------------------------------------- narration
+
+    def say(self, text: str) -> None:
+        day = ""
+        if "t0" in self.__dict__:
+            day = f"day {(self.chain.now() - self.t0) / DAY:6.1f} "
+        self.out(f"[{time.monotonic() - self.started:6.1f}s] {day}{text}")
+
+    def headline(self, text: str) -> None:
+        self.out("")
+        self.out(f"== {text}")
+
+    def close(self) -> None:
+        for actor in self.actors.values():
+            if actor.api is not None:
+                actor.api.close()
+        for api in self.operator.values():
+            api.close()
+        self.admin.close()
+
+
+# ------------------------------------------------------------------------------------------ staff
+
+
+def create_operator_keys(ctx: Lifecycle, roles=("reviewer", "compliance", "oracle")) -> dict[str, str]:
+    """The admin issues one API key per staff role (an operator key carries roles, not a wallet)."""
+    keys = {}
+    for role in roles:
+        created = ctx.admin.post(
+            "/v1/admin/api-keys", {"name": f"demo-{role}-{int(time.time())}", "roles": [role]}, expect=(201,)
+        )
+        keys[role] = created["key"]
+        ctx.operator[role] = Api.operator(ctx.stack.api_url, created["key"])
+    ctx.say(f"admin issued operator keys for {', '.join(roles)}")
+    return keys
+
+
+# ------------------------------------------------------------------------------------------ onboarding
+
+
+def new_wallet(ctx: Lifecycle, name: str, role: str) -> Actor:
+    account = Account.create()
+    ctx.chain.give_gas_money(account.address)
+    actor = Actor(name=name, role=role, account=account)
+    ctx.actors[name] = actor
+    return actor
+
+
+def onboard(ctx: Lifecycle, name: str, role: str, questionnaire: dict) -> Actor:
+    """A new wallet signs in (SIWE), answers suitability, submits KYC; a reviewer approves it if the
+    service sent it to manual review; the attestation lands on-chain in IdentityRegistry."""
+    actor = new_wallet(ctx, name, role)
+    actor.api = Api.sign_in(ctx.stack.api_url, actor.account)
+    assessment = actor.api.post("/v1/suitability", questionnaire, expect=(201,), idempotent=True)
+    actor.risk_class = assessment["risk_class"]
+    application = actor.api.post(
+        "/v1/kyc/applications", people.kyc_submission(name_for_kyc(name)), expect=(201,), idempotent=True
+    )
+    if application["status"] == "in_review":
+        ctx.say(
+            f"{name}: KYC sent to manual review ({', '.join(application['review_reasons'])}); "
+            "the reviewer approves"
+        )
+        application = ctx.operator["reviewer"].post(
+            f"/v1/kyc/applications/{application['id']}/approve", {"reason": "documents_verified"}
+        )
+    if application["status"] != "approved":
+        raise RuntimeError(f"{name}: KYC {application['status']}: {application.get('reject_reasons')}")
+    actor.kyc_application = application
+    wait_until(
+        lambda: ctx.chain.call(ctx.chain.registry.functions.isEligible(actor.address)),
+        30,
+        f"{name}'s attestation on-chain",
+    )
+    identity = ctx.chain.call(ctx.chain.registry.functions.identityOf(actor.address))
+    ctx.say(
+        f"{name} ({role}) {actor.address}: KYC approved, level {identity[0]}, investor risk class "
+        f"{identity[1]}, attested on-chain (tx {application['attestation'].get('tx_hash') or 'n/a'})"
+    )
+    return actor
+
+
+def name_for_kyc(name: str) -> str:
+    # Clear, unremarkable legal names (the sanctions screen compares names, so no celebrities).
+    return {
+        "Ada": "Ada Lindqvist",
+        "Ben": "Benedikt Okafor",
+        "Lena": "Lena Marchetti",
+        "Omar": "Omar Haddad",
+        "Kim": "Kim Sorensen",
+    }.get(name, f"{name} Testperson")
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.25) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+# ------------------------------------------------------------------------------------------ credit
+
+
+def apply_for_loan(
+    ctx: Lifecycle,
+    borrower: Actor,
+    amount: int,
+    term_months: int,
+    purpose: str,
+    monthly_income: int,
+    attributes: dict,
+) -> dict:
+    """The borrower applies; the service scores (scorecard points, PD, grade, reasons) and prices the
+    offer. An application sent to manual review is approved by the reviewer."""
+    body = {
+        "amount": amount,
+        "term_months": term_months,
+        "purpose": purpose,
+        "monthly_income": monthly_income,
+        "attributes": attributes,
+    }
+    app = borrower.api.post("/v1/loan-applications", body, expect=(201,), idempotent=True)
+    if app["status"] == "review":
+        ctx.say(f"{borrower.name}: application in manual review; reviewer approves")
+        ctx.operator["reviewer"].post(
+            f"/v1/risk/reviews/{app['id']}", {"decision": "approve", "note": "income and history verified"}
+        )
+        app = borrower.api.get(f"/v1/loan-applications/{app['id']}")
+    if app["status"] != "approved":
+        raise RuntimeError(f"{borrower.name}'s application was {app['status']}")
+    offer = app["offer"]
+    reasons = ", ".join(r["code"] for r in app["reasons"][:2]) or "none"
+    ctx.say(
+        f"{borrower.name}: score {app['score']}, PD {app['pd_bps'] / 100:.2f}%, grade {app['grade_letter']}"
+        f" -> offer {usd(offer['principal'])} at {offer['apr_bps'] / 100:.2f}% APR over "
+        f"{offer['term_months']} months (main reasons: {reasons})"
+    )
+    return app
+
+
+def await_credit_records(ctx: Lifecycle, applications: dict[str, dict], timeout: float = 90) -> None:
+    """The oracle nodes sign the approved scores and the aggregator pushes them: wait until
+    CreditOracle holds each borrower's record and isFresh() is true."""
+    oracle = ctx.chain.oracle.functions
+
+    def published() -> bool:
+        for name, app in applications.items():
+            borrower = ctx.actors[name].address
+            record = ctx.chain.call(oracle.recordOf(borrower))
+            if (
+                record[0] != app["score"]
+                or record[1] != app["grade"]
+                or not ctx.chain.call(oracle.isFresh(borrower))
+            ):
+                return False
+        return True
+
+    started = time.monotonic()
+    wait_until(published, timeout, "the oracle to publish the credit records", interval=0.5)
+    for name in applications:
+        record = ctx.chain.call(oracle.recordOf(ctx.actors[name].address))
+        ctx.say(
+            f"CreditOracle: {name} score {record[0]}, grade {'ABCDEFG'[record[1] - 1]}, PD {record[2]} bps, "
+            f"model v{record[3]}, as of {record[4]} (fresh)"
+        )
+    ctx.say(
+        f"oracle round {ctx.chain.call(oracle.lastRound())} confirmed "
+        f"{time.monotonic() - started:.1f}s after approval"
+    )
+
+
+# ------------------------------------------------------------------------------------------ money
+
+
+def faucet(ctx: Lifecycle, actor: Actor, amount: int) -> None:
+    """Local chain only: the mock stablecoin mints to anyone."""
+    ctx.chain.send(ctx.chain.token.functions.mint(actor.address, amount), actor.account)
+
+
+def approve(ctx: Lifecycle, actor: Actor, token, spender: str, amount: int) -> None:
+    ctx.chain.send(token.functions.approve(spender, amount), actor.account)
+
+
+def top_up_reserve(ctx: Lifecycle, platform: Actor, amount: int) -> None:
+    """Anyone may add to the provision fund; the platform seeds it."""
+    faucet(ctx, platform, amount)
+    approve(ctx, platform, ctx.chain.token, ctx.chain.reserve.address, amount)
+    ctx.chain.send(ctx.chain.reserve.functions.deposit(amount), platform.account)
+    ctx.say(
+        f"{platform.name} deposited {usd(amount)} into the reserve fund "
+        f"(balance {usd(ctx.chain.call(ctx.chain.reserve.functions.balance()))})"
+    )
+
+
+# ------------------------------------------------------------------------------------------ the loan book
+
+
+def _event(contract, name: str, receipt) -> dict:
+    events = getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD)
+    if not events:
+        raise RuntimeError(f"no {name} event in transaction {receipt['transactionHash'].hex()}")
+    return dict(events[0]["args"])
+
+
+def collateral_amount_for(
+    ctx: Lifecycle, collateral, principal: int, grade: int, headroom_bps: int = 12_000
+) -> int:
+    """Collateral that admits `principal` at the grade's maximum LTV, with headroom (default 120 %)."""
+    config = ctx.chain.call(ctx.chain.vault.functions.collateralConfig(collateral.token.address))
+    max_ltv = config[7][grade - 1]
+    if max_ltv == 0:
+        raise RuntimeError(f"grade {'ABCDEFG'[grade - 1]} may not pledge {collateral.symbol}")
+    price = ctx.chain.call(collateral.feed.functions.latestRoundData())[1]
+    # value (stablecoin units) = amount * price / 10^(tokenDecimals + feedDecimals - 6)
+    needed_value = principal * 10_000 * headroom_bps // (max_ltv * 10_000)
+    scale = 10 ** (collateral.decimals + collateral.feed_decimals)
+    return -(-needed_value * scale // (price * USD))
+
+
+def refresh_price(ctx: Lifecycle, collateral, price: int | None = None) -> int:
+    """The price keeper posts a fresh round (the vault rejects answers older than the heartbeat)."""
+    if price is None:
+        price = ctx.chain.call(collateral.feed.functions.latestRoundData())[1]
+    keeper = ctx.actors.get("Keeper") or new_wallet(ctx, "Keeper", "platform")
+    ctx.chain.send(collateral.feed.functions.setPrice(price), keeper.account)
+    return price
+
+
+def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, collateral=None) -> Loan:
+    """The borrower lists the offered loan on-chain; the market prices it from the on-chain grade.
+    A secured listing pledges collateral to the vault (approved beforehand)."""
+    offer = application["offer"]
+    loan = Loan(
+        name=name,
+        borrower=borrower,
+        application=application,
+        principal=offer["principal"],
+        num_periods=offer["term_months"],
+    )
+    token, amount = "0x" + "0" * 40, 0
+    if collateral is not None:
+        refresh_price(ctx, collateral)
+        amount = collateral_amount_for(ctx, collateral, loan.principal, application["grade"])
+        ctx.chain.send(collateral.token.functions.mint(borrower.address, amount), borrower.account)
+        approve(ctx, borrower, collateral.token, ctx.chain.vault.address, amount)
+        token = collateral.token.address
+        loan.collateral, loan.collateral_amount = collateral, amount
+    params = (loan.principal, 0, loan.num_periods, PERIOD, ctx.chain.now() + LISTING_WINDOW, token, amount)
+    receipt = ctx.chain.send(ctx.chain.market.functions.list(params), borrower.account)
+    listed = _event(ctx.chain.market, "LoanListed", receipt)
+    loan.loan_id = listed["loanId"]
+    ctx.loans[name] = loan
+    secured = (
+        f", secured by {amount / 10**collateral.decimals:.4f} {collateral.symbol}"
+        if collateral is not None
+        else ", unsecured"
+    )
+    ctx.say(
+        f"{borrower.name} listed loan #{loan.loan_id}: {usd(loan.principal)} grade "
+        f"{'ABCDEFG'[listed['grade'] - 1]} at {listed['aprBps'] / 100:.2f}% over {loan.num_periods} x 30 days"
+        f"{secured}"
+    )
+    return loan
+
+
+def fund(ctx: Lifecycle, loan: Loan, lender: Actor, amount: int) -> int:
+    approve(ctx, lender, ctx.chain.token, ctx.chain.market.address, amount)
+    receipt = ctx.chain.send(ctx.chain.market.functions.fund(loan.loan_id, amount), lender.account)
+    note_id = _event(ctx.chain.market, "LoanFunded", receipt)["noteId"]
+    loan.notes[lender.name] = note_id
+    loan.funded_by[lender.name] = amount
+    ctx.say(
+        f"{lender.name} funded {usd(amount)} of loan #{loan.loan_id} -> note "
+        f"{note_id >> 32}/{note_id & 0xFFFFFFFF} (gas {receipt['gasUsed']:,})"
+    )
+    return note_id
+
+
+def draw_down(ctx: Lifecycle, loan: Loan) -> dict:
+    receipt = ctx.chain.send(ctx.chain.market.functions.drawdown(loan.loan_id), loan.borrower.account)
+    drawn = _event(ctx.chain.market, "LoanDrawn", receipt)
+    loan.drawn_at = ctx.chain.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
+    loan.schedule = schedule_of(ctx, loan)
+    ctx.say(
+        f"{loan.borrower.name} drew down loan #{loan.loan_id}: {usd(drawn['principal'])} minus "
+        f"origination fee {usd(drawn['originationFee'])}; installment {usd(drawn['installment'])}"
+    )
+    return drawn
+
+
+def schedule_of(ctx: Lifecycle, loan: Loan) -> list[dict]:
+    """The contractual schedule from the market's lens view."""
+    if ctx.chain.lens is None:
+        raise RuntimeError("LoanMarketLens is not in the deployment manifest; the schedule view is needed")
+    rows = ctx.chain.call(ctx.chain.lens.functions.schedule(loan.loan_id))
+    return [
+        {"k": i + 1, "due": r[0], "amount": r[1], "interest": r[2], "principal": r[3]}
+        for i, r in enumerate(rows)
+    ]
+
+
+def repay_on_due_date(ctx: Lifecycle, loan: Loan, k: int) -> dict:
+    """The borrower pays installment k exactly on its due date (so it pays exactly the schedule)."""
+    row = loan.schedule[k - 1]
+    approve(ctx, loan.borrower, ctx.chain.token, ctx.chain.market.address, row["amount"])
+    ctx.chain.next_block_at(row["due"])
+    receipt = ctx.chain.send(
+        ctx.chain.market.functions.repay(loan.loan_id, row["amount"]), loan.borrower.account, gas=TIMED_TX_GAS
+    )
+    paid = _event(ctx.chain.market, "LoanRepaid", receipt)
+    loan.repaid.append(k)
+    ctx.say(
+        f"{loan.borrower.name} repaid installment {k}/{loan.num_periods} of loan #{loan.loan_id}: "
+        f"{usd(row['amount'])} (interest {usd(paid['interest'])}, principal {usd(paid['principal'])}, "
+        f"servicing {usd(paid['servicingFee'])}, reserve {usd(paid['reserveShare'])}; "
+        f"gas {receipt['gasUsed']:,})"
+    )
+    return paid
+
+
+def claim_all(ctx: Lifecycle, loan: Loan) -> dict[str, int]:
+    """Every note holder claims what the note can claim now."""
+    claimed = {}
+    for lender_name, note_id in loan.notes.items():
+        lender = ctx.actors[lender_name]
+        available = ctx.chain.call(ctx.chain.market.functions.claimable(note_id))
+        if available == 0:
+            continue
+        receipt = ctx.chain.send(ctx.chain.market.functions.claim(note_id), lender.account)
+        amount = _event(ctx.chain.market, "Claimed", receipt)["amount"]
+        claimed[lender_name] = amount
+        ctx.claimed[lender_name] = ctx.claimed.get(lender_name, 0) + amount
+    if claimed:
+        ctx.say(
+            f"lenders claimed on loan #{loan.loan_id}: "
+            + ", ".join(f"{n} {usd(a)}" for n, a in claimed.items())
+        )
+    return claimed
+
+
+def sweep_fees(ctx: Lifecycle, by: Actor) -> None:
+    reserve, treasury = ctx.chain.call(ctx.chain.market.functions.pendingFees())
+    if reserve == 0 and treasury == 0:
+        return
+    ctx.chain.send(ctx.chain.market.functions.sweepFees(), by.account)
+    ctx.say(f"fees swept: {usd(reserve)} to the reserve fund, {usd(treasury)} servicing to the treasury")
+
+
+def delinquency(ctx: Lifecycle, loan: Loan) -> tuple[int, int, int]:
+    market = ctx.chain.market.functions
+    days = ctx.chain.call(market.daysPastDue(loan.loan_id))
+    tier = ctx.chain.call(market.delinquencyTier(loan.loan_id))
+    due = ctx.chain.call(market.amountDue(loan.loan_id))
+    ctx.say(
+        f"loan #{loan.loan_id} ({loan.borrower.name}): {days} days past due -> {TIERS[tier]}; "
+        f"amount due now {usd(due)} (late fees included)"
+    )
+    return days, tier, due
+
+
+def mark_default(ctx: Lifecycle, loan: Loan, by: Actor) -> dict:
+    receipt = ctx.chain.send(ctx.chain.market.functions.markDefault(loan.loan_id), by.account)
+    loan.defaulted = _event(ctx.chain.market, "LoanDefaulted", receipt)
+    d = loan.defaulted
+    ctx.say(
+        f"{by.name} marked loan #{loan.loan_id} defaulted: principal {usd(d['principalOutstanding'])}, "
+        f"interest {usd(d['interestUnpaid'])}, late fees {usd(d['lateFeeUnpaid'])} frozen"
+    )
+    return loan.defaulted
+
+
+def liquidate(ctx: Lifecycle, loan: Loan, liquidator: Actor) -> list[dict]:
+    """The liquidator buys the collateral at the feed price less the discount, until none is left;
+    the payments enter the loan's repayment waterfall (recoveries go wholly to the notes)."""
+    vault = ctx.chain.vault.functions
+    for _ in range(10):  # each purchase is capped at the principal still owed; a few suffice
+        if ctx.chain.call(vault.positionOf(loan.loan_id))[1] == 0:
+            break
+        if ctx.chain.call(ctx.chain.market.functions.outstandingPrincipal(loan.loan_id)) == 0:
+            break
+        bought, payment = ctx.chain.call(vault.quoteLiquidation(loan.loan_id, MAX_UINT))
+        faucet(ctx, liquidator, payment)
+        approve(ctx, liquidator, ctx.chain.token, ctx.chain.vault.address, payment)
+        receipt = ctx.chain.send(vault.liquidate(loan.loan_id, MAX_UINT, payment), liquidator.account)
+        event = _event(ctx.chain.vault, "CollateralLiquidated", receipt)
+        loan.liquidations.append(
+            {"bought": event["collateralAmount"], "payment": event["payment"], "gas": receipt["gasUsed"]}
+        )
+        ctx.say(
+            f"{liquidator.name} bought {event['collateralAmount'] / 10**loan.collateral.decimals:.6f} "
+            f"{loan.collateral.symbol} for {usd(event['payment'])} (gas {receipt['gasUsed']:,})"
+        )
+    return loan.liquidations
+
+
+def cover_from_reserve(ctx: Lifecycle, loan: Loan, by: Actor) -> dict:
+    receipt = ctx.chain.send(ctx.chain.market.functions.coverFromReserve(loan.loan_id), by.account)
+    loan.cover = _event(ctx.chain.market, "DefaultCovered", receipt)
+    ctx.say(
+        f"reserve fund covered {usd(loan.cover['covered'])} of loan #{loan.loan_id}; lenders' loss "
+        f"{usd(loan.cover['loss'])} written down on the notes"
+    )
+    return loan.cover
+
+
+# ------------------------------------------------------------------------------------------ the story
+
+
+def check_chain_clock(ctx: Lifecycle, margin: int = DAY) -> None:
+    """Credit records carry the service's wall-clock time. On a chain whose clock a previous run moved
+    months ahead they would be stale at once; on one that fell behind real time (anvil after reverting
+    to a snapshot) they would be "in the future" and refused, so the clock is brought up to now."""
+    ahead = ctx.chain.now() - int(time.time())
+    if ahead < 0:
+        ctx.chain.advance_to(int(time.time()) + 1)
+        ctx.say(f"local chain clock was {-ahead} s behind real time; mined a block at the current time")
+    elif ahead > margin:
+        raise RuntimeError(
+            f"the chain clock is {ahead / DAY:.0f} days ahead of real time (a previous run moved "
+            f"it); restart the chain (`make down && make up`) or revert it to a snapshot"
+        )
+
+
+def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = lambda *_: None) -> Lifecycle:
+    chain = ctx.chain
+    if chain.market is None or chain.vault is None:
+        raise RuntimeError("LoanMarket/CollateralVault are not in the deployment manifest yet")
+    check_chain_clock(ctx)
+
+    ctx.headline("1. Staff and customers: operator keys, KYC, suitability, on-chain attestations")
+    create_operator_keys(ctx)
+    ada = onboard(ctx, "Ada", "borrower", people.CAUTIOUS_BORROWER)
+    ben = onboard(ctx, "Ben", "borrower", people.CAUTIOUS_BORROWER)
+    lena = onboard(ctx, "Lena", "lender", people.AGGRESSIVE_INVESTOR)
+    omar = onboard(ctx, "Omar", "lender", people.BALANCED_INVESTOR)
+    kim = onboard(ctx, "Kim", "lender", people.AGGRESSIVE_INVESTOR)
+    liam = new_wallet(ctx, "Liam", "liquidator")
+    platform = new_wallet(ctx, "Platform", "platform")
+    on_phase("onboarded", ctx)
+
+    ctx.headline("2. Credit: applications scored and priced, scores pushed on-chain by the oracle")
+    apps = {
+        "Ada": apply_for_loan(ctx, ada, 10_000 * USD, 3, "car_used", 15_000 * USD, people.STRONG_APPLICANT),
+        "Ben": apply_for_loan(ctx, ben, 3_000 * USD, 6, "car_used", 4_000 * USD, people.FAIR_APPLICANT),
+    }
+    await_credit_records(ctx, apps)
+    on_phase("scored", ctx)
+
+    ctx.headline("3. Listing: one unsecured loan, one secured by collateral")
+    collateral = chain.collateral_types()
+    if not collateral:
+        raise RuntimeError("the collateral vault has no collateral type configured")
+    loan_a = list_loan(ctx, "A", ada, apps["Ada"])
+    loan_b = list_loan(ctx, "B", ben, apps["Ben"], collateral=collateral[0])
+    on_phase("listed", ctx)
+
+    ctx.headline("4. Funding by KYC'd, suitable investors")
+    a, b = loan_a.principal, loan_b.principal
+    fundings = [
+        (loan_a, lena, a * 6 // 10),
+        (loan_a, omar, a - a * 6 // 10),
+        (loan_b, lena, b // 2),
+        (loan_b, omar, b // 3),
+        (loan_b, kim, b - b // 2 - b // 3),
+    ]
+    for lender in (lena, omar, kim):
+        faucet(ctx, lender, sum(amount for _, who, amount in fundings if who is lender))
+    top_up_reserve(ctx, platform, 2_000 * USD)
+    for loan, lender, amount in fundings:
+        fund(ctx, loan, lender, amount)
+    on_phase("funded", ctx)
+
+    ctx.headline("5. Drawdown")
+    draw_down(ctx, loan_a)
+    chain.advance(60)  # a minute later: the two loans fall due at different moments
+    draw_down(ctx, loan_b)
+    ctx.t0 = loan_a.drawn_at
+    faucet(ctx, ada, 1_000 * USD)  # interest money (the borrowers' other income)
+    faucet(ctx, ben, 200 * USD)
+    on_phase("drawn", ctx)
+
+    ctx.headline("6. Month 1: both borrowers pay on the due date; lenders claim")
+    repay_on_due_date(ctx, loan_a, 1)
+    repay_on_due_date(ctx, loan_b, 1)
+    claim_all(ctx, loan_a)
+    claim_all(ctx, loan_b)
+    sweep_fees(ctx, platform)
+    on_phase("month1", ctx)
+
+    ctx.headline("7. Month 2: Ada pays, Ben does not")
+    repay_on_due_date(ctx, loan_a, 2)
+    claim_all(ctx, loan_a)
+    sweep_fees(ctx, platform)
+    chain.advance_to(loan_b.schedule[1]["due"] + 10 * DAY)
+    delinquency(ctx, loan_b)
+    on_phase("month2", ctx)
+
+    ctx.headline("8. Month 3: Ada's last installment; Ben 31-90 days late")
+    repay_on_due_date(ctx, loan_a, 3)
+    status = STATUS[chain.call(chain.market.functions.getLoan(loan_a.loan_id))[4]]
+    ctx.say(f"loan #{loan_a.loan_id} is {status}")
+    claim_all(ctx, loan_a)
+    sweep_fees(ctx, platform)
+    chain.advance_to(loan_b.schedule[1]["due"] + 35 * DAY)
+    delinquency(ctx, loan_b)
+    on_phase("month3", ctx)
+
+    ctx.headline("9. Default: more than 90 days late")
+    chain.advance_to(loan_b.schedule[1]["due"] + 91 * DAY)
+    delinquency(ctx, loan_b)
+    mark_default(ctx, loan_b, platform)
+    on_phase("defaulted", ctx)
+
+    ctx.headline("10. Recovery: collateral liquidated after a price fall, the reserve fund covers the rest")
+    # The price falls so far that the collateral fetches about 60 % of the principal still owed.
+    feed_price = refresh_price(ctx, loan_b.collateral)
+    value = chain.call(chain.vault.functions.collateralValue(loan_b.loan_id))
+    owed = chain.call(chain.market.functions.outstandingPrincipal(loan_b.loan_id))
+    fallen = max(1, feed_price * owed * 60 // (100 * value))
+    refresh_price(ctx, loan_b.collateral, fallen)
+    value = chain.call(chain.vault.functions.collateralValue(loan_b.loan_id))
+    ctx.say(
+        f"{loan_b.collateral.symbol} price fell {100 - 100 * fallen / feed_price:.0f}% (feed {feed_price} -> "
+        f"{fallen}); collateral now worth {usd(value)} against {usd(owed)} of principal"
+    )
+    liquidate(ctx, loan_b, liam)
+    on_phase("liquidated", ctx)
+    cover_from_reserve(ctx, loan_b, platform)
+    claim_all(ctx, loan_b)
+    on_phase("covered", ctx)
+
+    ctx.headline("Summary")
+    for line in summary_lines(ctx):
+        ctx.out(line)
+    return ctx
+
+
+# ------------------------------------------------------------------------------------------ summary
+
+
+def summary_lines(ctx: Lifecycle) -> list[str]:
+    chain = ctx.chain
+    lines = [
+        f"{'loan':<6}{'borrower':<10}{'grade':>6}{'APR':>8}{'principal':>16}{'status':>11}"
+        f"{'repaid by borrower':>20}{'collateral sold':>17}{'reserve cover':>15}{'written down':>14}"
+    ]
+    for loan in ctx.loans.values():
+        onchain = chain.call(chain.market.functions.getLoan(loan.loan_id))
+        repaid = sum(loan.schedule[k - 1]["amount"] for k in loan.repaid)
+        recovered = sum(x["payment"] for x in loan.liquidations)
+        cover = loan.cover or {"covered": 0, "loss": 0}
+        lines.append(
+            f"#{loan.loan_id:<5}{loan.borrower.name:<10}{'ABCDEFG'[onchain[9] - 1]:>6}"
+            f"{onchain[8] / 100:>7.2f}%{usd(loan.principal):>16}{STATUS[onchain[4]]:>11}"
+            f"{usd(repaid):>20}{usd(recovered):>17}{usd(cover['covered']):>15}{usd(cover['loss']):>14}"
+        )
+    lines.append("")
+    lines.append(f"{'lender':<8}{'invested':>16}{'received':>16}{'net':>16}{'return':>9}")
+    for name, actor in ctx.actors.items():
+        if actor.role != "lender":
+            continue
+        invested = sum(loan.funded_by.get(name, 0) for loan in ctx.loans.values())
+        received = ctx.claimed.get(name, 0)
+        net = received - invested
+        lines.append(
+            f"{name:<8}{usd(invested):>16}{usd(received):>16}{usd(net):>16}"
+            f"{100 * net / invested if invested else 0:>8.2f}%"
+        )
+    reserve = chain.call(chain.reserve.functions.balance())
+    treasury = chain.manifest.get("accounts", {}).get("treasury") or chain.call(
+        chain.market.functions.treasury()
+    )
+    lines.append("")
+    lines.append(
+        f"reserve fund balance {usd(reserve)}; treasury {treasury} holds {usd(chain.balance(treasury))}; "
+        f"market holds {usd(chain.balance(chain.market.address))}"
+    )
+    return lines
+
+
+__all__ = ["ApiError", "Lifecycle", "run_scenario"]
