@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="PeerLend API",
         version="1",
-        description="Off-chain services of the PeerLend lending platform. Errors are RFC 9457 problem details.",
+        description="Off-chain services of the PeerLend lending platform. "
+        "Errors are RFC 9457 problem details.",
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
@@ -62,8 +63,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: the request context wraps everything, so every response has an id.
     app.add_middleware(IdempotencyMiddleware)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
     app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)
     return app
 

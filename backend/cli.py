@@ -41,7 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     configure_logging(settings.log_level, json_output=False)
     args = build_parser().parse_args(argv)
-    result = args.handler(args)
+    from backend.core.problems import Problem
+
+    try:
+        result = args.handler(args)
+    except Problem as problem:
+        print(f"peerlend: {problem.title}: {problem.detail or ''}".rstrip(": "), file=sys.stderr)
+        return 2
     return int(result or 0)
 
 

@@ -25,8 +25,17 @@ from backend.core.ratelimit import parse_rate, retry_after_seconds
 from backend.core.settings import Settings
 from backend.db.session import get_session
 
-__all__ = ["CurrentWallet", "OptionalWallet", "Operator", "require_roles", "rate_limit", "IdempotencyKey",
-           "RequiredIdempotencyKey", "idempotency_key", "caller_principal"]
+__all__ = [
+    "CurrentWallet",
+    "OptionalWallet",
+    "Operator",
+    "require_roles",
+    "rate_limit",
+    "IdempotencyKey",
+    "RequiredIdempotencyKey",
+    "idempotency_key",
+    "caller_principal",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/siwe")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="Operator API key")
@@ -41,8 +50,13 @@ def _wallet_from_token(request: Request, token: str) -> str:
     try:
         claims = decode_token(settings.token_secret.get_secret_value(), token, settings.siwe_domain)
     except InvalidToken as exc:
-        raise Problem(status=401, title="Invalid token", type="invalid-token", detail=f"token {exc.reason}",
-                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+        raise Problem(
+            status=401,
+            title="Invalid token",
+            type="invalid-token",
+            detail=f"token {exc.reason}",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from exc
     return claims.subject
 
 
@@ -50,9 +64,13 @@ def current_wallet(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Problem(status=401, title="Authentication required", type="unauthenticated",
-                      detail="sign in with Ethereum and send 'Authorization: Bearer <token>'",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            status=401,
+            title="Authentication required",
+            type="unauthenticated",
+            detail="sign in with Ethereum and send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     wallet = _wallet_from_token(request, credentials.credentials)
     request.state.principal = f"wallet:{wallet}"
     return wallet
@@ -76,12 +94,20 @@ def current_operator(
     session: Annotated[Session, Depends(get_session)],
 ) -> Operator:
     if not api_key:
-        raise Problem(status=401, title="Operator key required", type="unauthenticated",
-                      detail="send an operator API key in the X-API-Key header")
+        raise Problem(
+            status=401,
+            title="Operator key required",
+            type="unauthenticated",
+            detail="send an operator API key in the X-API-Key header",
+        )
     operator = authenticate_api_key(session, _settings(request), api_key)
     if operator is None:
-        raise Problem(status=401, title="Invalid API key", type="invalid-api-key",
-                      detail="the API key is unknown or revoked")
+        raise Problem(
+            status=401,
+            title="Invalid API key",
+            type="invalid-api-key",
+            detail="the API key is unknown or revoked",
+        )
     request.state.principal = operator.actor
     return operator
 
@@ -98,8 +124,12 @@ def require_roles(*roles: str) -> Callable[..., Operator]:
 
     def dependency(operator: Annotated[Operator, Depends(current_operator)]) -> Operator:
         if not operator.roles & wanted:
-            raise Problem(status=403, title="Forbidden", type="forbidden",
-                          detail=f"requires one of the roles {sorted(wanted)}")
+            raise Problem(
+                status=403,
+                title="Forbidden",
+                type="forbidden",
+                detail=f"requires one of the roles {sorted(wanted)}",
+            )
         return operator
 
     dependency.__name__ = f"require_roles_{'_'.join(sorted(wanted))}"
@@ -112,8 +142,9 @@ def caller_principal(request: Request) -> str:
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         try:
-            claims = decode_token(settings.token_secret.get_secret_value(), authorization[7:].strip(),
-                                  settings.siwe_domain)
+            claims = decode_token(
+                settings.token_secret.get_secret_value(), authorization[7:].strip(), settings.siwe_domain
+            )
             return f"wallet:{claims.subject}"
         except InvalidToken:
             pass
@@ -130,15 +161,23 @@ def rate_limit(bucket: str = "default", per: Literal["caller", "ip"] = "caller")
         settings = _settings(request)
         if not settings.rate_limit_enabled:
             return
-        rate = parse_rate(settings.rate_limits.get(bucket) or settings.rate_limits.get("default", "120/minute"))
-        who = (f"ip:{request.client.host if request.client else 'unknown'}" if per == "ip"
-               else caller_principal(request))
+        limits = settings.rate_limits
+        rate = parse_rate(limits.get(bucket) or limits.get("default", "120/minute"))
+        who = (
+            f"ip:{request.client.host if request.client else 'unknown'}"
+            if per == "ip"
+            else caller_principal(request)
+        )
         wait = request.app.state.rate_limiter.acquire(f"{bucket}|{who}", rate)
         if wait > 0:
             seconds = retry_after_seconds(wait)
-            raise Problem(status=429, title="Too many requests", type="rate-limited",
-                          detail=f"rate limit '{bucket}' exceeded; retry in {seconds} s",
-                          headers={"Retry-After": str(seconds)})
+            raise Problem(
+                status=429,
+                title="Too many requests",
+                type="rate-limited",
+                detail=f"rate limit '{bucket}' exceeded; retry in {seconds} s",
+                headers={"Retry-After": str(seconds)},
+            )
 
     dependency.__name__ = f"rate_limit_{bucket}"
     return dependency
@@ -149,8 +188,12 @@ def _idempotency(required: bool) -> Callable:
         key = request.headers.get("idempotency-key")
         if not key:
             if required:
-                raise Problem(status=428, title="Idempotency-Key required", type="idempotency-key-required",
-                              detail="send an Idempotency-Key header with this request")
+                raise Problem(
+                    status=428,
+                    title="Idempotency-Key required",
+                    type="idempotency-key-required",
+                    detail="send an Idempotency-Key header with this request",
+                )
             return None
         body = await request.body()
         fingerprint = request_fingerprint(request.method, request.url.path, body)

@@ -7,8 +7,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from backend.auth.models import ApiKey, SiweNonce
@@ -43,14 +44,27 @@ class IssuedToken:
 
 
 def _signin_problem(kind: str, detail: str) -> Problem:
-    return Problem(status=401, title="Sign-in refused", detail=detail, type=f"siwe-{kind}",
-                   headers={"WWW-Authenticate": "Bearer"})
+    return Problem(
+        status=401,
+        title="Sign-in refused",
+        detail=detail,
+        type=f"siwe-{kind}",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+NONCE_RETENTION = timedelta(hours=1)
 
 
 def issue_nonce(session: Session, settings: Settings) -> SiweNonce:
     now = utcnow().replace(microsecond=0)
-    record = SiweNonce(nonce=secrets.token_hex(16), issued_at=now,
-                       expires_at=now + timedelta(seconds=settings.nonce_ttl_seconds))
+    # Housekeeping on the way: nonces long past expiry prove nothing any more (indexed delete).
+    session.execute(delete(SiweNonce).where(SiweNonce.expires_at < now - NONCE_RETENTION))
+    record = SiweNonce(
+        nonce=secrets.token_hex(16),
+        issued_at=now,
+        expires_at=now + timedelta(seconds=settings.nonce_ttl_seconds),
+    )
     session.add(record)
     session.commit()
     return record
@@ -63,9 +77,13 @@ def sign_in(session: Session, settings: Settings, message: str, signature: str) 
     except SiweMessageError as exc:
         raise _signin_problem("malformed-message", str(exc)) from exc
     if parsed.domain != settings.siwe_domain:
-        raise _signin_problem("wrong-domain", f"message is for {parsed.domain!r}, not {settings.siwe_domain!r}")
+        raise _signin_problem(
+            "wrong-domain", f"message is for {parsed.domain!r}, not {settings.siwe_domain!r}"
+        )
     if parsed.chain_id != settings.chain_id:
-        raise _signin_problem("wrong-chain", f"message is for chain {parsed.chain_id}, not {settings.chain_id}")
+        raise _signin_problem(
+            "wrong-chain", f"message is for chain {parsed.chain_id}, not {settings.chain_id}"
+        )
     try:
         signer = recover_signer(message, signature)
     except ValueError as exc:
@@ -83,10 +101,13 @@ def sign_in(session: Session, settings: Settings, message: str, signature: str) 
         raise _signin_problem("not-yet-valid", "message is issued in the future")
 
     # Single use: the conditional update succeeds for exactly one request, however many race.
-    consumed = session.execute(
-        update(SiweNonce)
-        .where(SiweNonce.nonce == parsed.nonce, SiweNonce.used_at.is_(None), SiweNonce.expires_at > now)
-        .values(used_at=now, wallet=parsed.address)
+    consumed = cast(
+        CursorResult,
+        session.execute(
+            update(SiweNonce)
+            .where(SiweNonce.nonce == parsed.nonce, SiweNonce.used_at.is_(None), SiweNonce.expires_at > now)
+            .values(used_at=now, wallet=parsed.address)
+        ),
     ).rowcount
     if consumed != 1:
         session.rollback()
@@ -97,10 +118,21 @@ def sign_in(session: Session, settings: Settings, message: str, signature: str) 
             raise _signin_problem("nonce-used", "nonce has already been used")
         raise _signin_problem("expired", "nonce has expired")
 
-    token, claims = encode_token(settings.token_secret.get_secret_value(), parsed.address,
-                                 settings.siwe_domain, settings.token_ttl_seconds)
-    record_audit(session, f"wallet:{parsed.address}", "auth.signed_in", "wallet", parsed.address, None,
-                 {"token_id": claims.token_id, "expires_at": claims.expires_at})
+    token, claims = encode_token(
+        settings.token_secret.get_secret_value(),
+        parsed.address,
+        settings.siwe_domain,
+        settings.token_ttl_seconds,
+    )
+    record_audit(
+        session,
+        f"wallet:{parsed.address}",
+        "auth.signed_in",
+        "wallet",
+        parsed.address,
+        None,
+        {"token_id": claims.token_id, "expires_at": claims.expires_at},
+    )
     session.commit()
     return IssuedToken(token, parsed.address, datetime.fromtimestamp(claims.expires_at, tz=now.tzinfo))
 
@@ -119,8 +151,12 @@ def normalize_roles(roles: list[str] | tuple[str, ...] | set[str] | str) -> list
     cleaned = sorted({r.strip().lower() for r in roles if r.strip()})
     unknown = [r for r in cleaned if r not in ROLES]
     if unknown or not cleaned:
-        raise Problem(status=422, title="Invalid roles", type="invalid-roles",
-                      detail=f"roles must be a non-empty subset of {sorted(ROLES)}; unknown: {unknown}")
+        raise Problem(
+            status=422,
+            title="Invalid roles",
+            type="invalid-roles",
+            detail=f"roles must be a non-empty subset of {sorted(ROLES)}; unknown: {unknown}",
+        )
     return cleaned
 
 
@@ -128,11 +164,25 @@ def create_api_key(session: Session, name: str, roles, created_by: str) -> tuple
     """Create an operator key; returns the record and the key itself (shown once, never stored)."""
     role_list = normalize_roles(roles)
     secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    record = ApiKey(id=secrets.token_hex(8), name=name, key_prefix=secret[:12], key_hash=hash_api_key(secret),
-                    roles=",".join(role_list), created_at=utcnow(), created_by=created_by)
+    record = ApiKey(
+        id=secrets.token_hex(8),
+        name=name,
+        key_prefix=secret[:12],
+        key_hash=hash_api_key(secret),
+        roles=",".join(role_list),
+        created_at=utcnow(),
+        created_by=created_by,
+    )
     session.add(record)
-    record_audit(session, created_by, "auth.api_key.created", "api_key", record.id, None,
-                 {"key_name": name, "roles": role_list, "key_prefix": record.key_prefix})
+    record_audit(
+        session,
+        created_by,
+        "auth.api_key.created",
+        "api_key",
+        record.id,
+        None,
+        {"key_name": name, "roles": role_list, "key_prefix": record.key_prefix},
+    )
     session.commit()
     return record, secret
 
@@ -143,16 +193,25 @@ def revoke_api_key(session: Session, key_id: str, revoked_by: str) -> ApiKey:
         raise Problem(status=404, title="API key not found", type="api-key-not-found")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
-        record_audit(session, revoked_by, "auth.api_key.revoked", "api_key", record.id,
-                     {"revoked": False}, {"revoked": True})
+        record_audit(
+            session,
+            revoked_by,
+            "auth.api_key.revoked",
+            "api_key",
+            record.id,
+            {"revoked": False},
+            {"revoked": True},
+        )
         session.commit()
     return record
 
 
 def authenticate_api_key(session: Session, settings: Settings, key: str) -> Operator | None:
     bootstrap = settings.bootstrap_admin_key
-    if bootstrap is not None and not settings.is_production and hmac.compare_digest(
-        key.encode(), bootstrap.get_secret_value().encode()
+    if (
+        bootstrap is not None
+        and not settings.is_production
+        and hmac.compare_digest(key.encode(), bootstrap.get_secret_value().encode())
     ):
         return Operator(BOOTSTRAP_OPERATOR_ID, "bootstrap-admin", frozenset({"admin"}))
     record = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key)))

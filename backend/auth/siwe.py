@@ -22,8 +22,11 @@ _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _NONCE = re.compile(r"^[A-Za-z0-9]{8,64}$")
 _URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
-_OPTIONAL_FIELDS = (("Expiration Time", "expiration_time"), ("Not Before", "not_before"),
-                    ("Request ID", "request_id"))
+_OPTIONAL_FIELDS = (
+    ("Expiration Time", "expiration_time"),
+    ("Not Before", "not_before"),
+    ("Request ID", "request_id"),
+)
 
 
 class SiweMessageError(ValueError):
@@ -48,10 +51,19 @@ class SiweMessage:
 
     def to_text(self) -> str:
         return build_message(
-            domain=self.domain, address=self.address, statement=self.statement, uri=self.uri,
-            chain_id=self.chain_id, nonce=self.nonce, issued_at=self.issued_at,
-            expiration_time=self.expiration_time, not_before=self.not_before, request_id=self.request_id,
-            resources=self.resources, scheme=self.scheme, version=self.version,
+            domain=self.domain,
+            address=self.address,
+            statement=self.statement,
+            uri=self.uri,
+            chain_id=self.chain_id,
+            nonce=self.nonce,
+            issued_at=self.issued_at,
+            expiration_time=self.expiration_time,
+            not_before=self.not_before,
+            request_id=self.request_id,
+            resources=self.resources,
+            scheme=self.scheme,
+            version=self.version,
         )
 
 
@@ -85,7 +97,9 @@ def parse_message(text: str) -> SiweMessage:
 
     header = _HEADER.match(take("the header"))
     if not header:
-        raise SiweMessageError("first line must be '<domain> wants you to sign in with your Ethereum account:'")
+        raise SiweMessageError(
+            "first line must be '<domain> wants you to sign in with your Ethereum account:'"
+        )
     address = take("the address")
     if not _ADDRESS.match(address):
         raise SiweMessageError("second line must be a 0x-prefixed Ethereum address")
@@ -110,7 +124,7 @@ def parse_message(text: str) -> SiweMessage:
         prefix = f"{tag}: "
         if not line.startswith(prefix):
             raise SiweMessageError(f"expected '{prefix}...'")
-        return line[len(prefix):]
+        return line[len(prefix) :]
 
     uri = tagged("URI")
     if not _URI.match(uri):
@@ -144,26 +158,52 @@ def parse_message(text: str) -> SiweMessage:
         raise SiweMessageError(f"unexpected content on line {pos + 1}")
 
     return SiweMessage(
-        domain=header.group("domain"), scheme=header.group("scheme"), address=address, statement=statement,
-        uri=uri, version=version, chain_id=int(chain_text), nonce=nonce, issued_at=issued_at,
-        resources=tuple(resources), **optional,  # type: ignore[arg-type]
+        domain=header.group("domain"),
+        scheme=header.group("scheme"),
+        address=address,
+        statement=statement,
+        uri=uri,
+        version=version,
+        chain_id=int(chain_text),
+        nonce=nonce,
+        issued_at=issued_at,
+        resources=tuple(resources),
+        **optional,  # type: ignore[arg-type]
     )
 
 
 def build_message(
-    *, domain: str, address: str, uri: str, chain_id: int, nonce: str, issued_at: datetime,
-    statement: str | None = None, expiration_time: datetime | None = None, not_before: datetime | None = None,
-    request_id: str | None = None, resources: tuple[str, ...] | list[str] = (), scheme: str | None = None,
+    *,
+    domain: str,
+    address: str,
+    uri: str,
+    chain_id: int,
+    nonce: str,
+    issued_at: datetime,
+    statement: str | None = None,
+    expiration_time: datetime | None = None,
+    not_before: datetime | None = None,
+    request_id: str | None = None,
+    resources: tuple[str, ...] | list[str] = (),
+    scheme: str | None = None,
     version: str = "1",
 ) -> str:
-    lines = [f"{scheme + '://' if scheme else ''}{domain} wants you to sign in with your Ethereum account:",
-             address, ""]
+    lines = [
+        f"{scheme + '://' if scheme else ''}{domain} wants you to sign in with your Ethereum account:",
+        address,
+        "",
+    ]
     if statement:
         lines += [statement, ""]
     else:
         lines += [""]
-    lines += [f"URI: {uri}", f"Version: {version}", f"Chain ID: {chain_id}", f"Nonce: {nonce}",
-              f"Issued At: {format_timestamp(issued_at)}"]
+    lines += [
+        f"URI: {uri}",
+        f"Version: {version}",
+        f"Chain ID: {chain_id}",
+        f"Nonce: {nonce}",
+        f"Issued At: {format_timestamp(issued_at)}",
+    ]
     if expiration_time is not None:
         lines.append(f"Expiration Time: {format_timestamp(expiration_time)}")
     if not_before is not None:

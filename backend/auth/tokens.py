@@ -37,12 +37,19 @@ def _unb64(text: str) -> bytes:
 _HEADER = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
 
 
-def encode_token(secret: str, subject: str, audience: str, ttl_seconds: int,
-                 now: int | None = None) -> tuple[str, TokenClaims]:
+def encode_token(
+    secret: str, subject: str, audience: str, ttl_seconds: int, now: int | None = None
+) -> tuple[str, TokenClaims]:
     issued = int(now if now is not None else time.time())
     claims = TokenClaims(subject, issued, issued + ttl_seconds, secrets.token_hex(8), audience)
-    payload = {"sub": subject, "iat": claims.issued_at, "exp": claims.expires_at, "jti": claims.token_id,
-               "aud": audience, "iss": "peerlend"}
+    payload = {
+        "sub": subject,
+        "iat": claims.issued_at,
+        "exp": claims.expires_at,
+        "jti": claims.token_id,
+        "aud": audience,
+        "iss": "peerlend",
+    }
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     signing_input = f"{_HEADER}.{body}"
     signature = _b64(hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest())
@@ -58,8 +65,13 @@ def decode_token(secret: str, token: str, audience: str, now: int | None = None)
         raise InvalidToken("bad signature")
     try:
         payload = json.loads(_unb64(parts[1]))
-        claims = TokenClaims(str(payload["sub"]), int(payload["iat"]), int(payload["exp"]),
-                             str(payload["jti"]), str(payload["aud"]))
+        claims = TokenClaims(
+            str(payload["sub"]),
+            int(payload["iat"]),
+            int(payload["exp"]),
+            str(payload["jti"]),
+            str(payload["aud"]),
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise InvalidToken("malformed") from exc
     if claims.audience != audience:

@@ -9,5 +9,11 @@ from backend.chain.errors import (
     TransactionTimeout,
 )
 
-__all__ = ["ChainError", "ChainUnavailable", "ContractNotFound", "ContractReverted", "TransactionFailed",
-           "TransactionTimeout"]
+__all__ = [
+    "ChainError",
+    "ChainUnavailable",
+    "ContractNotFound",
+    "ContractReverted",
+    "TransactionFailed",
+    "TransactionTimeout",
+]

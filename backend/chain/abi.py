@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from eth_abi import decode as abi_decode
 from eth_utils import (
@@ -34,7 +34,7 @@ def error_selectors(abi: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     selectors = {}
     for entry in abi:
         if entry.get("type") == "error":
-            selector = function_signature_to_4byte_selector(abi_to_signature(entry)).hex()
+            selector = function_signature_to_4byte_selector(abi_to_signature(cast(Any, entry))).hex()
             selectors[selector] = entry
     return selectors
 
@@ -79,7 +79,9 @@ def _checksum(abi_type: str, value: Any) -> Any:
     return value
 
 
-def decode_revert(data: str | None, *selector_maps: dict[str, dict[str, Any]]) -> tuple[str | None, tuple, str | None]:
+def decode_revert(
+    data: str | None, *selector_maps: dict[str, dict[str, Any]]
+) -> tuple[str | None, tuple, str | None]:
     """Revert data -> (error name, decoded args, selector). Unknown selectors give (None, (), selector)."""
     if not data or len(data) < 10:
         return None, (), None
@@ -92,9 +94,10 @@ def decode_revert(data: str | None, *selector_maps: dict[str, dict[str, Any]]) -
         for selectors in selector_maps:
             entry = selectors.get(selector)
             if entry is not None:
-                types = get_abi_input_types(entry)
+                types = get_abi_input_types(cast(Any, entry))
                 values = abi_decode(types, payload)
-                return entry["name"], tuple(_checksum(t, v) for t, v in zip(types, values, strict=True)), selector
+                decoded = tuple(_checksum(t, v) for t, v in zip(types, values, strict=True))
+                return entry["name"], decoded, selector
     except Exception:  # malformed payload: keep the name if we know it
         for selectors in selector_maps:
             if selector in selectors:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import requests
 from eth_account import Account
@@ -38,13 +38,26 @@ from backend.chain.errors import (
 from backend.chain.manifest import Manifest, load_manifest
 
 logger = logging.getLogger("peerlend.chain")
-_NONCE_ERRORS = ("nonce too low", "nonce too high", "already known", "replacement transaction underpriced",
-                 "invalid nonce")
+_NONCE_ERRORS = (
+    "nonce too low",
+    "nonce too high",
+    "already known",
+    "replacement transaction underpriced",
+    "invalid nonce",
+)
 
 
 class ChainClient:
-    def __init__(self, rpc_url: str, manifest: Manifest | str | Path, build_dir: str | Path, *,
-                 timeout: float = 10.0, tx_timeout: float = 120.0, poll_interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        rpc_url: str,
+        manifest: Manifest | str | Path,
+        build_dir: str | Path,
+        *,
+        timeout: float = 10.0,
+        tx_timeout: float = 120.0,
+        poll_interval: float = 0.1,
+    ) -> None:
         self.rpc_url = rpc_url
         self.manifest = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
         self.build_dir = Path(build_dir)
@@ -63,8 +76,13 @@ class ChainClient:
         settings = settings or get_settings()
         if not settings.rpc_url:
             raise ChainUnavailable("no RPC URL configured (PEERLEND_RPC_URL)")
-        return cls(settings.rpc_url, settings.resolved_manifest_path, settings.build_dir,
-                   timeout=settings.rpc_timeout_seconds, tx_timeout=settings.tx_timeout_seconds)
+        return cls(
+            settings.rpc_url,
+            settings.resolved_manifest_path,
+            settings.build_dir,
+            timeout=settings.rpc_timeout_seconds,
+            tx_timeout=settings.tx_timeout_seconds,
+        )
 
     @property
     def chain_id(self) -> int:
@@ -77,14 +95,15 @@ class ChainClient:
             contract = self._contracts.get(name)
             if contract is None:
                 abi = load_abi(self.build_dir, name)
-                contract = self.w3.eth.contract(address=self.manifest.address(name), abi=abi)
+                address = cast(Any, self.manifest.address(name))
+                contract = self.w3.eth.contract(address=address, abi=cast(Any, abi))
                 self._contracts[name] = contract
             return contract
 
     def call(self, fn: ContractFunction, block: int | str = "latest") -> Any:
         """`fn.call()` with transport and revert errors mapped to the ChainError hierarchy."""
         try:
-            return fn.call(block_identifier=block)
+            return fn.call(block_identifier=cast(Any, block))
         except ContractLogicError as exc:
             raise self._reverted(exc, fn) from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
@@ -101,18 +120,30 @@ class ChainClient:
 
     # Writes
 
-    def transact(self, fn: ContractFunction, private_key: str, *, value: int = 0, gas: int | None = None,
-                 timeout: float | None = None) -> TxReceipt:
+    def transact(
+        self,
+        fn: ContractFunction,
+        private_key: str,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+        timeout: float | None = None,
+    ) -> TxReceipt:
         account = Account.from_key(private_key)
         sender = account.address
         with self._sender_lock(sender):
             for attempt in range(2):
                 nonce = self._next_nonce(sender)
-                params: dict[str, Any] = {"from": sender, "nonce": nonce, "chainId": self.chain_id, "value": value}
+                params: dict[str, Any] = {
+                    "from": sender,
+                    "nonce": nonce,
+                    "chainId": self.chain_id,
+                    "value": value,
+                }
                 if gas is not None:
                     params["gas"] = gas
                 try:
-                    tx = fn.build_transaction(params)
+                    tx = fn.build_transaction(cast(Any, params))
                 except ContractLogicError as exc:
                     raise self._reverted(exc, fn) from exc
                 except (requests.ConnectionError, requests.Timeout) as exc:
@@ -131,16 +162,29 @@ class ChainClient:
                     raise TransactionFailed(f"transaction refused by the node: {exc}") from exc
                 self._nonces[sender] = nonce + 1
                 break
-        return self.wait(tx_hash.hex() if isinstance(tx_hash, bytes) else str(tx_hash), fn=fn, sender=sender,
-                         value=value, timeout=timeout)
+        return self.wait(
+            tx_hash.hex() if isinstance(tx_hash, bytes) else str(tx_hash),
+            fn=fn,
+            sender=sender,
+            value=value,
+            timeout=timeout,
+        )
 
-    def wait(self, tx_hash: str, *, fn: ContractFunction | None = None, sender: str | None = None, value: int = 0,
-             timeout: float | None = None) -> TxReceipt:
+    def wait(
+        self,
+        tx_hash: str,
+        *,
+        fn: ContractFunction | None = None,
+        sender: str | None = None,
+        value: int = 0,
+        timeout: float | None = None,
+    ) -> TxReceipt:
         if not tx_hash.startswith("0x"):
             tx_hash = "0x" + tx_hash
         try:
             receipt = self.w3.eth.wait_for_transaction_receipt(
-                tx_hash, timeout=timeout or self.tx_timeout, poll_latency=self.poll_interval)
+                cast(Any, tx_hash), timeout=timeout or self.tx_timeout, poll_latency=self.poll_interval
+            )
         except TimeExhausted as exc:
             raise TransactionTimeout(f"transaction {tx_hash} not mined in time", tx_hash) from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
@@ -156,7 +200,7 @@ class ChainClient:
             return self._nonce_locks.setdefault(sender, threading.Lock())
 
     def _next_nonce(self, sender: str) -> int:
-        pending = self._rpc(lambda: self.w3.eth.get_transaction_count(sender, "pending"))
+        pending = self._rpc(lambda: self.w3.eth.get_transaction_count(cast(Any, sender), "pending"))
         # The node's pending count can lag a just-sent transaction; never go below what we already used.
         return max(pending, self._nonces.get(sender, 0))
 
@@ -172,27 +216,30 @@ class ChainClient:
     def _selector_maps(self, fn: ContractFunction | None) -> list[dict[str, dict[str, Any]]]:
         maps = []
         if fn is not None and getattr(fn, "contract_abi", None):
-            maps.append(error_selectors(list(fn.contract_abi)))
+            maps.append(error_selectors(cast(Any, list(fn.contract_abi))))
         maps.append(all_error_selectors(self.build_dir))
         return maps
 
-    def _reverted(self, exc: ContractLogicError, fn: ContractFunction | None, tx_hash: str | None = None
-                  ) -> ContractReverted:
+    def _reverted(
+        self, exc: ContractLogicError, fn: ContractFunction | None, tx_hash: str | None = None
+    ) -> ContractReverted:
         data = normalize_revert_data(getattr(exc, "data", None))
         name, args, selector = decode_revert(data, *self._selector_maps(fn))
         if name is None and data is None:
             message = getattr(exc, "message", None) or str(exc)
-            reason = message.split("execution reverted:", 1)[1].strip() if "execution reverted:" in message else None
+            marker = "execution reverted:"
+            reason = message.split(marker, 1)[1].strip() if marker in message else None
             if reason:
                 return ContractReverted("Error", (reason,), tx_hash=tx_hash, message=message)
         return ContractReverted(name, args, data=data, selector=selector, tx_hash=tx_hash, message=str(exc))
 
-    def _reverted_receipt(self, tx_hash: str, receipt: TxReceipt, fn: ContractFunction | None, sender: str | None,
-                          value: int) -> ContractReverted:
+    def _reverted_receipt(
+        self, tx_hash: str, receipt: TxReceipt, fn: ContractFunction | None, sender: str | None, value: int
+    ) -> ContractReverted:
         # A mined failure carries no revert data: replay the call at that block to recover it.
         if fn is not None and sender is not None:
             try:
-                fn.call({"from": sender, "value": value}, block_identifier=receipt["blockNumber"])
+                fn.call(cast(Any, {"from": sender, "value": value}), block_identifier=receipt["blockNumber"])
             except ContractLogicError as exc:
                 return self._reverted(exc, fn, tx_hash)
             except Exception:  # noqa: S110 - best effort; fall through to an undecoded revert

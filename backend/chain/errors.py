@@ -37,8 +37,16 @@ class ContractReverted(ChainError):
     `args` holds the decoded error arguments (a tuple, as for any exception); `data` the raw revert data.
     """
 
-    def __init__(self, error_name: str | None, args: tuple[Any, ...] = (), *, data: str | None = None,
-                 selector: str | None = None, tx_hash: str | None = None, message: str | None = None) -> None:
+    def __init__(
+        self,
+        error_name: str | None,
+        args: tuple[Any, ...] = (),
+        *,
+        data: str | None = None,
+        selector: str | None = None,
+        tx_hash: str | None = None,
+        message: str | None = None,
+    ) -> None:
         super().__init__(*args)
         self.error_name = error_name
         self.args = tuple(args)

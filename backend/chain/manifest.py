@@ -35,8 +35,9 @@ class Manifest:
         try:
             return self.contracts[name].address
         except KeyError:
-            raise ContractNotFound(f"{name} is not in the deployment manifest "
-                                   f"(deployed: {sorted(self.contracts)})") from None
+            raise ContractNotFound(
+                f"{name} is not in the deployment manifest (deployed: {sorted(self.contracts)})"
+            ) from None
 
     def start_block(self, name: str | None = None) -> int:
         """First block worth indexing: the contract's deployment block, else the manifest's."""
@@ -52,10 +53,17 @@ def parse_manifest(data: dict[str, Any]) -> Manifest:
             for name, entry in data["contracts"].items()
         }
         return Manifest(
-            chain_id=int(data["chainId"]), network=str(data.get("network", "")),
-            deploy_block=int(data.get("deployBlock") or min((c.block for c in contracts.values()), default=0)),
-            deployed_at=data.get("deployedAt"), contracts=contracts, roles=data.get("roles") or {},
-            parameters=data.get("parameters") or {}, accounts=data.get("accounts") or {}, raw=data,
+            chain_id=int(data["chainId"]),
+            network=str(data.get("network", "")),
+            deploy_block=int(
+                data.get("deployBlock") or min((c.block for c in contracts.values()), default=0)
+            ),
+            deployed_at=data.get("deployedAt"),
+            contracts=contracts,
+            roles=data.get("roles") or {},
+            parameters=data.get("parameters") or {},
+            accounts=data.get("accounts") or {},
+            raw=data,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"malformed deployment manifest: {exc!r}") from exc

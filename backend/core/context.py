@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextvars
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("peerlend_request_id", default=None)
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "peerlend_request_id", default=None
+)
 
 
 def get_request_id() -> str | None:

@@ -50,43 +50,74 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.upper().encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
 
 
-def reserve(session: Session, principal: str, key: str, method: str, path: str, request_hash: str,
-            ttl_seconds: int) -> int:
+def reserve(
+    session: Session, principal: str, key: str, method: str, path: str, request_hash: str, ttl_seconds: int
+) -> int:
     """Reserve the key for this request (returns the record id) or raise replay/conflict."""
     if not KEY_PATTERN.match(key):
-        raise Problem(status=422, title="Invalid Idempotency-Key", type="invalid-idempotency-key",
-                      detail="Idempotency-Key must be 1-255 characters of [A-Za-z0-9._:-]")
+        raise Problem(
+            status=422,
+            title="Invalid Idempotency-Key",
+            type="invalid-idempotency-key",
+            detail="Idempotency-Key must be 1-255 characters of [A-Za-z0-9._:-]",
+        )
     now = utcnow()
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.principal == principal,
-                                                    IdempotencyRecord.key == key,
-                                                    IdempotencyRecord.expires_at <= now))
-    record = IdempotencyRecord(principal=principal, key=key, method=method, path=path,
-                               request_hash=request_hash, created_at=now,
-                               expires_at=now + timedelta(seconds=ttl_seconds))
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.expires_at <= now,
+        )
+    )
+    record = IdempotencyRecord(
+        principal=principal,
+        key=key,
+        method=method,
+        path=path,
+        request_hash=request_hash,
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl_seconds),
+    )
     session.add(record)
     try:
         session.commit()
         return record.id
     except IntegrityError:
         session.rollback()
-    existing = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.principal == principal,
-                                                              IdempotencyRecord.key == key))
+    existing = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+        )
+    )
     if existing is None:  # released between our insert and read: let the client retry
-        raise Problem(status=409, title="Idempotency key in use", type="idempotency-key-in-use",
-                      detail="a request with this key is being processed; retry shortly",
-                      headers={"Retry-After": "1"})
+        raise Problem(
+            status=409,
+            title="Idempotency key in use",
+            type="idempotency-key-in-use",
+            detail="a request with this key is being processed; retry shortly",
+            headers={"Retry-After": "1"},
+        )
     if existing.request_hash != request_hash:
-        raise Problem(status=422, title="Idempotency key reused", type="idempotency-key-reused",
-                      detail="this Idempotency-Key was already used with a different request")
+        raise Problem(
+            status=422,
+            title="Idempotency key reused",
+            type="idempotency-key-reused",
+            detail="this Idempotency-Key was already used with a different request",
+        )
     if existing.status_code is None:
-        raise Problem(status=409, title="Idempotency key in use", type="idempotency-key-in-use",
-                      detail="a request with this key is being processed; retry shortly",
-                      headers={"Retry-After": "1"})
+        raise Problem(
+            status=409,
+            title="Idempotency key in use",
+            type="idempotency-key-in-use",
+            detail="a request with this key is being processed; retry shortly",
+            headers={"Retry-After": "1"},
+        )
     raise IdempotentReplay(existing)
 
 
-def _complete(factory: sessionmaker[Session], record_id: int, status: int, body: bytes,
-              headers: dict[str, str]) -> None:
+def _complete(
+    factory: sessionmaker[Session], record_id: int, status: int, body: bytes, headers: dict[str, str]
+) -> None:
     with factory() as session:
         record = session.get(IdempotencyRecord, record_id)
         if record is None:
@@ -115,8 +146,11 @@ class IdempotencyMiddleware:
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 captured["status"] = message["status"]
-                captured["headers"] = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])
-                                       if k.decode().lower() in _STORED_HEADERS}
+                captured["headers"] = {
+                    k.decode().lower(): v.decode()
+                    for k, v in message.get("headers", [])
+                    if k.decode().lower() in _STORED_HEADERS
+                }
             elif message["type"] == "http.response.body" and (scope.get("state") or {}).get(STATE_KEY):
                 captured["body"].append(message.get("body", b""))
             await send(message)
@@ -128,7 +162,13 @@ class IdempotencyMiddleware:
             if reserved is not None:
                 factory = scope["app"].state.sessionmaker
                 try:
-                    await anyio.to_thread.run_sync(_complete, factory, reserved, captured["status"],
-                                                   b"".join(captured["body"]), captured["headers"])
+                    await anyio.to_thread.run_sync(
+                        _complete,
+                        factory,
+                        reserved,
+                        captured["status"],
+                        b"".join(captured["body"]),
+                        captured["headers"],
+                    )
                 except Exception:
                     logger.exception("could not store idempotent response")

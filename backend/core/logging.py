@@ -12,8 +12,11 @@ from backend.core.context import get_request_id
 from backend.core.masking import mask_text, mask_value
 
 # Attributes every LogRecord has; anything else came from `extra=` and is emitted as a field.
-_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime",
-                                                                              "taskName"}
+_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 
 
 class MaskingFilter(logging.Filter):
@@ -84,7 +87,10 @@ def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
         handler.addFilter(RequestIdFilter())
         handler.addFilter(MaskingFilter())
         root.addHandler(handler)
-    handler.setFormatter(JsonFormatter() if json_output else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_output
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
     root.setLevel(level.upper())
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

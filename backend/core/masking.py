@@ -11,15 +11,48 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-SENSITIVE_KEYS = frozenset({
-    "name", "full_name", "fullname", "first_name", "last_name", "given_name", "family_name", "legal_name",
-    "national_id", "id_number", "id_no", "identity_number", "ssn", "passport", "passport_number",
-    "phone", "phone_number", "mobile", "telephone",
-    "email", "email_address",
-    "card", "card_number", "bank_card", "bank_card_number", "pan", "account_number", "iban",
-    "date_of_birth", "dob", "birth_date", "home_address", "street", "postal_address", "residential_address",
-    "selfie", "liveness_image", "photo",
-})
+SENSITIVE_KEYS = frozenset(
+    {
+        "name",
+        "full_name",
+        "fullname",
+        "first_name",
+        "last_name",
+        "given_name",
+        "family_name",
+        "legal_name",
+        "national_id",
+        "id_number",
+        "id_no",
+        "identity_number",
+        "ssn",
+        "passport",
+        "passport_number",
+        "phone",
+        "phone_number",
+        "mobile",
+        "telephone",
+        "email",
+        "email_address",
+        "card",
+        "card_number",
+        "bank_card",
+        "bank_card_number",
+        "pan",
+        "account_number",
+        "iban",
+        "date_of_birth",
+        "dob",
+        "birth_date",
+        "home_address",
+        "street",
+        "postal_address",
+        "residential_address",
+        "selfie",
+        "liveness_image",
+        "photo",
+    }
+)
 MASK = "***"
 
 _NATIONAL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

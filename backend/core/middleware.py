@@ -69,9 +69,16 @@ class RequestContextMiddleware:
             template = route_template(scope)
             self.metrics.observe(scope["method"], template, status["code"], elapsed)
             logger.info(
-                "%s %s %s", scope["method"], template, status["code"],
-                extra={"method": scope["method"], "route": template, "status": status["code"],
-                       "duration_ms": round(elapsed * 1000, 2)},
+                "%s %s %s",
+                scope["method"],
+                template,
+                status["code"],
+                extra={
+                    "method": scope["method"],
+                    "route": template,
+                    "status": status["code"],
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
             )
             reset_settings(settings_token)
             request_id_var.reset(rid_token)

@@ -66,7 +66,10 @@ class Problem(Exception):
 
     def to_response(self, instance: str | None = None) -> JSONResponse:
         return JSONResponse(
-            self.to_dict(instance), status_code=self.status, headers=self.headers, media_type=PROBLEM_MEDIA_TYPE
+            self.to_dict(instance),
+            status_code=self.status,
+            headers=self.headers,
+            media_type=PROBLEM_MEDIA_TYPE,
         )
 
 
@@ -130,8 +133,12 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
 
 def internal_error_problem() -> Problem:
     # Nothing about the failure itself: the request id leads operators to the logged traceback.
-    return Problem(status=500, title="Internal Server Error", detail="An unexpected error occurred.",
-                   type="internal-error")
+    return Problem(
+        status=500,
+        title="Internal Server Error",
+        detail="An unexpected error occurred.",
+        type="internal-error",
+    )
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -23,7 +23,7 @@ class Rate:
 
 
 def parse_rate(text: str) -> Rate:
-    """"10/minute", "5/30s", "100/hour" -> a bucket of that many tokens refilled over the period."""
+    """ "10/minute", "5/30s", "100/hour" -> a bucket of that many tokens refilled over the period."""
     match = _RATE.match(text)
     if not match or int(match.group(1)) <= 0:
         raise ValueError(f"invalid rate {text!r}; expected e.g. '10/minute'")

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     # HTTP / logging
     host: str = "127.0.0.1"
     port: int = 8000
+    # Comma-separated proxy IPs whose X-Forwarded-For is trusted (rate limits key on the client IP).
+    forwarded_allow_ips: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
@@ -127,7 +129,8 @@ class Settings(BaseSettings):
             problems.append("PEERLEND_BOOTSTRAP_ADMIN_KEY is only allowed in development/test")
         if problems:
             raise SettingsError(
-                f"refusing to start with env={self.env}: " + "; ".join(problems)
+                f"refusing to start with env={self.env}: "
+                + "; ".join(problems)
                 + ". Set real secrets in the environment (see README)."
             )
 

@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from fastapi import APIRouter
 from eth_account.messages import encode_defunct
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from backend.app import create_app
@@ -87,7 +87,8 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None, wait_ready: bool = True,
+def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None,
+                 wait_ready: bool = True,
                  **overrides: Any) -> Iterator[RunningServer]:
     """Start the app on a free port with a fresh SQLite database; stop it on exit.
 
@@ -115,7 +116,8 @@ def start_server(directory: Path | None = None, routers: list[APIRouter] | None 
     app = create_app(settings)
     for router in routers or ():
         app.include_router(router)
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"peerlend-api-{port}")
@@ -168,7 +170,9 @@ def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
 @pytest.fixture
 def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
-    """`server_factory(routers=None, wait_ready=True, **settings) -> RunningServer`; stopped after the test."""
+    """`server_factory(routers=None, wait_ready=True, **settings) -> RunningServer`.
+
+    Servers are stopped when the test ends."""
     yield from _factory(tmp_path_factory)
 
 

