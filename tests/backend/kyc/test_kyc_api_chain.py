@@ -1,6 +1,7 @@
 """Approval attests on-chain (IdentityRegistry.isEligible), revocation and freezes undo it, and the
 wallet-submitted path (attestWithSignature) works with the service's EIP-712 signature."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -193,3 +194,45 @@ def test_chain_failure_keeps_the_approval_and_the_wallet_retries(
         retry.json()["attestation"]["status"] == "attested" and retry.json()["attestation"]["error"] is None
     )
     assert registry.functions.isEligible(wallet.address).call() is True
+
+
+def test_every_sensitive_action_is_audited_without_personal_data(kyc_server):
+    body = submission(full_name="Viktor Drozdov")
+    wallet, app = applied(kyc_server, body)
+    reviewer = kyc_server.operators.http("reviewer")
+    assert reviewer.get(f"/v1/kyc/review-queue/{app['id']}").status_code == 200
+    assert reviewer.post(
+        f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "false_positive"}
+    ).is_success
+    revoke = kyc_server.operators.http("compliance").post(
+        f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "data_error"}
+    )
+    assert revoke.status_code == 200
+
+    from sqlalchemy import select
+
+    from backend.core.models import AuditLog
+
+    with kyc_server.session() as session:
+        entries = list(
+            session.scalars(select(AuditLog).where(AuditLog.object_id == app["id"]).order_by(AuditLog.id))
+        )
+        suitability = session.scalar(
+            select(AuditLog).where(
+                AuditLog.actor == f"wallet:{wallet.address}", AuditLog.action == "suitability.assessed"
+            )
+        )
+    assert [e.action for e in entries] == [
+        "kyc.application.submitted",
+        "kyc.application.pii_viewed",
+        "kyc.application.approved",
+        "kyc.attestation.attested",
+        "kyc.identity.revoked",
+    ]
+    assert suitability is not None
+    assert entries[0].actor == f"wallet:{wallet.address}"
+    assert entries[2].actor.startswith("operator:") and entries[2].after["reason"] == "false_positive"
+    assert entries[4].after["tx"].startswith("0x")
+    dumped = json.dumps([[e.before, e.after] for e in entries])
+    for field in ("full_name", "national_id_number", "phone", "bank_card_number", "date_of_birth"):
+        assert body[field] not in dumped
