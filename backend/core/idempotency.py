@@ -132,7 +132,11 @@ def _complete(
 
 
 class IdempotencyMiddleware:
-    """Stores the response of a request whose key was reserved by the idempotency dependency."""
+    """Stores the response of a request whose key was reserved by the idempotency dependency.
+
+    The record is completed before the last body chunk goes out: a client that retries as soon as it
+    has the response must find it stored (replay), never still pending (409).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -141,7 +145,19 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        captured: dict = {"status": 500, "headers": {}, "body": []}
+        captured: dict = {"status": 500, "headers": {}, "body": [], "done": False}
+
+        async def complete() -> None:
+            reserved = (scope.get("state") or {}).get(STATE_KEY)
+            if reserved is None or captured["done"]:
+                return
+            captured["done"] = True
+            try:
+                await anyio.to_thread.run_sync(_complete, scope["app"].state.sessionmaker, reserved,
+                                               captured["status"], b"".join(captured["body"]),
+                                               captured["headers"])
+            except Exception:
+                logger.exception("could not store idempotent response")
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -153,22 +169,11 @@ class IdempotencyMiddleware:
                 }
             elif message["type"] == "http.response.body" and (scope.get("state") or {}).get(STATE_KEY):
                 captured["body"].append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await complete()
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
         finally:
-            reserved = (scope.get("state") or {}).get(STATE_KEY)
-            if reserved is not None:
-                factory = scope["app"].state.sessionmaker
-                try:
-                    await anyio.to_thread.run_sync(
-                        _complete,
-                        factory,
-                        reserved,
-                        captured["status"],
-                        b"".join(captured["body"]),
-                        captured["headers"],
-                    )
-                except Exception:
-                    logger.exception("could not store idempotent response")
+            await complete()  # no complete response (error, disconnect): release the key

@@ -84,3 +84,24 @@ def test_admin_key_creation_is_idempotent(server):
     listing = httpx.get(f"{server}/v1/admin/audit", params={"action": "auth.api_key.created"},
                         headers=headers)
     assert sum(1 for e in listing.json() if e["after"]["key_name"] == "once") == 1
+
+
+def test_immediate_retry_is_replayed_not_in_progress(server):
+    # The stored response must be in place before the client has the first response.
+    for _ in range(20):
+        key = str(uuid.uuid4())
+        first = _post(server, "/v1/_test/things", {"name": "fast"}, key)
+        second = _post(server, "/v1/_test/things", {"name": "fast"}, key)
+        assert second.status_code == 201 and second.json() == first.json()
+
+
+def test_concurrent_requests_with_one_key_create_once(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = str(uuid.uuid4())
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: _post(server, "/v1/_test/things", {"name": "race"}, key), range(8)))
+    created = {r.json()["id"] for r in replies if r.status_code == 201}
+    assert len(created) == 1
+    assert {r.status_code for r in replies} <= {201, 409}
+    assert all(r.json()["type"] == "idempotency-key-in-use" for r in replies if r.status_code == 409)
