@@ -40,11 +40,12 @@ contract CollateralVault is
     uint8 public constant GRADES = 7;
     uint256 private constant BPS = 10_000;
 
-    /// @dev Two slots; a liquidation reads both and writes only the first.
+    /// @dev Token and amount share the first slot, which is all a liquidation reads and writes;
+    ///      the borrower is read only on release.
     struct Position {
-        address borrower;
-        uint96 amount; // bounded at pledge; 7.9e28 units is far beyond any governed collateral
         address token;
+        uint96 amount; // bounded at pledge; 7.9e28 units is far beyond any governed collateral
+        address borrower;
     }
 
     ILoanMarketForCollateral private immutable _market;
@@ -102,7 +103,7 @@ contract CollateralVault is
         uint256 received = IERC20(token).balanceOf(address(this)) - before;
         if (received != amount) revert FeeOnTransferNotSupported(token, amount, received);
 
-        _positions[loanId] = Position({borrower: borrower, amount: uint96(amount), token: token});
+        _positions[loanId] = Position({token: token, amount: uint96(amount), borrower: borrower});
         emit CollateralPledged(loanId, borrower, token, amount, value);
     }
 
