@@ -45,4 +45,12 @@ contract TestCreditOracle is ICreditOracle {
     function setMaxAge(uint32 maxAge_) external {
         maxAge = maxAge_;
     }
+
+    function GOVERNOR_ROLE() external pure returns (bytes32) {
+        return keccak256("GOVERNOR_ROLE");
+    }
+
+    function DOMAIN_SEPARATOR() external pure returns (bytes32) {
+        return bytes32(0);
+    }
 }

@@ -47,4 +47,16 @@ contract TestIdentityRegistry is IIdentityRegistry {
     function identityOf(address wallet) external view returns (Identity memory) {
         return _ids[wallet];
     }
+
+    function ATTESTER_ROLE() external pure returns (bytes32) {
+        return keccak256("ATTESTER_ROLE");
+    }
+
+    function COMPLIANCE_ROLE() external pure returns (bytes32) {
+        return keccak256("COMPLIANCE_ROLE");
+    }
+
+    function DOMAIN_SEPARATOR() external pure returns (bytes32) {
+        return bytes32(0);
+    }
 }
