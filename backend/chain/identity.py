@@ -67,8 +67,16 @@ class Attestation:
             raise ValueError("jurisdiction must fit uint16 and expiresAt uint40")
 
     def as_tuple(self) -> tuple:
-        return (to_checksum_address(self.wallet), self.level, self.riskClass, self.jurisdiction, self.expiresAt,
-                to_bytes(hexstr=self.commitment), self.nonce, self.deadline)
+        return (
+            to_checksum_address(self.wallet),
+            self.level,
+            self.riskClass,
+            self.jurisdiction,
+            self.expiresAt,
+            to_bytes(hexstr=self.commitment),
+            self.nonce,
+            self.deadline,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "wallet": to_checksum_address(self.wallet)}
@@ -78,8 +86,12 @@ def typed_data(att: Attestation, chain_id: int, verifying_contract: str) -> dict
     return {
         "types": {"EIP712Domain": EIP712_DOMAIN_FIELDS, "Attestation": ATTESTATION_FIELDS},
         "primaryType": "Attestation",
-        "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": int(chain_id),
-                   "verifyingContract": to_checksum_address(verifying_contract)},
+        "domain": {
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
+            "chainId": int(chain_id),
+            "verifyingContract": to_checksum_address(verifying_contract),
+        },
         "message": {**att.to_dict(), "commitment": to_bytes(hexstr=att.commitment)},
     }
 
@@ -108,7 +120,9 @@ def registry_address(manifest_path: Path) -> str:
         manifest = json.loads(Path(manifest_path).read_text())
         return to_checksum_address(manifest["contracts"][CONTRACT_NAME]["address"])
     except (FileNotFoundError, KeyError) as exc:
-        raise IdentityChainError(f"no {CONTRACT_NAME} address in deployment manifest {manifest_path}") from exc
+        raise IdentityChainError(
+            f"no {CONTRACT_NAME} address in deployment manifest {manifest_path}"
+        ) from exc
 
 
 # One lock per sending address: nonces are read from the node, so two threads of this process sending
@@ -136,8 +150,12 @@ class IdentityRegistryClient:
         if not settings.rpc_url:
             raise IdentityChainError("PEERLEND_RPC_URL is not set")
         w3 = Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": settings.rpc_timeout_seconds}))
-        return cls(w3, registry_address(settings.resolved_manifest_path), load_abi(settings.build_dir),
-                   settings.tx_timeout_seconds)
+        return cls(
+            w3,
+            registry_address(settings.resolved_manifest_path),
+            load_abi(settings.build_dir),
+            settings.tx_timeout_seconds,
+        )
 
     @property
     def chain_id(self) -> int:
@@ -148,11 +166,17 @@ class IdentityRegistryClient:
         return bool(self.contract.functions.isEligible(to_checksum_address(wallet)).call())
 
     def identity_of(self, wallet: str) -> dict[str, Any]:
-        level, risk_class, jurisdiction, expires_at, frozen, commitment = (
-            self.contract.functions.identityOf(to_checksum_address(wallet)).call()
-        )
-        return {"level": level, "riskClass": risk_class, "jurisdiction": jurisdiction, "expiresAt": expires_at,
-                "frozen": frozen, "commitment": "0x" + bytes(commitment).hex()}
+        level, risk_class, jurisdiction, expires_at, frozen, commitment = self.contract.functions.identityOf(
+            to_checksum_address(wallet)
+        ).call()
+        return {
+            "level": level,
+            "riskClass": risk_class,
+            "jurisdiction": jurisdiction,
+            "expiresAt": expires_at,
+            "frozen": frozen,
+            "commitment": "0x" + bytes(commitment).hex(),
+        }
 
     def nonce_of(self, wallet: str) -> int:
         return int(self.contract.functions.nonces(to_checksum_address(wallet)).call())
@@ -162,16 +186,22 @@ class IdentityRegistryClient:
         fn = self.contract.functions.attest(*att.as_tuple()[:6])
         return self._transact(fn, attester_key)
 
-    def signed_attestation(self, att: Attestation, attester_key: str, deadline: int) -> tuple[Attestation, bytes]:
+    def signed_attestation(
+        self, att: Attestation, attester_key: str, deadline: int
+    ) -> tuple[Attestation, bytes]:
         """Fills in the wallet's current nonce and ``deadline`` and signs; the wallet submits it."""
         filled = Attestation(**{**asdict(att), "nonce": self.nonce_of(att.wallet), "deadline": int(deadline)})
         return filled, sign_attestation(filled, self.chain_id, self.address, attester_key)
 
     def revoke(self, wallet: str, reason_code: int, attester_key: str) -> str:
-        return self._transact(self.contract.functions.revoke(to_checksum_address(wallet), reason_code), attester_key)
+        return self._transact(
+            self.contract.functions.revoke(to_checksum_address(wallet), reason_code), attester_key
+        )
 
     def freeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
-        return self._transact(self.contract.functions.freeze(to_checksum_address(wallet), reason_code), compliance_key)
+        return self._transact(
+            self.contract.functions.freeze(to_checksum_address(wallet), reason_code), compliance_key
+        )
 
     def unfreeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
         fn = self.contract.functions.unfreeze(to_checksum_address(wallet), reason_code)
@@ -183,11 +213,13 @@ class IdentityRegistryClient:
             with _send_lock(account.address):
                 # Simulate first: a revert surfaces here with its custom error instead of as a mined failure.
                 fn.call({"from": account.address})
-                tx = fn.build_transaction({
-                    "from": account.address,
-                    "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
-                    "chainId": self.chain_id,
-                })
+                tx = fn.build_transaction(
+                    {
+                        "from": account.address,
+                        "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
+                        "chainId": self.chain_id,
+                    }
+                )
                 signed = account.sign_transaction(tx)
                 tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
             receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.tx_timeout)

@@ -33,8 +33,13 @@ from backend.suitability import service as suitability
 def registry_client(settings: Settings) -> IdentityRegistryClient:
     if not settings.rpc_url:
         raise IdentityChainError("no RPC endpoint configured (PEERLEND_RPC_URL)")
-    return _client(settings.rpc_url, settings.resolved_manifest_path, settings.build_dir,
-                   settings.rpc_timeout_seconds, settings.tx_timeout_seconds)
+    return _client(
+        settings.rpc_url,
+        settings.resolved_manifest_path,
+        settings.build_dir,
+        settings.rpc_timeout_seconds,
+        settings.tx_timeout_seconds,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -50,15 +55,23 @@ def require_current_suitability(session: Session, wallet: str):
     if record is None:
         previous = suitability.latest(session, wallet)
         kind = "suitability-expired" if previous is not None else "suitability-required"
-        detail = ("the suitability assessment is older than a year; answer POST /v1/suitability again"
-                  if previous is not None else "answer the suitability questionnaire (POST /v1/suitability) first")
+        detail = (
+            "the suitability assessment is older than a year; answer POST /v1/suitability again"
+            if previous is not None
+            else "answer the suitability questionnaire (POST /v1/suitability) first"
+        )
         raise Problem(status=409, title="Suitability assessment required", type=kind, detail=detail)
     return record
 
 
 def issue(
-    session: Session, settings: Settings, kyc: KycSettings, application: KycApplication,
-    mode: AttestationMode, actor: str, now: datetime | None = None,
+    session: Session,
+    settings: Settings,
+    kyc: KycSettings,
+    application: KycApplication,
+    mode: AttestationMode,
+    actor: str,
+    now: datetime | None = None,
 ) -> SignedAttestation | None:
     """Attests (direct) or signs (signature) for an approved application and records the outcome on it.
 
@@ -69,8 +82,11 @@ def issue(
     assessment = require_current_suitability(session, application.wallet)
     expires = min(now + timedelta(days=kyc.attestation_validity_days), assessment.expires_at)
     attestation = Attestation(
-        wallet=application.wallet, level=application.kyc_level, riskClass=assessment.risk_class,
-        jurisdiction=application.jurisdiction_numeric, expiresAt=int(expires.timestamp()),
+        wallet=application.wallet,
+        level=application.kyc_level,
+        riskClass=assessment.risk_class,
+        jurisdiction=application.jurisdiction_numeric,
+        expiresAt=int(expires.timestamp()),
         commitment=application.commitment,
     )
     application.attestation_mode = mode
@@ -87,9 +103,13 @@ def issue(
         else:
             deadline = int(now.timestamp()) + kyc.signature_ttl_seconds
             filled, signature = client.signed_attestation(attestation, key, deadline)
-            signed = SignedAttestation(registry=client.address, chain_id=client.chain_id,
-                                       attestation=filled.to_dict(), signature="0x" + signature.hex(),
-                                       deadline=deadline)
+            signed = SignedAttestation(
+                registry=client.address,
+                chain_id=client.chain_id,
+                attestation=filled.to_dict(),
+                signature="0x" + signature.hex(),
+                deadline=deadline,
+            )
             application.attestation_tx = None
             application.attestation_status = "signed"
         application.attestation_error = None
@@ -97,10 +117,22 @@ def issue(
     except IdentityChainError as exc:
         application.attestation_status = "failed"
         application.attestation_error = str(exc)[:500]
-    record_audit(session, actor, f"kyc.attestation.{application.attestation_status}", "kyc_application",
-                 application.id, None,
-                 {"mode": mode, "level": application.kyc_level, "risk_class": assessment.risk_class,
-                  "jurisdiction": application.jurisdiction_numeric, "expires_at": attestation.expiresAt,
-                  "commitment": application.commitment, "tx": application.attestation_tx,
-                  "error": application.attestation_error})
+    record_audit(
+        session,
+        actor,
+        f"kyc.attestation.{application.attestation_status}",
+        "kyc_application",
+        application.id,
+        None,
+        {
+            "mode": mode,
+            "level": application.kyc_level,
+            "risk_class": assessment.risk_class,
+            "jurisdiction": application.jurisdiction_numeric,
+            "expires_at": attestation.expiresAt,
+            "commitment": application.commitment,
+            "tx": application.attestation_tx,
+            "error": application.attestation_error,
+        },
+    )
     return signed

@@ -37,8 +37,12 @@ def viewer(
     if api_key:
         operator = current_operator(request, api_key, session)
         if not operator.roles & READER_ROLES:
-            raise Problem(status=403, title="Forbidden", type="forbidden",
-                          detail=f"requires one of the roles {sorted(READER_ROLES)}")
+            raise Problem(
+                status=403,
+                title="Forbidden",
+                type="forbidden",
+                detail=f"requires one of the roles {sorted(READER_ROLES)}",
+            )
         return Viewer(None, operator.roles, operator.actor)
     wallet = current_wallet(request, credentials)
     return Viewer(wallet, frozenset(), f"wallet:{wallet}")
@@ -51,8 +55,12 @@ def application_for(viewer: Viewer, session, application_id: str) -> KycApplicat
     app = service.get(session, application_id)
     # Another wallet's application is "not found", not "forbidden": its existence is not disclosed.
     if app is None or (viewer.wallet is not None and app.wallet != viewer.wallet):
-        raise Problem(status=404, title="Application not found", type="kyc-application-not-found",
-                      detail="no such application")
+        raise Problem(
+            status=404,
+            title="Application not found",
+            type="kyc-application-not-found",
+            detail="no such application",
+        )
     return app
 
 

@@ -37,8 +37,9 @@ def jaro(a: str, b: str) -> float:
                 break
     if matches == 0:
         return 0.0
+    a_matched = [a[i] for i in range(len(a)) if a_flags[i]]
     b_matched = [b[j] for j in range(len(b)) if b_flags[j]]
-    transpositions = sum(1 for i, k in zip((i for i in range(len(a)) if a_flags[i]), range(matches)) if a[i] != b_matched[k])
+    transpositions = sum(1 for x, y in zip(a_matched, b_matched, strict=True) if x != y)
     t = transpositions / 2
     return (matches / len(a) + matches / len(b) + (matches - t) / matches) / 3
 
@@ -46,7 +47,7 @@ def jaro(a: str, b: str) -> float:
 def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
     score = jaro(a, b)
     prefix = 0
-    for x, y in zip(a[:4], b[:4]):
+    for x, y in zip(a[:4], b[:4], strict=False):  # the shorter prefix bounds it
         if x != y:
             break
         prefix += 1
@@ -78,7 +79,9 @@ def token_alignment(a: str, b: str) -> float:
     ta, tb = a.split(), b.split()
     if len(ta) > len(tb):
         ta, tb = tb, ta
-    pairs = sorted(((jaro_winkler(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True)
+    pairs = sorted(
+        ((jaro_winkler(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True
+    )
     used_a: set[int] = set()
     used_b: set[int] = set()
     weighted = weight = 0.0

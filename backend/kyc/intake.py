@@ -28,10 +28,18 @@ class NormalizedIdentity:
     age: int
 
     def canonical_record(self, wallet: str) -> dict[str, object]:
-        """What the on-chain commitment binds (with a secret salt): the identity as verified, to this wallet."""
-        return {"v": 1, "wallet": wallet, "jurisdiction": self.jurisdiction.alpha2, "scheme": self.id_scheme,
-                "national_id": self.national_id_number, "name": self.full_name,
-                "dob": self.date_of_birth.isoformat(), "phone": self.phone, "card": self.bank_card_number}
+        """What the on-chain commitment binds (with a secret salt): the verified identity, to this wallet."""
+        return {
+            "v": 1,
+            "wallet": wallet,
+            "jurisdiction": self.jurisdiction.alpha2,
+            "scheme": self.id_scheme,
+            "national_id": self.national_id_number,
+            "name": self.full_name,
+            "dob": self.date_of_birth.isoformat(),
+            "phone": self.phone,
+            "card": self.bank_card_number,
+        }
 
 
 class SubmissionInvalid(ValueError):
@@ -52,25 +60,45 @@ def validate_submission(body: KycSubmission, today: date) -> NormalizedIdentity:
 
     name = normalize_name(body.full_name)
     if len(name) < 2 or _NAME_FORBIDDEN.search(name):
-        errors.append(FieldError("full_name", "invalid_format",
-                                 "name must be at least 2 characters, letters, spaces, apostrophes, dots, dashes"))
+        errors.append(
+            FieldError(
+                "full_name",
+                "invalid_format",
+                "name must be at least 2 characters, letters, spaces, apostrophes, dots, dashes",
+            )
+        )
 
     jurisdiction = lookup(body.jurisdiction) if re.fullmatch(r"[A-Za-z]{2}", body.jurisdiction) else None
     if jurisdiction is None:
-        errors.append(FieldError("jurisdiction", "unsupported_jurisdiction",
-                                 "jurisdiction must be an ISO 3166-1 alpha-2 code of a supported country"))
+        errors.append(
+            FieldError(
+                "jurisdiction",
+                "unsupported_jurisdiction",
+                "jurisdiction must be an ISO 3166-1 alpha-2 code of a supported country",
+            )
+        )
     elif jurisdiction.risk == "prohibited":
-        errors.append(FieldError("jurisdiction", "prohibited_jurisdiction",
-                                 "the platform does not onboard residents of this jurisdiction"))
+        errors.append(
+            FieldError(
+                "jurisdiction",
+                "prohibited_jurisdiction",
+                "the platform does not onboard residents of this jurisdiction",
+            )
+        )
 
     dob: date | None
     try:
-        dob = date.fromisoformat(body.date_of_birth) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", body.date_of_birth) \
+        dob = (
+            date.fromisoformat(body.date_of_birth)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", body.date_of_birth)
             else None
+        )
     except ValueError:
         dob = None
     if dob is None:
-        errors.append(FieldError("date_of_birth", "invalid_format", "date_of_birth must be a YYYY-MM-DD date"))
+        errors.append(
+            FieldError("date_of_birth", "invalid_format", "date_of_birth must be a YYYY-MM-DD date")
+        )
     else:
         errors.extend(validate_age(dob, today))
 
@@ -83,7 +111,12 @@ def validate_submission(body: KycSubmission, today: date) -> NormalizedIdentity:
         raise SubmissionInvalid(errors)
     assert dob is not None and jurisdiction is not None  # noqa: S101 - guaranteed by the checks above
     return NormalizedIdentity(
-        full_name=name, national_id_number=id_validator.normalize(body.national_id_number), date_of_birth=dob,
-        phone=normalize_phone(body.phone), bank_card_number=normalize_card(body.bank_card_number),
-        jurisdiction=jurisdiction, id_scheme=id_validator.scheme, age=age_on(dob, today),
+        full_name=name,
+        national_id_number=id_validator.normalize(body.national_id_number),
+        date_of_birth=dob,
+        phone=normalize_phone(body.phone),
+        bank_card_number=normalize_card(body.bank_card_number),
+        jurisdiction=jurisdiction,
+        id_scheme=id_validator.scheme,
+        age=age_on(dob, today),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -29,8 +29,22 @@ STATUSES = ("in_review", "approved", "rejected", "revoked")
 ATTESTATION_STATUSES = ("none", "attested", "signed", "failed", "revoked")
 
 
+_ACTIVE = text("status IN ('in_review', 'approved')")
+
+
 class KycApplication(Base):
     __tablename__ = "kyc_applications"
+    # At most one live application per wallet, enforced by the database: two concurrent submissions
+    # from one wallet cannot both pass the service's check.
+    __table_args__ = (
+        Index(
+            "uq_kyc_applications_active_wallet",
+            "wallet",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wallet: Mapped[str] = mapped_column(String(42), index=True)
@@ -62,7 +76,8 @@ class KycApplication(Base):
     attestation_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
     attestation_risk_class: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attestation_suitability_id: Mapped[str | None] = mapped_column(
-        ForeignKey("suitability_assessments.id"), nullable=True)
+        ForeignKey("suitability_assessments.id"), nullable=True
+    )
     attestation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attestation_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.kyc.config import AttestationMode
 
+ApplicationStatus = Literal["in_review", "approved", "rejected", "revoked"]
+
 
 class KycSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -22,10 +24,13 @@ class KycSubmission(BaseModel):
     phone: str = Field(min_length=1, max_length=32, examples=["+8613800138000"], description="E.164")
     bank_card_number: str = Field(min_length=1, max_length=40, examples=["6212345678901265"])
     jurisdiction: str = Field(min_length=1, max_length=8, examples=["CN"], description="ISO 3166-1 alpha-2")
-    liveness_token: str | None = Field(default=None, max_length=200,
-                                       description="session token from the liveness SDK; omit for level 1")
+    liveness_token: str | None = Field(
+        default=None, max_length=200, description="session token from the liveness SDK; omit for level 1"
+    )
     attestation_mode: AttestationMode | None = Field(
-        default=None, description="direct: the platform sends the attestation; signature: the wallet submits it")
+        default=None,
+        description="direct: the platform sends the attestation; signature: the wallet submits it",
+    )
 
 
 class SignedAttestation(BaseModel):
@@ -54,7 +59,7 @@ class AttestationView(BaseModel):
 class ApplicationView(BaseModel):
     id: str
     wallet: str
-    status: Literal["in_review", "approved", "rejected", "revoked"]
+    status: ApplicationStatus
     jurisdiction: str
     risk_level: str
     edd_required: bool

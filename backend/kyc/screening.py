@@ -61,8 +61,11 @@ class ScreeningResult:
         return {m.program for m in self.matches}
 
     def as_dict(self) -> dict[str, object]:
-        return {"outcome": self.outcome, "list_version": self.list_version,
-                "matches": [asdict(m) for m in self.matches]}
+        return {
+            "outcome": self.outcome,
+            "list_version": self.list_version,
+            "matches": [asdict(m) for m in self.matches],
+        }
 
 
 class ScreeningList:
@@ -75,7 +78,10 @@ class ScreeningList:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         entries = [
             ListEntry(
-                id=e["id"], list=e["list"], program=e.get("program", "sanctions"), name=e["name"],
+                id=e["id"],
+                list=e["list"],
+                program=e.get("program", "sanctions"),
+                name=e["name"],
                 aliases=tuple(e.get("aliases", [])),
                 dob=date.fromisoformat(e["dob"]) if e.get("dob") else None,
             )
@@ -99,7 +105,9 @@ class ScreeningList:
             else:
                 dob_match = "match" if entry.dob == dob else "mismatch"
             kind: Outcome = "hit" if score >= STRONG and dob_match != "mismatch" else "near_match"
-            matches.append(ScreeningMatch(entry.id, entry.list, entry.program, kind, round(score, 4), matched, dob_match))
+            matches.append(
+                ScreeningMatch(entry.id, entry.list, entry.program, kind, round(score, 4), matched, dob_match)
+            )
         matches.sort(key=lambda m: (-_RANK[m.kind], -m.score))
         outcome: Outcome = matches[0].kind if matches else "clear"
         return ScreeningResult(outcome, self.version, matches)

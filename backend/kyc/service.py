@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.chain.identity import FREEZE_REASONS, REVOKE_REASONS, IdentityChainError
@@ -42,17 +44,27 @@ def _actor(wallet: str) -> str:
 
 def _summary(app: KycApplication) -> dict[str, object]:
     """Audit snapshot: decisions and flags only, never personal data."""
-    return {"status": app.status, "risk_level": app.risk_level, "edd": app.edd_required,
-            "review_reasons": list(app.review_reasons or []), "reject_reasons": list(app.reject_reasons or []),
-            "screening": app.screening_outcome, "attestation": app.attestation_status}
+    return {
+        "status": app.status,
+        "risk_level": app.risk_level,
+        "edd": app.edd_required,
+        "review_reasons": list(app.review_reasons or []),
+        "reject_reasons": list(app.reject_reasons or []),
+        "screening": app.screening_outcome,
+        "attestation": app.attestation_status,
+    }
 
 
 # ------------------------------------------------------------------------------------------ queries
 
 
 def latest_for_wallet(session: Session, wallet: str) -> KycApplication | None:
-    return session.scalar(select(KycApplication).where(KycApplication.wallet == wallet)
-                          .order_by(KycApplication.created_at.desc()).limit(1))
+    return session.scalar(
+        select(KycApplication)
+        .where(KycApplication.wallet == wallet)
+        .order_by(KycApplication.created_at.desc())
+        .limit(1)
+    )
 
 
 def get(session: Session, application_id: str) -> KycApplication | None:
@@ -60,21 +72,34 @@ def get(session: Session, application_id: str) -> KycApplication | None:
 
 
 def other_wallets_with_identity(session: Session, national_id_hash: str, wallet: str) -> list[str]:
-    rows = session.scalars(select(KycApplication.wallet).where(KycApplication.national_id_hash == national_id_hash,
-                                                               KycApplication.wallet != wallet).distinct())
+    rows = session.scalars(
+        select(KycApplication.wallet)
+        .where(KycApplication.national_id_hash == national_id_hash, KycApplication.wallet != wallet)
+        .distinct()
+    )
     return sorted(rows)
 
 
-def open_review_items(session: Session, limit: int, offset: int) -> list[tuple[KycReviewItem, KycApplication]]:
-    query = (select(KycReviewItem, KycApplication).join(KycApplication)
-             .where(KycReviewItem.status == "open")
-             .order_by(KycReviewItem.edd_required.desc(), KycReviewItem.created_at).limit(limit).offset(offset))
+def open_review_items(
+    session: Session, limit: int, offset: int
+) -> list[tuple[KycReviewItem, KycApplication]]:
+    query = (
+        select(KycReviewItem, KycApplication)
+        .join(KycApplication)
+        .where(KycReviewItem.status == "open")
+        .order_by(KycReviewItem.edd_required.desc(), KycReviewItem.created_at)
+        .limit(limit)
+        .offset(offset)
+    )
     return [(item, app) for item, app in session.execute(query).all()]
 
 
 def open_review_item(session: Session, application_id: str) -> KycReviewItem | None:
-    return session.scalar(select(KycReviewItem).where(KycReviewItem.application_id == application_id,
-                                                      KycReviewItem.status == "open"))
+    return session.scalar(
+        select(KycReviewItem).where(
+            KycReviewItem.application_id == application_id, KycReviewItem.status == "open"
+        )
+    )
 
 
 def decrypt_applicant(settings: Settings, app: KycApplication) -> dict[str, str]:
@@ -85,45 +110,74 @@ def decrypt_applicant(settings: Settings, app: KycApplication) -> dict[str, str]
 
 
 def submit(
-    session: Session, settings: Settings, kyc: KycSettings, wallet: str, body: KycSubmission,
+    session: Session,
+    settings: Settings,
+    kyc: KycSettings,
+    wallet: str,
+    body: KycSubmission,
     now: datetime | None = None,
 ) -> tuple[KycApplication, SignedAttestation | None]:
     now = now or utcnow()
     try:
         identity = validate_submission(body, now.date())
     except SubmissionInvalid as exc:
-        raise Problem(status=422, title="Invalid KYC submission", type="invalid-kyc-submission",
-                      detail="; ".join(f"{e.field}: {e.code}" for e in exc.errors),
-                      errors=[e.as_dict() for e in exc.errors]) from exc
+        raise Problem(
+            status=422,
+            title="Invalid KYC submission",
+            type="invalid-kyc-submission",
+            detail="; ".join(f"{e.field}: {e.code}" for e in exc.errors),
+            errors=[e.as_dict() for e in exc.errors],
+        ) from exc
 
     existing = latest_for_wallet(session, wallet)
     if existing is not None and existing.status in ACTIVE:
-        raise Problem(status=409, title="Application already exists", type="kyc-application-exists",
-                      detail=f"this wallet already has an application that is {existing.status}",
-                      application_id=existing.id)
+        raise Problem(
+            status=409,
+            title="Application already exists",
+            type="kyc-application-exists",
+            detail=f"this wallet already has an application that is {existing.status}",
+            application_id=existing.id,
+        )
     if existing is not None and existing.status == "revoked":
-        raise Problem(status=409, title="Identity revoked", type="kyc-identity-revoked",
-                      detail="this wallet's identity was revoked by compliance; contact support")
+        raise Problem(
+            status=409,
+            title="Identity revoked",
+            type="kyc-identity-revoked",
+            detail="this wallet's identity was revoked by compliance; contact support",
+        )
     attestation.require_current_suitability(session, wallet)
 
     hasher = hasher_from_settings(settings)
-    national_id_hash = hasher.digest("national_id", f"{identity.jurisdiction.alpha2}:{identity.national_id_number}")
+    national_id_hash = hasher.digest(
+        "national_id", f"{identity.jurisdiction.alpha2}:{identity.national_id_number}"
+    )
     duplicates = other_wallets_with_identity(session, national_id_hash, wallet)
 
     provider = get_provider(kyc.provider)
     verification: VerificationResult | None
     try:
         verification = provider.verify(
-            IdentityClaim(identity.full_name, identity.national_id_number, identity.phone, identity.bank_card_number,
-                          identity.jurisdiction.alpha2),
+            IdentityClaim(
+                identity.full_name,
+                identity.national_id_number,
+                identity.phone,
+                identity.bank_card_number,
+                identity.jurisdiction.alpha2,
+            ),
             body.liveness_token,
         )
     except ProviderUnavailable:
         verification = None
     screening = load_list(str(kyc.sanctions_list) if kyc.sanctions_list else None).screen(
-        identity.full_name, identity.date_of_birth)
-    risk = assess(jurisdiction=identity.jurisdiction, age=identity.age, screening=screening,
-                  verification=verification, duplicate_identity=bool(duplicates))
+        identity.full_name, identity.date_of_birth
+    )
+    risk = assess(
+        jurisdiction=identity.jurisdiction,
+        age=identity.age,
+        screening=screening,
+        verification=verification,
+        duplicate_identity=bool(duplicates),
+    )
 
     application_id = str(uuid.uuid4())
     salt = new_salt()
@@ -134,82 +188,168 @@ def submit(
         decision = "review"
         review_reasons.append("manual_approval")
     app = KycApplication(
-        id=application_id, wallet=wallet, status={"approve": "approved", "review": "in_review",
-                                                  "reject": "rejected"}[decision],
-        jurisdiction=identity.jurisdiction.alpha2, jurisdiction_numeric=identity.jurisdiction.numeric,
+        id=application_id,
+        wallet=wallet,
+        status={"approve": "approved", "review": "in_review", "reject": "rejected"}[decision],
+        jurisdiction=identity.jurisdiction.alpha2,
+        jurisdiction_numeric=identity.jurisdiction.numeric,
         id_scheme=identity.id_scheme,
         pii_ciphertext=_encrypt_identity(settings, application_id, identity, salt),
         national_id_hash=national_id_hash,
         bank_card_hash=hasher.digest("bank_card", identity.bank_card_number),
         phone_hash=hasher.digest("phone", identity.phone),
         commitment="0x" + commitment.hex(),
-        provider=provider.name, provider_result=verification.as_dict() if verification else None,
-        screening_outcome=screening.outcome, screening_result=screening.as_dict(),
-        risk_level=risk.level, risk_points=risk.points, risk_factors=risk.factors, edd_required=risk.edd_required,
-        review_reasons=review_reasons, reject_reasons=list(risk.reject_reasons),
+        provider=provider.name,
+        provider_result=verification.as_dict() if verification else None,
+        screening_outcome=screening.outcome,
+        screening_result=screening.as_dict(),
+        risk_level=risk.level,
+        risk_points=risk.points,
+        risk_factors=risk.factors,
+        edd_required=risk.edd_required,
+        review_reasons=review_reasons,
+        reject_reasons=list(risk.reject_reasons),
         kyc_level=2 if verification is not None and verification.liveness_passed else 1,
-        attestation_mode=body.attestation_mode or kyc.attestation_mode, attestation_status="none",
-        created_at=now, updated_at=now,
+        attestation_mode=body.attestation_mode or kyc.attestation_mode,
+        attestation_status="none",
+        created_at=now,
+        updated_at=now,
         decided_at=now if decision != "review" else None,
         decided_by="system:kyc" if decision != "review" else None,
     )
     session.add(app)
     if decision == "review":
-        session.add(KycReviewItem(application_id=app.id, reasons=review_reasons, risk_level=risk.level,
-                                  edd_required=risk.edd_required, created_at=now))
-    record_audit(session, _actor(wallet), "kyc.application.submitted", "kyc_application", app.id, None,
-                 {**_summary(app), "jurisdiction": app.jurisdiction, "duplicate_wallets": duplicates,
-                  "screening_matches": [m["entry_id"] for m in screening.as_dict()["matches"]]})
+        session.add(
+            KycReviewItem(
+                application_id=app.id,
+                reasons=review_reasons,
+                risk_level=risk.level,
+                edd_required=risk.edd_required,
+                created_at=now,
+            )
+        )
+    record_audit(
+        session,
+        _actor(wallet),
+        "kyc.application.submitted",
+        "kyc_application",
+        app.id,
+        None,
+        {
+            **_summary(app),
+            "jurisdiction": app.jurisdiction,
+            "duplicate_wallets": duplicates,
+            "screening_matches": [m.entry_id for m in screening.matches],
+        },
+    )
     if decision != "review":
-        record_audit(session, "system:kyc", f"kyc.application.{app.status}", "kyc_application", app.id, None,
-                     _summary(app))
+        record_audit(
+            session,
+            "system:kyc",
+            f"kyc.application.{app.status}",
+            "kyc_application",
+            app.id,
+            None,
+            _summary(app),
+        )
     # The application is committed before any chain call, so a node outage cannot lose it.
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as exc:  # a concurrent submission from the same wallet won the race
+        session.rollback()
+        raise Problem(
+            status=409,
+            title="Application already exists",
+            type="kyc-application-exists",
+            detail="this wallet already has an application in progress",
+        ) from exc
 
     signed = None
     if app.status == "approved":
-        signed = attestation.issue(session, settings, kyc, app, app.attestation_mode, "system:kyc", now)
+        signed = attestation.issue(
+            session, settings, kyc, app, cast(AttestationMode, app.attestation_mode), "system:kyc", now
+        )
         session.commit()
     return app, signed
 
 
-def _encrypt_identity(settings: Settings, application_id: str, identity: NormalizedIdentity, salt: bytes) -> str:
-    document = {"full_name": identity.full_name, "national_id_number": identity.national_id_number,
-                "date_of_birth": identity.date_of_birth.isoformat(), "phone": identity.phone,
-                "bank_card_number": identity.bank_card_number, "salt": salt.hex()}
-    return keyring_from_settings(settings).encrypt(json.dumps(document, ensure_ascii=False).encode("utf-8"),
-                                                   _aad(application_id))
+def _encrypt_identity(
+    settings: Settings, application_id: str, identity: NormalizedIdentity, salt: bytes
+) -> str:
+    document = {
+        "full_name": identity.full_name,
+        "national_id_number": identity.national_id_number,
+        "date_of_birth": identity.date_of_birth.isoformat(),
+        "phone": identity.phone,
+        "bank_card_number": identity.bank_card_number,
+        "salt": salt.hex(),
+    }
+    return keyring_from_settings(settings).encrypt(
+        json.dumps(document, ensure_ascii=False).encode("utf-8"), _aad(application_id)
+    )
 
 
 # ------------------------------------------------------------------------------------------ review
 
 
-def _close_review(session: Session, app: KycApplication, outcome: str, actor: str, note: str | None,
-                  now: datetime) -> None:
+def _close_review(
+    session: Session, app: KycApplication, outcome: str, actor: str, note: str | None, now: datetime
+) -> None:
     item = open_review_item(session, app.id)
     if item is not None:
-        item.status, item.outcome, item.note, item.closed_at, item.closed_by = "closed", outcome, note, now, actor
+        item.status, item.outcome, item.note, item.closed_at, item.closed_by = (
+            "closed",
+            outcome,
+            note,
+            now,
+            actor,
+        )
 
 
 def _require_in_review(app: KycApplication) -> None:
     if app.status != "in_review":
-        raise Problem(status=409, title="Application is not in review", type="kyc-not-in-review",
-                      detail=f"the application is {app.status}")
+        raise Problem(
+            status=409,
+            title="Application is not in review",
+            type="kyc-not-in-review",
+            detail=f"the application is {app.status}",
+        )
 
 
-def approve(session: Session, settings: Settings, kyc: KycSettings, app: KycApplication, actor: str,
-            reason: str, note: str | None) -> SignedAttestation | None:
+def approve(
+    session: Session,
+    settings: Settings,
+    kyc: KycSettings,
+    app: KycApplication,
+    actor: str,
+    reason: str,
+    note: str | None,
+) -> SignedAttestation | None:
     _require_in_review(app)
     # Checked before the status changes: an expired questionnaire keeps the application in the queue.
     attestation.require_current_suitability(session, app.wallet)
     now = utcnow()
     before = _summary(app)
-    app.status, app.decided_at, app.decided_by, app.decision_note = "approved", now, actor, f"{reason}: {note or ''}"
+    app.status, app.decided_at, app.decided_by, app.decision_note = (
+        "approved",
+        now,
+        actor,
+        f"{reason}: {note or ''}",
+    )
     _close_review(session, app, "approved", actor, note, now)
-    record_audit(session, actor, "kyc.application.approved", "kyc_application", app.id, before,
-                 {**_summary(app), "reason": reason})
+    record_audit(
+        session,
+        actor,
+        "kyc.application.approved",
+        "kyc_application",
+        app.id,
+        before,
+        {**_summary(app), "reason": reason},
+    )
     session.commit()
-    signed = attestation.issue(session, settings, kyc, app, app.attestation_mode, actor, now)
+    signed = attestation.issue(
+        session, settings, kyc, app, cast(AttestationMode, app.attestation_mode), actor, now
+    )
     session.commit()
     return signed
 
@@ -218,21 +358,40 @@ def reject(session: Session, app: KycApplication, actor: str, reason: str, note:
     _require_in_review(app)
     now = utcnow()
     before = _summary(app)
-    app.status, app.decided_at, app.decided_by, app.decision_note = "rejected", now, actor, f"{reason}: {note or ''}"
+    app.status, app.decided_at, app.decided_by, app.decision_note = (
+        "rejected",
+        now,
+        actor,
+        f"{reason}: {note or ''}",
+    )
     app.reject_reasons = [*app.reject_reasons, reason]
     _close_review(session, app, "rejected", actor, note, now)
-    record_audit(session, actor, "kyc.application.rejected", "kyc_application", app.id, before,
-                 {**_summary(app), "reason": reason})
+    record_audit(
+        session,
+        actor,
+        "kyc.application.rejected",
+        "kyc_application",
+        app.id,
+        before,
+        {**_summary(app), "reason": reason},
+    )
     session.commit()
 
 
-def reissue_attestation(session: Session, settings: Settings, kyc: KycSettings, app: KycApplication,
-                        mode: AttestationMode | None) -> SignedAttestation | None:
+def reissue_attestation(
+    session: Session, settings: Settings, kyc: KycSettings, app: KycApplication, mode: AttestationMode | None
+) -> SignedAttestation | None:
     """Renewal or retry for the wallet: a fresh attestation with the latest valid suitability class."""
     if app.status != "approved":
-        raise Problem(status=409, title="Application is not approved", type="kyc-not-approved",
-                      detail=f"the application is {app.status}")
-    signed = attestation.issue(session, settings, kyc, app, mode or app.attestation_mode, _actor(app.wallet))
+        raise Problem(
+            status=409,
+            title="Application is not approved",
+            type="kyc-not-approved",
+            detail=f"the application is {app.status}",
+        )
+    signed = attestation.issue(
+        session, settings, kyc, app, mode or cast(AttestationMode, app.attestation_mode), _actor(app.wallet)
+    )
     session.commit()
     return signed
 
@@ -240,44 +399,78 @@ def reissue_attestation(session: Session, settings: Settings, kyc: KycSettings, 
 # ------------------------------------------------------------------------------------------ compliance
 
 
-def revoke(session: Session, settings: Settings, app: KycApplication, actor: str, reason: str,
-           note: str | None) -> None:
+def revoke(
+    session: Session, settings: Settings, app: KycApplication, actor: str, reason: str, note: str | None
+) -> None:
     """Revokes on-chain first (ATTESTER_ROLE, the service key), then records it; a chain failure is a 502
     and changes nothing, so the two never disagree."""
     if app.status != "approved":
-        raise Problem(status=409, title="Application is not approved", type="kyc-not-approved",
-                      detail=f"only approved identities can be revoked; this one is {app.status}")
+        raise Problem(
+            status=409,
+            title="Application is not approved",
+            type="kyc-not-approved",
+            detail=f"only approved identities can be revoked; this one is {app.status}",
+        )
     tx_hash = None
     try:
         client = attestation.registry_client(settings)
         if client.identity_of(app.wallet)["level"] > 0:
-            tx_hash = client.revoke(app.wallet, REVOKE_REASONS[reason], settings.attester_private_key.get_secret_value())
+            tx_hash = client.revoke(
+                app.wallet, REVOKE_REASONS[reason], settings.attester_private_key.get_secret_value()
+            )
     except IdentityChainError as exc:
-        raise Problem(status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]) from exc
+        raise Problem(
+            status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]
+        ) from exc
     now = utcnow()
     before = _summary(app)
     app.status, app.attestation_status = "revoked", "revoked"
     app.revoked_at, app.revoked_by, app.revoke_reason, app.revoke_tx = now, actor, reason, tx_hash
-    record_audit(session, actor, "kyc.identity.revoked", "kyc_application", app.id, before,
-                 {**_summary(app), "reason": reason, "note_present": bool(note), "tx": tx_hash})
+    record_audit(
+        session,
+        actor,
+        "kyc.identity.revoked",
+        "kyc_application",
+        app.id,
+        before,
+        {**_summary(app), "reason": reason, "note_present": bool(note), "tx": tx_hash},
+    )
     session.commit()
 
 
-def set_frozen(session: Session, settings: Settings, kyc: KycSettings, wallet: str, frozen: bool, reason: str,
-               actor: str) -> str:
+def set_frozen(
+    session: Session, settings: Settings, kyc: KycSettings, wallet: str, frozen: bool, reason: str, actor: str
+) -> str:
     if kyc.compliance_private_key is None:
-        raise Problem(status=503, title="Compliance signer not configured", type="compliance-signer-missing",
-                      detail="set PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY to freeze wallets through the API")
+        raise Problem(
+            status=503,
+            title="Compliance signer not configured",
+            type="compliance-signer-missing",
+            detail="set PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY to freeze wallets through the API",
+        )
     key = kyc.compliance_private_key.get_secret_value()
     try:
         client = attestation.registry_client(settings)
         if client.identity_of(wallet)["frozen"] == frozen:
-            raise Problem(status=409, title="Nothing to change", type="wallet-already-frozen" if frozen
-                          else "wallet-not-frozen", detail=f"the wallet is {'already' if frozen else 'not'} frozen")
+            raise Problem(
+                status=409,
+                title="Nothing to change",
+                type="wallet-already-frozen" if frozen else "wallet-not-frozen",
+                detail=f"the wallet is {'already' if frozen else 'not'} frozen",
+            )
         tx_hash = (client.freeze if frozen else client.unfreeze)(wallet, FREEZE_REASONS[reason], key)
     except IdentityChainError as exc:
-        raise Problem(status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]) from exc
-    record_audit(session, actor, "kyc.wallet.frozen" if frozen else "kyc.wallet.unfrozen", "wallet", wallet, None,
-                 {"reason": reason, "tx": tx_hash})
+        raise Problem(
+            status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]
+        ) from exc
+    record_audit(
+        session,
+        actor,
+        "kyc.wallet.frozen" if frozen else "kyc.wallet.unfrozen",
+        "wallet",
+        wallet,
+        None,
+        {"reason": reason, "tx": tx_hash},
+    )
     session.commit()
     return tx_hash

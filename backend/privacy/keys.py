@@ -3,7 +3,7 @@
 The current key is ``PEERLEND_ENCRYPTION_KEY`` under id ``PEERLEND_ENCRYPTION_KEY_ID``. Keys retired by a
 rotation stay readable through ``PEERLEND_ENCRYPTION_KEYS_RETIRED``, a JSON object ``{"k0": "<base64>"}``:
 to rotate, move the current key there under its id, set a new current key and id, and run
-``peerlend kyc rewrap`` (or let records be re-encrypted as they are next written).
+``peerlend kyc rewrap``; once it reports nothing left under the old id, drop the retired key.
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ def keyring_from_settings(settings: Settings) -> Keyring:
     if retired is None:
         retired = RetiredKeys().encryption_keys_retired
     material = {k: v.get_secret_value() if isinstance(v, SecretStr) else v for k, v in retired.items()}
-    return _keyring(settings.encryption_key_id, settings.encryption_key.get_secret_value(),
-                    tuple(sorted(material.items())))
+    return _keyring(
+        settings.encryption_key_id,
+        settings.encryption_key.get_secret_value(),
+        tuple(sorted(material.items())),
+    )
 
 
 @lru_cache(maxsize=16)

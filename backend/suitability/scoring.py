@@ -1,13 +1,13 @@
 """Suitability scoring table. Each answer scores points; the total maps to a risk class; knock-out caps
 then lower the class where one answer alone rules out riskier loans.
 
-| question            | answer → points                                                                          |
-|---------------------|------------------------------------------------------------------------------------------|
-| experience          | none 0, basic 1, moderate 2, extensive 3                                                 |
-| income_band         | under_25k 0, 25k_50k 1, 50k_100k 2, 100k_250k 3, over_250k 4   (annual, USD equivalent)  |
-| loss_tolerance      | none 0, up_to_10 1, up_to_25 2, up_to_50 3, over_50 4          (% of the amount invested) |
-| horizon             | under_1y 0, 1_3y 1, 3_5y 2, over_5y 3                                                    |
-| share_of_net_worth  | over_50 0, 25_50 1, 10_25 2, under_10 3                        (% of net worth invested)  |
+| question           | answer → points                                                   | unit        |
+|--------------------|-------------------------------------------------------------------|-------------|
+| experience         | none 0, basic 1, moderate 2, extensive 3                          |             |
+| income_band        | under_25k 0, 25k_50k 1, 50k_100k 2, 100k_250k 3, over_250k 4      | USD/yr eqv. |
+| loss_tolerance     | none 0, up_to_10 1, up_to_25 2, up_to_50 3, over_50 4             | % invested  |
+| horizon            | under_1y 0, 1_3y 1, 3_5y 2, over_5y 3                             |             |
+| share_of_net_worth | over_50 0, 25_50 1, 10_25 2, under_10 3                           | % net worth |
 
 | total points | 0–3 | 4–7 | 8–10 | 11–13 | 14–17 |
 |--------------|-----|-----|------|-------|-------|

@@ -24,26 +24,45 @@ def _aad(assessment_id: str) -> bytes:
     return f"suitability_assessment:{assessment_id}".encode()
 
 
-def assess(session: Session, settings: Settings, wallet: str, answers: Questionnaire) -> SuitabilityAssessment:
+def assess(
+    session: Session, settings: Settings, wallet: str, answers: Questionnaire
+) -> SuitabilityAssessment:
     result = scoring.score(answers.model_dump())
     now = utcnow()
     assessment_id = str(uuid.uuid4())
     record = SuitabilityAssessment(
-        id=assessment_id, wallet=wallet, questionnaire_version=QUESTIONNAIRE_VERSION,
+        id=assessment_id,
+        wallet=wallet,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
         answers_ciphertext=keyring_from_settings(settings).encrypt(
-            json.dumps(answers.model_dump()).encode(), _aad(assessment_id)),
-        points=result.points, risk_class=result.risk_class, caps_applied=result.caps_applied,
-        assessed_at=now, expires_at=scoring.expires_at(now),
+            json.dumps(answers.model_dump()).encode(), _aad(assessment_id)
+        ),
+        points=result.points,
+        risk_class=result.risk_class,
+        caps_applied=result.caps_applied,
+        assessed_at=now,
+        expires_at=scoring.expires_at(now),
     )
     session.add(record)
-    record_audit(session, f"wallet:{wallet}", "suitability.assessed", "suitability_assessment", assessment_id,
-                 None, {"risk_class": result.risk_class, "points": result.points, "caps": result.caps_applied})
+    record_audit(
+        session,
+        f"wallet:{wallet}",
+        "suitability.assessed",
+        "suitability_assessment",
+        assessment_id,
+        None,
+        {"risk_class": result.risk_class, "points": result.points, "caps": result.caps_applied},
+    )
     return record
 
 
 def latest(session: Session, wallet: str) -> SuitabilityAssessment | None:
-    return session.scalar(select(SuitabilityAssessment).where(SuitabilityAssessment.wallet == wallet)
-                          .order_by(SuitabilityAssessment.assessed_at.desc()).limit(1))
+    return session.scalar(
+        select(SuitabilityAssessment)
+        .where(SuitabilityAssessment.wallet == wallet)
+        .order_by(SuitabilityAssessment.assessed_at.desc())
+        .limit(1)
+    )
 
 
 def current(session: Session, wallet: str, now: datetime | None = None) -> SuitabilityAssessment | None:
@@ -59,7 +78,14 @@ def view(record: SuitabilityAssessment, settings: Settings | None = None) -> Ass
     if settings is not None:
         plain = keyring_from_settings(settings).decrypt(record.answers_ciphertext, _aad(record.id))
         answers = Questionnaire.model_validate_json(plain)
-    return AssessmentView(id=record.id, wallet=record.wallet, risk_class=record.risk_class, points=record.points,
-                          caps_applied=list(record.caps_applied), assessed_at=record.assessed_at,
-                          expires_at=record.expires_at, current=scoring.is_current(record.assessed_at, utcnow()),
-                          answers=answers)
+    return AssessmentView(
+        id=record.id,
+        wallet=record.wallet,
+        risk_class=record.risk_class,
+        points=record.points,
+        caps_applied=list(record.caps_applied),
+        assessed_at=record.assessed_at,
+        expires_at=record.expires_at,
+        current=scoring.is_current(record.assessed_at, utcnow()),
+        answers=answers,
+    )

@@ -53,7 +53,9 @@ def normalize_card(number: str) -> str:
 def validate_bank_card(number: str, field: str = "bank_card_number") -> list[FieldError]:
     digits = normalize_card(number)
     if not digits.isdigit():
-        return [FieldError(field, "not_numeric", "card number must contain digits only (spaces/dashes allowed)")]
+        return [
+            FieldError(field, "not_numeric", "card number must contain digits only (spaces/dashes allowed)")
+        ]
     if not 13 <= len(digits) <= 19:
         return [FieldError(field, "invalid_length", "card number must have 13 to 19 digits")]
     if not luhn_valid(digits):
@@ -75,7 +77,9 @@ def validate_phone(phone: str, jurisdiction: str | None, field: str = "phone") -
     codes = calling_codes_for(jurisdiction) if jurisdiction else ()
     if codes and not any(number[1:].startswith(code) for code in codes):
         expected = ", ".join("+" + code for code in codes)
-        return [FieldError(field, "country_mismatch", f"phone country code must be {expected} for {jurisdiction}")]
+        return [
+            FieldError(field, "country_mismatch", f"phone country code must be {expected} for {jurisdiction}")
+        ]
     return []
 
 

@@ -60,7 +60,8 @@ _CN_CHECK = "10X98765432"
 # Province-level prefixes of GB/T 2260 (mainland provinces, municipalities, autonomous regions, and the
 # 71/81/82 prefixes issued for Taiwan, Hong Kong and Macau residence permits).
 _CN_PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
 
 
@@ -81,20 +82,32 @@ class ChinaResidentId(NationalIdValidator):
     def validate(self, number: str, dob: date | None) -> list[FieldError]:
         value = self.normalize(number)
         if not self._SHAPE.match(value):
-            return [FieldError(FIELD, "invalid_format", "CN ID number must be 17 digits and a check digit or X")]
+            return [
+                FieldError(FIELD, "invalid_format", "CN ID number must be 17 digits and a check digit or X")
+            ]
         errors: list[FieldError] = []
         region = value[:6]
         if region[:2] not in _CN_PROVINCES or region[2:] == "0000":
-            errors.append(FieldError(FIELD, "invalid_region", "the first six digits are not a county-level region code"))
+            errors.append(
+                FieldError(FIELD, "invalid_region", "the first six digits are not a county-level region code")
+            )
         try:
             embedded = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
         except ValueError:
-            errors.append(FieldError(FIELD, "invalid_birth_date", "the embedded birth date is not a calendar date"))
+            errors.append(
+                FieldError(FIELD, "invalid_birth_date", "the embedded birth date is not a calendar date")
+            )
             embedded = None
         if embedded is not None and dob is not None and embedded != dob:
-            errors.append(FieldError(FIELD, "birth_date_mismatch", "the birth date in the ID number differs from date_of_birth"))
+            errors.append(
+                FieldError(
+                    FIELD, "birth_date_mismatch", "the birth date in the ID number differs from date_of_birth"
+                )
+            )
         if cn_check_digit(value[:17]) != value[17]:
-            errors.append(FieldError(FIELD, "checksum_mismatch", "the check digit does not match (ISO 7064 MOD 11-2)"))
+            errors.append(
+                FieldError(FIELD, "checksum_mismatch", "the check digit does not match (ISO 7064 MOD 11-2)")
+            )
         return errors
 
 
@@ -142,5 +155,7 @@ class UnitedStatesSsn(NationalIdValidator):
             return [FieldError(FIELD, "invalid_format", "SSN must be 9 digits (AAA-GG-SSSS)")]
         area, group, serial = value[:3], value[3:5], value[5:]
         if area in ("000", "666") or area >= "900" or group == "00" or serial == "0000":
-            return [FieldError(FIELD, "invalid_number", "SSN uses an area, group or serial that is never issued")]
+            return [
+                FieldError(FIELD, "invalid_number", "SSN uses an area, group or serial that is never issued")
+            ]
         return []

@@ -7,6 +7,7 @@ the plain-Python scorer and refuses to write an artifact that disagrees with pre
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,9 @@ def _feature_spec(name: str, optb, coef: float, factor: float, x_train: pd.Serie
         "coefficient": float(coef),
     }
     try:
-        spec["iv"] = round(float(optb.binning_table.build().loc["Totals", "IV"]), 5)
+        with warnings.catch_warnings():  # optbinning's totals row trips a pandas dtype deprecation
+            warnings.simplefilter("ignore")
+            spec["iv"] = round(float(optb.binning_table.build().loc["Totals", "IV"]), 5)
     except Exception:  # noqa: BLE001 - information only
         spec["iv"] = None
     bins: list[dict] = []

@@ -1,12 +1,15 @@
 """Test-only routes that exercise the shared dependencies the way domain routers use them."""
 
 import itertools
+import logging
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from backend.auth.dependencies import CurrentWallet, IdempotencyKey, RequiredIdempotencyKey, rate_limit
+from backend.core.context import get_request_id
 from backend.core.problems import Problem
+from backend.core.settings import get_settings
 
 router = APIRouter(prefix="/v1/_test")
 _ids = itertools.count(1)
@@ -15,6 +18,24 @@ _ids = itertools.count(1)
 class ThingIn(BaseModel):
     name: str
     amount: int = 0
+
+
+@router.get("/settings-sync")
+def settings_sync() -> dict:
+    return {"siwe_domain": get_settings().siwe_domain, "request_id": get_request_id()}
+
+
+@router.get("/settings-async")
+async def settings_async() -> dict:
+    return {"siwe_domain": get_settings().siwe_domain, "request_id": get_request_id()}
+
+
+@router.get("/log")
+def log_personal_data() -> dict:
+    logging.getLogger("peerlend.test").warning(
+        "applicant 11010519491231002X phone 13812345678 mail zhang@example.com card 4111111111111111",
+        extra={"full_name": "Zhang San", "wallet": "0x00000000000000000000000000000000DeaDBeef"})
+    return {"ok": True}
 
 
 @router.get("/boom")

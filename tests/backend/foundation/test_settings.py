@@ -64,10 +64,12 @@ def test_database_url_is_honoured(monkeypatch):
     assert Settings().database_url == "sqlite:////tmp/x.db"
 
 
-def test_get_settings_follows_the_serving_app(server):
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_get_settings_follows_the_serving_app(server, kind):
     import httpx
 
-    # The app exposes nothing about its settings; the chain id in a nonce comes from get_settings()
-    # of the app serving the request, not from the process environment.
-    assert httpx.post(f"{server}/v1/auth/nonce").json()["domain"] == server.settings.siwe_domain
+    # Several apps share this process; inside a request get_settings() is the serving app's settings,
+    # in sync routes (thread pool) as in async ones.
+    reply = httpx.get(f"{server}/v1/_test/settings-{kind}", headers={"X-Request-ID": f"rid-{kind}"}).json()
+    assert reply == {"siwe_domain": server.settings.siwe_domain, "request_id": f"rid-{kind}"}
     assert get_settings().siwe_domain != server.settings.siwe_domain

@@ -14,13 +14,31 @@ from backend.kyc.validation.common import luhn_check_digit
 from backend.kyc.validation.national_id import cn_check_digit
 from tests.support.server import auth_headers, create_operator_key, siwe_login
 
-CLASS_3_ANSWERS = {"experience": "moderate", "income_band": "50k_100k", "loss_tolerance": "up_to_25",
-                   "horizon": "3_5y", "share_of_net_worth": "25_50"}  # 9 points → class 3
-CLASS_5_ANSWERS = {"experience": "extensive", "income_band": "over_250k", "loss_tolerance": "over_50",
-                   "horizon": "over_5y", "share_of_net_worth": "under_10"}  # 17 points → class 5
-CLEAR_NAMES = ["Chen Xiaoming", "Alice Smith", "Liu Yang", "Emily Carter", "Anna Jansen", "Zhao Lei", "John Doe"]
+CLASS_3_ANSWERS = {
+    "experience": "moderate",
+    "income_band": "50k_100k",
+    "loss_tolerance": "up_to_25",
+    "horizon": "3_5y",
+    "share_of_net_worth": "25_50",
+}  # 9 points → class 3
+CLASS_5_ANSWERS = {
+    "experience": "extensive",
+    "income_band": "over_250k",
+    "loss_tolerance": "over_50",
+    "horizon": "over_5y",
+    "share_of_net_worth": "under_10",
+}  # 17 points → class 5
+CLEAR_NAMES = [
+    "Chen Xiaoming",
+    "Alice Smith",
+    "Liu Yang",
+    "Emily Carter",
+    "Anna Jansen",
+    "Zhao Lei",
+    "John Doe",
+]
 
-_rng = random.Random()
+_rng = random.Random()  # noqa: S311 - test data, not secrets
 
 
 def cn_id(dob: date, region: str = "310115") -> str:
@@ -43,9 +61,15 @@ def random_dob() -> date:
 
 def submission(**overrides) -> dict:
     dob = overrides.pop("dob", None) or random_dob()
-    body = {"full_name": _rng.choice(CLEAR_NAMES), "national_id_number": cn_id(dob),
-            "date_of_birth": dob.isoformat(), "phone": phone_number(), "bank_card_number": card_number(),
-            "jurisdiction": "CN", "liveness_token": "liveness-" + secrets.token_hex(4)}
+    body = {
+        "full_name": _rng.choice(CLEAR_NAMES),
+        "national_id_number": cn_id(dob),
+        "date_of_birth": dob.isoformat(),
+        "phone": phone_number(),
+        "bank_card_number": card_number(),
+        "jurisdiction": "CN",
+        "liveness_token": "liveness-" + secrets.token_hex(4),
+    }
     body.update(overrides)
     return body
 
@@ -56,8 +80,9 @@ class Wallet:
     def __init__(self, server, account=None) -> None:
         self.account = account or Account.create()
         self.address = self.account.address
-        self.http = httpx.Client(base_url=str(server), timeout=60.0,
-                                 headers=auth_headers(siwe_login(server, self.account)))
+        self.http = httpx.Client(
+            base_url=str(server), timeout=60.0, headers=auth_headers(siwe_login(server, self.account))
+        )
 
     def answer(self, answers: dict | None = None) -> httpx.Response:
         reply = self.http.post("/v1/suitability", json=answers or CLASS_3_ANSWERS)
@@ -82,8 +107,11 @@ class Operators:
 def kyc_server(module_server_factory, deployed_chain):
     """A server wired to the session's anvil deployment, attesting with the deployment's attester key."""
     server = module_server_factory(
-        rate_limit_enabled=False, rpc_url=deployed_chain.rpc_url, chain_id=deployed_chain.chain_id,
-        manifest_path=deployed_chain.manifest_path, build_dir=deployed_chain.build_dir,
+        rate_limit_enabled=False,
+        rpc_url=deployed_chain.rpc_url,
+        chain_id=deployed_chain.chain_id,
+        manifest_path=deployed_chain.manifest_path,
+        build_dir=deployed_chain.build_dir,
         attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
     )
     server.operators = Operators(server)

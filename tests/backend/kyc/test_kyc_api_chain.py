@@ -29,7 +29,8 @@ def test_auto_approval_attests_on_chain(kyc_server, registry):
     assert att["status"] == "attested" and att["mode"] == "direct" and att["tx_hash"].startswith("0x")
     assert registry.functions.isEligible(wallet.address).call() is True
     level, risk_class, jurisdiction, expires_at, frozen, commitment = registry.functions.identityOf(
-        wallet.address).call()
+        wallet.address
+    ).call()
     assert (level, risk_class, jurisdiction, frozen) == (2, 5, 156, False)
     assert "0x" + commitment.hex() == att["commitment"]
     expected = datetime.now(UTC) + timedelta(days=365)
@@ -47,28 +48,33 @@ def test_reviewer_approval_attests_on_chain(kyc_server, registry):
     wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))  # namesake → review
     assert app["status"] == "in_review"
     assert registry.functions.isEligible(wallet.address).call() is False
-    reply = kyc_server.operators.http("reviewer").post(f"/v1/kyc/applications/{app['id']}/approve",
-                                                       json={"reason": "false_positive", "note": "DOB differs"})
+    reply = kyc_server.operators.http("reviewer").post(
+        f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "false_positive", "note": "DOB differs"}
+    )
     assert reply.status_code == 200, reply.text
     assert reply.json()["status"] == "approved" and reply.json()["attestation"]["status"] == "attested"
     assert registry.functions.isEligible(wallet.address).call() is True
-    assert wallet.http.get("/v1/kyc/application").json()["attestation"]["tx_hash"] == reply.json()["attestation"][
-        "tx_hash"]
+    assert (
+        wallet.http.get("/v1/kyc/application").json()["attestation"]["tx_hash"]
+        == reply.json()["attestation"]["tx_hash"]
+    )
 
 
 def test_compliance_revocation_makes_the_wallet_ineligible(kyc_server, registry):
     wallet, app = applied(kyc_server)
     assert registry.functions.isEligible(wallet.address).call() is True
-    reply = kyc_server.operators.http("compliance").post(f"/v1/kyc/applications/{app['id']}/revoke",
-                                                         json={"reason": "fraud", "note": "case 17"})
+    reply = kyc_server.operators.http("compliance").post(
+        f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "fraud", "note": "case 17"}
+    )
     assert reply.status_code == 200, reply.text
     body = reply.json()
     assert body["status"] == "revoked" and body["revoke_reason"] == "fraud"
     assert body["attestation"]["status"] == "revoked"
     assert registry.functions.isEligible(wallet.address).call() is False
     assert registry.functions.identityOf(wallet.address).call()[0] == 0
-    again = kyc_server.operators.http("compliance").post(f"/v1/kyc/applications/{app['id']}/revoke",
-                                                         json={"reason": "fraud"})
+    again = kyc_server.operators.http("compliance").post(
+        f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "fraud"}
+    )
     assert again.status_code == 409
     # A revoked wallet cannot simply apply again.
     assert wallet.apply().json()["type"] == "kyc-identity-revoked"
@@ -82,17 +88,34 @@ def test_wallet_submits_the_signed_attestation_itself(kyc_server, registry, depl
     signed = att["signed"]
     assert signed["registry"] == registry.address and signed["chain_id"] == deployed_chain.chain_id
     fields = signed["attestation"]
-    assert fields["wallet"] == account.address and fields["nonce"] == registry.functions.nonces(account.address).call()
+    assert (
+        fields["wallet"] == account.address
+        and fields["nonce"] == registry.functions.nonces(account.address).call()
+    )
     assert registry.functions.isEligible(account.address).call() is False
 
     w3 = deployed_chain.w3
-    as_tuple = (fields["wallet"], fields["level"], fields["riskClass"], fields["jurisdiction"], fields["expiresAt"],
-                to_bytes(hexstr=fields["commitment"]), fields["nonce"], fields["deadline"])
+    as_tuple = (
+        fields["wallet"],
+        fields["level"],
+        fields["riskClass"],
+        fields["jurisdiction"],
+        fields["expiresAt"],
+        to_bytes(hexstr=fields["commitment"]),
+        fields["nonce"],
+        fields["deadline"],
+    )
     call = registry.functions.attestWithSignature(as_tuple, to_bytes(hexstr=signed["signature"]))
-    tx = call.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address),
-                                 "chainId": deployed_chain.chain_id})
+    tx = call.build_transaction(
+        {
+            "from": account.address,
+            "nonce": w3.eth.get_transaction_count(account.address),
+            "chainId": deployed_chain.chain_id,
+        }
+    )
     receipt = w3.eth.wait_for_transaction_receipt(
-        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+        w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
+    )
     assert receipt["status"] == 1
     assert registry.functions.isEligible(account.address).call() is True
     assert "0x" + registry.functions.identityOf(account.address).call()[5].hex() == att["commitment"]
@@ -103,7 +126,10 @@ def test_signature_mode_can_be_requested_again_after_approval(kyc_server, deploy
     reply = wallet.http.post("/v1/kyc/application/attestation", json={"mode": "signature"})
     assert reply.status_code == 200, reply.text
     signed = reply.json()["attestation"]["signed"]
-    assert signed["attestation"]["wallet"] == wallet.address and len(bytes.fromhex(signed["signature"][2:])) == 65
+    assert (
+        signed["attestation"]["wallet"] == wallet.address
+        and len(bytes.fromhex(signed["signature"][2:])) == 65
+    )
 
 
 def test_renewal_after_a_new_questionnaire_updates_the_risk_class(kyc_server, registry):
@@ -128,24 +154,33 @@ def test_compliance_freeze_and_unfreeze(kyc_server, registry, deployed_chain, mo
     path = f"/v1/kyc/wallets/{wallet.address}"
     assert compliance.post(f"{path}/freeze", json={"reason": "aml_alert"}).status_code == 503  # no signer yet
 
-    monkeypatch.setenv("PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY",
-                       "0x" + bytes(deployed_chain.accounts["compliance"].key).hex())
+    monkeypatch.setenv(
+        "PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY", "0x" + bytes(deployed_chain.accounts["compliance"].key).hex()
+    )
     reply = compliance.post(f"{path}/freeze", json={"reason": "aml_alert"})
     assert reply.status_code == 200, reply.text
     assert registry.functions.isEligible(wallet.address).call() is False
     assert compliance.post(f"{path}/freeze", json={"reason": "aml_alert"}).status_code == 409
     assert compliance.post(f"{path}/unfreeze", json={"reason": "other"}).status_code == 200
     assert registry.functions.isEligible(wallet.address).call() is True
-    assert kyc_server.operators.http("reviewer").post(f"{path}/freeze", json={"reason": "other"}).status_code == 403
+    assert (
+        kyc_server.operators.http("reviewer").post(f"{path}/freeze", json={"reason": "other"}).status_code
+        == 403
+    )
     assert compliance.post("/v1/kyc/wallets/0x1234/freeze", json={"reason": "other"}).status_code == 422
 
 
-def test_chain_failure_keeps_the_approval_and_the_wallet_retries(module_server_factory, deployed_chain, registry,
-                                                                  tmp_path):
+def test_chain_failure_keeps_the_approval_and_the_wallet_retries(
+    module_server_factory, deployed_chain, registry, tmp_path
+):
     # The server cannot build its IdentityRegistry client (no ABI in its build dir): every attestation fails.
-    server = module_server_factory(rate_limit_enabled=False, rpc_url=deployed_chain.rpc_url,
-                                   manifest_path=deployed_chain.manifest_path, build_dir=tmp_path,
-                                   attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex())
+    server = module_server_factory(
+        rate_limit_enabled=False,
+        rpc_url=deployed_chain.rpc_url,
+        manifest_path=deployed_chain.manifest_path,
+        build_dir=tmp_path,
+        attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
+    )
     wallet, app = applied(server)
     assert app["status"] == "approved"
     assert app["attestation"]["status"] == "failed" and "make compile" in app["attestation"]["error"]
@@ -154,5 +189,7 @@ def test_chain_failure_keeps_the_approval_and_the_wallet_retries(module_server_f
     server.settings.build_dir = deployed_chain.build_dir  # the operator fixes the deployment
     retry = wallet.http.post("/v1/kyc/application/attestation", json={})
     assert retry.status_code == 200, retry.text
-    assert retry.json()["attestation"]["status"] == "attested" and retry.json()["attestation"]["error"] is None
+    assert (
+        retry.json()["attestation"]["status"] == "attested" and retry.json()["attestation"]["error"] is None
+    )
     assert registry.functions.isEligible(wallet.address).call() is True

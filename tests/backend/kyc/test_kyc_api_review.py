@@ -26,7 +26,9 @@ def queue_ids(server) -> list[str]:
 
 def test_sanctions_hit_goes_to_review_with_enhanced_due_diligence(kyc_server):
     dob = date(1968, 3, 14)
-    _, app = applied(kyc_server, submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob)))
+    _, app = applied(
+        kyc_server, submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
+    )
     assert app["status"] == "in_review"
     assert app["screening_outcome"] == "hit"
     assert "sanctions_hit" in app["review_reasons"]
@@ -41,8 +43,11 @@ def test_near_match_goes_to_review(kyc_server):
     assert app["status"] == "in_review"
     assert app["screening_outcome"] == "near_match"
     assert app["review_reasons"][0] == "sanctions_near_match"
-    item = next(i for i in kyc_server.operators.http("reviewer").get("/v1/kyc/review-queue").json()
-                if i["application_id"] == app["id"])
+    item = next(
+        i
+        for i in kyc_server.operators.http("reviewer").get("/v1/kyc/review-queue").json()
+        if i["application_id"] == app["id"]
+    )
     assert item["screening_matches"][0]["entry_id"] == "SAMPLE-UN-0001"
     assert item["screening_matches"][0]["kind"] == "near_match"
 
@@ -59,13 +64,15 @@ def test_clean_applicant_is_approved_without_review(kyc_server):
 
 
 def test_high_risk_jurisdiction_goes_to_review(kyc_server):
-    _, app = applied(kyc_server, submission(jurisdiction="NG", national_id_number="NG12345678",
-                                            phone="+2348031234567"))
+    _, app = applied(
+        kyc_server, submission(jurisdiction="NG", national_id_number="NG12345678", phone="+2348031234567")
+    )
     assert app["status"] == "in_review" and app["edd_required"] and "high_risk" in app["review_reasons"]
 
 
 def test_provider_failures_reject_and_outage_goes_to_review(kyc_server):
-    assert applied(kyc_server, submission(liveness_token="sandbox-fail"))[1]["reject_reasons"] == ["liveness_failed"]
+    failed_liveness = submission(liveness_token="sandbox-fail")  # noqa: S106 - a sandbox trigger, not a secret
+    assert applied(kyc_server, failed_liveness)[1]["reject_reasons"] == ["liveness_failed"]
     outage = applied(kyc_server, submission(full_name="Carol Unavailable"))[1]
     assert outage["status"] == "in_review" and outage["review_reasons"] == ["provider_unavailable"]
 
@@ -74,8 +81,14 @@ def test_duplicate_identity_on_another_wallet_is_flagged(kyc_server):
     body = submission()
     first_wallet, first = applied(kyc_server, body)
     assert first["status"] == "approved"
-    _, second = applied(kyc_server, {**submission(), "national_id_number": body["national_id_number"],
-                                     "date_of_birth": body["date_of_birth"]})
+    _, second = applied(
+        kyc_server,
+        {
+            **submission(),
+            "national_id_number": body["national_id_number"],
+            "date_of_birth": body["date_of_birth"],
+        },
+    )
     assert second["status"] == "in_review"
     assert "duplicate_identity" in second["review_reasons"]
     detail = kyc_server.operators.http("reviewer").get(f"/v1/kyc/review-queue/{second['id']}").json()
@@ -89,7 +102,10 @@ def test_reviewer_sees_decrypted_details_with_the_card_masked(kyc_server):
     detail = kyc_server.operators.http("reviewer").get(f"/v1/kyc/review-queue/{app['id']}")
     assert detail.status_code == 200, detail.text
     applicant = detail.json()["applicant"]
-    assert applicant["full_name"] == "Viktor Drozdov" and applicant["national_id_number"] == body["national_id_number"]
+    assert (
+        applicant["full_name"] == "Viktor Drozdov"
+        and applicant["national_id_number"] == body["national_id_number"]
+    )
     assert applicant["bank_card_number"] == "*" * 12 + body["bank_card_number"][-4:]
     with kyc_server.session() as session:
         from sqlalchemy import select
@@ -102,14 +118,16 @@ def test_reviewer_sees_decrypted_details_with_the_card_masked(kyc_server):
 
 def test_reviewer_rejects_with_a_reason(kyc_server):
     wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
-    reply = kyc_server.operators.http("reviewer").post(f"/v1/kyc/applications/{app['id']}/reject",
-                                                       json={"reason": "true_match", "note": "confirmed"})
+    reply = kyc_server.operators.http("reviewer").post(
+        f"/v1/kyc/applications/{app['id']}/reject", json={"reason": "true_match", "note": "confirmed"}
+    )
     assert reply.status_code == 200, reply.text
     assert reply.json()["status"] == "rejected" and "true_match" in reply.json()["reject_reasons"]
     assert app["id"] not in queue_ids(kyc_server)
     assert wallet.http.get("/v1/kyc/application").json()["status"] == "rejected"
-    again = kyc_server.operators.http("reviewer").post(f"/v1/kyc/applications/{app['id']}/approve",
-                                                       json={"reason": "oops"})
+    again = kyc_server.operators.http("reviewer").post(
+        f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "oops"}
+    )
     assert again.status_code == 409 and again.json()["type"] == "kyc-not-in-review"
 
 
@@ -132,7 +150,9 @@ def test_another_wallet_gets_404_not_403(kyc_server):
     assert other.http.get("/v1/kyc/application").status_code == 404
 
 
-@pytest.mark.parametrize(("role", "status"), [("reviewer", 200), ("compliance", 200), ("oracle", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("reviewer", 200), ("compliance", 200), ("oracle", 403), ("admin", 403)]
+)
 def test_operators_reading_an_application(kyc_server, role, status):
     _, app = applied(kyc_server)
     assert kyc_server.operators.http(role).get(f"/v1/kyc/applications/{app['id']}").status_code == status
@@ -160,12 +180,16 @@ def test_reviewer_routes_refuse_other_roles(kyc_server, role):
 def test_reviewer_routes_refuse_wallets(kyc_server):
     wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
     assert wallet.http.get("/v1/kyc/review-queue").status_code == 401
-    assert wallet.http.post(f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "self"}).status_code == 401
+    assert (
+        wallet.http.post(f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "self"}).status_code
+        == 401
+    )
     assert wallet.http.get("/v1/kyc/application").json()["status"] == "in_review"
 
 
 def test_compliance_routes_refuse_reviewers(kyc_server):
     _, app = applied(kyc_server)
-    reply = kyc_server.operators.http("reviewer").post(f"/v1/kyc/applications/{app['id']}/revoke",
-                                                       json={"reason": "fraud"})
+    reply = kyc_server.operators.http("reviewer").post(
+        f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "fraud"}
+    )
     assert reply.status_code == 403

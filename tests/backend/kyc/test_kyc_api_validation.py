@@ -21,12 +21,21 @@ CASES = [
     ({"national_id_number": GOOD_ID[:17]}, "national_id_number", "invalid_format"),
     ({"national_id_number": cn_id(DOB, region="990101")}, "national_id_number", "invalid_region"),
     ({"national_id_number": cn_id(date(1991, 5, 17))}, "national_id_number", "birth_date_mismatch"),
-    ({"jurisdiction": "NL", "national_id_number": "111222334", "phone": "+31612345678"},
-     "national_id_number", "checksum_mismatch"),
-    ({"jurisdiction": "US", "national_id_number": "666-12-3456", "phone": "+14155552671"},
-     "national_id_number", "invalid_number"),
-    ({"jurisdiction": "DE", "national_id_number": "x", "phone": "+4915112345678"},
-     "national_id_number", "invalid_format"),
+    (
+        {"jurisdiction": "NL", "national_id_number": "111222334", "phone": "+31612345678"},
+        "national_id_number",
+        "checksum_mismatch",
+    ),
+    (
+        {"jurisdiction": "US", "national_id_number": "666-12-3456", "phone": "+14155552671"},
+        "national_id_number",
+        "invalid_number",
+    ),
+    (
+        {"jurisdiction": "DE", "national_id_number": "x", "phone": "+4915112345678"},
+        "national_id_number",
+        "invalid_format",
+    ),
     ({"date_of_birth": "17/05/1990"}, "date_of_birth", "invalid_format"),
     ({"date_of_birth": "1990-02-30"}, "date_of_birth", "invalid_format"),
     ({"bank_card_number": "6212345678901266"}, "bank_card_number", "checksum_mismatch"),
@@ -57,7 +66,9 @@ def test_validation_failure_is_a_problem_with_field_and_code(wallet, overrides, 
     assert reply.headers["content-type"].startswith(PROBLEM)
     problem = reply.json()
     assert problem["type"] == "invalid-kyc-submission" and problem["status"] == 422
-    assert {"field": field, "code": code} in [{"field": e["field"], "code": e["code"]} for e in problem["errors"]]
+    assert {"field": field, "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in problem["errors"]
+    ]
     assert all(e["message"] for e in problem["errors"])
 
 
@@ -75,15 +86,24 @@ def test_date_of_birth_in_the_future(wallet):
 
 
 def test_all_failures_are_reported_at_once(wallet):
-    body = submission(dob=DOB, national_id_number=wrong_check_digit(GOOD_ID), bank_card_number="4111111111111112",
-                      phone="12345")
+    body = submission(
+        dob=DOB,
+        national_id_number=wrong_check_digit(GOOD_ID),
+        bank_card_number="4111111111111112",
+        phone="12345",
+    )
     errors = {(e["field"], e["code"]) for e in wallet.apply(body).json()["errors"]}
-    assert errors == {("national_id_number", "checksum_mismatch"), ("bank_card_number", "checksum_mismatch"),
-                      ("phone", "invalid_format")}
+    assert errors == {
+        ("national_id_number", "checksum_mismatch"),
+        ("bank_card_number", "checksum_mismatch"),
+        ("phone", "invalid_format"),
+    }
 
 
 def test_problem_never_echoes_the_submitted_values(wallet):
-    body = submission(dob=DOB, national_id_number=wrong_check_digit(GOOD_ID), bank_card_number="6212345678901266")
+    body = submission(
+        dob=DOB, national_id_number=wrong_check_digit(GOOD_ID), bank_card_number="6212345678901266"
+    )
     text = wallet.apply(body).text
     for value in (body["national_id_number"], body["bank_card_number"], body["full_name"], body["phone"]):
         assert value not in text
@@ -146,14 +166,16 @@ def test_idempotency_key_replays_the_same_application(kyc_server):
 
         from backend.kyc.models import KycApplication
 
-        count = session.scalar(select(func.count()).select_from(KycApplication)
-                               .where(KycApplication.wallet == w.address))
+        count = session.scalar(
+            select(func.count()).select_from(KycApplication).where(KycApplication.wallet == w.address)
+        )
     assert count == 1
 
 
 def test_submissions_are_rate_limited(module_server_factory):
-    server = module_server_factory(rate_limits={"submit": "3/minute", "signin": "100/minute",
-                                                "default": "1000/minute"})
+    server = module_server_factory(
+        rate_limits={"submit": "3/minute", "signin": "100/minute", "default": "1000/minute"}
+    )
     w = Wallet(server)
     w.answer()  # one token from the same "submit" bucket
     statuses = [w.apply(submission(jurisdiction="XX")).status_code for _ in range(3)]
@@ -161,3 +183,14 @@ def test_submissions_are_rate_limited(module_server_factory):
     assert statuses[2] == 429
     last = w.apply(submission(jurisdiction="XX"))
     assert last.headers["content-type"].startswith(PROBLEM) and int(last.headers["Retry-After"]) >= 1
+
+
+def test_concurrent_submissions_from_one_wallet_create_one_application(kyc_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    w = Wallet(kyc_server)
+    w.answer()
+    bodies = [submission(full_name="Viktor Drozdov") for _ in range(6)]  # review: no chain call to slow it
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(lambda body: w.apply(body).status_code, bodies))
+    assert statuses == [201] + [409] * 5

@@ -22,8 +22,13 @@ CLEAR = ScreeningResult("clear", "t")
 
 
 def run(**overrides):
-    args = {"jurisdiction": lookup("CN"), "age": 35, "screening": CLEAR, "verification": verified(),
-            "duplicate_identity": False}
+    args = {
+        "jurisdiction": lookup("CN"),
+        "age": 35,
+        "screening": CLEAR,
+        "verification": verified(),
+        "duplicate_identity": False,
+    }
     args.update(overrides)
     return assess(**args)
 
@@ -36,11 +41,13 @@ def test_sandbox_all_clear_with_liveness():
 
 @pytest.mark.parametrize(
     ("name", "phone", "liveness", "match", "failed", "live_passed"),
-    [("Bob MISMATCH", "+8613800138000", "ok", False, ["name"], True),
-     ("Bob", "+8613800130000", "ok", False, ["phone"], True),
-     ("Bob Spoof", "+8613800138000", "ok", True, [], False),
-     ("Bob", "+8613800138000", "sandbox-fail", True, [], False),
-     ("Bob", "+8613800138000", None, True, [], False)],
+    [
+        ("Bob MISMATCH", "+8613800138000", "ok", False, ["name"], True),
+        ("Bob", "+8613800130000", "ok", False, ["phone"], True),
+        ("Bob Spoof", "+8613800138000", "ok", True, [], False),
+        ("Bob", "+8613800138000", "sandbox-fail", True, [], False),
+        ("Bob", "+8613800138000", None, True, [], False),
+    ],
 )
 def test_sandbox_rules(name, phone, liveness, match, failed, live_passed):
     result = SandboxProvider().verify(claim(name, phone), liveness)
@@ -106,8 +113,10 @@ def test_provider_outage_goes_to_review():
     assert result.decision == "review" and result.review_reasons == ["provider_unavailable"]
 
 
-@pytest.mark.parametrize(("name", "liveness", "reason"), [("Bob MISMATCH", "ok", "four_element_mismatch"),
-                                                          ("Bob", "sandbox-fail", "liveness_failed")])
+@pytest.mark.parametrize(
+    ("name", "liveness", "reason"),
+    [("Bob MISMATCH", "ok", "four_element_mismatch"), ("Bob", "sandbox-fail", "liveness_failed")],
+)
 def test_provider_failures_reject(name, liveness, reason):
     result = run(verification=verified(name=name, liveness=liveness))
     assert result.decision == "reject" and result.reject_reasons == [reason]
@@ -118,7 +127,9 @@ def test_reject_wins_over_review():
     assert result.decision == "reject"
 
 
-@pytest.mark.parametrize(("points", "level"), [(0, "low"), (1, "low"), (2, "medium"), (3, "medium"), (4, "high")])
+@pytest.mark.parametrize(
+    ("points", "level"), [(0, "low"), (1, "low"), (2, "medium"), (3, "medium"), (4, "high")]
+)
 def test_level_bands(points, level):
     assert level_for(points) == level
 

@@ -37,15 +37,27 @@ def test_token_set_ratio_is_one_for_subset_names():
 
 @pytest.mark.parametrize(
     ("a", "b", "low"),
-    [("Viktor Drozdov", "DROZDOV Viktor", 1.0), ("Jose Ramon Quintero", "José Ramón Quintero", 1.0),
-     ("Victor Drozdof", "Viktor Drozdov", 0.9), ("Alexandra Berezniak", "Oleksandra Bereznyak", NEAR), ("Farid Hadad", "Farid Haddad", 0.93)],
+    [
+        ("Viktor Drozdov", "DROZDOV Viktor", 1.0),
+        ("Jose Ramon Quintero", "José Ramón Quintero", 1.0),
+        ("Victor Drozdof", "Viktor Drozdov", 0.9),
+        ("Alexandra Berezniak", "Oleksandra Bereznyak", NEAR),
+        ("Farid Hadad", "Farid Haddad", 0.93),
+    ],
 )
 def test_similar_names_score_high(a, b, low):
     assert name_similarity(a, b) >= low
 
 
-@pytest.mark.parametrize(("a", "b"), [("Alice Smith", "Viktor Drozdov"), ("Wang Fang", "Zhang Wenhao"),
-                                      ("Li Wei", "Wei Zhang"), ("Maria Garcia", "Marcus Pryce")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Alice Smith", "Viktor Drozdov"),
+        ("Wang Fang", "Zhang Wenhao"),
+        ("Li Wei", "Wei Zhang"),
+        ("Maria Garcia", "Marcus Pryce"),
+    ],
+)
 def test_different_names_score_below_near(a, b):
     assert name_similarity(a, b) < NEAR
 

@@ -6,9 +6,13 @@ import os
 from datetime import date
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
+from backend.cli import main as cli_main
+from backend.core.settings import reset_settings, use_settings
 from backend.kyc.models import KycApplication
+from backend.suitability.models import SuitabilityAssessment
 from tests.backend.kyc.kyc_support import CLASS_3_ANSWERS, Wallet, cn_id, submission
 from tests.support.server import create_operator_key, start_server
 
@@ -48,13 +52,22 @@ def test_database_file_holds_no_plaintext_personal_data(kyc_server):
         assert reply.status_code == 201, reply.text
         if reply.json()["status"] == "in_review":
             assert reviewer.get(f"/v1/kyc/review-queue/{reply.json()['id']}").status_code == 200
-            assert reviewer.post(f"/v1/kyc/applications/{reply.json()['id']}/approve",
-                                 json={"reason": "false_positive"}).status_code == 200
+            assert (
+                reviewer.post(
+                    f"/v1/kyc/applications/{reply.json()['id']}/approve", json={"reason": "false_positive"}
+                ).status_code
+                == 200
+            )
 
     raw = database_bytes(kyc_server.db_path)
     assert len(raw) > 50_000 and b"kyc_applications" in raw  # really the database we wrote to
-    found = {(field, form.decode()) for body in bodies for field, forms in needles(body).items()
-             for form in forms if form in raw}
+    found = {
+        (field, form.decode())
+        for body in bodies
+        for field, forms in needles(body).items()
+        for form in forms
+        if form in raw
+    }
     assert found == set(), f"plaintext personal data in the database file: {found}"
     # …while the commitment and keyed hashes are there.
     with kyc_server.session() as session:
@@ -67,7 +80,9 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
     new_key = base64.urlsafe_b64encode(os.urandom(32)).decode()
     dob = date(1968, 3, 14)
     body = submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
-    with start_server(tmp_path, rate_limit_enabled=False, encryption_key=old_key, encryption_key_id="k1") as server:
+    with start_server(
+        tmp_path, rate_limit_enabled=False, encryption_key=old_key, encryption_key_id="k1"
+    ) as server:
         wallet = Wallet(server)
         wallet.answer()
         app = wallet.apply(body).json()
@@ -75,11 +90,14 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
         admin_key = server.admin_key
 
     monkeypatch.setenv("PEERLEND_ENCRYPTION_KEYS_RETIRED", json.dumps({"k1": old_key}))
-    with start_server(tmp_path, rate_limit_enabled=False, encryption_key=new_key, encryption_key_id="k2",
-                      bootstrap_admin_key=admin_key) as server:
+    with start_server(
+        tmp_path,
+        rate_limit_enabled=False,
+        encryption_key=new_key,
+        encryption_key_id="k2",
+        bootstrap_admin_key=admin_key,
+    ) as server:
         reviewer = create_operator_key(server, "reviewer")
-        import httpx
-
         detail = httpx.get(f"{server}/v1/kyc/review-queue/{app['id']}", headers={"X-API-Key": reviewer})
         assert detail.status_code == 200, detail.text
         assert detail.json()["applicant"]["national_id_number"] == body["national_id_number"]
@@ -90,3 +108,29 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
         with server.session() as session:
             assert session.get(KycApplication, fresh["id"]).pii_ciphertext.startswith("v1.k2.")
             assert session.get(KycApplication, app["id"]).pii_ciphertext.startswith("v1.k1.")
+
+        # `peerlend kyc rewrap` moves everything to the current key…
+        token = use_settings(server.settings)
+        try:
+            assert cli_main(["kyc", "rewrap"]) == 0
+        finally:
+            reset_settings(token)
+        with server.session() as session:
+            envelopes = [a.pii_ciphertext for a in session.scalars(select(KycApplication))]
+            envelopes += [s.answers_ciphertext for s in session.scalars(select(SuitabilityAssessment))]
+        assert envelopes and all(e.startswith("v1.k2.") for e in envelopes)
+
+    # …after which the retired key can be dropped.
+    monkeypatch.delenv("PEERLEND_ENCRYPTION_KEYS_RETIRED")
+    with start_server(
+        tmp_path,
+        rate_limit_enabled=False,
+        encryption_key=new_key,
+        encryption_key_id="k2",
+        bootstrap_admin_key=admin_key,
+    ) as server:
+        detail = httpx.get(
+            f"{server}/v1/kyc/review-queue/{app['id']}",
+            headers={"X-API-Key": create_operator_key(server, "reviewer")},
+        )
+        assert detail.json()["applicant"]["full_name"] == "Viktor Drozdov"

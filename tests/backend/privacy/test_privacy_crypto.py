@@ -70,7 +70,12 @@ def test_rewrap_leaves_current_ciphertext_untouched():
 
 @pytest.mark.parametrize(
     ("keys", "current"),
-    [({}, "k1"), ({"k1": key()}, "k2"), ({"k 1": key()}, "k 1"), ({"k1": base64.b64encode(b"short").decode()}, "k1")],
+    [
+        ({}, "k1"),
+        ({"k1": key()}, "k2"),
+        ({"k 1": key()}, "k 1"),
+        ({"k1": base64.b64encode(b"short").decode()}, "k1"),
+    ],
 )
 def test_unusable_keyrings_are_refused(keys, current):
     with pytest.raises(KeyringError):
@@ -91,9 +96,13 @@ def test_malformed_envelopes_are_rejected(garbage):
 
 def test_keyed_hash_normalizes_and_separates_purposes():
     hasher = KeyedHasher("a-long-enough-hash-key")
-    assert hasher.digest("national_id", "11010519491231002x") == hasher.digest("national_id", "110105 19491231002X")
+    assert hasher.digest("national_id", "11010519491231002x") == hasher.digest(
+        "national_id", "110105 19491231002X"
+    )
     assert hasher.digest("national_id", "123456789") != hasher.digest("bank_card", "123456789")
-    assert KeyedHasher("another-long-hash-key").digest("national_id", "1") != hasher.digest("national_id", "1")
+    assert KeyedHasher("another-long-hash-key").digest("national_id", "1") != hasher.digest(
+        "national_id", "1"
+    )
     assert len(hasher.digest("national_id", "1")) == 64
 
 

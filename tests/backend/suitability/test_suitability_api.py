@@ -9,23 +9,39 @@ from sqlalchemy import update
 from backend.suitability.models import SuitabilityAssessment
 from tests.backend.kyc.kyc_support import CLASS_3_ANSWERS, CLASS_5_ANSWERS, Wallet, submission
 
-CAUTIOUS = {"experience": "none", "income_band": "under_25k", "loss_tolerance": "none", "horizon": "under_1y",
-            "share_of_net_worth": "over_50"}
+CAUTIOUS = {
+    "experience": "none",
+    "income_band": "under_25k",
+    "loss_tolerance": "none",
+    "horizon": "under_1y",
+    "share_of_net_worth": "over_50",
+}
 
 
 def backdate(server, wallet: str, days: int) -> None:
     """Age every assessment of `wallet` by `days` (the server's clock cannot be moved, its data can)."""
     with server.session() as session:
         for record in session.query(SuitabilityAssessment).filter_by(wallet=wallet):
-            session.execute(update(SuitabilityAssessment).where(SuitabilityAssessment.id == record.id).values(
-                assessed_at=record.assessed_at - timedelta(days=days),
-                expires_at=record.expires_at - timedelta(days=days)))
+            session.execute(
+                update(SuitabilityAssessment)
+                .where(SuitabilityAssessment.id == record.id)
+                .values(
+                    assessed_at=record.assessed_at - timedelta(days=days),
+                    expires_at=record.expires_at - timedelta(days=days),
+                )
+            )
         session.commit()
 
 
-@pytest.mark.parametrize(("answers", "risk_class", "points"),
-                         [(CAUTIOUS, 1, 0), (CLASS_3_ANSWERS, 3, 9), (CLASS_5_ANSWERS, 5, 17),
-                          ({**CLASS_5_ANSWERS, "loss_tolerance": "none"}, 1, 13)])
+@pytest.mark.parametrize(
+    ("answers", "risk_class", "points"),
+    [
+        (CAUTIOUS, 1, 0),
+        (CLASS_3_ANSWERS, 3, 9),
+        (CLASS_5_ANSWERS, 5, 17),
+        ({**CLASS_5_ANSWERS, "loss_tolerance": "none"}, 1, 13),
+    ],
+)
 def test_questionnaire_is_scored_by_the_table(kyc_server, answers, risk_class, points):
     wallet = Wallet(kyc_server)
     reply = wallet.answer(answers)

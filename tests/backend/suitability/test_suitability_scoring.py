@@ -7,10 +7,20 @@ import pytest
 
 from backend.suitability.scoring import CAPS, CLASS_BANDS, POINTS, VALIDITY, expires_at, is_current, score
 
-MOST_CAUTIOUS = {"experience": "none", "income_band": "under_25k", "loss_tolerance": "none",
-                 "horizon": "under_1y", "share_of_net_worth": "over_50"}
-MOST_TOLERANT = {"experience": "extensive", "income_band": "over_250k", "loss_tolerance": "over_50",
-                 "horizon": "over_5y", "share_of_net_worth": "under_10"}
+MOST_CAUTIOUS = {
+    "experience": "none",
+    "income_band": "under_25k",
+    "loss_tolerance": "none",
+    "horizon": "under_1y",
+    "share_of_net_worth": "over_50",
+}
+MOST_TOLERANT = {
+    "experience": "extensive",
+    "income_band": "over_250k",
+    "loss_tolerance": "over_50",
+    "horizon": "over_5y",
+    "share_of_net_worth": "under_10",
+}
 
 
 def test_extremes():
@@ -22,16 +32,66 @@ def test_extremes():
     ("answers", "points", "uncapped", "risk_class"),
     [
         # one row per band edge of the documented table
-        ({"experience": "basic", "income_band": "25k_50k", "loss_tolerance": "up_to_10", "horizon": "under_1y",
-          "share_of_net_worth": "over_50"}, 3, 1, 1),
-        ({"experience": "basic", "income_band": "25k_50k", "loss_tolerance": "up_to_10", "horizon": "1_3y",
-          "share_of_net_worth": "25_50"}, 5, 2, 2),
-        ({"experience": "moderate", "income_band": "50k_100k", "loss_tolerance": "up_to_25", "horizon": "3_5y",
-          "share_of_net_worth": "25_50"}, 9, 3, 3),
-        ({"experience": "moderate", "income_band": "100k_250k", "loss_tolerance": "up_to_50", "horizon": "3_5y",
-          "share_of_net_worth": "10_25"}, 12, 4, 4),
-        ({"experience": "extensive", "income_band": "100k_250k", "loss_tolerance": "up_to_50", "horizon": "over_5y",
-          "share_of_net_worth": "10_25"}, 14, 5, 5),
+        (
+            {
+                "experience": "basic",
+                "income_band": "25k_50k",
+                "loss_tolerance": "up_to_10",
+                "horizon": "under_1y",
+                "share_of_net_worth": "over_50",
+            },
+            3,
+            1,
+            1,
+        ),
+        (
+            {
+                "experience": "basic",
+                "income_band": "25k_50k",
+                "loss_tolerance": "up_to_10",
+                "horizon": "1_3y",
+                "share_of_net_worth": "25_50",
+            },
+            5,
+            2,
+            2,
+        ),
+        (
+            {
+                "experience": "moderate",
+                "income_band": "50k_100k",
+                "loss_tolerance": "up_to_25",
+                "horizon": "3_5y",
+                "share_of_net_worth": "25_50",
+            },
+            9,
+            3,
+            3,
+        ),
+        (
+            {
+                "experience": "moderate",
+                "income_band": "100k_250k",
+                "loss_tolerance": "up_to_50",
+                "horizon": "3_5y",
+                "share_of_net_worth": "10_25",
+            },
+            12,
+            4,
+            4,
+        ),
+        (
+            {
+                "experience": "extensive",
+                "income_band": "100k_250k",
+                "loss_tolerance": "up_to_50",
+                "horizon": "over_5y",
+                "share_of_net_worth": "10_25",
+            },
+            14,
+            5,
+            5,
+        ),
     ],
 )
 def test_scoring_table_rows(answers, points, uncapped, risk_class):
@@ -51,7 +111,7 @@ def test_caps(question, answer, cap):
 def test_every_combination_is_in_range_and_monotone_in_points():
     previous = {}
     for combo in product(*(POINTS[q] for q in POINTS)):
-        result = score(dict(zip(POINTS, combo)))
+        result = score(dict(zip(POINTS, combo, strict=True)))
         assert 1 <= result.risk_class <= result.uncapped_class <= 5
         previous.setdefault(result.points, result.uncapped_class)
         assert previous[result.points] == result.uncapped_class

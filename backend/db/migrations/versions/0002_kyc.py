@@ -77,11 +77,23 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_kyc_applications"),
-        sa.ForeignKeyConstraint(["attestation_suitability_id"], ["suitability_assessments.id"],
-                                name="fk_kyc_applications_attestation_suitability_id_suitability_assessments"),
+        sa.ForeignKeyConstraint(
+            ["attestation_suitability_id"],
+            ["suitability_assessments.id"],
+            name="fk_kyc_applications_attestation_suitability_id_suitability_assessments",
+        ),
     )
     for column in ("wallet", "status", "national_id_hash", "bank_card_hash", "phone_hash", "created_at"):
         op.create_index(f"ix_kyc_applications_{column}", "kyc_applications", [column])
+    active = sa.text("status IN ('in_review', 'approved')")
+    op.create_index(
+        "uq_kyc_applications_active_wallet",
+        "kyc_applications",
+        ["wallet"],
+        unique=True,
+        sqlite_where=active,
+        postgresql_where=active,
+    )
 
     op.create_table(
         "kyc_review_items",
@@ -97,8 +109,11 @@ def upgrade() -> None:
         sa.Column("closed_at", _TS, nullable=True),
         sa.Column("closed_by", sa.String(128), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_kyc_review_items"),
-        sa.ForeignKeyConstraint(["application_id"], ["kyc_applications.id"],
-                                name="fk_kyc_review_items_application_id_kyc_applications"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["kyc_applications.id"],
+            name="fk_kyc_review_items_application_id_kyc_applications",
+        ),
     )
     for column in ("application_id", "status", "created_at"):
         op.create_index(f"ix_kyc_review_items_{column}", "kyc_review_items", [column])

@@ -1,0 +1,76 @@
+"""Loans API: filters, detail with schedule and repayments, portfolio and transactions (owner only)."""
+
+from __future__ import annotations
+
+import httpx
+from eth_account import Account
+
+from tests.backend.loans.lifecycle import LENDER_A
+from tests.support.server import auth_headers, create_operator_key, siwe_login
+
+LENDER_A_ACCOUNT = Account.from_key((0xA11CE + 2).to_bytes(32, "big"))
+STRANGER = Account.from_key((0xBAD).to_bytes(32, "big"))
+
+
+def test_list_and_filter_loans(loans_server):
+    items = httpx.get(f"{loans_server}/v1/loans").json()["items"]
+    assert [i["loanId"] for i in items] == [3, 2, 1]
+    assert [i["loanId"] for i in httpx.get(f"{loans_server}/v1/loans?status=listed").json()["items"]] == [3]
+    assert [i["loanId"] for i in httpx.get(f"{loans_server}/v1/loans?grade=2&grade=5").json()["items"]] == [
+        2,
+        1,
+    ]
+    assert [i["loanId"] for i in httpx.get(f"{loans_server}/v1/loans?term=24").json()["items"]] == [3]
+    page = httpx.get(f"{loans_server}/v1/loans?min_rate_bps=1000&max_rate_bps=1500").json()
+    assert [i["loanId"] for i in page["items"]] == [1] and page["total"] == 1
+    assert [i["loanId"] for i in httpx.get(f"{loans_server}/v1/loans?sort=rate").json()["items"]] == [2, 1, 3]
+
+
+def test_invalid_filters_are_problems(loans_server):
+    for query in ("grade=9", "status=bogus", "borrower=0x123", "limit=0"):
+        reply = httpx.get(f"{loans_server}/v1/loans?{query}")
+        assert reply.status_code == 422 and reply.headers["content-type"].startswith(
+            "application/problem+json"
+        )
+
+
+def test_loan_detail_has_schedule_and_repayments(loans_server):
+    loan = httpx.get(f"{loans_server}/v1/loans/1").json()
+    assert loan["status"] == "defaulted" and len(loan["schedule"]) == 12
+    assert sum(r["principal"] for r in loan["schedule"]) == loan["principal"]
+    assert [r["paid"] for r in loan["schedule"][:2]] == [True, False]
+    assert [r["principal"] for r in loan["repayments"]] == [78_985_775, 79_000_000]
+    reply = httpx.get(f"{loans_server}/v1/loans/99")
+    assert reply.status_code == 404 and reply.json()["status"] == 404
+
+
+def test_portfolio_is_readable_by_its_wallet_and_operators_only(loans_server):
+    url = f"{loans_server}/v1/wallets/{LENDER_A}/portfolio"
+    assert httpx.get(url).status_code == 401
+    stranger = siwe_login(loans_server, STRANGER)
+    assert httpx.get(url, headers=auth_headers(stranger)).status_code == 403
+    own = httpx.get(url, headers=auth_headers(siwe_login(loans_server, LENDER_A_ACCOUNT)))
+    assert own.status_code == 200
+    body = own.json()
+    assert body["invested"] == 600_000_000 and body["received"] == 52_000_000 and body["losses"] > 0
+    assert [h["loanId"] for h in body["holdings"]] == [1, 2]
+    # lower-case path: the same wallet
+    assert (
+        httpx.get(url.lower().replace("http://", "http://"), headers=auth_headers(stranger)).status_code
+        == 403
+    )
+    compliance = create_operator_key(loans_server, "compliance")
+    assert httpx.get(url, headers={"X-API-Key": compliance}).json() == body
+    oracle_key = create_operator_key(loans_server, "oracle")
+    assert httpx.get(url, headers={"X-API-Key": oracle_key}).status_code == 403
+
+
+def test_transactions_are_owner_only_and_newest_first(loans_server):
+    url = f"{loans_server}/v1/wallets/{LENDER_A}/transactions"
+    token = siwe_login(loans_server, LENDER_A_ACCOUNT)
+    items = httpx.get(url, headers=auth_headers(token)).json()["items"]
+    assert [i["kind"] for i in items] == ["transfer_out", "refund", "fund", "claim", "fund"]
+    claims = httpx.get(f"{url}?kind=claim", headers=auth_headers(token)).json()["items"]
+    assert [c["amount"] for c in claims] == ["52000000"]
+    stranger = siwe_login(loans_server, STRANGER)
+    assert httpx.get(url, headers=auth_headers(stranger)).status_code == 403

@@ -1,0 +1,166 @@
+"""Loan applications over real HTTP: validation problems, decisions, ownership, oracle queue."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from backend.risk.config import USDC
+from backend.risk.models import CreditReport, LoanApplication
+from tests.backend.risk.risk_support import BAD_ATTRIBUTES, Borrower, application
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def borrower(live_server) -> Borrower:
+    return Borrower(live_server)
+
+
+def _problem(reply, status=422):
+    assert reply.status_code == status, reply.text
+    assert reply.headers["content-type"].startswith(PROBLEM)
+    body = reply.json()
+    assert body["status"] == status and body["title"] and body["type"]
+    return body
+
+
+def _error_locs(body) -> list[str]:
+    return [".".join(str(p) for p in e["loc"]) for e in body["errors"]]
+
+
+@pytest.mark.parametrize(
+    "overrides,loc,fragment",
+    [
+        ({"amount": 50 * USDC}, "body.amount", "between"),
+        ({"amount": 10**12 * USDC}, "body.amount", "between"),
+        ({"amount": 0}, "body.amount", "greater than 0"),
+        ({"amount": "lots"}, "body.amount", "integer"),
+        ({"term_months": 1}, "body.term_months", "between 3 and 60"),
+        ({"term_months": 120}, "body.term_months", "between 3 and 60"),
+        ({"purpose": "holiday"}, "body.purpose", "car_new"),
+        ({"monthly_income": -1}, "body.monthly_income", "greater than or equal to 0"),
+        ({"attributes": {"shoe_size": 44}}, "body.attributes.shoe_size", "unknown attribute"),
+        ({"attributes": {"housing": "castle"}}, "body.attributes.housing", "must be one of"),
+        ({"attributes": {"age_in_years": "forty"}}, "body.attributes.age_in_years", "finite number"),
+        ({"attributes": {"age_in_years": True}}, "body.attributes.age_in_years", "finite number"),
+        ({"attributes": {"credit_amount": 5000}}, "body.attributes.credit_amount", "set from the loan terms"),
+        ({"collateral": "house"}, "body.collateral", "Extra inputs"),
+    ],
+)
+def test_each_invalid_application_is_a_clear_problem(borrower, overrides, loc, fragment):
+    body = _problem(borrower.apply(application(**overrides)))
+    assert body["type"] == "validation-error"
+    match = [e for e in body["errors"] if ".".join(str(p) for p in e["loc"]) == loc]
+    assert match, body["errors"]
+    assert fragment in match[0]["msg"], match[0]["msg"]
+
+
+def test_missing_required_fields_are_listed_together(borrower):
+    body = _problem(borrower.apply({"attributes": {}}))
+    assert {"body.amount", "body.term_months", "body.purpose", "body.monthly_income"} <= set(
+        _error_locs(body)
+    )
+
+
+def test_several_range_errors_come_back_in_one_problem(borrower):
+    body = _problem(borrower.apply(application(amount=1, term_months=999, attributes={"housing": "boat"})))
+    assert {"body.amount", "body.term_months", "body.attributes.housing"} <= set(_error_locs(body))
+
+
+def test_applying_requires_a_signed_in_wallet(live_server):
+    import httpx
+
+    _problem(httpx.post(f"{live_server}/v1/loan-applications", json=application()), 401)
+
+
+def test_good_applicant_is_approved_with_an_offer_and_queued_for_the_oracle(live_server):
+    me = Borrower(live_server)
+    reply = me.apply(application())
+    assert reply.status_code == 201, reply.text
+    app = reply.json()
+    assert app["status"] == "approved" and app["wallet"] == me.address
+    assert app["grade_letter"] in "ABC" and 0 < app["pd_bps"] < 1240
+    offer = app["offer"]
+    assert offer["principal"] == 2_000 * USDC and offer["apr_bps"] > 0 and offer["installment"] > 0
+    assert "fraud_hits" not in app  # borrowers do not see which anti-fraud rule fired
+    with live_server.session() as s:
+        report = s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"]))
+        assert report is not None and report.status == "pending"
+        assert report.borrower == me.address and report.score == app["score"] and report.grade == app["grade"]
+        assert report.pd_bps == app["pd_bps"] and report.model_version == app["model_version"]
+        assert report.reasons_hash.startswith("0x") and len(report.reasons_hash) == 66
+
+
+def test_declined_application_never_reaches_the_oracle_queue(live_server):
+    me = Borrower(live_server)
+    reply = me.apply(
+        application(amount=9_000 * USDC, term_months=48, purpose="education", attributes=dict(BAD_ATTRIBUTES))
+    )
+    assert reply.status_code == 201, reply.text
+    app = reply.json()
+    assert app["status"] == "declined" and app["offer"] is None and app["grade"] >= 6
+    texts = [r["text"] for r in app["reasons"]]
+    assert "Checking account balance below 0 DM" in texts
+    assert app["reasons"] == sorted(app["reasons"], key=lambda r: -r["points_lost"])
+    with live_server.session() as s:
+        assert s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])) is None
+        assert s.get(LoanApplication, app["id"]).decision == "decline"
+
+
+def test_wallet_without_approved_kyc_is_declined_and_not_reported(live_server):
+    for kyc in (None, "in_review"):
+        me = Borrower(live_server, kyc=kyc)
+        app = me.apply().json()
+        assert app["status"] == "declined"
+        with live_server.session() as s:
+            row = s.get(LoanApplication, app["id"])
+            assert [h["rule_id"] for h in row.fraud_hits] == ["kyc_not_approved"]
+            assert s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])) is None
+
+
+def test_own_applications_only(live_server):
+    alice, mallory = Borrower(live_server), Borrower(live_server)
+    mine = alice.apply().json()
+    assert alice.http.get(f"/v1/loan-applications/{mine['id']}").json()["id"] == mine["id"]
+    assert [a["id"] for a in alice.http.get("/v1/loan-applications").json()] == [mine["id"]]
+    _problem(mallory.http.get(f"/v1/loan-applications/{mine['id']}"), 404)
+    _problem(mallory.http.get(f"/v1/loan-applications/{uuid.uuid4()}"), 404)
+    assert mallory.http.get("/v1/loan-applications").json() == []
+
+
+def test_idempotency_key_replays_instead_of_applying_twice(live_server):
+    me = Borrower(live_server)
+    key = str(uuid.uuid4())
+    first = me.apply(application(), **{"Idempotency-Key": key})
+    second = me.apply(application(), **{"Idempotency-Key": key})
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert len(me.http.get("/v1/loan-applications").json()) == 1
+    conflict = me.apply(application(amount=3_000 * USDC), **{"Idempotency-Key": key})
+    assert conflict.status_code in (409, 422) and conflict.headers["content-type"].startswith(PROBLEM)
+
+
+def test_wallet_velocity_sends_to_review_then_declines(live_server):
+    me = Borrower(live_server)
+    statuses = [me.apply().json()["status"] for _ in range(7)]
+    assert statuses[:3] == ["approved"] * 3
+    assert statuses[3:6] == ["review"] * 3
+    assert statuses[6] == "declined"
+
+
+def test_identity_shared_with_another_wallet_goes_to_review(live_server):
+    shared = "ab" * 32
+    Borrower(live_server, national_id_hash=shared)
+    twin = Borrower(live_server, national_id_hash=shared)
+    app = twin.apply().json()
+    assert app["status"] == "review"
+
+
+def test_income_inconsistent_with_job_goes_to_review(live_server):
+    me = Borrower(live_server)
+    attrs = dict(application()["attributes"], job="unemployed/ unskilled - non-resident")
+    app = me.apply(application(monthly_income=60_000 * USDC, attributes=attrs)).json()
+    assert app["status"] == "review"

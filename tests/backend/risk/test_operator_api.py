@@ -1,0 +1,129 @@
+"""Reviewer queue, model card, batch scoring and population stability over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from backend.risk.config import DEFAULT_MODEL_DIR
+from backend.risk.models import CreditReport
+from backend.risk.scorecard import Scorecard
+from tests.backend.risk.risk_support import BAD_ATTRIBUTES, GOOD_ATTRIBUTES, Borrower, application, operator
+
+
+@pytest.fixture(scope="module")
+def reviewer(live_server):
+    return operator(live_server, "reviewer")
+
+
+def _in_review(live_server) -> dict:
+    shared = Borrower(live_server)
+    shared_hash = None
+    with live_server.session() as s:
+        from backend.kyc.models import KycApplication
+
+        shared_hash = s.scalar(
+            select(KycApplication.phone_hash).where(KycApplication.wallet == shared.address)
+        )
+    other = Borrower(live_server, phone_hash=shared_hash)
+    app = other.apply(application()).json()
+    assert app["status"] == "review"
+    return app
+
+
+def test_review_queue_needs_the_reviewer_role(live_server):
+    import httpx
+
+    assert httpx.get(f"{live_server}/v1/risk/reviews").status_code == 401
+    compliance = operator(live_server, "compliance")
+    reply = compliance.get("/v1/risk/reviews")
+    assert reply.status_code == 403 and reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_reviewer_approves_and_the_score_is_queued_for_the_oracle(live_server, reviewer):
+    app = _in_review(live_server)
+    queue = reviewer.get("/v1/risk/reviews").json()
+    item = next(i for i in queue if i["id"] == app["id"])
+    assert [h["rule_id"] for h in item["fraud_hits"]] == ["shared_contact"] and item["attributes"]
+    reply = reviewer.post(
+        f"/v1/risk/reviews/{app['id']}", json={"decision": "approve", "note": "same household"}
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["status"] == "approved" and reply.json()["reviewed_by"]
+    with live_server.session() as s:
+        assert (
+            s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])).status == "pending"
+        )
+    again = reviewer.post(f"/v1/risk/reviews/{app['id']}", json={"decision": "decline", "note": "x"})
+    assert again.status_code == 409
+    assert app["id"] not in [i["id"] for i in reviewer.get("/v1/risk/reviews").json()]
+
+
+def test_reviewer_decline_keeps_it_off_the_oracle_queue(live_server, reviewer):
+    app = _in_review(live_server)
+    reply = reviewer.post(
+        f"/v1/risk/reviews/{app['id']}", json={"decision": "decline", "note": "synthetic id"}
+    )
+    assert reply.status_code == 200 and reply.json()["status"] == "declined"
+    with live_server.session() as s:
+        assert s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])) is None
+
+
+def test_review_decision_validation(live_server, reviewer):
+    app = _in_review(live_server)
+    reply = reviewer.post(f"/v1/risk/reviews/{app['id']}", json={"decision": "maybe", "note": ""})
+    assert reply.status_code == 422 and reply.json()["type"] == "validation-error"
+    assert (
+        reviewer.post("/v1/risk/reviews/nope", json={"decision": "approve", "note": "n"}).status_code == 404
+    )
+
+
+def test_model_card(live_server):
+    import httpx
+
+    card = httpx.get(f"{live_server}/v1/risk/model").json()
+    assert card["version"] == 1 and card["name"] == "german-credit"
+    assert {"auc", "gini", "ks", "psi", "expected_cost", "cutoff_pd"} <= set(card["metrics"])
+    assert [g["letter"] for g in card["grades"]] == list("ABCDEFG")
+    assert card["scorecard"] and {"feature", "attribute", "points"} <= set(card["scorecard"][0])
+    assert card["decision"]["cutoff_pd"] == pytest.approx(1 / 6)
+
+
+def test_batch_scoring_matches_single_scoring_and_isolates_bad_items(live_server):
+    admin = operator(live_server, "admin")
+    card = Scorecard.load(DEFAULT_MODEL_DIR)
+    good = dict(GOOD_ATTRIBUTES, credit_amount=2000, duration_in_month=12, purpose="car (used)")
+    bad = dict(BAD_ATTRIBUTES, credit_amount=9000, duration_in_month=48, purpose="education")
+    items = [
+        {"ref": "g", "attributes": good},
+        {"ref": "x", "attributes": {"housing": "castle"}},
+        {"ref": "b", "attributes": bad},
+    ] * 200
+    reply = admin.post("/v1/risk/score/batch", json={"items": items})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["scored"] == 400 and body["failed"] == 200 and len(body["results"]) == 600
+    g, x, b = body["results"][:3]
+    assert g["score"] == card.score(good).score and g["pd_bps"] == card.score(good).pd_bps
+    assert g["credit_outcome"] == "approve" and b["credit_outcome"] == "decline"
+    assert x["errors"] and x["score"] is None and x["ref"] == "x"
+    assert [r["index"] for r in body["results"]] == list(range(600))
+
+
+def test_batch_scoring_is_for_operators(live_server):
+    borrower = Borrower(live_server)
+    assert borrower.http.post("/v1/risk/score/batch", json={"items": [{"attributes": {}}]}).status_code == 401
+    compliance = operator(live_server, "compliance")
+    assert compliance.post("/v1/risk/score/batch", json={"items": [{"attributes": {}}]}).status_code == 403
+    reviewer = operator(live_server, "reviewer")
+    assert reviewer.post("/v1/risk/score/batch", json={"items": []}).status_code == 422
+
+
+def test_population_stability_of_recent_applications(live_server, reviewer):
+    before = reviewer.get("/v1/risk/monitoring/psi").json()
+    Borrower(live_server).apply(application())
+    report = reviewer.get("/v1/risk/monitoring/psi", params={"days": 7}).json()
+    assert report["count"] >= 1 and report["count"] >= before["count"]
+    assert report["score_psi"] is not None and report["status"] in ("stable", "watch", "shifted")
+    assert set(report["features"]) == {f.name for f in Scorecard.load(DEFAULT_MODEL_DIR).features}
+    assert operator(live_server, "compliance").get("/v1/risk/monitoring/psi").status_code == 403
