@@ -39,6 +39,7 @@ class RoleHolders:
     oracle_signers: list[str]
     submitter: str
     treasury: str
+    proposers: list[str]  # may schedule governed changes on the timelock
     users: list[str] = field(default_factory=list)
 
     def as_manifest(self) -> dict:
@@ -50,6 +51,7 @@ class RoleHolders:
             "oracleSigners": self.oracle_signers,
             "submitter": self.submitter,
             "treasury": self.treasury,
+            "proposers": self.proposers,
             "users": self.users,
         }
 
@@ -73,6 +75,7 @@ def _local_holders() -> RoleHolders:
         oracle_signers=sorted(local[idx[f"oracle{i}"]].address for i in (1, 2, 3)),
         submitter=local[idx["submitter"]].address,
         treasury=local[idx["deployer"]].address,
+        proposers=[local[idx["deployer"]].address],
         users=[a.address for a in local[FIRST_USER_INDEX:]],
     )
 
@@ -95,4 +98,5 @@ def _configured_holders() -> RoleHolders:
         oracle_signers=sorted(signers),
         submitter=_required_env("PEERLEND_ORACLE_SUBMITTER"),
         treasury=_required_env("PEERLEND_TREASURY"),
+        proposers=[p.strip() for p in _required_env("PEERLEND_GOVERNANCE_PROPOSERS").split(",") if p.strip()],
     )

@@ -1,20 +1,23 @@
-"""Deploys and wires the PeerLend contracts, recording each step in the manifest."""
+"""Deploys and wires the PeerLend contracts, recording each step in the manifest.
+
+Order matters: the market needs the note and reserve fund, the vault needs the market. The deployer
+configures everything, then hands every admin, risk and governor role to the timelock and keeps none.
+"""
 
 from __future__ import annotations
 
 from brownie import project, web3
 
+from scripts.deployment import parameters as P
 from scripts.deployment.accounts import RoleHolders
+from scripts.deployment.governance import hand_over_to_timelock
 from scripts.deployment.manifest import ManifestBuilder
 
-ORACLE_THRESHOLD = 2
-ORACLE_MAX_AGE = 30 * 24 * 3600  # a credit record older than 30 days no longer admits new loans
-LOCAL_TIMELOCK_DELAY = 60  # seconds; long enough to be real, short enough for a local demo
-PRODUCTION_TIMELOCK_DELAY = 2 * 24 * 3600
+ZERO = "0x0000000000000000000000000000000000000000"
 
 
-def _role(name: str) -> bytes:
-    return web3.keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else b"\x00" * 32
+def role(name: str) -> bytes:
+    return b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else web3.keccak(text=name)
 
 
 def _containers():
@@ -22,30 +25,89 @@ def _containers():
     return project.get_loaded_projects()[0]
 
 
-def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool) -> dict:
+def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
+                  stablecoin_address: str | None = None) -> dict:
     c = _containers()
     tx = {"from": holders.deployer}
-    deployed: dict = {}
+    d: dict = {}
+
+    def deployed(name: str, contract):
+        manifest.contract(name, contract)
+        d[name] = contract
+        return contract
 
     if local:
-        deployed["MockStablecoin"] = c.MockStablecoin.deploy(tx)
-        manifest.contract("MockStablecoin", deployed["MockStablecoin"])
+        stable = deployed("MockStablecoin", c.MockStablecoin.deploy(tx))
+    else:
+        if not stablecoin_address:
+            raise SystemExit("deploy: PEERLEND_STABLECOIN must name the stablecoin on a non-local chain")
+        stable = c.interface.IERC20(stablecoin_address)
+        manifest.data["contracts"]["Stablecoin"] = {"address": stablecoin_address, "block": None}
 
-    registry = c.IdentityRegistry.deploy(holders.deployer, tx)
-    manifest.contract("IdentityRegistry", registry)
-    registry.grantRole(_role("ATTESTER_ROLE"), holders.attester, tx)
-    registry.grantRole(_role("COMPLIANCE_ROLE"), holders.compliance, tx)
+    registry = deployed("IdentityRegistry", c.IdentityRegistry.deploy(holders.deployer, tx))
+    registry.grantRole(role("ATTESTER_ROLE"), holders.attester, tx)
+    registry.grantRole(role("COMPLIANCE_ROLE"), holders.compliance, tx)
     manifest.role("IdentityRegistry", "ATTESTER_ROLE", [holders.attester])
     manifest.role("IdentityRegistry", "COMPLIANCE_ROLE", [holders.compliance])
-    deployed["IdentityRegistry"] = registry
 
-    oracle = c.CreditOracle.deploy(
-        holders.deployer, holders.oracle_signers, ORACLE_THRESHOLD, ORACLE_MAX_AGE, tx
-    )
-    manifest.contract("CreditOracle", oracle)
-    manifest.parameters("CreditOracle", {
-        "signers": holders.oracle_signers, "threshold": ORACLE_THRESHOLD, "maxAge": ORACLE_MAX_AGE,
+    oracle = deployed("CreditOracle", c.CreditOracle.deploy(
+        holders.deployer, holders.oracle_signers, P.ORACLE["threshold"], P.ORACLE["maxAge"], tx))
+    manifest.parameters("CreditOracle", {"signers": holders.oracle_signers, **P.ORACLE})
+
+    reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
+    note = deployed("LoanNote", c.LoanNote.deploy(registry, tx))
+    market = deployed("LoanMarket", c.LoanMarket.deploy(
+        stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx))
+    note.setMarket(market, tx)
+    reserve.setMarket(market, tx)
+    _configure_market(market, reserve, holders, manifest, tx)
+
+    vault = deployed("CollateralVault", c.CollateralVault.deploy(holders.deployer, market, tx))
+    market.setCollateralVault(vault, tx)
+    if local:
+        _configure_local_collateral(c, vault, manifest, deployed, holders, tx)
+
+    for contract_name in ("LoanMarket", "CollateralVault"):
+        d[contract_name].grantRole(role("PAUSER_ROLE"), holders.pauser, tx)
+        manifest.role(contract_name, "PAUSER_ROLE", [holders.pauser])
+
+    timelock = deployed("PeerLendTimelock", c.PeerLendTimelock.deploy(
+        P.TIMELOCK_DELAY["local" if local else "production"], holders.proposers, [ZERO], tx))
+    manifest.parameters("PeerLendTimelock", {
+        "minDelay": timelock.getMinDelay(), "proposers": holders.proposers, "executors": "anyone",
     })
-    deployed["CreditOracle"] = oracle
+    hand_over_to_timelock(d, timelock, holders, manifest, tx)
+    return d
 
-    return deployed
+
+def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestBuilder, tx: dict) -> None:
+    # The deployer configures with a temporary risk role; hand_over_to_timelock revokes it.
+    market.grantRole(role("RISK_ROLE"), holders.deployer, tx)
+    reserve.grantRole(role("RISK_ROLE"), holders.deployer, tx)
+    grades = P.pricing_table()
+    for g in grades:
+        market.setGradeTerms(g["grade"], g["aprBps"], g["maxPrincipal"], g["allowed"], tx)
+        market.setMinRiskClass(g["grade"], g["minRiskClass"], tx)
+    m = P.MARKET
+    market.setFees(m["originationFeeBps"], m["servicingFeeBps"], m["reserveShareBps"], tx)
+    market.setLateFeeBpsPerDay(m["lateFeeBpsPerDay"], tx)
+    market.setMinTicket(m["minTicket"], tx)
+    market.setMaxOpenLoansPerBorrower(m["maxOpenLoansPerBorrower"], tx)
+    reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
+    manifest.parameters("LoanMarket", {**m, "treasury": holders.treasury, "pricing": [
+        {k: g[k] for k in ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass")} for g in grades
+    ]})
+    manifest.parameters("ReserveFund", P.RESERVE)
+
+
+def _configure_local_collateral(c, vault, manifest: ManifestBuilder, deployed, holders: RoleHolders,
+                                tx: dict) -> None:
+    col = P.LOCAL_COLLATERAL
+    token = deployed("MockCollateralToken", c.MockCollateralToken.deploy(col["symbol"], col["decimals"], tx))
+    feed = deployed("MockAggregatorV3", c.MockAggregatorV3.deploy(col["feedDecimals"], col["price"], tx))
+    vault.grantRole(role("RISK_ROLE"), holders.deployer, tx)
+    vault.configureCollateral(token, (
+        feed, col["heartbeat"], col["decimals"], col["maxLtvBps"], col["liquidationThresholdBps"],
+        col["liquidationDiscountBps"],
+    ), tx)
+    manifest.parameters("CollateralVault", {"collateral": [{"token": token.address, "feed": feed.address, **col}]})

@@ -4,7 +4,7 @@ from web3 import Web3
 
 
 def role_id(name: str) -> bytes:
-    return Web3.keccak(text=name)
+    return b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else Web3.keccak(text=name)
 
 
 def test_every_manifest_contract_has_code(deployed_chain):
@@ -22,11 +22,42 @@ def test_manifest_roles_are_granted_on_chain(deployed_chain):
                 assert contract.functions.hasRole(role_id(role), holder).call(), (contract_name, role, holder)
 
 
-def test_deployer_holds_no_operational_role(deployed_chain):
-    registry = deployed_chain.contract("IdentityRegistry")
+ADMIN = b"\x00" * 32
+GOVERNED = {
+    "IdentityRegistry": ["ATTESTER_ROLE", "COMPLIANCE_ROLE"],
+    "CreditOracle": ["GOVERNOR_ROLE"],
+    "LoanMarket": ["RISK_ROLE", "PAUSER_ROLE"],
+    "ReserveFund": ["RISK_ROLE"],
+    "CollateralVault": ["RISK_ROLE", "PAUSER_ROLE"],
+}
+
+
+def test_deployer_keeps_no_role_after_deployment(deployed_chain):
     deployer = deployed_chain.accounts["deployer"].address
-    assert not registry.functions.hasRole(role_id("ATTESTER_ROLE"), deployer).call()
-    assert not registry.functions.hasRole(role_id("COMPLIANCE_ROLE"), deployer).call()
+    for name, roles in GOVERNED.items():
+        contract = deployed_chain.contract(name)
+        assert not contract.functions.hasRole(ADMIN, deployer).call(), name
+        for role in roles:
+            assert not contract.functions.hasRole(role_id(role), deployer).call(), (name, role)
+
+
+def test_timelock_holds_every_admin_role(deployed_chain):
+    timelock = deployed_chain.manifest["contracts"]["PeerLendTimelock"]["address"]
+    for name in GOVERNED:
+        assert deployed_chain.contract(name).functions.hasRole(ADMIN, timelock).call(), name
+
+
+def test_pricing_table_on_chain_matches_the_risk_engine_table(deployed_chain):
+    import json
+
+    from tests.support.anvil import ROOT
+
+    market = deployed_chain.contract("LoanMarket")
+    table = json.loads((ROOT / "backend/risk/pricing_table.json").read_text())["grades"]
+    for g in table:
+        apr, max_principal, allowed = market.functions.gradeTerms(g["grade"]).call()[:3]
+        assert (apr, max_principal, allowed) == (g["aprBps"], g["maxPrincipal"], g["allowed"]), g["grade"]
+        assert market.functions.minRiskClassForGrade(g["grade"]).call() == g["minRiskClass"]
 
 
 def test_oracle_parameters_match_manifest(deployed_chain):

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
+import {AnnuityMath} from "./AnnuityMath.sol";
+
+/// @title Accrual, delinquency and payment waterfall of one loan (in memory)
+/// @notice Rules in {ILoanMarket}. All functions work on a memory copy that the market writes back.
+library LoanAccounting {
+    uint256 internal constant LATE_FEE_DENOMINATOR = AnnuityMath.BPS * 1 days;
+
+    /// @notice Brings a drawn loan to `nowTs`: accrues interest on the outstanding principal segment by
+    ///         segment between due dates, makes it due at each due date passed, steps the contractual
+    ///         balance and accrues late fees. Defaulted loans are frozen.
+    function accrue(ILoanMarket.Loan memory l, uint256 lateFeeBps, uint256 nowTs) internal pure {
+        if (l.status != ILoanMarket.LoanStatus.Drawn) return;
+        uint256 t = l.lastAccrual;
+        if (nowTs <= t) return;
+        uint256 len = l.periodLength;
+        uint256 dueNow = (nowTs - l.drawnAt) / len;
+        if (dueNow > l.numPeriods) dueNow = l.numPeriods;
+        uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, len);
+
+        uint256 fee = l.lateFeeUnpaid + _lateFee(overdue(l), lateFeeBps, nowTs - t);
+        for (uint256 k = uint256(l.duePeriods) + 1; k <= dueNow; ++k) {
+            fee += _passDueDate(l, k, r, t, lateFeeBps, nowTs);
+            t = uint256(l.drawnAt) + k * len;
+        }
+        l.duePeriods = uint16(dueNow);
+        uint256 maturity = uint256(l.drawnAt) + uint256(l.numPeriods) * len;
+        if (t < maturity) {
+            uint256 accrued = _interest(l.principalOutstanding, r, Math.min(nowTs, maturity) - t, len);
+            l.interestUnpaid += uint128(accrued);
+            l.interestNotDue += uint128(accrued);
+        }
+        l.lateFeeUnpaid = uint128(fee);
+        l.lastAccrual = uint40(nowTs);
+    }
+
+    /// @dev Due date `k` passes: interest accrued since `t` joins the due interest, the contractual
+    ///      balance steps down, and what became overdue pays late fees from the due date on.
+    function _passDueDate(
+        ILoanMarket.Loan memory l,
+        uint256 k,
+        uint256 r,
+        uint256 t,
+        uint256 lateFeeBps,
+        uint256 nowTs
+    ) private pure returns (uint256 fee) {
+        uint256 len = l.periodLength;
+        uint256 dueDate = uint256(l.drawnAt) + k * len; // > t: t is before the next unprocessed due date
+        uint256 before = overdue(l);
+        l.interestUnpaid += uint128(_interest(l.principalOutstanding, r, dueDate - t, len));
+        l.interestNotDue = 0; // everything accrued up to a due date is due
+        (, uint256 p) = AnnuityMath.scheduledStep(l.schedBalance, r, l.installment, k, l.numPeriods);
+        l.schedBalance -= uint128(p);
+        // overdue never decreases here: due interest only grows and the scheduled balance only falls
+        fee = _lateFee(overdue(l) - before, lateFeeBps, nowTs - dueDate);
+    }
+
+    /// @return unpaid interest of past periods plus principal above the contractual balance (no fees)
+    function overdue(ILoanMarket.Loan memory l) internal pure returns (uint256) {
+        uint256 iu = l.interestUnpaid;
+        uint256 cur = l.interestNotDue;
+        uint256 out = l.principalOutstanding;
+        uint256 b = l.schedBalance;
+        return (iu > cur ? iu - cur : 0) + (out > b ? out - b : 0);
+    }
+
+    function payoff(ILoanMarket.Loan memory l) internal pure returns (uint256) {
+        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + l.principalOutstanding;
+    }
+
+    /// @notice Days since the oldest unpaid due date, rounded up; 0 when current. The oldest unpaid
+    ///         installment is found by counting the installments the overdue amount represents.
+    function daysPastDue(ILoanMarket.Loan memory l, uint256 nowTs) internal pure returns (uint256) {
+        uint256 o = overdue(l);
+        if (o == 0) return 0;
+        uint256 d = l.duePeriods; // >= 1 whenever something is overdue
+        uint256 missed = Math.ceilDiv(o, l.installment);
+        if (missed > d) missed = d;
+        uint256 oldestDue = uint256(l.drawnAt) + (d - missed + 1) * l.periodLength;
+        return nowTs > oldestDue ? Math.ceilDiv(nowTs - oldestDue, 1 days) : 0;
+    }
+
+    /// @notice Applies `amount` (<= payoff) late fee -> interest -> principal.
+    function applyPayment(ILoanMarket.Loan memory l, uint256 amount)
+        internal
+        pure
+        returns (uint256 late, uint256 interest, uint256 principal)
+    {
+        late = Math.min(amount, l.lateFeeUnpaid);
+        amount -= late;
+        interest = Math.min(amount, l.interestUnpaid);
+        principal = amount - interest; // amount <= payoff, so principal <= outstanding
+        l.lateFeeUnpaid -= uint128(late);
+        l.interestUnpaid -= uint128(interest);
+        l.principalOutstanding -= uint128(principal);
+        // interest is paid oldest first: what remains unpaid is the most recent, not yet due, part
+        if (l.interestNotDue > l.interestUnpaid) l.interestNotDue = l.interestUnpaid;
+    }
+
+    /// @return rows the contractual schedule for `principal` drawn at `start`
+    function schedule(uint256 principal, uint256 aprBps, uint256 periodLength, uint256 n, uint256 start)
+        internal
+        pure
+        returns (ILoanMarket.Installment[] memory rows)
+    {
+        uint256 r = AnnuityMath.ratePerPeriod(aprBps, periodLength);
+        uint256 inst = AnnuityMath.installment(principal, r, n);
+        uint256 b = principal;
+        rows = new ILoanMarket.Installment[](n);
+        for (uint256 k = 1; k <= n; ++k) {
+            (uint256 i, uint256 p) = AnnuityMath.scheduledStep(b, r, inst, k, n);
+            b -= p;
+            rows[k - 1] = ILoanMarket.Installment(uint40(start + k * periodLength), uint128(i + p), uint128(i), uint128(p));
+        }
+    }
+
+    /// @return interest on `principal` for `elapsed` seconds at `r` per `len` seconds, rounded up
+    function _interest(uint256 principal, uint256 r, uint256 elapsed, uint256 len) private pure returns (uint256) {
+        if (principal == 0 || r == 0 || elapsed == 0) return 0;
+        return Math.mulDiv(principal, r * elapsed, len * AnnuityMath.RAY, Math.Rounding.Ceil);
+    }
+
+    function _lateFee(uint256 amount, uint256 bps, uint256 secondsLate) private pure returns (uint256) {
+        if (amount == 0 || bps == 0 || secondsLate == 0) return 0;
+        return Math.mulDiv(amount, bps * secondsLate, LATE_FEE_DENOMINATOR, Math.Rounding.Ceil);
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {ILoanMarketForCollateral} from "../interfaces/ILoanMarketForCollateral.sol";
+
+/// @notice Test double of the loan market as the collateral vault sees it: outstanding principal and
+///         default flag are set by hand, proceeds reduce the outstanding principal, and pledge/release are
+///         forwarded to the vault as the market. With `autoRelease` on, a repayment in full by proceeds
+///         releases the surplus from inside `receiveLiquidationProceeds`, as the real market may.
+contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
+    address public immutable stablecoin;
+    ICollateralVault public vault;
+    bool public autoRelease;
+
+    mapping(uint256 => uint256) public outstandingPrincipal;
+    mapping(uint256 => bool) public isDefaulted;
+    mapping(uint256 => uint256) public proceeds;
+    uint256 public totalProceeds;
+
+    event ProceedsReceived(uint256 indexed loanId, uint256 amount);
+
+    error NotVault(address caller);
+    error ProceedsExceedOutstanding(uint256 loanId, uint256 amount, uint256 outstanding);
+    error ProceedsNotTransferred(uint256 expectedBalance, uint256 balance);
+
+    constructor(address stablecoin_) {
+        stablecoin = stablecoin_;
+    }
+
+    function setVault(ICollateralVault vault_) external {
+        vault = vault_;
+    }
+
+    function setAutoRelease(bool on) external {
+        autoRelease = on;
+    }
+
+    function setOutstanding(uint256 loanId, uint256 amount) external {
+        outstandingPrincipal[loanId] = amount;
+    }
+
+    function setDefaulted(uint256 loanId, bool defaulted) external {
+        isDefaulted[loanId] = defaulted;
+    }
+
+    function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256 principal, uint8 grade)
+        external
+    {
+        vault.pledge(loanId, borrower, token, amount, principal, grade);
+    }
+
+    function release(uint256 loanId) external {
+        vault.release(loanId);
+    }
+
+    function receiveLiquidationProceeds(uint256 loanId, uint256 amount) external {
+        if (msg.sender != address(vault)) revert NotVault(msg.sender);
+        uint256 owed = outstandingPrincipal[loanId];
+        if (amount > owed) revert ProceedsExceedOutstanding(loanId, amount, owed);
+        // The vault must have paid before booking.
+        uint256 expected = totalProceeds + amount;
+        uint256 balance = IERC20(stablecoin).balanceOf(address(this));
+        if (balance < expected) revert ProceedsNotTransferred(expected, balance);
+        totalProceeds = expected;
+        proceeds[loanId] += amount;
+        outstandingPrincipal[loanId] = owed - amount;
+        emit ProceedsReceived(loanId, amount);
+        if (autoRelease && owed == amount) vault.release(loanId);
+    }
+}

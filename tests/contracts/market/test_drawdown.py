@@ -1,0 +1,71 @@
+import brownie
+from conftest import DAY, ORIGINATION_BPS, STATUS, USD, listing
+
+
+def test_drawdown_pays_borrower_minus_origination_fee(market, token, listed, lenders, borrower, treasury):
+    for l in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": l})
+    b0, t0 = token.balanceOf(borrower), token.balanceOf(treasury)
+    tx = market.drawdown(listed, {"from": borrower})
+    fee = 10_000 * USD * ORIGINATION_BPS // 10_000
+    assert token.balanceOf(borrower) - b0 == 10_000 * USD - fee
+    assert token.balanceOf(treasury) - t0 == fee
+    l = market.getLoan(listed)
+    assert l["status"] == STATUS["Drawn"]
+    assert l["principalOutstanding"] == 10_000 * USD
+    assert market.totalPrincipalOutstanding() == 10_000 * USD
+    ev = tx.events["LoanDrawn"]
+    assert ev["principal"] == 10_000 * USD and ev["originationFee"] == fee
+    assert ev["installment"] == l["installment"]
+    assert ev["firstDueDate"] == tx.timestamp + 30 * DAY
+
+
+def test_drawdown_before_full_funding_reverts(market, listed, lenders, borrower, err):
+    market.fund(listed, 5_000 * USD, {"from": lenders[0]})
+    with err("DrawdownNotAllowed", listed, 5_000 * USD, 10_000 * USD, 10_000 * USD):
+        market.drawdown(listed, {"from": borrower})
+
+
+def test_partial_fill_accepted_after_deadline(market, token, borrower, lenders):
+    loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
+    market.fund(loan_id, 7_000 * USD, {"from": lenders[0]})
+    brownie.chain.sleep(7 * DAY + 1)
+    market.drawdown(loan_id, {"from": borrower})
+    l = market.getLoan(loan_id)
+    assert l["principal"] == 7_000 * USD and l["principalOutstanding"] == 7_000 * USD
+
+
+def test_partial_fill_below_min_fill_cannot_draw(market, borrower, lenders, err):
+    loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
+    market.fund(loan_id, 5_000 * USD, {"from": lenders[0]})
+    brownie.chain.sleep(7 * DAY + 1)
+    with err("DrawdownNotAllowed"):
+        market.drawdown(loan_id, {"from": borrower})
+
+
+def test_drawdown_after_accept_window_reverts(market, listed, lenders, borrower, err):
+    for l in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": l})
+    brownie.chain.sleep(15 * DAY)
+    with err("DrawdownNotAllowed"):
+        market.drawdown(listed, {"from": borrower})
+
+
+def test_only_borrower_draws(market, listed, lenders, outsider, borrower, err):
+    for l in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": l})
+    with err("NotBorrower", outsider, borrower):
+        market.drawdown(listed, {"from": outsider})
+
+
+def test_frozen_borrower_cannot_draw(market, identity, listed, lenders, borrower, admin, err):
+    for l in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": l})
+    identity.freeze(borrower, 1, {"from": admin})
+    with err("NotEligible", borrower):
+        market.drawdown(listed, {"from": borrower})
+
+
+def test_drawdown_twice_reverts(market, drawn, borrower, err):
+    with err("InvalidLoanStatus", drawn, STATUS["Drawn"]):
+        market.drawdown(drawn, {"from": borrower})

@@ -1,0 +1,96 @@
+import brownie
+from conftest import DAY, GRADES, STATUS, USD, listing
+
+
+def test_list_stores_terms_priced_by_grade(market, borrower):
+    tx = market.list(listing(principal=12_000 * USD, periods=6, min_fill=9_000 * USD), {"from": borrower})
+    loan_id = tx.return_value
+    assert loan_id == 1
+    l = market.getLoan(loan_id)
+    assert l["borrower"] == borrower
+    assert l["status"] == STATUS["Listed"]
+    assert l["grade"] == 2
+    assert l["aprBps"] == GRADES[2][0]
+    assert l["principal"] == 12_000 * USD
+    assert l["minFill"] == 9_000 * USD
+    assert l["numPeriods"] == 6
+    ev = tx.events["LoanListed"]
+    assert ev["loanId"] == 1 and ev["borrower"] == borrower and ev["aprBps"] == GRADES[2][0]
+    assert ev["principal"] == 12_000 * USD and ev["minFill"] == 9_000 * USD
+    assert market.openLoansOf(borrower) == 1
+    assert tuple(market.windDownProgress()) == (1, 0)
+
+
+def test_list_min_fill_zero_means_full_principal(market, borrower):
+    loan_id = market.list(listing(), {"from": borrower}).return_value
+    assert market.getLoan(loan_id)["minFill"] == 10_000 * USD
+
+
+def test_list_rejects_ineligible_borrower(market, identity, borrower, admin, err):
+    identity.freeze(borrower, 1, {"from": admin})
+    with err("NotEligible", borrower):
+        market.list(listing(), {"from": borrower})
+
+
+def test_list_rejects_stale_credit_record(market, oracle, borrower, admin, err):
+    oracle.setMaxAge(DAY, {"from": admin})
+    brownie.chain.sleep(2 * DAY)
+    with err("CreditRecordStale", borrower):
+        market.list(listing(), {"from": borrower})
+
+
+def test_list_rejects_declined_grade(market, oracle, borrower, admin, err):
+    oracle.setRecord(borrower, 400, 7, 3000, brownie.chain.time(), {"from": admin})
+    with err("GradeNotAllowed", 7):
+        market.list(listing(principal=1_000 * USD), {"from": borrower})
+
+
+def test_list_rejects_principal_above_grade_max(market, borrower, err):
+    with err("PrincipalOutOfBounds", 40_001 * USD, 40_000 * USD):
+        market.list(listing(principal=40_001 * USD), {"from": borrower})
+
+
+def test_list_rejects_zero_principal(market, borrower, err):
+    with err("PrincipalOutOfBounds", 0, 40_000 * USD):
+        market.list(listing(principal=0), {"from": borrower})
+
+
+def test_list_rejects_min_fill_above_principal(market, borrower, err):
+    with err("InvalidMinFill", 10_001 * USD, 10_000 * USD):
+        market.list(listing(min_fill=10_001 * USD), {"from": borrower})
+
+
+def test_list_rejects_bad_terms(market, borrower, err):
+    with err("InvalidTerm", 0, 30 * DAY):
+        market.list(listing(periods=0), {"from": borrower})
+    with err("InvalidTerm", 361, DAY):
+        market.list(listing(periods=361, period_length=DAY), {"from": borrower})
+    with err("InvalidTerm", 12, DAY - 1):
+        market.list(listing(period_length=DAY - 1), {"from": borrower})
+    with err("InvalidTerm", 121, 31 * DAY):  # beyond the 10-year maximum term
+        market.list(listing(periods=121, period_length=31 * DAY), {"from": borrower})
+
+
+def test_list_rejects_bad_deadline(market, borrower, err):
+    with err("InvalidDeadline"):
+        market.list(listing(deadline_in=-100), {"from": borrower})
+    with err("InvalidDeadline"):
+        market.list(listing(deadline_in=61 * DAY), {"from": borrower})
+
+
+def test_list_one_open_loan_per_borrower_by_default(market, borrower, err):
+    market.list(listing(), {"from": borrower})
+    with err("TooManyOpenLoans", borrower, 1, 1):
+        market.list(listing(), {"from": borrower})
+
+
+def test_list_more_open_loans_when_governed(market, borrower, admin):
+    market.setMaxOpenLoansPerBorrower(2, {"from": admin})
+    market.list(listing(), {"from": borrower})
+    market.list(listing(), {"from": borrower})
+    assert market.openLoansOf(borrower) == 2
+
+
+def test_list_secured_without_vault_reverts(market, borrower, token, err):
+    with err("CollateralVaultNotSet"):
+        market.list(listing(collateral_token=token, collateral_amount=100), {"from": borrower})
