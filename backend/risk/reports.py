@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 
 from eth_utils import keccak, to_checksum_address
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.db.types import utcnow
@@ -38,12 +38,25 @@ def reasons_hash(codes: Sequence[str]) -> str:
 
 
 def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditReport:
-    """Queue the application's score for the oracle. Only for approved applications."""
+    """Queue the application's score for the oracle. Only for approved applications.
+
+    CreditOracle refuses a record whose asOf is not later than the borrower's current one, so asOf is
+    made strictly increasing per borrower, and reports of the same borrower still waiting to be signed
+    are superseded (rejected with a reason) rather than published out of date."""
     if app.status != "approved":
         raise ValueError(f"application {app.id} is {app.status}; only approved applications are reported")
+    borrower = to_checksum_address(app.wallet)
+    last = session.scalar(select(func.max(CreditReport.as_of)).where(CreditReport.borrower == borrower))
+    if last is not None and as_of <= last:
+        as_of = last + 1
+    waiting = list(
+        session.scalars(
+            select(CreditReport).where(CreditReport.borrower == borrower, CreditReport.status == "pending")
+        )
+    )
     report = CreditReport(
         application_id=app.id,
-        borrower=to_checksum_address(app.wallet),
+        borrower=borrower,
         score=app.score,
         grade=app.grade,
         pd_bps=app.pd_bps,
@@ -53,6 +66,13 @@ def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditR
         status="pending",
     )
     session.add(report)
+    session.flush()
+    for older in waiting:
+        older.status, older.reject_reason, older.updated_at = (
+            "rejected",
+            f"superseded by report {report.id}",
+            utcnow(),
+        )
     return report
 
 
