@@ -71,3 +71,24 @@ def test_foundation_models_match_the_migration(tmp_path):
 
     mine = [d for d in diffs if table_of(d) in FOUNDATION_TABLES]
     assert mine == []
+
+
+def test_foundation_renders_for_postgresql():
+    """Offline (--sql) rendering against the PostgreSQL dialect: types, constraints and triggers."""
+    import io
+
+    from alembic import command
+
+    from backend.db.migrate import alembic_config
+
+    config = alembic_config("postgresql+psycopg://user:pass@localhost/peerlend")
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "0001_foundation", sql=True)
+    up = config.output_buffer.getvalue()
+    assert "CREATE TABLE audit_log" in up and "BIGSERIAL" in up.upper()
+    assert "CREATE TRIGGER audit_log_no_update_delete" in up and "BEFORE TRUNCATE" in up
+    assert "TIMESTAMP WITH TIME ZONE" in up
+    config.output_buffer = io.StringIO()
+    command.downgrade(config, "0001_foundation:base", sql=True)
+    down = config.output_buffer.getvalue()
+    assert "DROP FUNCTION IF EXISTS audit_log_append_only()" in down and "DROP TABLE audit_log" in down

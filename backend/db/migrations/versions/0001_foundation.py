@@ -96,13 +96,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_idempotency_keys_expires_at", "idempotency_keys", ["expires_at"])
 
-    dialect = op.get_bind().dialect.name
+    dialect = op.get_context().dialect.name
     for statement in {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRES_TRIGGERS}.get(dialect, []):
         op.execute(statement)
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
+    dialect = op.get_context().dialect.name
     if dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log")
