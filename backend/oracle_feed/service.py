@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.models import ChainCheckpoint
+from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import OracleRoundView
 from backend.db.types import utcnow
 from backend.oracle_feed.models import RefreshRequest
@@ -116,22 +117,21 @@ def rounds_status(session: Session, limit: int) -> RoundsStatus:
 
 
 def confirm_from_events(session: Session, events) -> int:
-    """Indexer side effect: a CreditRecordUpdated confirms the report with that borrower and asOf."""
+    """Indexer side effect: a stored credit record confirms the report with that borrower and asOf."""
     confirmed = 0
     for e in events:
-        if (e.contract, e.event) != ("CreditOracle", "CreditRecordUpdated"):
-            continue
-        report = session.scalars(
-            select(CreditReport).where(
-                CreditReport.borrower == e.args["borrower"],
-                CreditReport.as_of == e.args["asOf"],
-                CreditReport.status.in_(("pending", "signed", "submitted")),
-            )
-        ).first()
-        if report is None:
-            continue
-        if report.status != "submitted":
-            mark_reports(session, [report.id], "submitted", round=e.args["round"], tx_hash=e.tx_hash)
-        mark_reports(session, [report.id], "confirmed", round=e.args["round"], tx_hash=e.tx_hash)
-        confirmed += 1
+        for a in record_updates(e):
+            report = session.scalars(
+                select(CreditReport).where(
+                    CreditReport.borrower == a["borrower"],
+                    CreditReport.as_of == a["asOf"],
+                    CreditReport.status.in_(("pending", "signed", "submitted")),
+                )
+            ).first()
+            if report is None:
+                continue
+            if report.status != "submitted":
+                mark_reports(session, [report.id], "submitted", round=a["round"], tx_hash=e.tx_hash)
+            mark_reports(session, [report.id], "confirmed", round=a["round"], tx_hash=e.tx_hash)
+            confirmed += 1
     return confirmed

@@ -23,6 +23,7 @@ from oracle.service_client import ServiceClient
 from oracle.store import RoundStore
 from tests.oracle.fake_service import API_KEY, FakeFeed
 from tests.support.anvil import ROOT, Anvil, free_port, rpc
+from tests.support.server import module_server_factory, server_factory  # noqa: F401
 
 MNEMONIC = "test test test test test test test test test test test junk"
 Account.enable_unaudited_hdwallet_features()
@@ -79,7 +80,15 @@ def oracle_anvil():
 class OracleSystem:
     """One fresh CreditOracle (signers = accounts 3, 4, 5; threshold 2) and everything around it."""
 
-    def __init__(self, anvil: Anvil, tmp_path: Path, threshold: int = 2, max_age: int = 30 * 86400):
+    def __init__(
+        self,
+        anvil: Anvil,
+        tmp_path: Path,
+        threshold: int = 2,
+        max_age: int = 30 * 86400,
+        service_url: str | None = None,
+        api_key: str = API_KEY,
+    ):
         self.anvil, self.tmp = anvil, tmp_path
         self.build = build_dir()
         self.deployer = local_account(0)
@@ -89,6 +98,7 @@ class OracleSystem:
         self.abi = json.loads((self.build / "CreditOracle.json").read_text())["abi"]
         self.feed = FakeFeed()
         self.feed_server = ServerThread(self.feed.app()).start()
+        self.service_url, self.api_key = service_url or self.feed_server.url, api_key
         self.nodes: list[SignerNode] = []
         self.node_servers: list[ServerThread] = []
         for acct in self.signer_accounts:
@@ -120,7 +130,7 @@ class OracleSystem:
         return OracleChain(self.anvil.url, self.address, self.abi, attempts=2, backoff=0.05)
 
     def client(self) -> ServiceClient:
-        return ServiceClient(self.feed_server.url, API_KEY, attempts=2, backoff=0.05)
+        return ServiceClient(self.service_url, self.api_key, attempts=2, backoff=0.05)
 
     def aggregator(self, store_name: str = "agg.db", **kwargs) -> Aggregator:
         kwargs.setdefault("receipt_timeout", 10)

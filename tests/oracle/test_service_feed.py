@@ -1,0 +1,178 @@
+"""The service's oracle feed over real HTTP, and the whole path: service -> nodes -> chain -> indexer."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from backend.chain.indexer.decoders import EventDecoder
+from backend.chain.indexer.follower import Indexer
+from backend.chain.indexer.rpc import RpcClient
+from backend.db.session import create_db_engine, make_sessionmaker
+from backend.oracle_feed.service import confirm_from_events
+from backend.risk.models import CreditReport, LoanApplication
+from tests.oracle.conftest import OracleSystem, borrower
+from tests.support.server import create_operator_key
+
+
+def add_report(
+    server, wallet: str, *, as_of: int, grade: int = 2, pd_bps: int = 300, score: int = 700
+) -> int:
+    with server.session() as s:
+        app = LoanApplication(
+            id=str(uuid.uuid4()),
+            wallet=wallet,
+            amount=1_000_000_000,
+            term_months=12,
+            purpose="car",
+            monthly_income=3_000_000_000,
+            attributes={},
+            model_name="scorecard",
+            model_version=1,
+            score=score,
+            score_raw=float(score),
+            pd_bps=pd_bps,
+            grade=grade,
+            bins={},
+            reason_codes=[],
+            fraud_hits=[],
+            decision="approve",
+            decision_reasons=[],
+            offer=None,
+            status="approved",
+        )
+        s.add(app)
+        s.flush()
+        report = CreditReport(
+            application_id=app.id,
+            borrower=wallet,
+            score=score,
+            grade=grade,
+            pd_bps=pd_bps,
+            model_version=1,
+            as_of=as_of,
+            reasons_hash="0x" + "ab" * 32,
+            status="pending",
+        )
+        s.add(report)
+        s.commit()
+        return report.id
+
+
+def status_of(server, report_id: int) -> str:
+    with server.session() as s:
+        return s.get(CreditReport, report_id).status
+
+
+@pytest.fixture(scope="module")
+def feed_server(module_server_factory):
+    server = module_server_factory(rate_limit_enabled=False)
+    server.oracle_key = create_operator_key(server, "oracle")
+    return server
+
+
+def test_feed_requires_the_oracle_role(feed_server):
+    assert httpx.get(f"{feed_server}/v1/oracle/reports").status_code == 401
+    reviewer = create_operator_key(feed_server, "reviewer")
+    reply = httpx.get(f"{feed_server}/v1/oracle/reports", headers={"X-API-Key": reviewer})
+    assert reply.status_code == 403 and reply.headers["content-type"].startswith("application/problem+json")
+    ack = httpx.post(
+        f"{feed_server}/v1/oracle/reports/ack", json={"acks": []}, headers={"X-API-Key": reviewer}
+    )
+    assert ack.status_code == 403
+    bad = httpx.get(
+        f"{feed_server}/v1/oracle/reports?status=nope", headers={"X-API-Key": feed_server.oracle_key}
+    )
+    assert bad.status_code == 422
+
+
+def test_pending_reports_and_acks(feed_server):
+    headers = {"X-API-Key": feed_server.oracle_key}
+    rid = add_report(feed_server, borrower(100), as_of=1_700_000_000)
+    other = add_report(feed_server, borrower(101), as_of=1_700_000_000)
+    items = httpx.get(f"{feed_server}/v1/oracle/reports?status=pending", headers=headers).json()["items"]
+    mine = {i["id"]: i for i in items}
+    assert (
+        mine[rid]["borrower"] == borrower(100)
+        and mine[rid]["pdBps"] == 300
+        and mine[rid]["asOf"] == 1_700_000_000
+    )
+    by_id = httpx.get(f"{feed_server}/v1/oracle/reports?ids={rid}", headers=headers).json()["items"]
+    assert [i["id"] for i in by_id] == [rid]
+    acks = {
+        "acks": [
+            {"id": str(rid), "status": "submitted", "round": 7, "txHash": "0x" + "cd" * 32},
+            {"id": other, "status": "rejected", "reason": "refused by 2 oracle node(s)"},
+            {"id": 999_999, "status": "rejected", "reason": "x"},
+        ]
+    }
+    results = httpx.post(f"{feed_server}/v1/oracle/reports/ack", json=acks, headers=headers).json()["results"]
+    assert [r["applied"] for r in results] == [True, True, False]
+    assert status_of(feed_server, rid) == "submitted" and status_of(feed_server, other) == "rejected"
+    again = httpx.post(f"{feed_server}/v1/oracle/reports/ack", json=acks, headers=headers).json()["results"]
+    assert [r["applied"] for r in again] == [True, True, False]  # idempotent
+    results = httpx.post(
+        f"{feed_server}/v1/oracle/reports/ack",
+        json={"acks": [{"id": other, "status": "submitted"}]},
+        headers=headers,
+    ).json()["results"]
+    assert results[0]["applied"] is False and status_of(feed_server, other) == "rejected"  # final stays final
+    refresh = httpx.post(
+        f"{feed_server}/v1/oracle/reports/refresh",
+        json={"borrowers": [borrower(100), "nope"]},
+        headers=headers,
+    ).json()
+    assert refresh["queued"] == [borrower(100)]
+
+
+def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_path):
+    system = OracleSystem(
+        oracle_anvil, tmp_path, service_url=str(feed_server), api_key=feed_server.oracle_key
+    )
+    try:
+        rid = add_report(feed_server, borrower(102), as_of=system.now() - 30, grade=3, pd_bps=600, score=640)
+        refused = add_report(feed_server, borrower(103), as_of=system.now() - 30, grade=1, pd_bps=4000)
+        agg = system.aggregator()
+        assert "confirmed" in agg.run_until_idle()
+        assert status_of(feed_server, rid) == "submitted"
+        assert status_of(feed_server, refused) == "rejected"
+        assert system.chain().record_of(borrower(102))["score"] == 640
+        # the indexer sees CreditRecordUpdated and confirms the report
+        manifest = {
+            "chainId": 31337,
+            "deployBlock": 0,
+            "contracts": {"CreditOracle": {"address": system.address, "block": 0}},
+        }
+        engine = create_db_engine(feed_server.database_url)
+        rpc = RpcClient(oracle_anvil.url)
+        try:
+            indexer = Indexer(
+                rpc,
+                EventDecoder.from_manifest(manifest, system.build),
+                make_sessionmaker(engine),
+                chain_id=31337,
+                start_block=0,
+                confirmations=0,
+                name=f"test-{system.address}",
+                side_effects=[confirm_from_events],
+            )
+            assert indexer.sync() >= 2
+        finally:
+            rpc.close()
+            engine.dispose()
+        assert status_of(feed_server, rid) == "confirmed"
+        rounds = httpx.get(f"{feed_server}/v1/oracle/rounds").json()
+        assert rounds["rounds"][0]["reports"] == 1 and rounds["reports"]["confirmed"] >= 1
+        with feed_server.session() as s:
+            landed = s.scalars(select(CreditReport.round).where(CreditReport.id == rid)).one()
+        assert landed == system.chain().last_round() == rounds["lastRound"]
+        with feed_server.session() as s:
+            from backend.chain.indexer.read_models import CreditRecordView
+
+            record = s.get(CreditRecordView, borrower(102))
+            assert (record.score, record.grade, record.pd_bps, record.round) == (640, 3, 600, landed)
+    finally:
+        system.close()
