@@ -47,7 +47,10 @@ class OracleSettings(BaseSettings):
     score_min: int = 0
     score_max: int = 1000
     allowed_model_versions: list[int] = Field(default_factory=list)  # empty: from the model artifact
-    model_artifact_path: Path | None = None  # the risk scorecard JSON (grades[].pd_max, version)
+    # the risk scorecard JSON (grades[].pd_max, version); the same default model as the risk service
+    model_artifact_path: Path | None = (
+        ROOT / "backend" / "risk" / "artifacts" / "german-credit-v1" / "scorecard.json"
+    )
     grade_pd_bands_bps: list[int] = Field(default_factory=list)  # 7 upper bounds A..G, overrides artifact
     max_score_change: int = 250  # since the last on-chain record
     max_grade_change: int = 3
