@@ -276,3 +276,16 @@ def test_reasons_hash_is_keccak_of_the_canonical_code_list():
         == "0x" + keccak(b'["status_of_existing_checking_account:3","duration_in_month:5"]').hex()
     )
     assert reasons_hash(codes) != reasons_hash(list(reversed(codes)))
+
+
+def test_grade_bands_and_limits_come_from_the_environment(monkeypatch):
+    from backend.risk.model_store import get_scorecard
+
+    monkeypatch.setenv("PEERLEND_RISK_GRADE_BANDS", "[0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 1.0]")
+    monkeypatch.setenv("PEERLEND_RISK_VELOCITY_REVIEW", "1")
+    settings = RiskSettings()
+    assert settings.grade_bands == [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 1.0] and settings.velocity_review == 1
+    assert get_scorecard(settings).grade_for(0.035) == 4
+    monkeypatch.setenv("PEERLEND_RISK_GRADE_BANDS", "[0.2, 0.1, 0.3, 0.4, 0.5, 0.6, 1.0]")
+    with pytest.raises(ValueError):
+        RiskSettings()
