@@ -27,6 +27,8 @@ if [ -f "$MANIFEST" ] && [ "${PEERLEND_REDEPLOY:-0}" != 1 ] && python3 toolchain
     --manifest "$MANIFEST" --rpc-url "$RPC_URL" 2>/dev/null; then
   say "system already deployed on this chain ($MANIFEST)"
 else
+  # A fresh chain invalidates everything the service derived from the old one.
+  rm -f "$RUN_DIR"/peerlend.db* "$RUN_DIR"/oracle-*.db* "$RUN_DIR/oracle-api-key"
   say "compiling and deploying"
   .tools/brownie/bin/brownie compile >"$LOG_DIR/compile.log" 2>&1 || die "compile failed; see $LOG_DIR/compile.log"
   .tools/brownie/bin/python toolchain/deploy_to_rpc.py --rpc-url "$RPC_URL" >"$LOG_DIR/deploy.log" 2>&1 \
@@ -38,6 +40,33 @@ say "starting the API on $API_URL"
 start_service api "$API_PORT" .venv/bin/python -m backend.main
 wait_http api "$API_URL/readyz"
 
+say "starting the indexer"
+start_service indexer "" .venv/bin/python -m backend.chain.indexer
+
+# The oracle nodes poll the service with an operator key of their own (role `oracle`).
+if [ ! -s "$RUN_DIR/oracle-api-key" ]; then
+  .venv/bin/peerlend apikey create --name local-oracle --roles oracle | awk '/^key:/{print $2}' \
+    >"$RUN_DIR/oracle-api-key"
+fi
+export PEERLEND_ORACLE_ENV=development
+export PEERLEND_ORACLE_RPC_URL=$RPC_URL
+export PEERLEND_ORACLE_MANIFEST_PATH=$PWD/$MANIFEST
+export PEERLEND_ORACLE_SERVICE_URL=$API_URL
+export PEERLEND_ORACLE_API_KEY=$(cat "$RUN_DIR/oracle-api-key")
+export PEERLEND_ORACLE_STORE_PATH=$RUN_DIR/oracle-aggregator.db
+# Local signer keys are anvil accounts 3..5 and the submitter account 6; the oracle settings refuse
+# these well-known keys outside development.
+anvil_key() { .venv/bin/python toolchain/anvil_key.py "$1"; }
+for i in 1 2 3; do
+  say "starting oracle signer node $i"
+  PEERLEND_ORACLE_PRIVATE_KEY=$(anvil_key $((i + 2))) \
+    start_service "oracle-node-$i" $((8700 + i)) .venv/bin/python -m oracle.node --index "$i"
+done
+for i in 1 2 3; do wait_http "oracle-node-$i" "http://127.0.0.1:$((8700 + i))/healthz"; done
+say "starting the oracle aggregator (threshold 2 of 3)"
+PEERLEND_ORACLE_SUBMITTER_PRIVATE_KEY=$(anvil_key 6) \
+  start_service aggregator 8710 .venv/bin/python -m oracle.aggregator
+
 say "deployment manifest ($MANIFEST):"
 cat "$MANIFEST"
 cat <<EOM
@@ -47,7 +76,8 @@ PeerLend is running.
   API              $API_URL/v1
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
-  operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key; local only)
+  operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
+  oracle nodes     http://127.0.0.1:8701 .. 8703 (2 of 3 sign), aggregator metrics :8710/metrics
   logs             $LOG_DIR/
 Demo accounts (anvil's default mnemonic "test test test test test test test test test test test junk"):
 $(python3 -c "import json;m=json.load(open('$MANIFEST'))['accounts'];[print(f'  {k:<14} {v}') for k,v in m.items() if k!='users'];print('  users          ' + ', '.join(m.get('users', [])[:4]) + ', ...')")
