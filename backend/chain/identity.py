@@ -7,15 +7,15 @@ against a hand-rolled ``keccak(abi.encode(TYPEHASH, ...))`` as the contract comp
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_bytes, to_checksum_address
+
+from backend.chain.client import ChainClient
+from backend.chain.errors import ChainError
 
 DOMAIN_NAME = "PeerLend IdentityRegistry"
 DOMAIN_VERSION = "1"
@@ -43,7 +43,7 @@ REVOKE_REASONS = {"compliance": 1, "fraud": 2, "sanctions": 3, "customer_request
 FREEZE_REASONS = {"aml_alert": 1, "sanctions": 2, "court_order": 3, "other": 9}
 
 
-class IdentityChainError(RuntimeError):
+class IdentityChainError(ChainError):
     """An IdentityRegistry call failed (unreachable node, revert, missing deployment)."""
 
 
@@ -107,68 +107,37 @@ def sign_attestation(att: Attestation, chain_id: int, verifying_contract: str, p
     return bytes(Account.sign_message(signable, private_key=private_key).signature)
 
 
-def load_abi(build_dir: Path, name: str = CONTRACT_NAME) -> list[dict[str, Any]]:
-    path = Path(build_dir) / f"{name}.json"
-    try:
-        return json.loads(path.read_text())["abi"]
-    except FileNotFoundError as exc:
-        raise IdentityChainError(f"{path} is missing; run `make compile`") from exc
-
-
-def registry_address(manifest_path: Path) -> str:
-    try:
-        manifest = json.loads(Path(manifest_path).read_text())
-        return to_checksum_address(manifest["contracts"][CONTRACT_NAME]["address"])
-    except (FileNotFoundError, KeyError) as exc:
-        raise IdentityChainError(
-            f"no {CONTRACT_NAME} address in deployment manifest {manifest_path}"
-        ) from exc
-
-
-# One lock per sending address: nonces are read from the node, so two threads of this process sending
-# from the same key must not interleave between "read nonce" and "send".
-_send_locks: dict[str, threading.Lock] = {}
-_send_locks_guard = threading.Lock()
-
-
-def _send_lock(address: str) -> threading.Lock:
-    with _send_locks_guard:
-        return _send_locks.setdefault(address, threading.Lock())
-
-
 class IdentityRegistryClient:
-    def __init__(self, w3: Any, address: str, abi: list[dict[str, Any]], tx_timeout: float = 120.0) -> None:
-        self.w3 = w3
-        self.address = to_checksum_address(address)
-        self.contract = w3.eth.contract(address=self.address, abi=abi)
-        self.tx_timeout = tx_timeout
+    """IdentityRegistry over the shared ChainClient (nonces per sender, reverts decoded to their custom
+    errors). Every failure is raised as IdentityChainError with the decoded reason in its message."""
+
+    def __init__(self, chain: ChainClient) -> None:
+        self.chain = chain
+        try:
+            self.contract = chain.contract(CONTRACT_NAME)
+        except ChainError as exc:
+            raise IdentityChainError(str(exc)) from exc
+        self.address = to_checksum_address(self.contract.address)
 
     @classmethod
     def from_settings(cls, settings: Any) -> IdentityRegistryClient:
-        from web3 import HTTPProvider, Web3
-
-        if not settings.rpc_url:
-            raise IdentityChainError("PEERLEND_RPC_URL is not set")
-        w3 = Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": settings.rpc_timeout_seconds}))
-        return cls(
-            w3,
-            registry_address(settings.resolved_manifest_path),
-            load_abi(settings.build_dir),
-            settings.tx_timeout_seconds,
-        )
+        try:
+            return cls(ChainClient.from_settings(settings))
+        except ChainError as exc:
+            raise IdentityChainError(str(exc)) from exc
 
     @property
     def chain_id(self) -> int:
-        return int(self.w3.eth.chain_id)
+        return self.chain.chain_id
 
     # ------------------------------------------------------------------------------------- views
     def is_eligible(self, wallet: str) -> bool:
-        return bool(self.contract.functions.isEligible(to_checksum_address(wallet)).call())
+        return bool(self._call(self.contract.functions.isEligible(to_checksum_address(wallet))))
 
     def identity_of(self, wallet: str) -> dict[str, Any]:
-        level, risk_class, jurisdiction, expires_at, frozen, commitment = self.contract.functions.identityOf(
-            to_checksum_address(wallet)
-        ).call()
+        level, risk_class, jurisdiction, expires_at, frozen, commitment = self._call(
+            self.contract.functions.identityOf(to_checksum_address(wallet))
+        )
         return {
             "level": level,
             "riskClass": risk_class,
@@ -179,12 +148,11 @@ class IdentityRegistryClient:
         }
 
     def nonce_of(self, wallet: str) -> int:
-        return int(self.contract.functions.nonces(to_checksum_address(wallet)).call())
+        return int(self._call(self.contract.functions.nonces(to_checksum_address(wallet))))
 
     # ------------------------------------------------------------------------------------- writes
     def attest(self, att: Attestation, attester_key: str) -> str:
-        fn = self.contract.functions.attest(*att.as_tuple()[:6])
-        return self._transact(fn, attester_key)
+        return self._transact(self.contract.functions.attest(*att.as_tuple()[:6]), attester_key)
 
     def signed_attestation(
         self, att: Attestation, attester_key: str, deadline: int
@@ -194,39 +162,26 @@ class IdentityRegistryClient:
         return filled, sign_attestation(filled, self.chain_id, self.address, attester_key)
 
     def revoke(self, wallet: str, reason_code: int, attester_key: str) -> str:
-        return self._transact(
-            self.contract.functions.revoke(to_checksum_address(wallet), reason_code), attester_key
-        )
+        fn = self.contract.functions.revoke(to_checksum_address(wallet), reason_code)
+        return self._transact(fn, attester_key)
 
     def freeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
-        return self._transact(
-            self.contract.functions.freeze(to_checksum_address(wallet), reason_code), compliance_key
-        )
+        fn = self.contract.functions.freeze(to_checksum_address(wallet), reason_code)
+        return self._transact(fn, compliance_key)
 
     def unfreeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
         fn = self.contract.functions.unfreeze(to_checksum_address(wallet), reason_code)
         return self._transact(fn, compliance_key)
 
-    def _transact(self, fn: Any, private_key: str) -> str:
-        account = Account.from_key(private_key)
+    def _call(self, fn: Any) -> Any:
         try:
-            with _send_lock(account.address):
-                # Simulate first: a revert surfaces here with its custom error instead of as a mined failure.
-                fn.call({"from": account.address})
-                tx = fn.build_transaction(
-                    {
-                        "from": account.address,
-                        "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
-                        "chainId": self.chain_id,
-                    }
-                )
-                signed = account.sign_transaction(tx)
-                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.tx_timeout)
-        except IdentityChainError:
-            raise
-        except Exception as exc:  # web3 raises many unrelated types; callers only need "it failed, why"
-            raise IdentityChainError(f"{fn.fn_name} failed: {exc}") from exc
-        if receipt["status"] != 1:
-            raise IdentityChainError(f"{fn.fn_name} reverted in tx {tx_hash.hex()}")
-        return "0x" + bytes(tx_hash).hex()
+            return self.chain.call(fn)
+        except ChainError as exc:
+            raise IdentityChainError(f"{fn.fn_name}: {exc}") from exc
+
+    def _transact(self, fn: Any, private_key: str) -> str:
+        try:
+            receipt = self.chain.transact(fn, private_key)
+        except ChainError as exc:
+            raise IdentityChainError(f"{fn.fn_name}: {exc}") from exc
+        return "0x" + bytes(receipt["transactionHash"]).hex()

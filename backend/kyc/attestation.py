@@ -13,13 +13,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from backend.chain.identity import (
-    Attestation,
-    IdentityChainError,
-    IdentityRegistryClient,
-    load_abi,
-    registry_address,
-)
+from backend.chain.client import ChainClient
+from backend.chain.errors import ChainError
+from backend.chain.identity import Attestation, IdentityChainError, IdentityRegistryClient
 from backend.core.audit import record_audit
 from backend.core.problems import Problem
 from backend.core.settings import Settings
@@ -44,10 +40,12 @@ def registry_client(settings: Settings) -> IdentityRegistryClient:
 
 @lru_cache(maxsize=8)
 def _client(rpc_url: str, manifest: Path, build_dir: Path, rpc_timeout: float, tx_timeout: float):
-    from web3 import HTTPProvider, Web3
-
-    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": rpc_timeout}))
-    return IdentityRegistryClient(w3, registry_address(manifest), load_abi(build_dir), tx_timeout)
+    # One client per deployment and process: its per-sender nonce counter must be shared by all requests.
+    try:
+        chain = ChainClient(rpc_url, manifest, build_dir, timeout=rpc_timeout, tx_timeout=tx_timeout)
+    except ChainError as exc:
+        raise IdentityChainError(str(exc)) from exc
+    return IdentityRegistryClient(chain)
 
 
 def require_current_suitability(session: Session, wallet: str):
