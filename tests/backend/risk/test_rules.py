@@ -289,3 +289,21 @@ def test_grade_bands_and_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("PEERLEND_RISK_GRADE_BANDS", "[0.2, 0.1, 0.3, 0.4, 0.5, 0.6, 1.0]")
     with pytest.raises(ValueError):
         RiskSettings()
+
+
+def test_the_service_scores_without_the_training_stack():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from backend.app import create_app\n"
+        "import backend.risk.router, backend.risk.service\n"
+        "from backend.risk.config import DEFAULT_MODEL_DIR\n"
+        "from backend.risk.scorecard import Scorecard\n"
+        "Scorecard.load(DEFAULT_MODEL_DIR).score({'age_in_years': 30})\n"
+        "print(sorted(m for m in ('sklearn', 'optbinning', 'pandas', 'matplotlib') if m in sys.modules))\n"
+    )
+    argv = [sys.executable, "-c", code]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120)  # noqa: S603
+    assert out.stdout.strip().splitlines()[-1] == "[]"
