@@ -52,11 +52,17 @@ def in_process(card: Scorecard, rows: list[dict], n: int) -> dict:
     batch_elapsed = time.perf_counter() - t0
     latencies.sort()
     return {
-        "single": {"calls": len(latencies), "per_second": round(len(latencies) / single_elapsed),
-                   "p50_us": round(latencies[len(latencies) // 2] * 1e6, 1),
-                   "p99_us": round(latencies[int(len(latencies) * 0.99)] * 1e6, 1)},
-        "batch": {"rows": len(sample), "seconds": round(batch_elapsed, 3),
-                  "per_second": round(len(sample) / batch_elapsed)},
+        "single": {
+            "calls": len(latencies),
+            "per_second": round(len(latencies) / single_elapsed),
+            "p50_us": round(latencies[len(latencies) // 2] * 1e6, 1),
+            "p99_us": round(latencies[int(len(latencies) * 0.99)] * 1e6, 1),
+        },
+        "batch": {
+            "rows": len(sample),
+            "seconds": round(batch_elapsed, 3),
+            "per_second": round(len(sample) / batch_elapsed),
+        },
     }
 
 
@@ -90,21 +96,34 @@ def over_http(card: Scorecard, rows: list[dict]) -> dict:
         post(one)  # warm-up
         lat = sorted(_timed(lambda: post(one), 300))
         out["batch_endpoint_1_application"] = {
-            "requests": len(lat), "per_second": round(len(lat) / sum(lat)),
-            "p50_ms": round(lat[len(lat) // 2] * 1e3, 2), "p99_ms": round(lat[int(len(lat) * 0.99)] * 1e3, 2)}
+            "requests": len(lat),
+            "per_second": round(len(lat) / sum(lat)),
+            "p50_ms": round(lat[len(lat) // 2] * 1e3, 2),
+            "p99_ms": round(lat[int(len(lat) * 0.99)] * 1e3, 2),
+        }
         thousand = {"items": items[:1000]}
         lat = _timed(lambda: post(thousand), 10)
         out["batch_endpoint_1000_applications"] = {
-            "requests": len(lat), "median_ms": round(statistics.median(lat) * 1e3, 1),
-            "applications_per_second": round(1000 / statistics.median(lat))}
+            "requests": len(lat),
+            "median_ms": round(statistics.median(lat) * 1e3, 1),
+            "applications_per_second": round(1000 / statistics.median(lat)),
+        }
 
         account = Account.create()
-        wallet = httpx.Client(base_url=server.url, timeout=60,
-                              headers={"Authorization": f"Bearer {siwe_login(server.url, account)}"})
-        body = {"amount": 2_000 * USDC, "term_months": 12, "purpose": "car_used",
-                "monthly_income": 4_000 * USDC,
-                "attributes": {k: v for k, v in rows[0].items()
-                               if k not in ("credit_amount", "duration_in_month", "purpose")}}
+        wallet = httpx.Client(
+            base_url=server.url,
+            timeout=60,
+            headers={"Authorization": f"Bearer {siwe_login(server.url, account)}"},
+        )
+        body = {
+            "amount": 2_000 * USDC,
+            "term_months": 12,
+            "purpose": "car_used",
+            "monthly_income": 4_000 * USDC,
+            "attributes": {
+                k: v for k, v in rows[0].items() if k not in ("credit_amount", "duration_in_month", "purpose")
+            },
+        }
 
         def apply():
             reply = wallet.post("/v1/loan-applications", json=body)
@@ -113,9 +132,12 @@ def over_http(card: Scorecard, rows: list[dict]) -> dict:
         apply()
         lat = sorted(_timed(apply, 200))
         out["loan_application_full_path"] = {
-            "requests": len(lat), "per_second": round(len(lat) / sum(lat)),
-            "p50_ms": round(lat[len(lat) // 2] * 1e3, 2), "p99_ms": round(lat[int(len(lat) * 0.99)] * 1e3, 2),
-            "note": "sequential; includes KYC lookup, velocity counts, decision, offer, DB write and audit"}
+            "requests": len(lat),
+            "per_second": round(len(lat) / sum(lat)),
+            "p50_ms": round(lat[len(lat) // 2] * 1e3, 2),
+            "p99_ms": round(lat[int(len(lat) * 0.99)] * 1e3, 2),
+            "note": "sequential; includes KYC lookup, velocity counts, decision, offer, DB write and audit",
+        }
     return out
 
 
@@ -126,9 +148,13 @@ def main() -> int:
     args = parser.parse_args()
     card = Scorecard.load(DEFAULT_MODEL_DIR)
     rows = german_rows(card)
-    result = {"model": f"{card.name} v{card.version}", "features": len(card.features),
-              "python": platform.python_version(), "cpus": os.cpu_count(),
-              "in_process": in_process(card, rows, args.rows)}
+    result = {
+        "model": f"{card.name} v{card.version}",
+        "features": len(card.features),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "in_process": in_process(card, rows, args.rows),
+    }
     if not args.no_http:
         try:
             result["http"] = over_http(card, rows)
