@@ -61,8 +61,9 @@ def submit_application(
 
 
 @router.get("/application", response_model=ApplicationView, responses=problem_responses(401, 404))
-def my_application(wallet: CurrentWallet, session: SessionDep) -> ApplicationView:
-    """The signed-in wallet's most recent application."""
+def my_application(request: Request, wallet: CurrentWallet, session: SessionDep) -> ApplicationView:
+    """The signed-in wallet's most recent application. A signed attestation shows as `attested` once the
+    wallet has submitted it on-chain."""
     app = service.latest_for_wallet(session, wallet)
     if app is None:
         raise Problem(
@@ -71,6 +72,7 @@ def my_application(wallet: CurrentWallet, session: SessionDep) -> ApplicationVie
             type="kyc-application-not-found",
             detail="this wallet has not applied yet",
         )
+    service.refresh_signed_attestation(session, _settings(request), app)
     return views.application_view(app)
 
 

@@ -378,6 +378,30 @@ def reject(session: Session, app: KycApplication, actor: str, reason: str, note:
     session.commit()
 
 
+def refresh_signed_attestation(session: Session, settings: Settings, app: KycApplication) -> None:
+    """A signed attestation is submitted by the wallet, out of the service's sight: when the registry
+    holds this application's commitment for the wallet, record the attestation as on-chain. Best effort:
+    an unreachable node leaves the status as it is."""
+    if app.status != "approved" or app.attestation_status != "signed":
+        return
+    try:
+        identity = attestation.registry_client(settings).identity_of(app.wallet)
+    except IdentityChainError:
+        return
+    if identity["level"] > 0 and identity["commitment"] == app.commitment:
+        app.attestation_status = "attested"
+        record_audit(
+            session,
+            "system:kyc",
+            "kyc.attestation.submitted_by_wallet",
+            "kyc_application",
+            app.id,
+            {"attestation": "signed"},
+            {"attestation": "attested", "expires_at": identity["expiresAt"]},
+        )
+        session.commit()
+
+
 def reissue_attestation(
     session: Session, settings: Settings, kyc: KycSettings, app: KycApplication, mode: AttestationMode | None
 ) -> SignedAttestation | None:

@@ -120,6 +120,8 @@ def test_wallet_submits_the_signed_attestation_itself(kyc_server, registry, depl
     assert receipt["status"] == 1
     assert registry.functions.isEligible(account.address).call() is True
     assert "0x" + registry.functions.identityOf(account.address).call()[5].hex() == att["commitment"]
+    # The service notices the wallet's submission on the next status read.
+    assert wallet.http.get("/v1/kyc/application").json()["attestation"]["status"] == "attested"
 
 
 def test_signature_mode_can_be_requested_again_after_approval(kyc_server, deployed_chain):
@@ -194,6 +196,23 @@ def test_chain_failure_keeps_the_approval_and_the_wallet_retries(
         retry.json()["attestation"]["status"] == "attested" and retry.json()["attestation"]["error"] is None
     )
     assert registry.functions.isEligible(wallet.address).call() is True
+
+
+def test_revert_reasons_are_decoded_into_the_attestation_error(
+    module_server_factory, deployed_chain, registry
+):
+    not_attester = deployed_chain.accounts["user9"]
+    server = module_server_factory(
+        rate_limit_enabled=False,
+        rpc_url=deployed_chain.rpc_url,
+        manifest_path=deployed_chain.manifest_path,
+        build_dir=deployed_chain.build_dir,
+        attester_private_key="0x" + bytes(not_attester.key).hex(),
+    )
+    wallet, app = applied(server)
+    assert app["status"] == "approved" and app["attestation"]["status"] == "failed"
+    assert "AccessControlUnauthorizedAccount" in app["attestation"]["error"]
+    assert registry.functions.isEligible(wallet.address).call() is False
 
 
 def test_every_sensitive_action_is_audited_without_personal_data(kyc_server):
