@@ -7,7 +7,9 @@ Decoding with eth_abi directly (topic0 -> event ABI per address) is several time
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from eth_abi import decode as abi_decode
@@ -21,6 +23,7 @@ class EventAbi:
     indexed: tuple[tuple[str, str], ...]  # (name, type)
     data: tuple[tuple[str, str], ...]
     order: tuple[str, ...]  # argument names in declaration order
+    static_data: bool = False  # every data argument is one static 32-byte word
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,27 @@ def _type_of(inp: dict) -> str:
 
 def event_signature(abi: dict) -> str:
     return f"{abi['name']}({','.join(_type_of(i) for i in abi['inputs'])})"
+
+
+_STATIC_WORD = re.compile(r"^(u?int\d*|address|bool|bytes([1-9]|[12]\d|3[012]))$")
+
+
+@lru_cache(maxsize=65_536)
+def _checksum(raw20: bytes) -> str:
+    return to_checksum_address(raw20)
+
+
+def _word(word: bytes, typ: str):
+    """One 32-byte ABI word of a static elementary type (the common case, without eth_abi's overhead)."""
+    if typ == "address":
+        return _checksum(word[12:])
+    if typ.startswith("uint"):
+        return int.from_bytes(word, "big")
+    if typ.startswith("int"):
+        return int.from_bytes(word, "big", signed=True)
+    if typ == "bool":
+        return word[-1] == 1
+    return "0x" + word[: int(typ[5:])].hex()  # bytesN, left-aligned
 
 
 def _jsonable(value, typ: str):
@@ -87,6 +111,9 @@ class EventDecoder:
                 indexed=tuple((i["name"], _type_of(i)) for i in item["inputs"] if i.get("indexed")),
                 data=tuple((i["name"], _type_of(i)) for i in item["inputs"] if not i.get("indexed")),
                 order=tuple(i["name"] for i in item["inputs"]),
+                static_data=all(
+                    _STATIC_WORD.match(_type_of(i)) for i in item["inputs"] if not i.get("indexed")
+                ),
             )
         address = to_checksum_address(address)
         self._by_address[address] = events
@@ -107,16 +134,20 @@ class EventDecoder:
             return None
         values: dict = {}
         for (name, typ), topic in zip(abi.indexed, topics[1:], strict=True):
-            if typ in ("string", "bytes") or typ.endswith("]") or typ.startswith("("):
-                values[name] = topic  # dynamic indexed values are only their hash
+            if _STATIC_WORD.match(typ):
+                values[name] = _word(bytes.fromhex(topic[2:]), typ)
             else:
-                values[name] = _jsonable(abi_decode([typ], bytes.fromhex(topic[2:]))[0], typ)
+                values[name] = topic  # dynamic indexed values are only their hash
         if abi.data:
             data = log["data"]
             raw = bytes(data) if isinstance(data, bytes | bytearray) else bytes.fromhex(_hex(data)[2:])
-            decoded = abi_decode([t for _, t in abi.data], raw)
-            for (name, typ), value in zip(abi.data, decoded, strict=True):
-                values[name] = _jsonable(value, typ)
+            if abi.static_data and len(raw) == 32 * len(abi.data):
+                for i, (name, typ) in enumerate(abi.data):
+                    values[name] = _word(raw[32 * i : 32 * i + 32], typ)
+            else:
+                decoded = abi_decode([t for _, t in abi.data], raw)
+                for (name, typ), value in zip(abi.data, decoded, strict=True):
+                    values[name] = _jsonable(value, typ)
         return DecodedEvent(
             contract=abi.contract,
             event=abi.name,

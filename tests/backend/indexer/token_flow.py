@@ -72,6 +72,17 @@ def transfer_call(token: str, sender: str, to: str, amount: int) -> tuple[str, l
 
 def mine_calls(rpc: Rpc, calls: list[tuple[str, list]], per_block: int = 500) -> None:
     """Send `calls` with automine off and mine a block every `per_block` transactions."""
+    nonces: dict[str, int] = {}
+    explicit = []
+    for method, params in calls:  # explicit nonces: a JSON-RPC batch may be served concurrently
+        tx = dict(params[0])
+        sender = tx["from"]
+        if sender not in nonces:
+            nonces[sender] = int(rpc("eth_getTransactionCount", sender, "pending"), 16)
+        tx["nonce"] = hex(nonces[sender])
+        nonces[sender] += 1
+        explicit.append((method, [tx]))
+    calls = explicit
     rpc("evm_setAutomine", False)
     try:
         for i in range(0, len(calls), per_block):
