@@ -1,4 +1,11 @@
-"""Application factory: `create_app(settings)`; run with `uvicorn backend.app:create_app --factory`."""
+"""Application factory: `create_app(settings)`.
+
+Run with `python -m backend.main` or `uvicorn backend.app:create_app --factory`.
+
+Migrations: in development and test, `create_app` migrates the database to head before serving
+(`PEERLEND_AUTO_MIGRATE` overrides), so a fresh checkout runs with nothing else to do. In production it
+does not: several replicas must not race on DDL, so the deploy runs `peerlend db upgrade` once first.
+"""
 
 from __future__ import annotations
 

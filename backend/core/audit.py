@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
 from sqlalchemy import Delete, Update, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -42,12 +43,19 @@ def record_audit(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        before=mask_mapping(before),
-        after=mask_mapping(after),
+        before=_json_safe(mask_mapping(before)),
+        after=_json_safe(mask_mapping(after)),
         request_id=get_request_id(),
     )
     session.add(entry)
     return entry
+
+
+def _json_safe(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Datetimes, decimals, enums, UUIDs and bytes become JSON values here, not a failure at flush.
+    if data is None:
+        return None
+    return jsonable_encoder(data, custom_encoder={bytes: lambda b: "0x" + b.hex()})
 
 
 def list_audit(

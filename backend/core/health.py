@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
+import httpx
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import text
 
@@ -32,15 +30,10 @@ def _check_chain(request: Request) -> str | None:
     settings = request.app.state.settings
     if not settings.rpc_url:
         return None
-    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
-    http_request = urllib.request.Request(
-        settings.rpc_url,
-        data=payload,  # noqa: S310 - configured URL
-        headers={"Content-Type": "application/json"},
-    )
     try:
-        with urllib.request.urlopen(http_request, timeout=2) as reply:  # noqa: S310
-            chain_id = int(json.loads(reply.read())["result"], 16)
+        reply = httpx.post(settings.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId",
+                                                   "params": []}, timeout=2.0)
+        chain_id = int(reply.json()["result"], 16)
     except Exception as exc:
         return f"chain unreachable ({type(exc).__name__})"
     if chain_id != settings.chain_id:

@@ -18,6 +18,8 @@ logger = logging.getLogger("peerlend.http")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
 API_PREFIX = "/v1"
+# Probes and scrapes arrive every few seconds; logging each would drown the requests that matter.
+_QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def route_template(scope: Scope) -> str:
@@ -68,7 +70,8 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             template = route_template(scope)
             self.metrics.observe(scope["method"], template, status["code"], elapsed)
-            logger.info(
+            logger.log(
+                logging.DEBUG if template in _QUIET_ROUTES else logging.INFO,
                 "%s %s %s",
                 scope["method"],
                 template,

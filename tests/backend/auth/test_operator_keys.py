@@ -17,8 +17,11 @@ OPERATOR_ROUTES = [
     ("POST", "/v1/admin/api-keys/unknown/revoke", {"admin"}, None),
     ("GET", "/v1/admin/audit", {"admin", "compliance"}, None),
 ]
-REFUSALS = [(method, path, role, body) for (method, path, allowed, body), role
-            in itertools.product(OPERATOR_ROUTES, sorted(ROLES)) if role not in allowed]
+REFUSALS = [
+    (method, path, role, body)
+    for (method, path, allowed, body), role in itertools.product(OPERATOR_ROUTES, sorted(ROLES))
+    if role not in allowed
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +34,9 @@ def keys(server):
     return {role: create_operator_key(server, role) for role in sorted(ROLES)}
 
 
-@pytest.mark.parametrize(("method", "path", "role", "body"), REFUSALS,
-                         ids=[f"{m} {p} as {r}" for m, p, r, _ in REFUSALS])
+@pytest.mark.parametrize(
+    ("method", "path", "role", "body"), REFUSALS, ids=[f"{m} {p} as {r}" for m, p, r, _ in REFUSALS]
+)
 def test_route_refuses_wrong_role(server, keys, method, path, role, body):
     reply = httpx.request(method, f"{server}{path}", headers={"X-API-Key": keys[role]}, json=body)
     assert reply.status_code == 403, reply.text
@@ -40,8 +44,9 @@ def test_route_refuses_wrong_role(server, keys, method, path, role, body):
     assert reply.json()["type"] == "forbidden"
 
 
-@pytest.mark.parametrize(("method", "path", "allowed", "body"), OPERATOR_ROUTES,
-                         ids=[f"{m} {p}" for m, p, _, _ in OPERATOR_ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "body"), OPERATOR_ROUTES, ids=[f"{m} {p}" for m, p, _, _ in OPERATOR_ROUTES]
+)
 def test_route_admits_its_roles(server, keys, method, path, allowed, body):
     for role in allowed:
         reply = httpx.request(method, f"{server}{path}", headers={"X-API-Key": keys[role]}, json=body)
@@ -51,8 +56,9 @@ def test_route_admits_its_roles(server, keys, method, path, allowed, body):
             assert reply.json()["type"] == "api-key-not-found"
 
 
-@pytest.mark.parametrize(("method", "path", "allowed", "body"), OPERATOR_ROUTES,
-                         ids=[f"{m} {p}" for m, p, _, _ in OPERATOR_ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "body"), OPERATOR_ROUTES, ids=[f"{m} {p}" for m, p, _, _ in OPERATOR_ROUTES]
+)
 @pytest.mark.parametrize("key", [None, "", "plk_not-a-real-key"])
 def test_route_refuses_missing_or_unknown_key(server, method, path, allowed, body, key):
     headers = {"X-API-Key": key} if key is not None else {}
@@ -72,8 +78,11 @@ def test_wallet_token_is_not_an_operator_key(server):
 
 
 def test_key_is_shown_once_and_stored_hashed(server):
-    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key},
-                       json={"name": "ops", "roles": ["reviewer", "compliance"]})
+    reply = httpx.post(
+        f"{server}/v1/admin/api-keys",
+        headers={"X-API-Key": server.admin_key},
+        json={"name": "ops", "roles": ["reviewer", "compliance"]},
+    )
     assert reply.status_code == 201
     body = reply.json()
     key = body["key"]
@@ -87,8 +96,11 @@ def test_key_is_shown_once_and_stored_hashed(server):
 
 
 def test_unknown_role_is_refused(server):
-    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key},
-                       json={"name": "x", "roles": ["superuser"]})
+    reply = httpx.post(
+        f"{server}/v1/admin/api-keys",
+        headers={"X-API-Key": server.admin_key},
+        json={"name": "x", "roles": ["superuser"]},
+    )
     assert reply.status_code == 422 and reply.json()["type"] == "invalid-roles"
 
 
@@ -105,8 +117,11 @@ def test_revoked_key_stops_working(server):
 
 def test_key_creation_and_revocation_are_audited(server):
     create_operator_key(server, "oracle", name="oracle-node-1")
-    reply = httpx.get(f"{server}/v1/admin/audit", params={"action": "auth.api_key.created"},
-                      headers={"X-API-Key": server.admin_key})
+    reply = httpx.get(
+        f"{server}/v1/admin/audit",
+        params={"action": "auth.api_key.created"},
+        headers={"X-API-Key": server.admin_key},
+    )
     entries = [e for e in reply.json() if e["after"]["key_name"] == "oracle-node-1"]
     assert len(entries) == 1
     assert entries[0]["actor"] == "operator:bootstrap"

@@ -79,8 +79,9 @@ def test_wrong_chain_is_refused(server):
 def test_expired_message_is_refused(server):
     account = Account.create()
     past = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
-    message = siwe_message(server, account.address, issued_at=past,
-                           expiration_time=past + timedelta(minutes=1))
+    message = siwe_message(
+        server, account.address, issued_at=past, expiration_time=past + timedelta(minutes=1)
+    )
     _assert_refused(_submit(server, message, sign_message(account, message)), "expired")
 
 
@@ -134,8 +135,11 @@ def test_failed_attempt_does_not_burn_the_nonce(server):
 def test_sign_in_is_audited(server):
     account = Account.create()
     siwe_login(server, account)
-    reply = httpx.get(f"{server}/v1/admin/audit", params={"actor": f"wallet:{account.address}"},
-                      headers={"X-API-Key": server.admin_key})
+    reply = httpx.get(
+        f"{server}/v1/admin/audit",
+        params={"actor": f"wallet:{account.address}"},
+        headers={"X-API-Key": server.admin_key},
+    )
     assert [e["action"] for e in reply.json()] == ["auth.signed_in"]
 
 
@@ -150,8 +154,13 @@ def test_protected_route_requires_a_valid_token(server, header):
 
 def test_expired_token_is_refused(server):
     secret = server.settings.token_secret.get_secret_value()
-    token, _ = encode_token(secret, Account.create().address, server.settings.siwe_domain, 60,
-                            now=int(datetime.now(UTC).timestamp()) - 3600)
+    token, _ = encode_token(
+        secret,
+        Account.create().address,
+        server.settings.siwe_domain,
+        60,
+        now=int(datetime.now(UTC).timestamp()) - 3600,
+    )
     reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token))
     assert reply.status_code == 401 and reply.json()["type"] == "invalid-token"
     assert "expired" in reply.json()["detail"]
@@ -167,6 +176,7 @@ def test_tampered_token_is_refused(server):
 
 
 def test_token_of_another_deployment_is_refused(server):
-    token, _ = encode_token(server.settings.token_secret.get_secret_value(), Account.create().address,
-                            "other.example.com", 600)
+    token, _ = encode_token(
+        server.settings.token_secret.get_secret_value(), Account.create().address, "other.example.com", 600
+    )
     assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token)).status_code == 401

@@ -10,9 +10,16 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def _message(**overrides) -> str:
-    fields = dict(domain="app.peerlend.test", address=ADDRESS, statement="Sign in to PeerLend.",
-                  uri="https://app.peerlend.test/login", chain_id=31337, nonce="abcdef0123456789",
-                  issued_at=NOW, expiration_time=NOW + timedelta(minutes=5))
+    fields = dict(
+        domain="app.peerlend.test",
+        address=ADDRESS,
+        statement="Sign in to PeerLend.",
+        uri="https://app.peerlend.test/login",
+        chain_id=31337,
+        nonce="abcdef0123456789",
+        issued_at=NOW,
+        expiration_time=NOW + timedelta(minutes=5),
+    )
     fields.update(overrides)
     return build_message(**fields)
 
@@ -59,16 +66,21 @@ def test_scheme_prefix_is_accepted():
         pytest.param(lambda t: t.replace("Chain ID: 31337", "Chain ID: 0x7a69"), id="chain-id"),
         pytest.param(lambda t: t.replace("Nonce: abcdef0123456789", "Nonce: short"), id="nonce-short"),
         pytest.param(lambda t: t.replace("Nonce: abcdef0123456789", "Nonce: abc-def-0123"), id="nonce-chars"),
-        pytest.param(lambda t: t.replace("Issued At: 2026-01-02T03:04:05Z", "Issued At: yesterday"),
-                     id="issued-at"),
+        pytest.param(
+            lambda t: t.replace("Issued At: 2026-01-02T03:04:05Z", "Issued At: yesterday"), id="issued-at"
+        ),
         pytest.param(lambda t: t.replace("URI: https://app.peerlend.test/login", "URI: not a uri"), id="uri"),
         pytest.param(lambda t: t + "\nEvil: extra", id="trailing-field"),
         pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
-        pytest.param(lambda t: t.replace("Sign in to PeerLend.\n\n", "Sign in\nto PeerLend.\n\n"),
-                     id="multiline-statement"),
+        pytest.param(
+            lambda t: t.replace("Sign in to PeerLend.\n\n", "Sign in\nto PeerLend.\n\n"),
+            id="multiline-statement",
+        ),
         pytest.param(lambda t: t.split("\nNonce")[0], id="truncated"),
-        pytest.param(lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("Version")),
-                     id="missing-version"),
+        pytest.param(
+            lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("Version")),
+            id="missing-version",
+        ),
     ],
 )
 def test_malformed_messages_are_refused(mutate):

@@ -34,7 +34,8 @@ async def settings_async() -> dict:
 def log_personal_data() -> dict:
     logging.getLogger("peerlend.test").warning(
         "applicant 11010519491231002X phone 13812345678 mail zhang@example.com card 4111111111111111",
-        extra={"full_name": "Zhang San", "wallet": "0x00000000000000000000000000000000DeaDBeef"})
+        extra={"full_name": "Zhang San", "wallet": "0x00000000000000000000000000000000DeaDBeef"},
+    )
     return {"ok": True}
 
 
@@ -45,9 +46,13 @@ def boom() -> dict:
 
 @router.get("/problem")
 def problem() -> dict:
-    raise Problem(status=422, title="Invalid national ID", detail="checksum mismatch",
-                  type="invalid-national-id",
-                  errors=[{"field": "national_id", "code": "checksum"}])
+    raise Problem(
+        status=422,
+        title="Invalid national ID",
+        detail="checksum mismatch",
+        type="invalid-national-id",
+        errors=[{"field": "national_id", "code": "checksum"}],
+    )
 
 
 @router.get("/items/{item_id}")
@@ -80,5 +85,3 @@ def submit(wallet: CurrentWallet) -> dict:
 @router.get("/limited", dependencies=[Depends(rate_limit("tiny", per="ip"))])
 def limited() -> dict:
     return {"ok": True}
-
-

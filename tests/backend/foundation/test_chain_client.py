@@ -31,12 +31,20 @@ def chain(tmp_path_factory):
         nonce = w3.eth.get_transaction_count(deployer.address)
         tx = factory.constructor().build_transaction({"from": deployer.address, "nonce": nonce})
         receipt = w3.eth.wait_for_transaction_receipt(
-            w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction))
-        manifest = {"chainId": 31337, "network": "test", "deployBlock": receipt["blockNumber"],
-                    "deployedAt": "2026-01-01T00:00:00Z",
-                    "contracts": {"MockStablecoin": {"address": receipt["contractAddress"],
-                                                     "block": receipt["blockNumber"]}},
-                    "roles": {}, "parameters": {}, "accounts": {"deployer": deployer.address}}
+            w3.eth.send_raw_transaction(deployer.sign_transaction(tx).raw_transaction)
+        )
+        manifest = {
+            "chainId": 31337,
+            "network": "test",
+            "deployBlock": receipt["blockNumber"],
+            "deployedAt": "2026-01-01T00:00:00Z",
+            "contracts": {
+                "MockStablecoin": {"address": receipt["contractAddress"], "block": receipt["blockNumber"]}
+            },
+            "roles": {},
+            "parameters": {},
+            "accounts": {"deployer": deployer.address},
+        }
         path = tmp_path_factory.mktemp("manifest") / "31337.json"
         path.write_text(json.dumps(manifest))
         yield anvil, path
@@ -119,18 +127,24 @@ def test_mined_revert_is_decoded_by_replaying_the_call(client):
 
 
 def test_reverted_exception_survives_pickling():
-    original = ContractReverted("ERC20InsufficientBalance", ("0xabc", 1, 2), selector="e450d38c",
-                                tx_hash="0x1")
+    original = ContractReverted(
+        "ERC20InsufficientBalance", ("0xabc", 1, 2), selector="e450d38c", tx_hash="0x1"
+    )
     copy = pickle.loads(pickle.dumps(original))  # noqa: S301 - our own bytes
     assert (copy.error_name, copy.args, copy.selector, copy.tx_hash) == (
-        "ERC20InsufficientBalance", ("0xabc", 1, 2), "e450d38c", "0x1")
+        "ERC20InsufficientBalance",
+        ("0xabc", 1, 2),
+        "e450d38c",
+        "0x1",
+    )
 
 
 def test_decode_revert_standard_errors():
     reason = "0x08c379a0" + (
         "0000000000000000000000000000000000000000000000000000000000000020"
         "0000000000000000000000000000000000000000000000000000000000000004"
-        "6e6f706500000000000000000000000000000000000000000000000000000000")
+        "6e6f706500000000000000000000000000000000000000000000000000000000"
+    )
     assert decode_revert(reason)[:2] == ("Error", ("nope",))
     panic = "0x4e487b71" + "11".rjust(64, "0")
     assert decode_revert(panic)[:2] == ("Panic", (0x11,))
@@ -146,8 +160,10 @@ def test_unreachable_node_is_chain_unavailable(chain):
     with pytest.raises(ChainUnavailable):
         client.block_number()
     with pytest.raises(ChainUnavailable):
-        client.transact(client.contract("MockStablecoin").functions.mint(local_account(7).address, 1),
-                        local_account(0).key)
+        client.transact(
+            client.contract("MockStablecoin").functions.mint(local_account(7).address, 1),
+            local_account(0).key,
+        )
 
 
 def test_readyz_checks_the_configured_chain(server_factory, chain):

@@ -13,9 +13,14 @@ from backend.db.session import create_db_engine
 
 def _peerlend(*args: str, database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PEERLEND_DATABASE_URL": database_url, "PEERLEND_ENV": "test"}
-    return subprocess.run([sys.executable, "-m", "backend.cli", *args],  # noqa: S603 - fixed argv
-                          cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],  # noqa: S603 - fixed argv
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _tables(url: str) -> set[str]:

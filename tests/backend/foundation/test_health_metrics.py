@@ -44,8 +44,9 @@ def test_metrics_count_requests_by_route_template_and_status(server):
     assert reply.headers["content-type"].startswith("text/plain")
     after = reply.text
     route = "/v1/_test/items/{item_id}"
-    delta = (_sample(after, "peerlend_http_requests_total", route=route, status="200")
-             - _sample(before, "peerlend_http_requests_total", route=route, status="200"))
+    delta = _sample(after, "peerlend_http_requests_total", route=route, status="200") - _sample(
+        before, "peerlend_http_requests_total", route=route, status="200"
+    )
     assert delta == 3
     assert _sample(after, "peerlend_http_requests_total", route=route, status="422") >= 1
     assert _sample(after, "peerlend_http_requests_total", route="<unmatched>", status="404") >= 1

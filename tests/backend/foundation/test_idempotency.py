@@ -81,8 +81,9 @@ def test_admin_key_creation_is_idempotent(server):
     second = _post(server, "/v1/admin/api-keys", {"name": "once", "roles": ["reviewer"]}, key, **headers)
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
-    listing = httpx.get(f"{server}/v1/admin/audit", params={"action": "auth.api_key.created"},
-                        headers=headers)
+    listing = httpx.get(
+        f"{server}/v1/admin/audit", params={"action": "auth.api_key.created"}, headers=headers
+    )
     assert sum(1 for e in listing.json() if e["after"]["key_name"] == "once") == 1
 
 

@@ -13,16 +13,19 @@ from backend.core.masking import mask_mapping, mask_text
 WALLET = "0x00000000000000000000000000000000DeaDBeef"
 
 
-@pytest.mark.parametrize(("text", "secret"), [
-    ("id 11010519491231002X here", "11010519491231002X"),
-    ("id 110105194912310021", "110105194912310021"),
-    ("card 4111 1111 1111 1111", "4111 1111 1111 1111"),
-    ("card 6222-0212-3456-7890-128", None),
-    ("call 13812345678 now", "13812345678"),
-    ("call +8613812345678", "13812345678"),
-    ("intl +447911123456", "+447911123456"),
-    ("mail zhang.san+kyc@example.com", "zhang.san+kyc"),
-])
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("id 11010519491231002X here", "11010519491231002X"),
+        ("id 110105194912310021", "110105194912310021"),
+        ("card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+        ("card 6222-0212-3456-7890-128", None),
+        ("call 13812345678 now", "13812345678"),
+        ("call +8613812345678", "13812345678"),
+        ("intl +447911123456", "+447911123456"),
+        ("mail zhang.san+kyc@example.com", "zhang.san+kyc"),
+    ],
+)
 def test_mask_text_hides_personal_data(text, secret):
     masked = mask_text(text)
     assert masked != text
@@ -30,20 +33,35 @@ def test_mask_text_hides_personal_data(text, secret):
         assert secret not in masked
 
 
-@pytest.mark.parametrize("text", [
-    f"wallet {WALLET}", "tx 0x" + "1234567890" * 6 + "abcd", "amount 1000000 units", "block 12345678",
-    "order 4111111111111112",  # fails Luhn: not a card number
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"wallet {WALLET}",
+        "tx 0x" + "1234567890" * 6 + "abcd",
+        "amount 1000000 units",
+        "block 12345678",
+        "order 4111111111111112",  # fails Luhn: not a card number
+    ],
+)
 def test_mask_text_leaves_other_values(text):
     assert mask_text(text) == text
 
 
 def test_mask_mapping_masks_known_keys_recursively():
-    data = {"full_name": "Zhang San", "risk_class": 3, "contact": {"Email": "a@b.co", "channel": "sms"},
-            "phones": ["13812345678"], "wallet": WALLET}
-    assert mask_mapping(data) == {"full_name": "***", "risk_class": 3,
-                                  "contact": {"Email": "***", "channel": "sms"}, "phones": ["***"],
-                                  "wallet": WALLET}
+    data = {
+        "full_name": "Zhang San",
+        "risk_class": 3,
+        "contact": {"Email": "a@b.co", "channel": "sms"},
+        "phones": ["13812345678"],
+        "wallet": WALLET,
+    }
+    assert mask_mapping(data) == {
+        "full_name": "***",
+        "risk_class": 3,
+        "contact": {"Email": "***", "channel": "sms"},
+        "phones": ["***"],
+        "wallet": WALLET,
+    }
 
 
 def _format(record: logging.LogRecord) -> dict:
@@ -53,8 +71,9 @@ def _format(record: logging.LogRecord) -> dict:
 
 
 def test_json_record_masks_message_args_and_extra():
-    record = logging.LogRecord("peerlend.kyc", logging.INFO, __file__, 1, "applicant %s phone %s", 
-                               ("Zhang", "13812345678"), None)
+    record = logging.LogRecord(
+        "peerlend.kyc", logging.INFO, __file__, 1, "applicant %s phone %s", ("Zhang", "13812345678"), None
+    )
     record.full_name = "Zhang San"
     record.national_id = "11010519491231002X"
     record.wallet = WALLET

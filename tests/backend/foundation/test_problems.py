@@ -39,8 +39,9 @@ def test_invalid_body_is_422_problem_with_errors(server):
 
 
 def test_invalid_json_is_422_problem(server):
-    reply = httpx.post(f"{server}/v1/_test/things", content=b"{not json",
-                       headers={"content-type": "application/json"})
+    reply = httpx.post(
+        f"{server}/v1/_test/things", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert _problem(reply, 422)["type"] == "validation-error"
 
 

@@ -8,8 +8,10 @@ from tests.support.server import auth_headers, siwe_login
 
 def test_submissions_are_limited_per_wallet_with_retry_after(server):
     alice, bob = siwe_login(server, Account.create()), siwe_login(server, Account.create())
-    codes = [httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice)).status_code
-             for _ in range(4)]
+    codes = [
+        httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice)).status_code
+        for _ in range(4)
+    ]
     assert codes == [201, 201, 201, 429]
     refused = httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice))
     assert refused.status_code == 429
@@ -46,8 +48,10 @@ def test_bucket_refills_over_time():
     assert limiter.acquire("other", rate, now=5.0) == 0
 
 
-@pytest.mark.parametrize(("text", "capacity", "period"), [("10/minute", 10, 60), ("5/30s", 5, 30),
-                                                          ("100/hour", 100, 3600), ("1/second", 1, 1)])
+@pytest.mark.parametrize(
+    ("text", "capacity", "period"),
+    [("10/minute", 10, 60), ("5/30s", 5, 30), ("100/hour", 100, 3600), ("1/second", 1, 1)],
+)
 def test_parse_rate(text, capacity, period):
     assert parse_rate(text) == Rate(capacity, period)
 

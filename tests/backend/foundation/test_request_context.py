@@ -22,6 +22,8 @@ def test_unsafe_request_id_is_replaced(server):
 
 
 def test_request_id_is_on_errors_too(server):
-    for reply in (httpx.get(f"{server}/nope", headers={"X-Request-ID": "r-404"}),
-                  httpx.get(f"{server}/v1/_test/boom", headers={"X-Request-ID": "r-500"})):
+    for reply in (
+        httpx.get(f"{server}/nope", headers={"X-Request-ID": "r-404"}),
+        httpx.get(f"{server}/v1/_test/boom", headers={"X-Request-ID": "r-500"}),
+    ):
         assert reply.headers["x-request-id"] == reply.json()["request_id"]

@@ -20,8 +20,12 @@ def test_production_refuses_default_secrets():
         Settings(env="production")
     message = str(failure.value)
     assert "env=production" in message
-    for name in ("PEERLEND_TOKEN_SECRET", "PEERLEND_HASH_KEY", "PEERLEND_ENCRYPTION_KEY",
-                 "PEERLEND_ATTESTER_PRIVATE_KEY"):
+    for name in (
+        "PEERLEND_TOKEN_SECRET",
+        "PEERLEND_HASH_KEY",
+        "PEERLEND_ENCRYPTION_KEY",
+        "PEERLEND_ATTESTER_PRIVATE_KEY",
+    ):
         assert name in message
 
 
