@@ -9,6 +9,7 @@ does not: several replicas must not race on DDL, so the deploy runs `peerlend db
 
 from __future__ import annotations
 
+import json
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ from backend.core.idempotency import IdempotencyMiddleware, IdempotentReplay
 from backend.core.logging import configure_logging
 from backend.core.metrics import HttpMetrics
 from backend.core.middleware import API_PREFIX, RequestContextMiddleware
-from backend.core.problems import install_problem_handlers
+from backend.core.problems import PROBLEM_MEDIA_TYPE, ProblemDetails, install_problem_handlers
 from backend.core.ratelimit import TokenBucketLimiter
 from backend.core.settings import Settings, get_settings
 from backend.db.models_registry import import_all_models
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
 
+    _document_errors_as_problems(app)
+
     # Added innermost first: the request context wraps everything, so every response has an id.
     app.add_middleware(IdempotencyMiddleware)
     if settings.cors_origins:
@@ -79,6 +82,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)
     return app
+
+
+def _document_errors_as_problems(app: FastAPI) -> None:
+    """OpenAPI: every 4xx/5xx response is documented as application/problem+json (as it is served)."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = default_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ProblemDetails", ProblemDetails.model_json_schema())
+        problem = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for status, response in (operation.get("responses") or {}).items():
+                    if status[:1] in ("4", "5"):
+                        response["content"] = {PROBLEM_MEDIA_TYPE: problem}
+        # FastAPI's own validation error schemas are never served: drop them if nothing else uses them.
+        for name in ("HTTPValidationError", "ValidationError"):
+            if f'"#/components/schemas/{name}"' not in json.dumps(schema):
+                components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _replay_handler(_request, exc: Exception):

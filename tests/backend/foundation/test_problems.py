@@ -1,5 +1,7 @@
 """Every error is an RFC 9457 problem document."""
 
+import json
+
 import httpx
 import pytest
 
@@ -75,7 +77,10 @@ def test_openapi_documents_v1_routes(server):
     assert "/v1/auth/siwe" in spec["paths"] and "/v1/admin/api-keys" in spec["paths"]
     assert "/healthz" in spec["paths"] and "/readyz" in spec["paths"]
     responses = spec["paths"]["/v1/auth/siwe"]["post"]["responses"]
-    assert "application/problem+json" in responses["401"]["content"]
+    for status in ("401", "422", "429"):
+        assert set(responses[status]["content"]) == {"application/problem+json"}
+    assert "ProblemDetails" in spec["components"]["schemas"]
+    assert "HTTPValidationError" not in json.dumps(spec)
     schemes = spec["components"]["securitySchemes"]
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schemes)
     assert httpx.get(f"{server}/docs").status_code == 200
