@@ -47,6 +47,23 @@ _NONCE_ERRORS = (
 )
 
 
+class _SenderState:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.next_nonce = 0
+
+
+# Process-wide, keyed by node and sender: every ChainClient instance signing for the same account
+# (the API's attester, a worker, a script in the same process) shares one nonce sequence.
+_senders: dict[tuple[str, str], _SenderState] = {}
+_senders_lock = threading.Lock()
+
+
+def _sender_state(rpc_url: str, sender: str) -> _SenderState:
+    with _senders_lock:
+        return _senders.setdefault((rpc_url, sender), _SenderState())
+
+
 class ChainClient:
     def __init__(
         self,
@@ -65,8 +82,6 @@ class ChainClient:
         self.poll_interval = poll_interval
         self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
         self._contracts: dict[str, Contract] = {}
-        self._nonces: dict[str, int] = {}
-        self._nonce_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -131,9 +146,10 @@ class ChainClient:
     ) -> TxReceipt:
         account = Account.from_key(private_key)
         sender = account.address
-        with self._sender_lock(sender):
+        state = _sender_state(self.rpc_url, sender)
+        with state.lock:
             for attempt in range(2):
-                nonce = self._next_nonce(sender)
+                nonce = self._next_nonce(sender, state)
                 params: dict[str, Any] = {
                     "from": sender,
                     "nonce": nonce,
@@ -152,15 +168,15 @@ class ChainClient:
                 try:
                     tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
                 except (requests.ConnectionError, requests.Timeout) as exc:
-                    self._forget_nonce(sender)
+                    state.next_nonce = 0
                     raise ChainUnavailable(f"RPC {self.rpc_url} unreachable: {exc}") from exc
                 except (Web3RPCError, ValueError) as exc:
-                    self._forget_nonce(sender)
+                    state.next_nonce = 0
                     if attempt == 0 and any(marker in str(exc).lower() for marker in _NONCE_ERRORS):
                         logger.warning("nonce %s for %s rejected, resyncing", nonce, sender)
                         continue
                     raise TransactionFailed(f"transaction refused by the node: {exc}") from exc
-                self._nonces[sender] = nonce + 1
+                state.next_nonce = nonce + 1
                 break
         return self.wait(
             tx_hash.hex() if isinstance(tx_hash, bytes) else str(tx_hash),
@@ -195,17 +211,10 @@ class ChainClient:
 
     # Internals
 
-    def _sender_lock(self, sender: str) -> threading.Lock:
-        with self._lock:
-            return self._nonce_locks.setdefault(sender, threading.Lock())
-
-    def _next_nonce(self, sender: str) -> int:
+    def _next_nonce(self, sender: str, state: _SenderState) -> int:
         pending = self._rpc(lambda: self.w3.eth.get_transaction_count(cast(Any, sender), "pending"))
         # The node's pending count can lag a just-sent transaction; never go below what we already used.
-        return max(pending, self._nonces.get(sender, 0))
-
-    def _forget_nonce(self, sender: str) -> None:
-        self._nonces.pop(sender, None)
+        return max(pending, state.next_nonce)
 
     def _rpc(self, call):
         try:

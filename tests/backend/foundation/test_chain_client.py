@@ -175,3 +175,29 @@ def test_readyz_checks_the_configured_chain(server_factory, chain):
     reply = httpx.get(f"{wrong}/readyz")
     assert reply.status_code == 503
     assert reply.json()["checks"]["chain"] == "chain id 31337 does not match configured 1"
+
+
+def test_separate_clients_share_a_senders_nonces(chain):
+    anvil, manifest_path = chain
+    clients = [ChainClient(anvil.url, manifest_path, BUILD, tx_timeout=30, poll_interval=0.05)
+               for _ in range(3)]
+    sender, receiver = local_account(4), local_account(9)
+    token = clients[0].contract("MockStablecoin")
+    start = clients[0].call(token.functions.balanceOf(receiver.address))
+    errors: list[Exception] = []
+
+    def mint(client: ChainClient) -> None:
+        try:
+            for _ in range(2):
+                fn = client.contract("MockStablecoin").functions.mint(receiver.address, 1)
+                client.transact(fn, sender.key)
+        except Exception as exc:  # collected: a failure must fail the test, not vanish in a thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=mint, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert clients[0].call(token.functions.balanceOf(receiver.address)) == start + 6

@@ -13,8 +13,8 @@ from backend.db.session import create_db_engine
 
 def _peerlend(*args: str, database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PEERLEND_DATABASE_URL": database_url, "PEERLEND_ENV": "test"}
-    return subprocess.run(
-        [sys.executable, "-m", "backend.cli", *args],  # noqa: S603 - fixed argv
+    return subprocess.run(  # noqa: S603 - a fixed argv: this interpreter and our CLI
+        [sys.executable, "-m", "backend.cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
