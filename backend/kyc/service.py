@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.chain.identity import FREEZE_REASONS, REVOKE_REASONS, IdentityChainError
 from backend.core.audit import record_audit
+from backend.core.masking import mask_text
 from backend.core.problems import Problem
 from backend.core.settings import Settings
 from backend.db.types import utcnow
@@ -306,6 +307,11 @@ def _close_review(
         )
 
 
+def _masked(note: str | None) -> str | None:
+    """Reviewer notes are free text; an ID, card or phone number typed into one is masked before storage."""
+    return mask_text(note) if note else note
+
+
 def _require_in_review(app: KycApplication) -> None:
     if app.status != "in_review":
         raise Problem(
@@ -326,8 +332,19 @@ def approve(
     note: str | None,
 ) -> SignedAttestation | None:
     _require_in_review(app)
+    if app.edd_required and not (note and len(note.strip()) >= 20):
+        raise Problem(
+            status=422,
+            title="Due diligence note required",
+            type="edd-note-required",
+            detail="high-risk applications need a note (20+ characters) recording the enhanced due diligence",
+            errors=[
+                {"field": "note", "code": "edd_note_required", "message": "describe the checks performed"}
+            ],
+        )
     # Checked before the status changes: an expired questionnaire keeps the application in the queue.
     attestation.require_current_suitability(session, app.wallet)
+    note = _masked(note)
     now = utcnow()
     before = _summary(app)
     app.status, app.decided_at, app.decided_by, app.decision_note = (
@@ -356,6 +373,7 @@ def approve(
 
 def reject(session: Session, app: KycApplication, actor: str, reason: str, note: str | None) -> None:
     _require_in_review(app)
+    note = _masked(note)
     now = utcnow()
     before = _summary(app)
     app.status, app.decided_at, app.decided_by, app.decision_note = (

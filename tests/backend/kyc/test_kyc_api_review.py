@@ -193,3 +193,24 @@ def test_compliance_routes_refuse_reviewers(kyc_server):
         f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "fraud"}
     )
     assert reply.status_code == 403
+
+
+def test_high_risk_approval_needs_a_due_diligence_note_and_notes_are_masked(kyc_server):
+    dob = date(1968, 3, 14)
+    body = submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
+    _, app = applied(kyc_server, body)
+    assert app["edd_required"]
+    reviewer = kyc_server.operators.http("reviewer")
+    path = f"/v1/kyc/applications/{app['id']}/reject"
+    approve = f"/v1/kyc/applications/{app['id']}/approve"
+    refused = reviewer.post(approve, json={"reason": "false_positive", "note": "ok"})
+    assert refused.status_code == 422 and refused.json()["type"] == "edd-note-required"
+    note = f"source of funds checked; ID {body['national_id_number']} matches the list entry"
+    assert reviewer.post(path, json={"reason": "true_match", "note": note}).status_code == 200
+    with kyc_server.session() as session:
+        from backend.kyc.models import KycApplication, KycReviewItem
+
+        stored = session.get(KycApplication, app["id"]).decision_note
+        item_note = session.query(KycReviewItem).filter_by(application_id=app["id"]).one().note
+    assert body["national_id_number"] not in stored and body["national_id_number"] not in item_note
+    assert "source of funds checked" in stored
