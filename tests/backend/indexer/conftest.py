@@ -14,6 +14,7 @@ from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
 from tests.backend.indexer.token_flow import BUILD, Rpc, deploy, token_manifest
 from tests.support.anvil import Anvil
+from tests.support.chain import deployed_chain  # noqa: F401
 
 INDEX_TABLES = [ChainCheckpoint.__table__, ChainBlock.__table__, ChainEvent.__table__] + [
     m.__table__ for m in READ_MODELS
