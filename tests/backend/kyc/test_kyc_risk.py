@@ -140,3 +140,27 @@ def test_jurisdiction_table_is_consistent():
     assert lookup("cn").numeric == 156 and lookup("US").numeric == 840 and lookup("NL").numeric == 528
     assert lookup("KP").risk == "prohibited"
     assert all(0 < n < 1000 for n in numerics)
+
+
+def test_sandbox_provider_is_refused_in_production():
+    from pydantic import ValidationError
+
+    from backend.kyc.config import KycSettings
+
+    with pytest.raises(ValidationError, match="sandbox"):
+        KycSettings(env="production")
+    assert KycSettings(env="production", provider="bank-gateway").provider == "bank-gateway"
+    assert KycSettings(env="development").attestation_mode == "direct"
+
+
+def test_custom_providers_can_be_registered():
+    from backend.kyc.provider import VerificationResult, register_provider
+
+    class AlwaysMatches:
+        name = "always-matches-test"
+
+        def verify(self, claim, liveness_token):
+            return VerificationResult(self.name, "ref", four_element_match=True)
+
+    register_provider(AlwaysMatches())
+    assert get_provider("always-matches-test").verify(claim(), None).four_element_match
