@@ -183,3 +183,41 @@ def test_records_near_max_age_are_sent_for_refresh(system):
     assert system.feed.refresh_requests == [[borrower(13)]]
     agg._last_refresh = 0
     assert agg.maybe_refresh() == []  # asked once, not again within the hour
+
+
+def test_batch_over_the_gas_budget_is_halved_and_everything_lands(system):
+    ids = [system.report(borrower(40 + i)) for i in range(4)]
+    agg = system.aggregator(gas_fraction=0.004)  # ~120k gas of a 30M block: room for about two reports
+    for _ in range(5):
+        agg.run_until_idle()
+    assert all(system.feed.status(i) == "submitted" for i in ids)
+    assert len(system.batch_events()) >= 2
+
+
+def test_undecodable_revert_bisects_down_to_the_culprit(system):
+    from oracle.chain import DecodedError
+
+    ids = [system.report(borrower(50 + i)) for i in range(4)]
+    agg = system.aggregator()
+    rnd = agg.build_round()
+    assert agg._handle_revert(rnd, DecodedError("", (), "0x")) == "rebuilt"
+    half = agg.store.active()
+    assert half.report_ids == ids[:2] and half.round > rnd.round
+    single = agg.store.create(
+        ScoreBatch.build(half.round + 1, half.deadline, half.batch.reports[:1]), ids[:1], replaces=half.id
+    )
+    assert agg._handle_revert(single, DecodedError("", (), "0xdeadbeef")) == "abandoned"
+    assert [(a["report_id"], a["status"]) for a in agg.store.acks()] == [(ids[0], "rejected")]
+    assert "reverted" in agg.store.acks()[0]["reason"]
+
+
+def test_metrics_report_rounds_and_pending(system):
+    from prometheus_client import generate_latest
+
+    system.report(borrower(60))
+    agg = system.aggregator()
+    agg.run_until_idle()
+    text = generate_latest(agg.registry).decode()
+    assert "oracle_last_round 1.0" in text
+    assert 'oracle_rounds_total{outcome="confirmed"} 1.0' in text
+    assert "oracle_reports_pending 0.0" in text and "oracle_report_latency_seconds_count 1.0" in text
