@@ -31,8 +31,11 @@ def _check_chain(request: Request) -> str | None:
     if not settings.rpc_url:
         return None
     try:
-        reply = httpx.post(settings.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId",
-                                                   "params": []}, timeout=2.0)
+        reply = httpx.post(
+            settings.rpc_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+            timeout=2.0,
+        )
         chain_id = int(reply.json()["result"], 16)
     except Exception as exc:
         return f"chain unreachable ({type(exc).__name__})"

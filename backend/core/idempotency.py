@@ -62,13 +62,9 @@ def reserve(
             detail="Idempotency-Key must be 1-255 characters of [A-Za-z0-9._:-]",
         )
     now = utcnow()
-    session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.principal == principal,
-            IdempotencyRecord.key == key,
-            IdempotencyRecord.expires_at <= now,
-        )
-    )
+    # Expired records go, this key's and everyone's: stored responses may hold personal data and
+    # must not outlive their purpose (indexed on expires_at, so this stays cheap).
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
     record = IdempotencyRecord(
         principal=principal,
         key=key,
@@ -153,9 +149,14 @@ class IdempotencyMiddleware:
                 return
             captured["done"] = True
             try:
-                await anyio.to_thread.run_sync(_complete, scope["app"].state.sessionmaker, reserved,
-                                               captured["status"], b"".join(captured["body"]),
-                                               captured["headers"])
+                await anyio.to_thread.run_sync(
+                    _complete,
+                    scope["app"].state.sessionmaker,
+                    reserved,
+                    captured["status"],
+                    b"".join(captured["body"]),
+                    captured["headers"],
+                )
             except Exception:
                 logger.exception("could not store idempotent response")
 

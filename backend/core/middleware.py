@@ -56,6 +56,12 @@ class RequestContextMiddleware:
                 status["started"] = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if scope["path"].startswith(API_PREFIX + "/") and not any(
+                    k.lower() == b"cache-control" for k, _ in headers
+                ):
+                    # API answers carry personal data and tokens: no shared or browser cache keeps them.
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -39,8 +39,18 @@ from backend.auth.siwe import build_message
 from backend.core.settings import Settings
 from backend.db.session import create_db_engine, make_sessionmaker
 
-__all__ = ["RunningServer", "start_server", "server_factory", "module_server_factory", "live_server",
-           "siwe_login", "siwe_message", "sign_message", "create_operator_key", "auth_headers"]
+__all__ = [
+    "RunningServer",
+    "start_server",
+    "server_factory",
+    "module_server_factory",
+    "live_server",
+    "siwe_login",
+    "siwe_message",
+    "sign_message",
+    "create_operator_key",
+    "auth_headers",
+]
 
 STARTUP_TIMEOUT = 30.0
 
@@ -87,9 +97,12 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def start_server(directory: Path | None = None, routers: list[APIRouter] | None = None,
-                 wait_ready: bool = True,
-                 **overrides: Any) -> Iterator[RunningServer]:
+def start_server(
+    directory: Path | None = None,
+    routers: list[APIRouter] | None = None,
+    wait_ready: bool = True,
+    **overrides: Any,
+) -> Iterator[RunningServer]:
     """Start the app on a free port with a fresh SQLite database; stop it on exit.
 
     `routers`: extra (test-only) routers mounted as they are, e.g. to exercise a dependency.
@@ -116,17 +129,25 @@ def start_server(directory: Path | None = None, routers: list[APIRouter] | None 
     app = create_app(settings)
     for router in routers or ():
         app.include_router(router)
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
-                            timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name=f"peerlend-api-{port}")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"peerlend-api-{port}"
+    )
     thread.start()
     base_url = f"http://{host}:{port}"
     try:
         _wait_ready(base_url, thread, "/readyz" if wait_ready else "/healthz")
-        yield RunningServer(base_url, settings=settings, admin_key=admin_key,
-                            database_url=settings.database_url, db_path=db_path, app=app)
+        yield RunningServer(
+            base_url,
+            settings=settings,
+            admin_key=admin_key,
+            database_url=settings.database_url,
+            db_path=db_path,
+            app=app,
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=15)
@@ -202,8 +223,13 @@ def siwe_message(base_url: str, address: str, **fields: Any) -> str:
     issued = _nonce(base_url)
     now = datetime.now(UTC).replace(microsecond=0)
     values: dict[str, Any] = {
-        "domain": issued["domain"], "address": address, "statement": issued["statement"],
-        "uri": issued["uri"], "chain_id": issued["chain_id"], "nonce": issued["nonce"], "issued_at": now,
+        "domain": issued["domain"],
+        "address": address,
+        "statement": issued["statement"],
+        "uri": issued["uri"],
+        "chain_id": issued["chain_id"],
+        "nonce": issued["nonce"],
+        "issued_at": now,
         "expiration_time": now + timedelta(minutes=10),
     }
     values.update(fields)
@@ -218,8 +244,11 @@ def sign_message(account: Any, message: str) -> str:
 def siwe_login(base_url: str, account: Any, **fields: Any) -> str:
     """Sign in `account` (an eth_account LocalAccount) with SIWE; returns the bearer token."""
     message = siwe_message(base_url, account.address, **fields)
-    reply = httpx.post(f"{base_url}/v1/auth/siwe",
-                       json={"message": message, "signature": sign_message(account, message)}, timeout=30.0)
+    reply = httpx.post(
+        f"{base_url}/v1/auth/siwe",
+        json={"message": message, "signature": sign_message(account, message)},
+        timeout=30.0,
+    )
     if reply.status_code != 200:
         raise AssertionError(f"sign-in failed: {reply.status_code} {reply.text}")
     return reply.json()["access_token"]
@@ -232,8 +261,9 @@ def auth_headers(token: str) -> dict[str, str]:
 def create_operator_key(server: RunningServer, *roles: str, name: str | None = None) -> str:
     """Create an operator API key with `roles` through the admin API; returns the key for X-API-Key."""
     body = {"name": name or f"test-{'-'.join(roles)}-{secrets.token_hex(3)}", "roles": list(roles)}
-    reply = httpx.post(f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key}, json=body,
-                       timeout=30.0)
+    reply = httpx.post(
+        f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key}, json=body, timeout=30.0
+    )
     if reply.status_code != 201:
         raise AssertionError(f"API key creation failed: {reply.status_code} {reply.text}")
     return reply.json()["key"]

@@ -179,8 +179,9 @@ def test_readyz_checks_the_configured_chain(server_factory, chain):
 
 def test_separate_clients_share_a_senders_nonces(chain):
     anvil, manifest_path = chain
-    clients = [ChainClient(anvil.url, manifest_path, BUILD, tx_timeout=30, poll_interval=0.05)
-               for _ in range(3)]
+    clients = [
+        ChainClient(anvil.url, manifest_path, BUILD, tx_timeout=30, poll_interval=0.05) for _ in range(3)
+    ]
     sender, receiver = local_account(4), local_account(9)
     token = clients[0].contract("MockStablecoin")
     start = clients[0].call(token.functions.balanceOf(receiver.address))

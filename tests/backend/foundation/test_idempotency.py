@@ -5,6 +5,7 @@ import uuid
 import httpx
 from eth_account import Account
 
+from tests.backend.foundation.routes import router
 from tests.support.server import auth_headers, siwe_login
 
 
@@ -106,3 +107,19 @@ def test_concurrent_requests_with_one_key_create_once(server):
     assert len(created) == 1
     assert {r.status_code for r in replies} <= {201, 409}
     assert all(r.json()["type"] == "idempotency-key-in-use" for r in replies if r.status_code == 409)
+
+
+def test_expired_records_are_purged(server_factory):
+    from sqlalchemy import func, select
+
+    from backend.core.models import IdempotencyRecord
+
+    short = server_factory(idempotency_ttl_seconds=0, routers=[router])
+    for i in range(3):
+        assert _post(short, "/v1/_test/things", {"name": "a"}, f"k{i}").status_code == 201
+    with short.session() as session:
+        # Each new reservation removed the expired ones before it.
+        assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
+    # An expired key is a new request, not a replay.
+    again = _post(short, "/v1/_test/things", {"name": "a"}, "k0")
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers

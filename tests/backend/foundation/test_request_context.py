@@ -27,3 +27,10 @@ def test_request_id_is_on_errors_too(server):
         httpx.get(f"{server}/v1/_test/boom", headers={"X-Request-ID": "r-500"}),
     ):
         assert reply.headers["x-request-id"] == reply.json()["request_id"]
+
+
+def test_api_responses_are_not_cached(server):
+    reply = httpx.post(f"{server}/v1/auth/nonce")
+    assert reply.headers["cache-control"] == "no-store"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert httpx.get(f"{server}/v1/nope").headers["cache-control"] == "no-store"
