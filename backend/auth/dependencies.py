@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -137,7 +136,12 @@ def require_roles(*roles: str) -> Callable[..., Operator]:
 
 
 def caller_principal(request: Request) -> str:
-    """Who is calling, without failing: verified wallet, operator key fingerprint, else client IP."""
+    """Who is calling, without failing: verified wallet, verified operator, else the client IP.
+
+    Only verified identities get their own bucket: an unverified header would let anyone mint a fresh
+    principal per request and walk around the IP limit. Blocking (one indexed lookup for API keys):
+    call from sync code or a worker thread.
+    """
     settings = _settings(request)
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
@@ -150,7 +154,10 @@ def caller_principal(request: Request) -> str:
             pass
     api_key = request.headers.get("x-api-key")
     if api_key:
-        return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:24]
+        with request.app.state.sessionmaker() as session:
+            operator = authenticate_api_key(session, settings, api_key)
+        if operator is not None:
+            return operator.actor
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
@@ -197,11 +204,11 @@ def _idempotency(required: bool) -> Callable:
             return None
         body = await request.body()
         fingerprint = request_fingerprint(request.method, request.url.path, body)
-        principal = caller_principal(request)
         factory = request.app.state.sessionmaker
         ttl = _settings(request).idempotency_ttl_seconds
 
         def run() -> int:
+            principal = caller_principal(request)
             with factory() as session:
                 return reserve(session, principal, key, request.method, request.url.path, fingerprint, ttl)
 

@@ -82,6 +82,11 @@ def submit(wallet: CurrentWallet) -> dict:
     return {"ok": True, "wallet": wallet}
 
 
+@router.post("/submissions-open", status_code=201, dependencies=[Depends(rate_limit("submit"))])
+def submit_open() -> dict:
+    return {"ok": True}
+
+
 @router.get("/limited", dependencies=[Depends(rate_limit("tiny", per="ip"))])
 def limited() -> dict:
     return {"ok": True}

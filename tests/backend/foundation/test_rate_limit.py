@@ -60,3 +60,23 @@ def test_parse_rate(text, capacity, period):
 def test_parse_rate_refuses_nonsense(text):
     with pytest.raises(ValueError):
         parse_rate(text)
+
+
+def test_unverified_api_keys_share_the_ip_bucket(server):
+    # Inventing a new key per request must not buy a fresh bucket each time.
+    codes = [
+        httpx.post(f"{server}/v1/_test/submissions-open", headers={"X-API-Key": f"plk_fake{i}"}).status_code
+        for i in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]
+
+
+def test_verified_operator_has_its_own_bucket(server):
+    from tests.support.server import create_operator_key
+
+    key = create_operator_key(server, "reviewer")
+    codes = [
+        httpx.post(f"{server}/v1/_test/submissions-open", headers={"X-API-Key": key}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]
