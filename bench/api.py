@@ -27,9 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_LOANS = 500
 ALL_ROLES = ["admin", "reviewer", "compliance", "oracle"]
 # Used only if the OpenAPI document carries no example application (German Credit attribute names).
-FALLBACK_ATTRIBUTES = {"status_of_existing_checking_account": "no checking account", "age_in_years": 35,
-                       "job": "skilled employee / official", "savings_account_and_bonds": "... < 100 DM",
-                       "duration_in_month": 12, "credit_amount": 2500}
+FALLBACK_ATTRIBUTES = {
+    "status_of_existing_checking_account": "no checking account",
+    "age_in_years": 35,
+    "job": "skilled employee / official",
+    "savings_account_and_bonds": "... < 100 DM",
+    "duration_in_month": 12,
+    "credit_amount": 2500,
+}
 
 
 def _free_port() -> int:
@@ -48,12 +53,18 @@ class ApiServer:
         self.admin_key = "plk_bench_" + secrets.token_urlsafe(24)
         self.database_url = f"sqlite:///{self.workdir / 'bench.db'}"
         self.env = dict(os.environ)
-        self.env.update({
-            "PEERLEND_ENV": "development", "PEERLEND_DATABASE_URL": self.database_url,
-            "PEERLEND_BOOTSTRAP_ADMIN_KEY": self.admin_key, "PEERLEND_RATE_LIMIT_ENABLED": "false",
-            "PEERLEND_LOG_LEVEL": "WARNING", "PEERLEND_PORT": str(self.port),
-            "PEERLEND_SIWE_DOMAIN": f"127.0.0.1:{self.port}", "PEERLEND_SIWE_URI": self.url,
-        })
+        self.env.update(
+            {
+                "PEERLEND_ENV": "development",
+                "PEERLEND_DATABASE_URL": self.database_url,
+                "PEERLEND_BOOTSTRAP_ADMIN_KEY": self.admin_key,
+                "PEERLEND_RATE_LIMIT_ENABLED": "false",
+                "PEERLEND_LOG_LEVEL": "WARNING",
+                "PEERLEND_PORT": str(self.port),
+                "PEERLEND_SIWE_DOMAIN": f"127.0.0.1:{self.port}",
+                "PEERLEND_SIWE_URI": self.url,
+            }
+        )
         self.env.pop("DATABASE_URL", None)
         self.env.update(extra_env or {})
         self.process: subprocess.Popen | None = None
@@ -62,9 +73,27 @@ class ApiServer:
     def __enter__(self) -> ApiServer:
         log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "backend.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -89,8 +118,12 @@ class ApiServer:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def operator_key(self) -> str:
-        reply = httpx.post(f"{self.url}/v1/admin/api-keys", headers={"X-API-Key": self.admin_key},
-                           json={"name": "bench", "roles": ALL_ROLES}, timeout=30)
+        reply = httpx.post(
+            f"{self.url}/v1/admin/api-keys",
+            headers={"X-API-Key": self.admin_key},
+            json={"name": "bench", "roles": ALL_ROLES},
+            timeout=30,
+        )
         reply.raise_for_status()
         return reply.json()["key"]
 
@@ -109,14 +142,25 @@ def seed_loans(database_url: str, count: int) -> int:
             now = int(time.time())
             for i in range(1, count + 1):
                 principal = (500 + 37 * i % 20_000) * 10**6
-                session.add(LoanView(
-                    loan_id=i, borrower="0x" + f"{i:040x}", status=statuses[i % len(statuses)],
-                    principal=principal, term=(6, 12, 24, 36)[i % 4], period_seconds=30 * 86_400,
-                    rate_bps=600 + (i % 7) * 250, grade=1 + i % 6,
-                    funded=principal if i % 3 else principal // 2,
-                    lenders=1 + i % 40, collateral_token=None, collateral_amount=0,
-                    listing_deadline=now + 14 * 86_400, listed_at=now - i * 600, updated_block=i,
-                ))
+                session.add(
+                    LoanView(
+                        loan_id=i,
+                        borrower="0x" + f"{i:040x}",
+                        status=statuses[i % len(statuses)],
+                        principal=principal,
+                        term=(6, 12, 24, 36)[i % 4],
+                        period_seconds=30 * 86_400,
+                        rate_bps=600 + (i % 7) * 250,
+                        grade=1 + i % 6,
+                        funded=principal if i % 3 else principal // 2,
+                        lenders=1 + i % 40,
+                        collateral_token=None,
+                        collateral_amount=0,
+                        listing_deadline=now + 14 * 86_400,
+                        listed_at=now - i * 600,
+                        updated_block=i,
+                    )
+                )
             session.commit()
             return session.scalar(select(func.count()).select_from(LoanView)) or 0
     finally:
@@ -143,21 +187,32 @@ def scoring_request(openapi: dict) -> tuple[str, dict]:
 
 
 def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> dict:
-    out: dict = {"server": "uvicorn, 1 worker, SQLite (WAL), rate limits off, loopback",
-                 "load": {"requests": requests, "concurrency": concurrency, "time_cap_s": time_cap},
-                 "cpus": os.cpu_count(), "endpoints": {}}
+    out: dict = {
+        "server": "uvicorn, 1 worker, SQLite (WAL), rate limits off, loopback",
+        "load": {"requests": requests, "concurrency": concurrency, "time_cap_s": time_cap},
+        "cpus": os.cpu_count(),
+        "endpoints": {},
+    }
     errors = []
     with ApiServer() as server:
         openapi = httpx.get(f"{server.url}/openapi.json", timeout=30).json()
         key = server.operator_key()
         headers = {"X-API-Key": key}
         endpoints = out["endpoints"]
-        endpoints["GET /healthz"] = run_load(f"{server.url}/healthz", requests=requests,
-                                             concurrency=concurrency, time_cap=time_cap).as_dict()
+        endpoints["GET /healthz"] = run_load(
+            f"{server.url}/healthz", requests=requests, concurrency=concurrency, time_cap=time_cap
+        ).as_dict()
         try:
             path, body = scoring_request(openapi)
-            result = run_load(f"{server.url}{path}", method="POST", json_body=body, headers=headers,
-                              requests=requests, concurrency=concurrency, time_cap=time_cap)
+            result = run_load(
+                f"{server.url}{path}",
+                method="POST",
+                json_body=body,
+                headers=headers,
+                requests=requests,
+                concurrency=concurrency,
+                time_cap=time_cap,
+            )
             endpoints[f"POST {path} (1 application)"] = result.as_dict()
             if result.errors:
                 errors.append(f"scoring: {result.errors} failed requests, first: {result.first_error}")
@@ -170,8 +225,13 @@ def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> 
                 out["seeded_loans"] = seed_loans(server.database_url, SEED_LOANS)
             except Exception as exc:  # noqa: BLE001 - an unseeded list is still worth measuring
                 out["seed_error"] = repr(exc)
-            result = run_load(f"{server.url}/v1/loans", headers=headers, requests=requests,
-                              concurrency=concurrency, time_cap=time_cap)
+            result = run_load(
+                f"{server.url}/v1/loans",
+                headers=headers,
+                requests=requests,
+                concurrency=concurrency,
+                time_cap=time_cap,
+            )
             endpoints["GET /v1/loans"] = result.as_dict()
             if result.errors:
                 errors.append(f"loans: {result.errors} failed requests, first: {result.first_error}")

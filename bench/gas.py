@@ -69,12 +69,24 @@ def run_gas_test(path: Path, network: str, timeout: float) -> dict:
     try:
         proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [str(BROWNIE), "test", str(path.relative_to(ROOT)), "--network", network],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
-        return {"test": str(path.relative_to(ROOT)), "ok": False,
-                "seconds": round(time.monotonic() - started, 1), "error": f"timed out after {timeout:.0f}s"}
-    entry = {"test": str(path.relative_to(ROOT)), "ok": proc.returncode == 0,
-             "seconds": round(time.monotonic() - started, 1)}
+        return {
+            "test": str(path.relative_to(ROOT)),
+            "ok": False,
+            "seconds": round(time.monotonic() - started, 1),
+            "error": f"timed out after {timeout:.0f}s",
+        }
+    entry = {
+        "test": str(path.relative_to(ROOT)),
+        "ok": proc.returncode == 0,
+        "seconds": round(time.monotonic() - started, 1),
+    }
     if proc.returncode != 0:
         entry["error"] = f"exit {proc.returncode}: " + (proc.stdout[-1500:] + proc.stderr[-500:]).strip()
     return entry
@@ -103,8 +115,13 @@ def run(network: str = "peerlend-test", timeout_per_test: float = 300.0) -> dict
             figures[key] = entry
             sources[key] = report.name
     missing = [name for name in EXPECTED_REPORTS if name not in fresh]
-    result = {"figures": dict(sorted(figures.items())), "tests": tests, "reports_stale": stale,
-              "reports_missing": missing, "source": sources}
+    result = {
+        "figures": dict(sorted(figures.items())),
+        "tests": tests,
+        "reports_stale": stale,
+        "reports_missing": missing,
+        "source": sources,
+    }
     failed = [t["test"] for t in tests if not t["ok"]]
     problems = []
     if failed:

@@ -58,9 +58,18 @@ def _loopback_only(url: str) -> None:
         raise ValueError(f"load is generated on loopback only (127.0.0.1), not {host!r}")
 
 
-def run_load(url: str, *, method: str = "GET", requests: int = 2000, concurrency: int = 16,
-             time_cap: float = 60.0, json_body=None, headers: dict | None = None, warmup: int = 50,
-             ok_statuses: tuple[int, ...] = (200, 201)) -> LoadResult:
+def run_load(
+    url: str,
+    *,
+    method: str = "GET",
+    requests: int = 2000,
+    concurrency: int = 16,
+    time_cap: float = 60.0,
+    json_body=None,
+    headers: dict | None = None,
+    warmup: int = 50,
+    ok_statuses: tuple[int, ...] = (200, 201),
+) -> LoadResult:
     _loopback_only(url)
     result = LoadResult(url=url, method=method, requested=requests, concurrency=concurrency)
     clients = [httpx.Client(timeout=30.0, headers=headers or {}) for _ in range(concurrency)]

@@ -7,8 +7,19 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIELDS = ("auc", "gini", "ks", "psi", "expected_cost", "cutoff_pd", "accept_all_cost", "reject_all_cost",
-          "approval_rate_at_cutoff", "test_size", "test_bad_rate")
+FIELDS = (
+    "auc",
+    "gini",
+    "ks",
+    "psi",
+    "expected_cost",
+    "cutoff_pd",
+    "accept_all_cost",
+    "reject_all_cost",
+    "approval_rate_at_cutoff",
+    "test_size",
+    "test_bad_rate",
+)
 
 
 def default_model_dir() -> Path:

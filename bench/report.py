@@ -38,11 +38,15 @@ def _api(section: dict) -> None:
     width = max(len(k) for k in endpoints)
     print(f"  {'endpoint':<{width}}  {'req/s':>8}  {'p50 ms':>8}  {'p99 ms':>8}  {'ok':>6}  {'errors':>6}")
     for name, r in endpoints.items():
-        print(f"  {name:<{width}}  {r['rps']:>8,.0f}  {r['p50_ms']:>8.1f}  {r['p99_ms']:>8.1f}  {r['ok']:>6}"
-              f"  {r['errors']:>6}")
+        print(
+            f"  {name:<{width}}  {r['rps']:>8,.0f}  {r['p50_ms']:>8.1f}  {r['p99_ms']:>8.1f}  {r['ok']:>6}"
+            f"  {r['errors']:>6}"
+        )
     load = section.get("load", {})
-    print(f"  ({load.get('requests')} requests per endpoint at concurrency {load.get('concurrency')}; "
-          f"{section.get('server', '')}; client on the same {section.get('cpus')} CPUs)")
+    print(
+        f"  ({load.get('requests')} requests per endpoint at concurrency {load.get('concurrency')}; "
+        f"{section.get('server', '')}; client on the same {section.get('cpus')} CPUs)"
+    )
 
 
 def _flat(section: dict, skip=("ok", "seconds", "traceback", "error")) -> None:

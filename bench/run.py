@@ -34,8 +34,9 @@ SECTIONS = ("gas", "api", "model", "indexer", "oracle")
 def _section_runners(args: argparse.Namespace) -> dict:
     return {
         "gas": lambda: gas.run(network=args.network, timeout_per_test=args.gas_timeout),
-        "api": lambda: api.run(requests=args.requests, concurrency=args.concurrency,
-                               time_cap=args.api_time_cap),
+        "api": lambda: api.run(
+            requests=args.requests, concurrency=args.concurrency, time_cap=args.api_time_cap
+        ),
         "model": model.run,
         "indexer": lambda: scripts.run_script("indexer_throughput.py", timeout=args.script_timeout),
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
@@ -56,10 +57,12 @@ def run_section(name: str, runner) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sections", default=",".join(SECTIONS),
-                        help="comma-separated subset of " + ",".join(SECTIONS))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help="comma-separated subset of " + ",".join(SECTIONS)
+    )
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint (default 2000)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--api-time-cap", type=float, default=90.0, help="seconds per endpoint")
@@ -77,8 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "sections": {},
     }
     for name in wanted:
@@ -94,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.monotonic() - started, 1)
     args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print_table(results)
-    print(f"\nwritten to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
-          f" in {results['seconds']}s")
+    print(
+        f"\nwritten to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
+        f" in {results['seconds']}s"
+    )
     return 1 if failed else 0
 
 

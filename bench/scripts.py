@@ -46,8 +46,12 @@ def run_script(name: str, timeout: float, args: list[str] | None = None) -> dict
     started = time.monotonic()
     try:
         proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, str(path), *(args or [])], cwd=ROOT, capture_output=True, text=True,
-            timeout=timeout)
+            [sys.executable, str(path), *(args or [])],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"bench/{name} timed out after {timeout:.0f}s") from exc
     seconds = round(time.monotonic() - started, 1)

@@ -25,7 +25,7 @@ from typing import Any
 from eth_account import Account
 from web3.logs import DISCARD
 
-from demo import people
+from demo import annuity, people
 from demo.api import Api, ApiError
 from demo.chain import DAY, USD, Chain
 from demo.stack import Stack
@@ -38,6 +38,9 @@ PERIOD = 30 * DAY  # one monthly installment
 LISTING_WINDOW = 7 * DAY
 STATUS = ("None", "Listed", "Drawn", "Repaid", "Defaulted", "Cancelled", "Expired")
 TIERS = ("current", "1-30 days late", "31-90 days late", "more than 90 days late")
+# What the story moves besides the loans themselves (the borrowers' other income, the platform's seed money).
+POCKET_MONEY = {"Ada": 1_000 * USD, "Ben": 200 * USD}
+RESERVE_SEED = 2_000 * USD
 
 
 def usd(amount: int) -> str:
@@ -255,7 +258,10 @@ def await_credit_records(ctx: Lifecycle, applications: dict[str, dict], timeout:
         return True
 
     started = time.monotonic()
-    wait_until(published, timeout, "the oracle to publish the credit records", interval=0.5)
+    try:
+        wait_until(published, timeout, "the oracle to publish the credit records", interval=0.5)
+    except TimeoutError as exc:
+        raise TimeoutError(f"{exc}; the service's reports: {_reports_of(ctx, applications)}") from None
     for name in applications:
         record = ctx.chain.call(oracle.recordOf(ctx.actors[name].address))
         ctx.say(
@@ -266,6 +272,20 @@ def await_credit_records(ctx: Lifecycle, applications: dict[str, dict], timeout:
         f"oracle round {ctx.chain.call(oracle.lastRound())} confirmed "
         f"{time.monotonic() - started:.1f}s after approval"
     )
+
+
+def _reports_of(ctx: Lifecycle, applications: dict[str, dict]) -> list[dict]:
+    """What the oracle feed says about these borrowers' reports (for a failure message)."""
+    wanted = {ctx.actors[name].address for name in applications}
+    api = ctx.operator.get("oracle") or ctx.admin
+    try:
+        items = api.get("/v1/oracle/reports", params={"limit": 1000})["items"]
+    except ApiError as exc:
+        return [{"error": str(exc)}]
+    keys = ("id", "borrower", "status", "round", "reason", "asOf")
+    return [{k: r.get(k) for k in keys} for r in items if r["borrower"] in wanted] + [
+        {"chain_time": ctx.chain.now(), "wall_time": int(time.time())}
+    ]
 
 
 # ------------------------------------------------------------------------------------------ money
@@ -388,14 +408,16 @@ def draw_down(ctx: Lifecycle, loan: Loan) -> dict:
 
 
 def schedule_of(ctx: Lifecycle, loan: Loan) -> list[dict]:
-    """The contractual schedule from the market's lens view."""
-    if ctx.chain.lens is None:
-        raise RuntimeError("LoanMarketLens is not in the deployment manifest; the schedule view is needed")
-    rows = ctx.chain.call(ctx.chain.lens.functions.schedule(loan.loan_id))
-    return [
-        {"k": i + 1, "due": r[0], "amount": r[1], "interest": r[2], "principal": r[3]}
-        for i, r in enumerate(rows)
-    ]
+    """The contractual schedule: the market's lens view when deployed, else the documented rule."""
+    if ctx.chain.lens is not None:
+        rows = ctx.chain.call(ctx.chain.lens.functions.schedule(loan.loan_id))
+        return [
+            {"k": i + 1, "due": r[0], "amount": r[1], "interest": r[2], "principal": r[3]}
+            for i, r in enumerate(rows)
+        ]
+    onchain = ctx.chain.call(ctx.chain.market.functions.getLoan(loan.loan_id))
+    # principal (5), aprBps (8), periodLength (2), numPeriods (3), drawnAt (12)
+    return annuity.schedule(onchain[5], onchain[8], onchain[2], onchain[3], onchain[12])
 
 
 def repay_on_due_date(ctx: Lifecycle, loan: Loan, k: int) -> dict:
@@ -564,7 +586,7 @@ def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = la
     ]
     for lender in (lena, omar, kim):
         faucet(ctx, lender, sum(amount for _, who, amount in fundings if who is lender))
-    top_up_reserve(ctx, platform, 2_000 * USD)
+    top_up_reserve(ctx, platform, RESERVE_SEED)
     for loan, lender, amount in fundings:
         fund(ctx, loan, lender, amount)
     on_phase("funded", ctx)
@@ -574,8 +596,8 @@ def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = la
     chain.advance(60)  # a minute later: the two loans fall due at different moments
     draw_down(ctx, loan_b)
     ctx.t0 = loan_a.drawn_at
-    faucet(ctx, ada, 1_000 * USD)  # interest money (the borrowers' other income)
-    faucet(ctx, ben, 200 * USD)
+    faucet(ctx, ada, POCKET_MONEY["Ada"])  # interest money (the borrowers' other income)
+    faucet(ctx, ben, POCKET_MONEY["Ben"])
     on_phase("drawn", ctx)
 
     ctx.headline("6. Month 1: both borrowers pay on the due date; lenders claim")
