@@ -3,7 +3,6 @@ on an 8-decimal feed, and a helper that asserts a custom error by name and argum
 
 from contextlib import contextmanager
 from fractions import Fraction
-import math
 
 import brownie
 import pytest
@@ -203,11 +202,3 @@ def math_():
     m.floor = floor
     m.ceil = ceil
     return m
-
-
-def set_time_ahead(chain, seconds):
-    chain.sleep(seconds)
-    chain.mine()
-
-
-_ = (math, brownie)

@@ -205,13 +205,31 @@ class VaultStateMachine:
         assert self.stable.balanceOf(self.market) == self.paid == self.market.totalProceeds()
 
 
-def test_vault_invariants(run_state_machine, configured, market, stable, weth, feed, MockCollateralToken,
-                          MockAggregatorV3, accounts, admin, risk):
+def test_vault_invariants(
+    run_state_machine,
+    configured,
+    market,
+    stable,
+    weth,
+    feed,
+    MockCollateralToken,
+    MockAggregatorV3,
+    accounts,
+    admin,
+    risk,
+):
     wbtc = MockCollateralToken.deploy("WBTC", 8, {"from": admin})
     btc_feed = MockAggregatorV3.deploy(18, 30_000 * 10**18, {"from": admin})
     configured.configureCollateral(wbtc, params(btc_feed, decimals=8), {"from": risk})
     run_state_machine(
-        VaultStateMachine, configured, market, stable, [weth, wbtc], [feed, btc_feed], accounts, admin,
+        VaultStateMachine,
+        configured,
+        market,
+        stable,
+        [weth, wbtc],
+        [feed, btc_feed],
+        accounts,
+        admin,
         settings=SETTINGS,
     )
     print(f"\nstateful run: {STATS}")
