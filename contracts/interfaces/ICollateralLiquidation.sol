@@ -55,6 +55,9 @@ interface ICollateralLiquidation {
         external
         returns (uint256 bought, uint256 payment);
 
+    /// @return the borrower of `loanId`'s position (kept after a full liquidation until released)
+    function borrowerOf(uint256 loanId) external view returns (address);
+
     /// @return value of the position at the current feed price, rounded down; reverts on an invalid price
     function collateralValue(uint256 loanId) external view returns (uint256 value);
 

@@ -232,7 +232,7 @@ contract CollateralVault is
         return (pos.token, pos.amount);
     }
 
-    /// @notice Borrower of the position (kept after a full liquidation until released).
+    /// @inheritdoc ICollateralLiquidation
     function borrowerOf(uint256 loanId) external view returns (address) {
         return _positions[loanId].borrower;
     }

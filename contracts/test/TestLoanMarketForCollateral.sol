@@ -51,6 +51,19 @@ contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
         vault.pledge(loanId, borrower, token, amount, principal, grade);
     }
 
+    /// @notice Pledge and draw down at once (outstanding = principal): one transaction for stateful tests.
+    function pledgeDrawn(
+        uint256 loanId,
+        address borrower,
+        address token,
+        uint256 amount,
+        uint256 principal,
+        uint8 grade
+    ) external {
+        vault.pledge(loanId, borrower, token, amount, principal, grade);
+        outstandingPrincipal[loanId] = principal;
+    }
+
     function release(uint256 loanId) external {
         vault.release(loanId);
     }

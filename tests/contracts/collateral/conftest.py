@@ -3,7 +3,6 @@ on an 8-decimal feed, and a helper that asserts a custom error by name and argum
 
 from contextlib import contextmanager
 from fractions import Fraction
-import math
 
 import brownie
 import pytest
@@ -157,6 +156,27 @@ def err():
     return reverts_with
 
 
+# ----------------------------------------------------------------- stateful runner
+
+
+@pytest.fixture(scope="session")
+def run_state_machine():
+    """brownie.test.state_machine, loaded from Brownie's own pure-Python stateful.py.
+
+    The mypyc-compiled build of brownie.test.stateful in Brownie 1.22.2 rejects every generated
+    machine ("_BrownieStateMachine object expected; got BrownieStateMachine") because the compiled
+    __init__ type-checks `self`. The same source, loaded uncompiled, behaves as documented: chain
+    snapshot before the run, revert before every example, `setup` per example."""
+    import importlib.util
+    from pathlib import Path
+
+    source = Path(brownie.__file__).parent / "test" / "stateful.py"
+    spec = importlib.util.spec_from_file_location("brownie_stateful_py", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.state_machine
+
+
 # ----------------------------------------------------------------- exact arithmetic
 
 
@@ -182,11 +202,3 @@ def math_():
     m.floor = floor
     m.ceil = ceil
     return m
-
-
-def set_time_ahead(chain, seconds):
-    chain.sleep(seconds)
-    chain.mine()
-
-
-_ = (math, brownie)

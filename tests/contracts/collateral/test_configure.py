@@ -1,5 +1,6 @@
 """configureCollateral / setCollateralEnabled: every parameter bound, decimals verification, events."""
 
+import brownie
 import pytest
 from conftest import DISCOUNT, HEARTBEAT, MAX_LTV, THRESHOLD, params
 
@@ -91,7 +92,7 @@ def test_configure_tokenDecimalsMustMatchToken(vault, weth, feed, risk, err):
 
 def test_configure_tokenWithoutDecimalsRefused(vault, feed, risk, err):
     # An address with no code answers nothing: decoding fails and the call reverts.
-    with pytest.raises(Exception):
+    with brownie.reverts():
         vault.configureCollateral("0x000000000000000000000000000000000000dEaD", params(feed), {"from": risk})
 
 

@@ -16,13 +16,17 @@ from conftest import E18, MAX_UINT, USD
 
 AIM = 180_000
 VAULT_SIDE_AIM = 90_000
-PROCEEDS_SELECTOR = web3.keccak(text="receiveLiquidationProceeds(uint256,uint256)")[:4].hex().removeprefix("0x")
+PROCEEDS_SELECTOR = (
+    web3.keccak(text="receiveLiquidationProceeds(uint256,uint256)")[:4].hex().removeprefix("0x")
+)
 REPORT = Path(__file__).resolve().parents[3] / "reports" / "gas-collateral.json"
 
 
 def _trace(tx):
     try:
-        return web3.provider.make_request("debug_traceTransaction", [tx.txid, {"tracer": "callTracer"}])["result"]
+        return web3.provider.make_request("debug_traceTransaction", [tx.txid, {"tracer": "callTracer"}])[
+            "result"
+        ]
     except Exception:  # noqa: BLE001 - a node without the debug API: no breakdown
         return None
 
@@ -97,13 +101,25 @@ def test_gas(configured, pledge, market, feed, stable, weth, buyer, fund_buyer, 
 
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(
-        json.dumps({"aim": AIM, "vaultSideAim": VAULT_SIDE_AIM, "gas": {k: v["total"] for k, v in results.items()},
-                    "breakdown": results}, indent=2) + "\n"
+        json.dumps(
+            {
+                "aim": AIM,
+                "vaultSideAim": VAULT_SIDE_AIM,
+                "gas": {k: v["total"] for k, v in results.items()},
+                "breakdown": results,
+            },
+            indent=2,
+        )
+        + "\n"
     )
     print()
     print(f"{'':45s} {'total':>8s} {'market':>8s} {'vault':>8s} {'own':>8s}")
     for name, e in results.items():
         cols = [e.get(k, 0) for k in ("total", "marketProceeds", "vaultSide", "vaultOwnExecution")]
         print(f"{name:45s} " + " ".join(f"{c:>8,d}" for c in cols))
-    for name in ("CollateralVault.pledge", "CollateralVault.liquidate/partial", "CollateralVault.liquidate/full"):
+    for name in (
+        "CollateralVault.pledge",
+        "CollateralVault.liquidate/partial",
+        "CollateralVault.liquidate/full",
+    ):
         assert results[name]["total"] <= AIM, f"{name} used {results[name]['total']} gas, aim {AIM}"

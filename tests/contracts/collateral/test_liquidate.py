@@ -47,7 +47,10 @@ def test_liquidate_partial(configured, loan, market, feed, weth, stable, buyer, 
     assert _held(configured, loan) == E18 - amount
     assert weth.balanceOf(configured) == E18 - amount
     assert tx.events["CollateralLiquidated"] == {
-        "loanId": loan, "buyer": buyer, "collateralAmount": amount, "payment": payment
+        "loanId": loan,
+        "buyer": buyer,
+        "collateralAmount": amount,
+        "payment": payment,
     }
     assert tx.events["ProceedsReceived"] == {"loanId": loan, "amount": payment}
 
@@ -79,7 +82,9 @@ def test_liquidate_nothingOutstanding(configured, loan, market, feed, buyer, buy
         configured.liquidate(loan, 1, MAX_UINT, {"from": buyer})
 
 
-def test_liquidate_surplusReturnedByMarketRelease(configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin):
+def test_liquidate_surplusReturnedByMarketRelease(
+    configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin
+):
     feed.setPrice(P1100, {"from": admin})
     bought, _ = configured.liquidate(loan, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
     tx = market.release(loan, {"from": admin})
@@ -88,7 +93,9 @@ def test_liquidate_surplusReturnedByMarketRelease(configured, loan, market, feed
     assert tx.events["CollateralReleased"]["amount"] == E18 - bought
 
 
-def test_liquidate_surplusReleasedInsideProceedsCall(configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin):
+def test_liquidate_surplusReleasedInsideProceedsCall(
+    configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin
+):
     # The market may release from inside receiveLiquidationProceeds: the vault must not block it.
     market.setAutoRelease(True, {"from": admin})
     feed.setPrice(P1100, {"from": admin})
@@ -103,7 +110,9 @@ def test_liquidate_surplusReleasedInsideProceedsCall(configured, loan, market, f
     assert names.index("CollateralLiquidated") < names.index("CollateralReleased")
 
 
-def test_liquidate_afterDefault_atHealthyLtv(configured, loan, market, weth, buyer, buyer_funds, admin, err, math_):
+def test_liquidate_afterDefault_atHealthyLtv(
+    configured, loan, market, weth, buyer, buyer_funds, admin, err, math_
+):
     with err("NotLiquidatable", loan, 5000, THRESHOLD):
         configured.liquidate(loan, E18 // 4, MAX_UINT, {"from": buyer})
     market.setDefaulted(loan, True, {"from": admin})
@@ -113,7 +122,9 @@ def test_liquidate_afterDefault_atHealthyLtv(configured, loan, market, weth, buy
     assert payment == 475 * USD  # 0.25 * 2000 * 95%
 
 
-def test_liquidate_afterPartialRecovery(configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin, math_):
+def test_liquidate_afterPartialRecovery(
+    configured, loan, market, feed, weth, borrower, buyer, buyer_funds, admin, math_
+):
     # Defaulted; two partial sales, then the rest caps at what is still owed.
     market.setDefaulted(loan, True, {"from": admin})
     feed.setPrice(P1100, {"from": admin})
@@ -127,7 +138,9 @@ def test_liquidate_afterPartialRecovery(configured, loan, market, feed, weth, bo
     assert weth.balanceOf(buyer) + _held(configured, loan) == E18
 
 
-def test_liquidate_afterRepaymentRestoresHealth(configured, loan, market, feed, buyer, buyer_funds, admin, err):
+def test_liquidate_afterRepaymentRestoresHealth(
+    configured, loan, market, feed, buyer, buyer_funds, admin, err
+):
     feed.setPrice(P1100, {"from": admin})
     market.setOutstanding(loan, 400 * USD, {"from": admin})  # borrower repaid: LTV 36.36%
     with err("NotLiquidatable", loan, 3636, THRESHOLD):
@@ -158,7 +171,9 @@ def test_liquidate_slippage(configured, loan, feed, buyer, buyer_funds, admin, e
     configured.liquidate(loan, E18 // 10, 104_500_000, {"from": buyer})
 
 
-def test_liquidate_slippageOnPriceMoveBetweenQuoteAndTx(configured, loan, feed, buyer, buyer_funds, admin, err):
+def test_liquidate_slippageOnPriceMoveBetweenQuoteAndTx(
+    configured, loan, feed, buyer, buyer_funds, admin, err
+):
     feed.setPrice(P1100, {"from": admin})
     _, quoted = configured.quoteLiquidation(loan, E18 // 10)
     feed.setPrice(1150 * 10**8, {"from": admin})  # the price rises before the buyer's transaction
@@ -175,7 +190,9 @@ def test_liquidate_paymentRoundsUp(configured, loan, feed, buyer, buyer_funds, a
     assert payment == math_.ceil(exact) == 1
 
 
-def test_liquidate_collateralWorthLessThanDebt(configured, loan, market, feed, weth, buyer, buyer_funds, admin, err):
+def test_liquidate_collateralWorthLessThanDebt(
+    configured, loan, market, feed, weth, buyer, buyer_funds, admin, err
+):
     feed.setPrice(500 * 10**8, {"from": admin})
     bought, payment = configured.liquidate(loan, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
     assert bought == E18
@@ -221,7 +238,9 @@ def test_liquidate_anyoneMay(configured, loan, market, feed, weth, borrower, fun
         assert weth.balanceOf(who) >= E18 // 100
 
 
-def test_liquidate_reconfiguredThresholdAppliesToOpenPositions(configured, loan, feed, weth, risk, buyer, buyer_funds, err):
+def test_liquidate_reconfiguredThresholdAppliesToOpenPositions(
+    configured, loan, feed, weth, risk, buyer, buyer_funds, err
+):
     from conftest import params
 
     with err("NotLiquidatable", loan, 5000, THRESHOLD):

@@ -68,7 +68,9 @@ def test_unpause_whenNotPausedReverts(configured, pauser, err):
         configured.unpause({"from": pauser})
 
 
-def test_disabledCollateral_liquidationAndReleaseContinue(configured, pledge, market, weth, risk, buyer, fund_buyer, admin):
+def test_disabledCollateral_liquidationAndReleaseContinue(
+    configured, pledge, market, weth, risk, buyer, fund_buyer, admin
+):
     # Disabling a collateral type (e.g. a feed being retired) stops new pledges only.
     pledge(1, E18, 1000 * USD)
     pledge(2, E18, 1000 * USD)

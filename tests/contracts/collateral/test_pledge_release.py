@@ -18,7 +18,11 @@ def test_pledge_pullsCollateralAndRecordsPosition(configured, pledge, weth, borr
     assert _pos(configured, 1) == (weth, E18)
     assert configured.borrowerOf(1) == borrower
     assert tx.events["CollateralPledged"] == {
-        "loanId": 1, "borrower": borrower, "token": weth, "amount": E18, "value": 2000 * USD
+        "loanId": 1,
+        "borrower": borrower,
+        "token": weth,
+        "amount": E18,
+        "value": 2000 * USD,
     }
 
 
@@ -103,7 +107,12 @@ def test_release_returnsAllToBorrower(configured, pledge, market, weth, borrower
     assert weth.balanceOf(borrower) == E18
     assert weth.balanceOf(configured) == 0
     assert _pos(configured, 1) == (ZERO, 0)
-    assert tx.events["CollateralReleased"] == {"loanId": 1, "borrower": borrower, "token": weth, "amount": E18}
+    assert tx.events["CollateralReleased"] == {
+        "loanId": 1,
+        "borrower": borrower,
+        "token": weth,
+        "amount": E18,
+    }
 
 
 def test_release_twiceIsNoop(configured, pledge, market, weth, borrower):

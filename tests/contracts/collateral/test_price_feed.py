@@ -14,7 +14,10 @@ BREAKERS = {
     "stale": (lambda f, c, a: f.setUpdatedAt(_now(c) - HEARTBEAT - 60, {"from": a}), "StalePrice"),
     "zero": (lambda f, c, a: f.setPrice(0, {"from": a}), "InvalidPrice"),
     "negative": (lambda f, c, a: f.setPrice(-1, {"from": a}), "InvalidPrice"),
-    "updatedAtZero": (lambda f, c, a: f.setRoundData(7, 2000 * 10**8, 0, 0, 7, {"from": a}), "IncompleteRound"),
+    "updatedAtZero": (
+        lambda f, c, a: f.setRoundData(7, 2000 * 10**8, 0, 0, 7, {"from": a}),
+        "IncompleteRound",
+    ),
     "answeredInEarlierRound": (
         lambda f, c, a: f.setRoundData(7, 2000 * 10**8, _now(c), _now(c), 6, {"from": a}),
         "IncompleteRound",
@@ -31,7 +34,9 @@ def test_pledge_refusedOnBadPrice(configured, pledge, feed, chain, admin, err, m
 
 
 @pytest.mark.parametrize("mode", BREAKERS)
-def test_liquidation_refusedOnBadPrice(configured, pledge, market, feed, fund_buyer, buyer, chain, admin, err, mode):
+def test_liquidation_refusedOnBadPrice(
+    configured, pledge, market, feed, fund_buyer, buyer, chain, admin, err, mode
+):
     pledge(1, E18, 1000 * USD)
     market.setOutstanding(1, 1000 * USD, {"from": admin})
     market.setDefaulted(1, True, {"from": admin})  # liquidatable at any price
@@ -136,8 +141,10 @@ def test_pledgeAndLiquidate_withEighteenDecimalFeed(
     assert tx.return_value[1] == math_.ceil(math_.value(E18 // 10, 1500 * E18, 18, 18, 9500))
 
 
-def test_isLiquidatable_falseWhenFeedReverts(configured, pledge, market, feed, risk, admin, MockCollateralToken):
-    # A feed address without code: the view answers false rather than reverting.
+def test_isLiquidatable_falseWhenFeedReverts(
+    configured, pledge, market, feed, risk, admin, MockCollateralToken
+):
+    # A feed whose latestRoundData reverts (no such function): the view answers false, not a revert.
     pledge(1, E18, 1000 * USD)
     market.setDefaulted(1, True, {"from": admin})
     market.setOutstanding(1, 1000 * USD, {"from": admin})

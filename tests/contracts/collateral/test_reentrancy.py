@@ -1,0 +1,32 @@
+"""A hostile collateral token that calls back into the vault during a transfer meets the lock."""
+
+from conftest import E18, MAX_UINT, USD, params
+
+
+def test_liquidate_reentryFromCollateralTransferRefused(
+    configured, pledge, market, MockReentrantToken, feed, admin, risk, buyer, fund_buyer, err
+):
+    tok = MockReentrantToken.deploy({"from": admin})
+    configured.configureCollateral(tok, params(feed), {"from": risk})
+    pledge(1, E18, 1000 * USD, token=tok)
+    market.setOutstanding(1, 1000 * USD, {"from": admin})
+    market.setDefaulted(1, True, {"from": admin})
+    fund_buyer(10_000 * USD)
+    # during the collateral transfer to the buyer, try to buy again
+    tok.arm(configured, configured.liquidate.encode_input(1, E18 // 10, MAX_UINT), {"from": admin})
+    with err("ReentrancyGuardReentrantCall"):
+        configured.liquidate(1, E18 // 10, MAX_UINT, {"from": buyer})
+    assert configured.positionOf(1)[1] == E18
+
+
+def test_pledge_reentryFromCollateralTransferRefused(
+    configured, market, MockReentrantToken, feed, admin, risk, borrower, err
+):
+    tok = MockReentrantToken.deploy({"from": admin})
+    configured.configureCollateral(tok, params(feed), {"from": risk})
+    tok.mint(borrower, 2 * E18, {"from": admin})
+    tok.approve(configured, 2 * E18, {"from": borrower})
+    # a liquidation attempted from inside the pledge's token pull meets the same lock
+    tok.arm(configured, configured.liquidate.encode_input(1, 1, MAX_UINT), {"from": admin})
+    with err("ReentrancyGuardReentrantCall"):
+        market.pledge(1, borrower, tok, E18, 100 * USD, 1, {"from": borrower})
