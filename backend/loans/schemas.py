@@ -45,7 +45,7 @@ class InstallmentOut(BaseModel):
     interest: int
     principal: int
     balanceAfter: int  # noqa: N815
-    paid: bool  # its principal is covered by the principal repaid so far
+    paid: bool  # covered by the interest and principal paid so far
 
 
 class RepaymentOut(BaseModel):

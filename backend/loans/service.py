@@ -103,16 +103,11 @@ def chain_time(session: Session) -> int:
 
 
 def delinquency(loan: LoanView, schedule: list[InstallmentView], now: int) -> Delinquency | None:
-    """Days past the due date of the oldest installment whose principal is not yet repaid (approximate:
-    the contract counts the overdue amount; this counts installments)."""
+    """Days past the due date of the oldest installment not covered by payments (approximate: the
+    contract counts the overdue amount; this counts installments)."""
     if loan.status != "active":
         return None
-    cumulative, next_due = 0, None
-    for row in schedule:
-        cumulative += row.principal
-        if cumulative > loan.principal_repaid:
-            next_due = row.due_at
-            break
+    next_due = schedule[loan.periods_paid].due_at if loan.periods_paid < len(schedule) else None
     days = max(0, (now - next_due) // 86_400) if next_due is not None and now > next_due else 0
     tier = 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
     return Delinquency(asOf=now, daysPastDue=days, tier=tier, nextDueAt=next_due)
@@ -132,9 +127,8 @@ def loan_detail(session: Session, loan_id: int) -> LoanDetail | None:
         .where(RepaymentView.loan_id == loan_id)
         .order_by(RepaymentView.block_number, RepaymentView.log_index)
     )
-    cumulative, rows = 0, []
+    rows = []
     for s in schedule:
-        cumulative += s.principal
         rows.append(
             InstallmentOut(
                 period=s.period,
@@ -143,7 +137,7 @@ def loan_detail(session: Session, loan_id: int) -> LoanDetail | None:
                 interest=s.interest,
                 principal=s.principal,
                 balanceAfter=s.balance_after,
-                paid=cumulative <= loan.principal_repaid,
+                paid=s.period <= loan.periods_paid,
             )
         )
     return loan_out(

@@ -12,7 +12,7 @@ from oracle.settings import OracleSettings
 def test_signing_key_from_encrypted_keystore(tmp_path):
     acct = Account.create()
     path = tmp_path / "node1.json"
-    path.write_text(json.dumps(Account.encrypt(acct.key, "correct horse")))
+    path.write_text(json.dumps(Account.encrypt(acct.key, "correct horse", kdf="pbkdf2", iterations=1024)))
     settings = OracleSettings(keystore_path=path, keystore_password="correct horse")  # noqa: S106 - test keystore
     assert Account.from_key(settings.signing_key().get_secret_value()).address == acct.address
     assert acct.key.hex() not in repr(settings) and "correct horse" not in repr(settings)

@@ -77,6 +77,21 @@ def annuity_schedule(
     return rows
 
 
+def periods_covered(payments, paid: int) -> int:
+    """Installments covered by what was paid towards interest and principal (late fees excluded).
+
+    Interest accrues per second, so a payment a little after its due date carries a little more interest
+    and a little less principal than the schedule: counting by payments, not principal, keeps such an
+    installment paid."""
+    cumulative, covered = 0, 0
+    for payment in payments:
+        cumulative += payment
+        if cumulative > paid:
+            break
+        covered += 1
+    return covered
+
+
 def _portfolio(session: Session, wallet: str) -> PortfolioView:
     row = session.get(PortfolioView, wallet)
     if row is None:
@@ -229,17 +244,11 @@ def repaid(session: Session, e: DecodedEvent) -> None:
         )
     )
     schedule = session.scalars(
-        select(InstallmentView.principal)
+        select(InstallmentView.payment)
         .where(InstallmentView.loan_id == loan.loan_id)
         .order_by(InstallmentView.period)
     ).all()
-    cumulative, paid_periods = 0, 0
-    for part in schedule:
-        cumulative += part
-        if cumulative > loan.principal_repaid:
-            break
-        paid_periods += 1
-    loan.periods_paid = paid_periods
+    loan.periods_paid = periods_covered(schedule, loan.interest_paid + loan.principal_repaid)
     if a["principal"] and loan.principal:
         for note in _notes(session, loan.loan_id):
             if not note.refunded:
