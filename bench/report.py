@@ -49,12 +49,18 @@ def _api(section: dict) -> None:
     )
 
 
-def _flat(section: dict, skip=("ok", "seconds", "traceback", "error")) -> None:
+def _flat(section: dict, skip=("ok", "seconds", "traceback", "error"), indent: str = "  ") -> None:
     for key, value in section.items():
         if key in skip:
             continue
-        text = json.dumps(value) if isinstance(value, dict | list) else _fmt(value)
-        print(f"  {key:<28} {text[:160]}")
+        if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+            print(f"{indent}{key:<28} " + ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())[:200])
+        elif isinstance(value, dict):
+            print(f"{indent}{key}")
+            _flat(value, skip, indent + "  ")
+        else:
+            text = json.dumps(value) if isinstance(value, list) else _fmt(value)
+            print(f"{indent}{key:<28} {text[:160]}")
 
 
 def print_table(results: dict) -> None:

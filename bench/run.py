@@ -28,7 +28,7 @@ from bench import api, gas, model, scripts  # noqa: E402
 from bench.report import print_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("gas", "api", "model", "indexer", "oracle")
+SECTIONS = ("gas", "api", "model", "risk", "indexer", "oracle")
 
 
 def _section_runners(args: argparse.Namespace) -> dict:
@@ -38,6 +38,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
             requests=args.requests, concurrency=args.concurrency, time_cap=args.api_time_cap
         ),
         "model": model.run,
+        "risk": lambda: scripts.run_script("risk_throughput.py", timeout=args.script_timeout),
         "indexer": lambda: scripts.run_script("indexer_throughput.py", timeout=args.script_timeout),
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
     }

@@ -5,8 +5,10 @@ and to anvil at http://127.0.0.1:8545 (override with PEERLEND_API_URL, PEERLEND_
 PEERLEND_MANIFEST_PATH, PEERLEND_BOOTSTRAP_ADMIN_KEY). If no oracle node answers on the local ports,
 the demo runs the three signer nodes and the aggregator itself for its duration.
 
-The demo moves the chain clock about five months ahead. It records an anvil snapshot first
-(.run/demo-snapshot) and, on the next run, goes back to it, so it can be run again on the same chain.
+The demo moves the chain clock about five months ahead, after which new credit records (stamped with
+the service's real time) would be stale on that chain: run it again after `make down && make up`.
+(Reverting anvil to a snapshot instead would leave the running API's and oracle's nonce caches ahead
+of the chain.)
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from contextlib import ExitStack
 import httpx
 
 from demo.chain import Chain
-from demo.lifecycle import Lifecycle, run_scenario
+from demo.lifecycle import Lifecycle, check_chain_clock, run_scenario
 from demo.processes import OracleProcesses
 from demo.stack import ROOT, Stack
 
-SNAPSHOT_FILE = ROOT / ".run" / "demo-snapshot"
 LOCAL_ORACLE_NODES = ["http://127.0.0.1:8701", "http://127.0.0.1:8702", "http://127.0.0.1:8703"]
 
 
@@ -41,33 +42,16 @@ def _preflight(stack: Stack) -> None:
         sys.exit(f"the API does not answer at {stack.api_url}: run `make up` first")
 
 
-def _rewind(chain: Chain, out) -> None:
-    """Back to the chain state before the previous demo run, then record a new starting point."""
-    if SNAPSHOT_FILE.exists():
-        snapshot = SNAPSHOT_FILE.read_text().strip()
-        try:
-            if chain.revert(snapshot):
-                out(f"chain reverted to the state before the previous demo run (snapshot {snapshot})")
-        except RuntimeError:
-            pass  # a restarted chain knows no old snapshots
-    SNAPSHOT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    SNAPSHOT_FILE.write_text(chain.snapshot())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--keep-clock",
-        action="store_true",
-        help="do not revert the chain to the state before the previous demo run",
-    )
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)
     stack = Stack.from_environment()
     _preflight(stack)
-    chain = Chain(stack)
-    if not args.keep_clock:
-        _rewind(chain, print)
-    ctx = Lifecycle(stack, chain)
+    ctx = Lifecycle(stack, Chain(stack))
+    try:
+        check_chain_clock(ctx)
+    except RuntimeError as exc:
+        sys.exit(str(exc))
     started = time.monotonic()
     with ExitStack() as stack_of_processes:
         if not any(_answers(f"{url}/healthz") for url in LOCAL_ORACLE_NODES):
