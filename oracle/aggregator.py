@@ -46,6 +46,7 @@ from oracle.store import Round, RoundStore
 log = logging.getLogger("oracle.aggregator")
 
 DEADLINE_MARGIN = 15  # seconds a signed batch must still have left to be worth submitting
+DEFER_ERRORS = {"AsOfInFuture"}  # the chain's clock will pass asOf; not the report's fault
 RESIGN_ERRORS = {"StaleRound", "BatchExpired", "BelowThreshold", "SignerNotAuthorized", "SignersNotAscending"}
 
 
@@ -212,9 +213,12 @@ class Aggregator:
             else:
                 rejects.append((report_id, "superseded by a newer report"))
         chosen: list[tuple[str, CreditReport]] = []
+        now = self.chain.now() if latest else 0
         for report_id, report in latest.values():
             if len(chosen) == self.batch_max:
                 break
+            if report.asOf > now:  # the contract refuses it until chain time passes asOf: keep it pending
+                continue
             stored = self.chain.record_of(report.borrower)
             if stored["grade"] and report.asOf <= stored["asOf"]:
                 rejects.append(
@@ -400,6 +404,9 @@ class Aggregator:
         self.metrics.failures.labels(error.name or "revert").inc()
         items = list(zip(rnd.report_ids, rnd.batch.reports, strict=True))
         log.warning("round %d reverts with %s", rnd.round, error)
+        if error.name in DEFER_ERRORS and error.borrower:  # transient: leave it pending, retried later
+            keep = [(i, r) for i, r in items if r.borrower != error.borrower]
+            return self._rebuild(rnd, f"{error}: deferred", keep)
         if error.borrower:
             bad = [i for i, r in items if r.borrower == error.borrower]
             self.store.reject([(i, str(error)) for i in bad])

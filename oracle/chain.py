@@ -119,7 +119,19 @@ class OracleChain:
         return self._chain_id
 
     def now(self) -> int:
-        return self._call("latest block", lambda: self.w3.eth.get_block("latest")["timestamp"])
+        """Time of the block a transaction sent now would land in: the pending block where the node has
+        one (anvil stamps it with the wall clock; its latest block can be minutes old when idle)."""
+
+        def read() -> int:
+            try:
+                return max(
+                    self.w3.eth.get_block("pending")["timestamp"],
+                    self.w3.eth.get_block("latest")["timestamp"],
+                )
+            except ValueError:  # nodes without a pending block
+                return self.w3.eth.get_block("latest")["timestamp"]
+
+        return self._call("block time", read)
 
     def gas_limit(self) -> int:
         return self._call("latest block", lambda: self.w3.eth.get_block("latest")["gasLimit"])
@@ -153,7 +165,9 @@ class OracleChain:
         """Gas estimate; raises Reverted with the decoded custom error if the contract would refuse."""
         fn = self._fn(batch, signatures)
         try:
-            return self._call("estimateGas", lambda: fn.estimate_gas({"from": sender}))
+            return self._call(
+                "estimateGas", lambda: fn.estimate_gas({"from": sender}, block_identifier="pending")
+            )
         except (ContractCustomError, ContractLogicError, ValueError) as exc:
             raise Reverted(self.errors.decode(revert_data(exc) or "0x")) from None
 

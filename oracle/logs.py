@@ -45,4 +45,6 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> Secr
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(secret_filter)
+    for chatty in ("httpx", "httpcore", "uvicorn.access", "web3", "urllib3"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     return secret_filter

@@ -54,7 +54,7 @@ class ServerThread:
         self.server = uvicorn.Server(config)
         thread = threading.Thread(target=self.server.run, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30  # generous: two cores shared with other suites
         while not self.server.started:
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("server did not start")

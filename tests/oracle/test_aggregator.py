@@ -221,3 +221,16 @@ def test_metrics_report_rounds_and_pending(system):
     assert "oracle_last_round 1.0" in text
     assert 'oracle_rounds_total{outcome="confirmed"} 1.0' in text
     assert "oracle_reports_pending 0.0" in text and "oracle_report_latency_seconds_count 1.0" in text
+
+
+def test_report_ahead_of_chain_time_waits_pending_until_the_chain_catches_up(system):
+    from tests.support.anvil import rpc
+
+    rid = system.report(borrower(70), as_of=system.now() + 120)
+    agg = system.aggregator()
+    assert agg.run_until_idle() == ["idle"]
+    assert system.feed.status(rid) == "pending" and not system.batch_events()
+    rpc(system.anvil.url, "evm_increaseTime", [300])
+    rpc(system.anvil.url, "evm_mine")
+    assert "confirmed" in agg.run_until_idle()
+    assert system.feed.status(rid) == "submitted"

@@ -41,6 +41,8 @@ def main() -> None:
     settings = get_settings()
     options = IndexerSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for chatty in ("httpx", "httpcore"):  # one line per RPC call would drown the index progress
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
