@@ -148,6 +148,9 @@ class OracleChain:
     def signers(self) -> list[str]:
         return [to_checksum_address(s) for s in self._call("signers", self.contract.functions.signers().call)]
 
+    def is_signer(self, account: str) -> bool:
+        return self._call("isSigner", self.contract.functions.isSigner(to_checksum_address(account)).call)
+
     def record_of(self, borrower: str) -> dict:
         score, grade, pd_bps, model_version, as_of = self._call(
             "recordOf", self.contract.functions.recordOf(to_checksum_address(borrower)).call

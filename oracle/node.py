@@ -70,7 +70,7 @@ class SignerNode:
         frame = check_batch_frame(batch.round, batch.deadline, batch.reports, last_round, now, self.policy)
         if frame:
             return self._answer(error="; ".join(frame))
-        if not self.chain.contract.functions.isSigner(self.address).call():
+        if not self.chain.is_signer(self.address):
             return self._answer(error=f"{self.address} is not an authorised signer")
         try:
             truth = {str(r["id"]): r for r in self.service.reports_by_id(ids)}

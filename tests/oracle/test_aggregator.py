@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from oracle.chain import Reverted
@@ -234,3 +237,26 @@ def test_report_ahead_of_chain_time_waits_pending_until_the_chain_catches_up(sys
     rpc(system.anvil.url, "evm_mine")
     assert "confirmed" in agg.run_until_idle()
     assert system.feed.status(rid) == "submitted"
+
+
+def test_rpc_outage_mid_round_loses_nothing_and_resumes(system):
+    from web3 import Web3
+
+    from tests.support.anvil import free_port
+
+    rid = system.report(borrower(80))
+    agg = system.aggregator()
+    rnd = agg.build_round()
+    live = agg.chain.w3.provider
+    agg.chain.w3.provider = Web3.HTTPProvider(f"http://127.0.0.1:{free_port()}")  # the node goes away
+    stop = threading.Event()
+    runner = threading.Thread(target=agg.run, args=(stop, 0.05))
+    runner.start()
+    time.sleep(1.0)
+    stop.set()
+    runner.join(timeout=30)
+    assert agg.metrics.failures.labels("ConnectionError")._value.get() >= 1
+    assert agg.store.active().id == rnd.id and system.feed.status(rid) == "pending"
+    agg.chain.w3.provider = live
+    assert "confirmed" in agg.run_until_idle()
+    assert system.feed.status(rid) == "submitted" and len(system.batch_events()) == 1
