@@ -99,3 +99,21 @@ def test_reorg_is_rolled_back_and_reindexed(token_chain, make_db, make_indexer):
         assert a.scalars(select(ChainEvent.block_hash).order_by(ChainEvent.id)).all() != [] and sorted(
             a.scalars(select(ChainEvent.block_hash))
         ) == sorted(b.scalars(select(ChainEvent.block_hash)))
+
+
+def test_chain_shorter_than_checkpoint_rolls_back_to_the_fork(token_chain, make_db, make_indexer):
+    rpc = token_chain["rpc"]
+    _flow(token_chain, 6)
+    snap = rpc("evm_snapshot")
+    fork_head = int(rpc("eth_blockNumber"), 16)
+    _flow(token_chain, 9, seed=4, per_block=3)
+    sessions = make_db("shorter")
+    indexer = make_indexer(sessions)
+    indexer.sync()
+    assert indexer.checkpoint() > fork_head
+    assert rpc("evm_revert", snap)  # the chain now ends at the fork point
+    assert indexer.step().reorg_from is not None
+    assert indexer.checkpoint() <= fork_head
+    fresh = make_db("shorter-fresh")
+    make_indexer(fresh).sync()
+    assert dump(sessions) == dump(fresh)
