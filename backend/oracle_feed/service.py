@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.chain.indexer.models import ChainCheckpoint
 from backend.chain.indexer.projections.credit import record_updates
-from backend.chain.indexer.read_models import OracleRoundView
+from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.db.types import utcnow
 from backend.oracle_feed.models import RefreshRequest
 from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RoundsStatus, RoundView
@@ -135,3 +135,22 @@ def confirm_from_events(session: Session, events) -> int:
             mark_reports(session, [report.id], "confirmed", round=a["round"], tx_hash=e.tx_hash)
             confirmed += 1
     return confirmed
+
+
+def reconcile_confirmations(session: Session) -> int:
+    """Confirms every open report whose exact record (borrower, asOf) the index holds: catches up what a
+    failed or missed side effect left open. Idempotent; the caller commits."""
+    rows = session.execute(
+        select(CreditReport, CreditRecordView)
+        .join(
+            CreditRecordView,
+            (CreditRecordView.borrower == CreditReport.borrower)
+            & (CreditRecordView.as_of == CreditReport.as_of),
+        )
+        .where(CreditReport.status.in_(("pending", "signed", "submitted")))
+    ).all()
+    for report, record in rows:
+        if report.status != "submitted":
+            mark_reports(session, [report.id], "submitted", round=record.round, tx_hash=record.tx_hash)
+        mark_reports(session, [report.id], "confirmed", round=record.round, tx_hash=record.tx_hash)
+    return len(rows)

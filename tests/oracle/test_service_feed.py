@@ -176,3 +176,45 @@ def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_pat
             assert (record.score, record.grade, record.pd_bps, record.round) == (640, 3, 600, landed)
     finally:
         system.close()
+
+
+def test_reconciliation_confirms_reports_the_index_already_holds(feed_server):
+    from backend.chain.indexer.read_models import CreditRecordView
+    from backend.oracle_feed.service import reconcile_confirmations
+
+    rid = add_report(feed_server, borrower(104), as_of=1_700_000_100)
+    other = add_report(feed_server, borrower(105), as_of=1_700_000_100)
+    with feed_server.session() as s:
+        s.add(
+            CreditRecordView(
+                borrower=borrower(104),
+                score=700,
+                grade=2,
+                pd_bps=300,
+                model_version=1,
+                as_of=1_700_000_100,
+                reasons_hash="0x" + "ab" * 32,
+                round=42,
+                updated_block=9,
+                tx_hash="0x" + "ef" * 32,
+            )
+        )
+        s.add(
+            CreditRecordView(
+                borrower=borrower(105),
+                score=700,
+                grade=2,
+                pd_bps=300,
+                model_version=1,
+                as_of=1_700_000_000,
+                reasons_hash="0x" + "ab" * 32,
+                round=41,
+                updated_block=8,
+                tx_hash="0x" + "ef" * 32,
+            )
+        )  # an older record: not this report
+        s.commit()
+        assert reconcile_confirmations(s) == 1
+        s.commit()
+        assert reconcile_confirmations(s) == 0  # idempotent
+    assert status_of(feed_server, rid) == "confirmed" and status_of(feed_server, other) == "pending"

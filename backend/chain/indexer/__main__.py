@@ -19,7 +19,7 @@ from backend.chain.indexer.rpc import RpcClient, RpcUnavailable
 from backend.chain.indexer.settings import IndexerSettings
 from backend.core.settings import get_settings
 from backend.db.session import get_engine, make_sessionmaker
-from backend.oracle_feed.service import confirm_from_events
+from backend.oracle_feed.service import confirm_from_events, reconcile_confirmations
 
 log = logging.getLogger("peerlend.indexer")
 
@@ -35,6 +35,13 @@ def _wait_for_manifest(path, stop: threading.Event, timeout: float) -> dict | No
         stop.wait(delay)
         delay = min(delay * 2, 15)
     return None
+
+
+def _reconcile(sessions) -> None:
+    with sessions() as session:
+        if confirmed := reconcile_confirmations(session):
+            log.info("reconciled %d credit reports as confirmed", confirmed)
+        session.commit()
 
 
 def main() -> None:
@@ -61,10 +68,11 @@ def main() -> None:
         from backend.db.migrate import upgrade
 
         upgrade(settings=settings)
+    sessions = make_sessionmaker(get_engine(settings))
     indexer = Indexer(
         rpc,
         EventDecoder.from_manifest(manifest, settings.build_dir),
-        make_sessionmaker(get_engine(settings)),
+        sessions,
         chain_id=chain_id,
         start_block=manifest["deployBlock"],
         range_size=options.range_size,
@@ -81,7 +89,12 @@ def main() -> None:
     )
     while not stop.is_set():
         try:
-            indexer.run(stop.is_set, options.poll_interval_seconds, sleep=stop.wait)
+            indexer.run(
+                stop.is_set,
+                options.poll_interval_seconds,
+                sleep=stop.wait,
+                reconcile=lambda: _reconcile(sessions),
+            )
         except RpcUnavailable as exc:  # the node went away: wait for it, then carry on from the checkpoint
             log.warning("rpc unavailable: %s", exc)
             try:

@@ -181,7 +181,7 @@ class Indexer:
                     try:
                         effect(session, new)
                         session.commit()
-                    except Exception:  # a side effect never blocks indexing; it is retried on rebuild
+                    except Exception:  # never blocks indexing; the periodic reconciliation catches up
                         session.rollback()
                         log.exception("indexer side effect %s failed", getattr(effect, "__name__", effect))
         result.from_block, result.to_block, result.events = start, end, len(new)
@@ -234,7 +234,12 @@ class Indexer:
         should_stop: Callable[[], bool],
         poll_interval: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
+        reconcile: Callable[[], None] | None = None,
+        reconcile_every: float = 30.0,
     ) -> None:
+        """Index until `should_stop()`; when caught up, sleep `poll_interval` and run `reconcile` (work
+        derived from the read models, e.g. confirming credit reports) at most every `reconcile_every` s."""
+        last_reconcile = 0.0
         while not should_stop():
             try:
                 result = self.step()
@@ -250,6 +255,12 @@ class Indexer:
                     f" (reorg from {result.reorg_from})" if result.reorg_from is not None else "",
                 )
             if result.caught_up:
+                if reconcile is not None and time.monotonic() - last_reconcile >= reconcile_every:
+                    last_reconcile = time.monotonic()
+                    try:
+                        reconcile()
+                    except Exception:  # reconciliation is best effort, retried next time
+                        log.exception("reconciliation failed")
                 sleep(poll_interval)
 
     def sync(self, max_steps: int = 100_000) -> int:
