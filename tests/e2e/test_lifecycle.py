@@ -518,3 +518,21 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
     assert seen[a.loan_id]["interestPaid"] == sum(r["interest"] for r in a.schedule)
     assert seen[b.loan_id]["collateralAmount"] == b.collateral_amount
     assert seen[b.loan_id]["principal"] == ledger_box["ledger"].loans["B"].funded
+
+    # the loan page shows the contractual schedule and every repayment
+    detail = httpx.get(f"{platform.stack.api_url}/v1/loans/{a.loan_id}", timeout=30).json()
+    assert [
+        (r["period"], r["dueAt"], r["payment"], r["interest"], r["principal"]) for r in detail["schedule"]
+    ] == [(r["k"], r["due"], r["amount"], r["interest"], r["principal"]) for r in model_a.schedule]
+    assert [(r["amount"], r["interest"], r["principal"]) for r in detail["repayments"]] == [
+        (r["amount"], r["interest"], r["principal"]) for r in model_a.schedule
+    ]
+    # a lender's own portfolio (SIWE token), one holding per note
+    lena = ctx.actors["Lena"]
+    portfolio = story.Api.sign_in(platform.stack.api_url, lena.account).get(
+        f"/v1/wallets/{lena.address}/portfolio"
+    )
+    assert portfolio["invested"] == sum(loan.funded_by["Lena"] for loan in ctx.loans.values())
+    assert sorted(h["noteId"] for h in portfolio["holdings"]) == sorted(
+        loan.notes["Lena"] for loan in ctx.loans.values()
+    )
