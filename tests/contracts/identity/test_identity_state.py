@@ -18,7 +18,7 @@ from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import attestation_tuple, sign_attestation
 from helpers.reverts import expected_revert_msg
 
-WALLETS = range(5, 9)  # accounts[5..8]
+WALLETS = (5, 6)  # accounts[5], accounts[6]: few wallets, so rules often hit the same one
 
 
 def _empty():
@@ -27,9 +27,10 @@ def _empty():
 
 class IdentityMachine:
     st_wallet = st.sampled_from(list(WALLETS))
-    st_level = st.integers(min_value=0, max_value=3)
-    st_risk = st.integers(min_value=0, max_value=6)
-    st_expiry = st.integers(min_value=-50, max_value=3000)  # seconds after the transaction's block
+    # Mostly valid values (so state builds up), with the invalid edges mixed in.
+    st_level = st.sampled_from([1, 2, 1, 2, 0, 3])
+    st_risk = st.sampled_from([1, 3, 5, 2, 4, 0, 6])
+    st_expiry = st.one_of(st.integers(min_value=1, max_value=3000), st.integers(min_value=-50, max_value=0))
     st_gap = st.integers(min_value=1, max_value=2000)
     st_reason = st.integers(min_value=0, max_value=255)
     st_nonce_skew = st.sampled_from([0, 0, 0, 1, -1])
@@ -146,7 +147,8 @@ class IdentityMachine:
         for w in WALLETS:
             wallet = self.accounts[w]
             m = self.model[w]
-            assert self.registry.identityOf(wallet).dict() == m
+            stored = {k: (str(v) if k == "commitment" else v) for k, v in self.registry.identityOf(wallet).dict().items()}
+            assert stored == m, f"wallet {w}: contract {stored} != model {m}"
             eligible = m["level"] >= 1 and not m["frozen"] and m["expiresAt"] > now
             assert self.registry.isEligible(wallet) == eligible
             assert self.registry.riskClassOf(wallet) == (m["riskClass"] if eligible else 0)
@@ -156,5 +158,5 @@ class IdentityMachine:
 def test_identity_registry_matches_model(accounts, registry, attester, compliance, attester_key):
     state_machine(
         IdentityMachine, accounts, registry, attester, compliance, attester_key,
-        settings={"max_examples": 10, "stateful_step_count": 10, "deadline": None},
+        settings={"max_examples": 15, "stateful_step_count": 10, "deadline": None},
     )
