@@ -1,0 +1,181 @@
+"""Stateful test of CreditOracle against a Python model.
+
+Random sequences of signed batches (valid and invalid: stale rounds, bad grades and PDs, asOf in
+the future or not after the stored one, too few or unauthorised signers), governance changes of
+the signer set and threshold, and the passing of time. Each submission must succeed exactly when
+the model says so, or revert with exactly the error the model predicts. After every step:
+  - every borrower's record equals the last report the model accepted for it, and its asOf never
+    went backwards (ghost maximum);
+  - isFresh == (asOf != 0 and block time < asOf + maxAge);
+  - lastRound, threshold and the signer list (including swap-and-pop order) match the model,
+    and 1 <= threshold <= number of signers.
+"""
+
+from brownie.exceptions import VirtualMachineError
+from eth_utils import keccak
+from hypothesis import strategies as st
+
+from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
+from helpers.eip712 import report_tuple, sign_batch
+from helpers.keys import dev_key
+from helpers.reverts import expected_revert_msg
+from helpers.stateful import state_machine
+
+BORROWERS = (5, 6)
+EMPTY = {"score": 0, "grade": 0, "pdBps": 0, "modelVersion": 0, "asOf": 0}
+
+st_report = st.tuples(
+    st.sampled_from(BORROWERS),
+    st.integers(min_value=-3, max_value=400),  # age in seconds at the block time; < 0 is the future
+    st.sampled_from([1, 2, 3, 7, 4, 0, 8]),  # grade, mostly valid
+    st.sampled_from([0, 250, 10000, 10001]),  # pdBps
+    st.integers(min_value=300, max_value=850),  # score
+)
+
+
+class OracleMachine:
+    st_reports = st.lists(st_report, min_size=1, max_size=3)
+    st_round_step = st.sampled_from([1, 1, 2, 7, 0, -1])
+    st_signer_set = st.sets(st.integers(min_value=0, max_value=3), min_size=0, max_size=4)
+    st_key = st.integers(min_value=0, max_value=3)
+    st_threshold = st.integers(min_value=0, max_value=4)
+    st_gap = st.integers(min_value=1, max_value=1000)
+
+    def __init__(cls, accounts, oracle, governor, oracle_keys):
+        cls.accounts = accounts
+        cls.oracle = oracle
+        cls.governor = governor
+        cls.keys = list(oracle_keys) + [dev_key(15)]  # the 4th key starts outside the set
+
+    def setup(self):
+        self.last_round = 0
+        self.threshold = self.oracle.threshold()
+        self.max_age = self.oracle.maxAge()
+        self.signers = [k.address for k in self.keys[:3]]
+        self.records = {b: dict(EMPTY) for b in BORROWERS}
+        self.highest_as_of = {b: 0 for b in BORROWERS}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _expect(self, call, error):
+        if error is None:
+            return call()
+        try:
+            call()
+        except VirtualMachineError as exc:
+            assert exc.revert_msg == expected_revert_msg(*error), (exc.revert_msg, error)
+        else:
+            raise AssertionError(f"expected revert {error}")
+
+    def _batch_error(self, round_, reports, keys, now):
+        if round_ <= self.last_round:
+            return ("StaleRound", round_, self.last_round), None
+        stored = {b: dict(r) for b, r in self.records.items()}
+        for r in reports:
+            b = r["_index"]
+            who = self.accounts[b]
+            if r["grade"] == 0 or r["grade"] > 7:
+                return ("InvalidGrade", who, r["grade"]), None
+            if r["pdBps"] > 10000:
+                return ("InvalidPd", who, r["pdBps"]), None
+            if r["asOf"] > now:
+                return ("AsOfInFuture", who, r["asOf"], now), None
+            if r["asOf"] <= stored[b]["asOf"]:
+                return ("AsOfNotIncreasing", who, r["asOf"], stored[b]["asOf"]), None
+            stored[b] = {k: r[k] for k in EMPTY}
+        if len(keys) < self.threshold:
+            return ("BelowThreshold", len(keys), self.threshold), None
+        for k in sorted(keys, key=lambda k: int(k.address, 16)):
+            if k.address not in self.signers:
+                return ("SignerNotAuthorized", k.address), None
+        return None, stored
+
+    # ------------------------------------------------------------------ rules
+
+    def rule_submit(self, st_reports, st_round_step, st_signer_set):
+        now = pin_next_block_time()
+        round_ = max(0, self.last_round + st_round_step)
+        reports = [
+            {
+                "_index": b, "borrower": str(self.accounts[b]), "score": score, "grade": grade, "pdBps": pd,
+                "modelVersion": 3, "asOf": max(0, now - age),
+                "reasonsHash": "0x" + keccak(text=f"{b}:{now}:{age}").hex(),
+            }
+            for b, age, grade, pd, score in st_reports
+        ]
+        keys = [self.keys[i] for i in st_signer_set]
+        deadline = now + 100
+        signatures = sign_batch(keys, self.oracle, round_, deadline, [self._clean(r) for r in reports])
+        error, stored = self._batch_error(round_, reports, keys, now)
+        self._expect(
+            lambda: self.oracle.submitBatch(
+                round_, deadline, [report_tuple(r) for r in reports], signatures, {"from": self.accounts[4]}
+            ),
+            error,
+        )
+        if error is None:
+            self.last_round = round_
+            self.records = stored
+
+    @staticmethod
+    def _clean(r):
+        return {k: v for k, v in r.items() if not k.startswith("_")}
+
+    def rule_set_threshold(self, st_threshold):
+        n = len(self.signers)
+        error = ("InvalidThreshold", st_threshold, n) if st_threshold == 0 or st_threshold > n else None
+        self._expect(lambda: self.oracle.setThreshold(st_threshold, {"from": self.governor}), error)
+        if error is None:
+            self.threshold = st_threshold
+
+    def rule_add_signer(self, st_key):
+        address = self.keys[st_key].address
+        error = ("SignerAlreadyAdded", address) if address in self.signers else None
+        self._expect(lambda: self.oracle.addSigner(address, {"from": self.governor}), error)
+        if error is None:
+            self.signers.append(address)
+
+    def rule_remove_signer(self, st_key):
+        address = self.keys[st_key].address
+        if address not in self.signers:
+            error = ("UnknownSigner", address)
+        elif self.threshold > len(self.signers) - 1:
+            error = ("InvalidThreshold", self.threshold, len(self.signers) - 1)
+        else:
+            error = None
+        self._expect(lambda: self.oracle.removeSigner(address, {"from": self.governor}), error)
+        if error is None:
+            i = self.signers.index(address)
+            self.signers[i] = self.signers[-1]  # swap and pop, as the contract does
+            self.signers.pop()
+
+    def rule_time_passes(self, st_gap):
+        mine_at(latest_timestamp() + st_gap)
+
+    # ------------------------------------------------------------------ invariants
+
+    def invariant_records_match_last_accepted_reports(self):
+        for b in BORROWERS:
+            record = dict(self.oracle.recordOf(self.accounts[b]).dict())
+            assert record == self.records[b], f"borrower {b}: contract {record} != model {self.records[b]}"
+            assert record["asOf"] >= self.highest_as_of[b], "a record's asOf went backwards"
+            self.highest_as_of[b] = record["asOf"]
+
+    def invariant_freshness(self):
+        now = latest_timestamp()
+        for b in BORROWERS:
+            as_of = self.records[b]["asOf"]
+            assert self.oracle.isFresh(self.accounts[b]) == (as_of != 0 and now < as_of + self.max_age)
+
+    def invariant_configuration(self):
+        assert self.oracle.lastRound() == self.last_round
+        assert self.oracle.threshold() == self.threshold
+        assert list(self.oracle.signers()) == self.signers
+        assert 1 <= self.threshold <= len(self.signers)
+
+
+def test_credit_oracle_matches_model(accounts, oracle, governor, oracle_keys):
+    state_machine(
+        OracleMachine, accounts, oracle, governor, oracle_keys,
+        settings={"max_examples": 15, "stateful_step_count": 10, "deadline": None},
+    )
