@@ -24,22 +24,37 @@ from helpers.stateful import state_machine
 BORROWERS = (5, 6)
 EMPTY = {"score": 0, "grade": 0, "pdBps": 0, "modelVersion": 0, "asOf": 0}
 
+# Mostly valid values so that state builds up, with each invalid edge mixed in. Ages (seconds
+# before the block time; < 0 is the future) come from a small set so that two reports, in one
+# batch or in successive ones, often carry the same asOf.
 st_report = st.tuples(
     st.sampled_from(BORROWERS),
-    st.integers(min_value=-3, max_value=400),  # age in seconds at the block time; < 0 is the future
-    st.sampled_from([1, 2, 3, 7, 4, 0, 8]),  # grade, mostly valid
-    st.sampled_from([0, 250, 10000, 10001]),  # pdBps
+    st.sampled_from([0, 1, 2, 30, 30, 300, -1]),
+    st.sampled_from([1, 2, 3, 4, 5, 6, 7, 0, 8]),  # grade
+    st.sampled_from([0, 250, 250, 10000, 10001]),  # pdBps
     st.integers(min_value=300, max_value=850),  # score
 )
+st_valid_report = st.tuples(
+    st.sampled_from(BORROWERS),
+    st.sampled_from([0, 1, 2, 30, 300]),
+    st.integers(min_value=1, max_value=7),
+    st.integers(min_value=0, max_value=10000),
+    st.integers(min_value=0, max_value=65535),
+)
+# Indexes into the keys: 0..2 start as signers, 3 starts outside the set.
+SIGNER_SETS = [{0, 1}, {1, 2}, {0, 2}, {0, 1, 2}, {0, 1}, {1, 2, 3}, {0}, {0, 3}, {3}, set()]
 
 
 class OracleMachine:
     st_reports = st.lists(st_report, min_size=1, max_size=3)
-    st_round_step = st.sampled_from([1, 1, 2, 7, 0, -1])
-    st_signer_set = st.sets(st.integers(min_value=0, max_value=3), min_size=0, max_size=4)
+    st_valid_reports = st.lists(st_valid_report, min_size=1, max_size=3)
+    st_quorum_offset = st.integers(min_value=0, max_value=3)
+    st_borrower = st.sampled_from(BORROWERS)
+    st_round_step = st.sampled_from([1, 1, 1, 2, 7, 0, -1])
+    st_signer_set = st.sampled_from(SIGNER_SETS)
     st_key = st.integers(min_value=0, max_value=3)
     st_threshold = st.integers(min_value=0, max_value=4)
-    st_gap = st.integers(min_value=1, max_value=1000)
+    st_gap = st.sampled_from([1, 28, 29, 300, 30 * 24 * 3600])  # 30 days: records go stale
 
     def __init__(cls, accounts, oracle, governor, oracle_keys):
         cls.accounts = accounts
@@ -54,6 +69,7 @@ class OracleMachine:
         self.signers = [k.address for k in self.keys[:3]]
         self.records = {b: dict(EMPTY) for b in BORROWERS}
         self.highest_as_of = {b: 0 for b in BORROWERS}
+        self.accepted = 0
 
     # ------------------------------------------------------------------ helpers
 
@@ -92,18 +108,18 @@ class OracleMachine:
 
     # ------------------------------------------------------------------ rules
 
-    def rule_submit(self, st_reports, st_round_step, st_signer_set):
+    def _submit(self, entries, round_, keys):
+        """Signs and submits `entries` [(borrower index, age, grade, pd, score)], checking the
+        outcome against the model. An age of None repeats the borrower's stored asOf."""
         now = pin_next_block_time()
-        round_ = max(0, self.last_round + st_round_step)
         reports = [
             {
                 "_index": b, "borrower": str(self.accounts[b]), "score": score, "grade": grade, "pdBps": pd,
-                "modelVersion": 3, "asOf": max(0, now - age),
+                "modelVersion": 3, "asOf": self.records[b]["asOf"] if age is None else max(0, now - age),
                 "reasonsHash": "0x" + keccak(text=f"{b}:{now}:{age}").hex(),
             }
-            for b, age, grade, pd, score in st_reports
+            for b, age, grade, pd, score in entries
         ]
-        keys = [self.keys[i] for i in st_signer_set]
         deadline = now + 100
         signatures = sign_batch(keys, self.oracle, round_, deadline, [self._clean(r) for r in reports])
         error, stored = self._batch_error(round_, reports, keys, now)
@@ -114,8 +130,28 @@ class OracleMachine:
             error,
         )
         if error is None:
+            self.accepted += 1
             self.last_round = round_
             self.records = stored
+
+    def rule_submit_any(self, st_reports, st_round_step, st_signer_set):
+        """Any batch: each invalid case is mixed in."""
+        round_ = max(0, self.last_round + st_round_step)
+        self._submit(st_reports, round_, [self.keys[i] for i in st_signer_set])
+
+    def _quorum(self, offset):
+        by_address = {k.address: k for k in self.keys}
+        current = sorted(self.signers, key=lambda a: int(a, 16))
+        start = offset % len(current)
+        return [by_address[a] for a in (current[start:] + current[:start])[: self.threshold]]
+
+    def rule_submit_by_quorum(self, st_valid_reports, st_quorum_offset):
+        """A fresh round signed by exactly `threshold` current signers; only asOf may be rejected."""
+        self._submit(st_valid_reports, self.last_round + 1, self._quorum(st_quorum_offset))
+
+    def rule_resubmit_stored_as_of(self, st_borrower, st_quorum_offset):
+        """The boundary of "asOf strictly increasing": a report carrying the stored asOf."""
+        self._submit([(st_borrower, None, 3, 100, 600)], self.last_round + 1, self._quorum(st_quorum_offset))
 
     @staticmethod
     def _clean(r):
@@ -174,8 +210,14 @@ class OracleMachine:
         assert 1 <= self.threshold <= len(self.signers)
 
 
+    def teardown(self):
+        OracleMachine.accepted_total = getattr(OracleMachine, "accepted_total", 0) + self.accepted
+
+
 def test_credit_oracle_matches_model(accounts, oracle, governor, oracle_keys):
     state_machine(
         OracleMachine, accounts, oracle, governor, oracle_keys,
-        settings={"max_examples": 15, "stateful_step_count": 10, "deadline": None},
+        settings={"max_examples": 15, "stateful_step_count": 12, "deadline": None},
     )
+    # The run must have built real state, or the invariants checked nothing.
+    assert OracleMachine.accepted_total >= 15
