@@ -116,7 +116,7 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
 
     /// @inheritdoc ICreditOracle
     function isFresh(address borrower) external view returns (bool) {
-        uint40 asOf = CreditRecordPacking.asOfOf(_loadRecord(borrower));
+        uint40 asOf = CreditRecordPacking.asOf(_loadRecord(borrower));
         // asOf <= the block time it was stored in, so no record is "from the future" here.
         return asOf != 0 && block.timestamp < uint256(asOf) + _config.maxAge;
     }
@@ -236,7 +236,7 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
         if (grade == 0 || grade > MAX_GRADE) revert InvalidGrade(borrower, grade);
         if (pdBps > MAX_PD_BPS) revert InvalidPd(borrower, pdBps);
         if (asOf > block.timestamp) revert AsOfInFuture(borrower, asOf, block.timestamp);
-        uint40 storedAsOf = CreditRecordPacking.asOfOf(_loadRecord(borrower));
+        uint40 storedAsOf = CreditRecordPacking.asOf(_loadRecord(borrower));
         if (asOf <= storedAsOf) revert AsOfNotIncreasing(borrower, asOf, storedAsOf);
     }
 

@@ -8,7 +8,8 @@ import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
 ///         costs exactly one SSTORE (the legacy code generator writes a storage struct member by
 ///         member). The layout is the low 12 bytes of the CreditRecordsUpdated event word,
 ///         abi.encodePacked(borrower, score, grade, pdBps, modelVersion, asOf), so the event word is
-///         `borrower << 96 | record` and the submit loop packs each record once:
+///         `borrower << 96 | record` and CreditOracle's submit loop (which packs in assembly, with
+///         these shifts) builds each record once:
 ///           bits  0..39  asOf
 ///           bits 40..55  modelVersion
 ///           bits 56..71  pdBps
@@ -21,16 +22,7 @@ library CreditRecordPacking {
     uint256 internal constant SCORE_SHIFT = 80;
     uint256 internal constant AS_OF_MASK = 0xffffffffff; // 40 bits
 
-    function pack(uint16 score, uint8 grade, uint16 pdBps, uint16 modelVersion, uint40 asOf)
-        internal
-        pure
-        returns (uint256)
-    {
-        return (uint256(score) << SCORE_SHIFT) | (uint256(grade) << GRADE_SHIFT) | (uint256(pdBps) << PD_SHIFT)
-            | (uint256(modelVersion) << MODEL_SHIFT) | uint256(asOf);
-    }
-
-    function asOfOf(uint256 word) internal pure returns (uint40) {
+    function asOf(uint256 word) internal pure returns (uint40) {
         return uint40(word & AS_OF_MASK);
     }
 
