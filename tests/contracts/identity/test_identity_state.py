@@ -158,5 +158,6 @@ class IdentityMachine:
 def test_identity_registry_matches_model(accounts, registry, attester, compliance, attester_key):
     state_machine(
         IdentityMachine, accounts, registry, attester, compliance, attester_key,
-        settings={"max_examples": 15, "stateful_step_count": 10, "deadline": None},
+        # derandomize: the same sequences every run, so CI results are reproducible.
+        settings={"max_examples": 20, "stateful_step_count": 10, "deadline": None, "derandomize": True},
     )
