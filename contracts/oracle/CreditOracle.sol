@@ -154,8 +154,9 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     ///      (or ALL_VALID) and the EIP-712 hash of the report array.
     ///      Assembly because this loop is the per-borrower cost of the oracle: the budget is 8,000 gas
     ///      per borrower on a refresh, of which ~1,650 is calldata, 5,000 the cold read and write of
-    ///      the record and 512 the log bytes, which leaves ~400 gas for everything else; the checked
-    ///      Solidity version spends ~2,000. A CreditReport is a static tuple of 7 words, so its ABI
+    ///      the record, 512 the log bytes and ~480 the transaction's share of its fixed cost, which
+    ///      leaves ~370 gas for everything else; this loop spends ~550 (see test_gas.py), the
+    ///      checked Solidity version spent ~2,000. A CreditReport is a static tuple of 7 words, so its ABI
     ///      calldata is exactly its EIP-712 encodeData and one calldatacopy behind the type hash is
     ///      the hashStruct preimage (calldata bounds were checked when `reports` was decoded). The
     ///      hot path only detects an invalid report; `_revertInvalidReport` then re-checks it in
