@@ -4,19 +4,14 @@ pragma solidity 0.8.28;
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
 
-/// @title The oracle's signer set and threshold, and the check of a batch's signatures
+/// @title The oracle's signer set, and the check of a batch's signatures against it
 /// @dev Membership is a mapping (address => 1-based position in the list), so checking a signer is
 ///      one SLOAD whatever the size of the set, and removal is swap-and-pop. The list exists only
-///      for the `signers()` view.
+///      for the `signers()` view. The threshold lives with the oracle's other settings (one slot
+///      read per batch) and is passed in where needed.
 abstract contract OracleSignerSet is ICreditOracle {
     address[] private _signerList;
     mapping(address signer => uint256 position) private _positionOf; // 0 = not a signer
-    uint8 private _threshold;
-
-    /// @inheritdoc ICreditOracle
-    function threshold() public view returns (uint8) {
-        return _threshold;
-    }
 
     /// @inheritdoc ICreditOracle
     function isSigner(address account) public view returns (bool) {
@@ -28,6 +23,10 @@ abstract contract OracleSignerSet is ICreditOracle {
         return _signerList;
     }
 
+    function _signerCount() internal view returns (uint256) {
+        return _signerList.length;
+    }
+
     function _addSigner(address signer) internal {
         if (signer == address(0)) revert InvalidSigner(signer);
         if (_positionOf[signer] != 0) revert SignerAlreadyAdded(signer);
@@ -36,19 +35,19 @@ abstract contract OracleSignerSet is ICreditOracle {
         emit SignerAdded(signer);
     }
 
-    function _removeSigner(address signer) internal {
+    /// @dev Keeps at least `threshold` signers, so a quorum always remains reachable.
+    function _removeSigner(address signer, uint8 threshold_) internal {
         uint256 position = _positionOf[signer];
         if (position == 0) revert UnknownSigner(signer);
-        uint256 count = _signerList.length;
-        // unchecked: position != 0 means the signer is in the list, so count >= 1.
         uint256 remaining;
+        // unchecked: position != 0 means the signer is in the list, so its length is >= 1.
         unchecked {
-            remaining = count - 1;
+            remaining = _signerList.length - 1;
         }
-        if (_threshold > remaining) revert InvalidThreshold(_threshold, remaining);
+        if (threshold_ > remaining) revert InvalidThreshold(threshold_, remaining);
 
         address last = _signerList[remaining];
-        // unchecked: position is 1-based and >= 1, see _positionOf.
+        // unchecked: position is 1-based, so position - 1 >= 0 is the signer's index.
         unchecked {
             _signerList[position - 1] = last;
         }
@@ -58,20 +57,12 @@ abstract contract OracleSignerSet is ICreditOracle {
         emit SignerRemoved(signer);
     }
 
-    function _setThreshold(uint8 newThreshold) internal {
-        uint256 count = _signerList.length;
-        if (newThreshold == 0 || newThreshold > count) revert InvalidThreshold(newThreshold, count);
-        uint8 previous = _threshold;
-        _threshold = newThreshold;
-        emit ThresholdChanged(previous, newThreshold);
-    }
-
-    /// @dev Every signature must recover to a current signer; strictly increasing signer addresses
-    ///      make them distinct without a "seen" set (a duplicate is not greater than its predecessor).
-    function _verifySignatures(bytes32 digest, bytes[] calldata signatures) internal view {
-        uint8 required = _threshold;
+    /// @dev Requires at least `threshold_` signatures, each from a current signer; strictly
+    ///      increasing signer addresses make them distinct without a "seen" set (a duplicate is not
+    ///      greater than its predecessor).
+    function _verifySignatures(bytes32 digest, bytes[] calldata signatures, uint8 threshold_) internal view {
         uint256 count = signatures.length;
-        if (count < required) revert BelowThreshold(count, required);
+        if (count < threshold_) revert BelowThreshold(count, threshold_);
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
             address signer = ECDSA.recoverCalldata(digest, signatures[i]);

@@ -2,14 +2,17 @@
 
 Deployments are module-scoped and each test runs in its own chain snapshot (`fn_isolation`), so a
 test starts from a fresh deployment without paying for one.
+
+Helpers live in tests/contracts/helpers/ and are imported as `helpers.<module>` (pytest puts this
+directory on sys.path because it has no __init__.py): `helpers.reverts.assert_reverts_with` (exact
+custom errors; also the `reverts_with` fixture), `helpers.eip712` (EIP-712 signing with
+eth_account), `helpers.keys.dev_key` (anvil account keys), `helpers.chain_time` (pinned block
+times), `helpers.stateful.state_machine` (Brownie's stateful runner).
 """
 
 import pytest
-from helpers.eip712 import sign_attestation, sign_batch
 from helpers.keys import dev_key
 from helpers.reverts import assert_reverts_with
-
-__all__ = ["assert_reverts_with", "sign_attestation", "sign_batch"]
 
 DAY = 24 * 3600
 ORACLE_MAX_AGE = 30 * DAY

@@ -12,3 +12,9 @@ def pin_next_block_time(seconds_after_latest=1):
     ts = latest_timestamp() + seconds_after_latest
     web3.provider.make_request("evm_setNextBlockTimestamp", [ts])
     return ts
+
+
+def mine_at(timestamp):
+    """Mines one empty block at exactly `timestamp`."""
+    web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+    web3.provider.make_request("evm_mine", [])

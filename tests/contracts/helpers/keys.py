@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from eth_account import Account
 
-ANVIL_MNEMONIC = "test test test test test test test test test test test test junk"
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 
 Account.enable_unaudited_hdwallet_features()
 

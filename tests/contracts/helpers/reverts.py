@@ -8,6 +8,7 @@ wrong argument or an argument in the wrong place all fail.
 
 from contextlib import contextmanager
 
+import brownie
 import pytest
 from brownie.exceptions import VirtualMachineError, _errors, decode_typed_error
 from eth_abi import encode
@@ -19,12 +20,25 @@ def _signature(abi):
     return f"{abi['name']}({','.join(i['type'] for i in abi['inputs'])})"
 
 
+def _project_errors():
+    """Error ABIs declared by the loaded project's contracts (Brownie's own registry, keyed by
+    selector, also holds errors of every other project compiled on this machine)."""
+    found = []
+    for project in brownie.project.get_loaded_projects():
+        for container in project:
+            found.extend(item for item in container.abi if item.get("type") == "error")
+    return found
+
+
+def _matching(abis, error):
+    if "(" in error:
+        return [abi for abi in abis if _signature(abi) == error.replace(" ", "")]
+    return [abi for abi in abis if abi["name"] == error]
+
+
 def _error_abi(error):
     """`error` is a name ("InvalidLevel") or, when two errors share a name, a full signature."""
-    if "(" in error:
-        matches = [abi for abi in _errors.values() if _signature(abi) == error.replace(" ", "")]
-    else:
-        matches = [abi for abi in _errors.values() if abi["name"] == error]
+    matches = _matching(_project_errors(), error) or _matching(_errors.values(), error)
     if not matches:
         raise LookupError(f"no compiled contract declares the error {error!r}")
     if len({_signature(abi) for abi in matches}) > 1:
