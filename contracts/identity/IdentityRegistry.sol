@@ -63,11 +63,15 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
     function revoke(address wallet, uint8 reasonCode) external onlyRole(ATTESTER_ROLE) {
         Identity storage id = _identities[wallet];
         if (id.level == 0) revert NotAttested(wallet);
-        // The frozen flag survives (only compliance lifts it) and so does the nonce (kept in its own
-        // mapping), so a revoked wallet cannot replay an earlier signed attestation.
+        // The frozen flag survives (only compliance lifts it). The nonce moves on: an attestation the
+        // attester signed before the revocation but the wallet has not submitted yet must die with it.
         bool frozen = id.frozen;
         delete _identities[wallet];
         if (frozen) _identities[wallet].frozen = true;
+        // Safe: a nonce grows by one per accepted signature or revocation and cannot reach 2**256.
+        unchecked {
+            _nonces[wallet] += 1;
+        }
         emit IdentityRevoked(wallet, msg.sender, reasonCode);
     }
 

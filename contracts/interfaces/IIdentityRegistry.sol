@@ -71,8 +71,9 @@ interface IIdentityRegistry {
     function attestWithSignature(Attestation calldata attestation, bytes calldata signature) external;
 
     /// @notice Deletes `wallet`'s attestation. ATTESTER_ROLE only.
-    /// @dev Keeps the nonce (an old signed attestation can never be replayed) and the frozen flag
-    ///      (revoke-and-reattest must not lift a compliance freeze).
+    /// @dev Consumes the wallet's current nonce, so a signed attestation issued before the revocation
+    ///      and not yet submitted can no longer be used, and keeps the frozen flag (revoke-and-reattest
+    ///      must not lift a compliance freeze).
     function revoke(address wallet, uint8 reasonCode) external;
 
     /// @notice COMPLIANCE_ROLE freezes a wallet (AML); frozen wallets are not eligible.

@@ -5,7 +5,7 @@ freeze, unfreeze and the passing of time. After every step the contract must agr
   - identityOf(wallet) equals the modelled attestation (frozen flag included);
   - isEligible(wallet) == level >= 1 and not frozen and expiresAt > block time, and riskClassOf
     is the risk class exactly when eligible, else 0;
-  - nonces only move through accepted signed attestations.
+  - nonces only move through accepted signed attestations and revocations.
 Every transaction is mined at a pinned timestamp, so the model knows the block time exactly.
 """
 
@@ -122,6 +122,7 @@ class IdentityMachine:
         if error is None:
             frozen = self.model[st_wallet]["frozen"]
             self.model[st_wallet] = dict(_empty(), frozen=frozen)
+            self.nonces[st_wallet] += 1
 
     def rule_freeze(self, st_wallet, st_reason):
         wallet = self.accounts[st_wallet]

@@ -1,4 +1,4 @@
-"""IdentityRegistry.revoke: ATTESTER_ROLE deletes an attestation; nonce and freeze survive."""
+"""IdentityRegistry.revoke: ATTESTER_ROLE deletes an attestation; the nonce moves on, a freeze survives."""
 
 from helpers.builders import attest_args, attestation
 from helpers.eip712 import attestation_tuple, sign_attestation
@@ -31,9 +31,20 @@ def test_revoke_keeps_nonce_so_old_signature_cannot_replay(registry, attester, a
     signature = sign_attestation(attester_key, registry, a)
     registry.attestWithSignature(attestation_tuple(a), signature, {"from": accounts[5]})
     registry.revoke(accounts[5], 1, {"from": attester})
-    assert registry.nonces(accounts[5]) == 1
-    with reverts_with("InvalidNonce", accounts[5], 1, 0):
+    assert registry.nonces(accounts[5]) == 2
+    with reverts_with("InvalidNonce", accounts[5], 2, 0):
         registry.attestWithSignature(attestation_tuple(a), signature, {"from": accounts[5]})
+
+
+def test_revoke_voids_a_signed_attestation_not_yet_submitted(registry, attester, attester_key, reverts_with,
+                                                              accounts):
+    _attest(registry, attester, accounts[5])
+    pending = attestation(accounts[5], nonce=registry.nonces(accounts[5]))
+    signature = sign_attestation(attester_key, registry, pending)
+    registry.revoke(accounts[5], 3, {"from": attester})
+    with reverts_with("InvalidNonce", accounts[5], 1, 0):
+        registry.attestWithSignature(attestation_tuple(pending), signature, {"from": accounts[5]})
+    assert not registry.isEligible(accounts[5])
 
 
 def test_revoke_keeps_freeze(registry, attester, compliance, accounts):
