@@ -124,7 +124,12 @@ class OracleSystem:
             "eth_sendTransaction",
             [{"from": self.deployer.address, "data": code + args.hex(), "gas": hex(6_000_000)}],
         )
-        return rpc(self.anvil.url, "eth_getTransactionReceipt", [tx])["contractAddress"]
+        deadline = time.monotonic() + 30
+        while (receipt := rpc(self.anvil.url, "eth_getTransactionReceipt", [tx])) is None:
+            if time.monotonic() > deadline:  # automine answers with the hash before the block exists
+                raise RuntimeError("CreditOracle deployment not mined")
+            time.sleep(0.05)
+        return receipt["contractAddress"]
 
     def chain(self) -> OracleChain:
         return OracleChain(self.anvil.url, self.address, self.abi, attempts=2, backoff=0.05)

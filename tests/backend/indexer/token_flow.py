@@ -4,6 +4,7 @@ MockStablecoin in JSON-RPC batches with automining off, many transactions per bl
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -53,10 +54,11 @@ def deploy(rpc: Rpc, name: str, sender: str, build_dir: Path = BUILD, args_data:
     code = artifact(name, build_dir)["bytecode"]
     code = code if code.startswith("0x") else "0x" + code
     tx = rpc("eth_sendTransaction", {"from": sender, "data": code + args_data.hex(), "gas": hex(8_000_000)})
-    receipt = rpc.receipt(tx)
-    if receipt is None:
-        rpc("evm_mine")
-        receipt = rpc.receipt(tx)
+    deadline = time.monotonic() + 30
+    while (receipt := rpc.receipt(tx)) is None:  # automine may answer before the block exists
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} deployment not mined")
+        time.sleep(0.05)
     return to_checksum_address(receipt["contractAddress"])
 
 
