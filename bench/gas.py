@@ -23,6 +23,12 @@ EXPECTED_REPORTS = ("gas-identity-oracle.json", "gas-market.json", "gas-collater
 AIMS: list[tuple[str, int, str]] = [
     (r"^CreditOracle\.submitBatch/100/refresh/perBorrower$", 8_000, "oracle refresh, per borrower @100"),
     (r"^CreditOracle\.submitBatch/100/first/perBorrower$", 27_000, "oracle first write, per borrower @100"),
+    (
+        r"^CreditOracle\.submitBatch/refresh/marginalPerBorrower$",
+        8_000,
+        "oracle refresh, marginal per borrower",
+    ),
+    (r"^CreditOracle\.submitBatch/first/marginalPerBorrower$", 27_000, "oracle first write, marginal"),
     (r"^LoanMarket\.fund(/|$)", 125_000, "fund"),
     (r"^LoanMarket\.repay(/|$)", 110_000, "repay, any note count"),
     (r"^LoanMarket\.claim(/|$)", 70_000, "claim one note"),
@@ -30,7 +36,12 @@ AIMS: list[tuple[str, int, str]] = [
 ]
 
 
-def aim_for(key: str, file_aim: int | None = None) -> tuple[int | None, str | None]:
+def aim_for(
+    key: str, file_aim: int | None = None, file_aims: dict | None = None
+) -> tuple[int | None, str | None]:
+    """The report's own aim for this key, else the table above, else the report's single aim."""
+    if file_aims and isinstance(file_aims.get(key), int):
+        return file_aims[key], "report's aim"
     for pattern, aim, label in AIMS:
         if re.search(pattern, key):
             return aim, label
@@ -39,10 +50,11 @@ def aim_for(key: str, file_aim: int | None = None) -> tuple[int | None, str | No
     return None, None
 
 
-def flatten_report(data: dict) -> tuple[dict[str, int], int | None]:
-    """Accepts both report shapes in use: a flat {key: gas} map, or {"aim": n, "gas": {key: gas}, ...}.
-    Values may also be {"total": gas} / {"gasUsed": gas}."""
+def flatten_report(data: dict) -> tuple[dict[str, int], int | None, dict]:
+    """Accepts the report shapes in use: a flat {key: gas} map, or {"gas": {key: gas}} with an optional
+    "aim" (one number) or "aims" ({key: aim}). Values may also be {"total": gas} / {"gasUsed": gas}."""
     file_aim = data.get("aim") if isinstance(data.get("aim"), int) else None
+    file_aims = data.get("aims") if isinstance(data.get("aims"), dict) else {}
     table = data["gas"] if isinstance(data.get("gas"), dict) else data
     out: dict[str, int] = {}
     for key, value in table.items():
@@ -55,7 +67,7 @@ def flatten_report(data: dict) -> tuple[dict[str, int], int | None]:
                 if isinstance(value.get(field), int):
                     out[key] = value[field]
                     break
-    return out, file_aim
+    return out, file_aim, file_aims
 
 
 def gas_tests() -> list[Path]:
@@ -106,9 +118,9 @@ def run(network: str = "peerlend-test", timeout_per_test: float = 300.0) -> dict
             stale.append(report.name)
             continue
         fresh.add(report.name)
-        table, file_aim = flatten_report(json.loads(report.read_text()))
+        table, file_aim, file_aims = flatten_report(json.loads(report.read_text()))
         for key, gas in table.items():
-            aim, label = aim_for(key, file_aim)
+            aim, label = aim_for(key, file_aim, file_aims)
             entry: dict = {"gas": gas}
             if aim is not None:
                 entry.update(aim=aim, aim_label=label, within_aim=gas <= aim)

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from eth_utils import to_checksum_address
+from web3.exceptions import ContractLogicError
 
 from backend.chain.abi import load_abi
 from backend.chain.client import ChainClient
@@ -118,8 +119,17 @@ class Chain:
     # ------------------------------------------------------------------ wallets
 
     def send(self, fn, account, gas: int | None = None) -> dict:
-        """Signs `fn` with the wallet's own key and waits for it; reverts raise ContractReverted (decoded)."""
-        return self.client.transact(fn, "0x" + bytes(account.key).hex(), gas=gas)
+        """Signs `fn` with the wallet's own key and waits for it; reverts raise ContractReverted (decoded).
+
+        Gas is the node's estimate plus a margin: the estimate is taken against the pending block, and the
+        block the transaction lands in can differ (another timestamp, storage slots already warm or not)."""
+        key = "0x" + bytes(account.key).hex()
+        if gas is None:
+            try:
+                gas = fn.estimate_gas({"from": account.address}) * 5 // 4 + 20_000
+            except (ContractLogicError, ValueError):
+                gas = None  # let the client estimate again and raise the decoded revert
+        return self.client.transact(fn, key, gas=gas)
 
     def call(self, fn) -> Any:
         return self.client.call(fn)

@@ -31,6 +31,7 @@ from demo.chain import DAY, USD, Chain
 from demo.stack import Stack
 
 MAX_UINT = 2**256 - 1
+RAY = 10**27
 # Gas for transactions mined at a chosen future time: an estimate taken now would miss the accrual work
 # (due dates passed) that the transaction does then.
 TIMED_TX_GAS = 1_000_000
@@ -678,16 +679,24 @@ def summary_lines(ctx: Lifecycle) -> list[str]:
             f"{usd(repaid):>20}{usd(recovered):>17}{usd(cover['covered']):>15}{usd(cover['loss']):>14}"
         )
     lines.append("")
-    lines.append(f"{'lender':<8}{'invested':>16}{'received':>16}{'net':>16}{'return':>9}")
+    lines.append(
+        f"{'lender':<8}{'invested':>16}{'received':>16}{'net':>16}{'return':>9}{'principal lost':>16}"
+    )
     for name, actor in ctx.actors.items():
         if actor.role != "lender":
             continue
         invested = sum(loan.funded_by.get(name, 0) for loan in ctx.loans.values())
         received = ctx.claimed.get(name, 0)
         net = received - invested
+        # written down on the lender's notes after the reserve fund's cover
+        lost = sum(
+            loan.funded_by.get(name, 0) * loan.cover["writedownPerShare"] // RAY
+            for loan in ctx.loans.values()
+            if loan.cover
+        )
         lines.append(
             f"{name:<8}{usd(invested):>16}{usd(received):>16}{usd(net):>16}"
-            f"{100 * net / invested if invested else 0:>8.2f}%"
+            f"{100 * net / invested if invested else 0:>8.2f}%{usd(lost):>16}"
         )
     reserve = chain.call(chain.reserve.functions.balance())
     treasury = chain.manifest.get("accounts", {}).get("treasury") or chain.call(
