@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 import traceback
@@ -58,6 +59,9 @@ def run_section(name: str, runner) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # `timeout` in toolchain/bench.sh sends SIGTERM: leave through the context managers, so the API
+    # server and the bench scripts started as subprocesses are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
