@@ -161,20 +161,10 @@ def err():
 
 @pytest.fixture(scope="session")
 def run_state_machine():
-    """brownie.test.state_machine, loaded from Brownie's own pure-Python stateful.py.
+    """brownie.test.state_machine as it works with Brownie 1.22's compiled wheels (helpers/stateful.py)."""
+    from helpers.stateful import state_machine
 
-    The mypyc-compiled build of brownie.test.stateful in Brownie 1.22.2 rejects every generated
-    machine ("_BrownieStateMachine object expected; got BrownieStateMachine") because the compiled
-    __init__ type-checks `self`. The same source, loaded uncompiled, behaves as documented: chain
-    snapshot before the run, revert before every example, `setup` per example."""
-    import importlib.util
-    from pathlib import Path
-
-    source = Path(brownie.__file__).parent / "test" / "stateful.py"
-    spec = importlib.util.spec_from_file_location("brownie_stateful_py", source)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.state_machine
+    return state_machine
 
 
 # ----------------------------------------------------------------- exact arithmetic
