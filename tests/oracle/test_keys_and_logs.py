@@ -58,3 +58,14 @@ def test_setup_logging_installs_filter_on_root_handlers():
         for h in root.handlers:
             if h not in before:
                 root.removeHandler(h)
+
+
+def test_well_known_development_keys_are_refused_in_production():
+    import pytest
+    from pydantic import ValidationError
+
+    anvil_3 = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"
+    assert OracleSettings(env="development", private_key=anvil_3).signing_key().get_secret_value() == anvil_3
+    with pytest.raises(ValidationError, match="well-known development key"):
+        OracleSettings(env="production", private_key=anvil_3)
+    OracleSettings(env="production", private_key="0x" + "5a" * 32)  # any other key is accepted
