@@ -362,6 +362,7 @@ class Aggregator:
         return self._await(rnd)
 
     def _await(self, rnd: Round) -> str:
+        assert rnd.tx_hash is not None and rnd.raw_tx is not None  # noqa: S101 - set with state 'submitted'
         receipt = self.chain.receipt(rnd.tx_hash)
         if receipt is None and self.chain.tx_known(rnd.tx_hash):
             deadline = time.monotonic() + self.receipt_timeout

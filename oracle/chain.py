@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eth_abi import decode as abi_decode
 from eth_account import Account
+from eth_typing import HexStr
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
@@ -208,7 +209,7 @@ class OracleChain:
 
     def broadcast(self, raw_tx: str) -> None:
         try:
-            self._call("sendRawTransaction", lambda: self.w3.eth.send_raw_transaction(raw_tx))
+            self._call("sendRawTransaction", lambda: self.w3.eth.send_raw_transaction(HexStr(raw_tx)))
         except ValueError as exc:  # the same bytes again: the node already has it
             text = str(exc).lower()
             if "already known" not in text and "already imported" not in text and "nonce too low" not in text:
@@ -216,13 +217,13 @@ class OracleChain:
 
     def receipt(self, tx_hash: str) -> dict | None:
         try:
-            return dict(self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(tx_hash)))
+            return dict(self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(HexStr(tx_hash))))
         except TransactionNotFound:
             return None
 
     def tx_known(self, tx_hash: str) -> bool:
         try:
-            self._call("getTransaction", lambda: self.w3.eth.get_transaction(tx_hash))
+            self._call("getTransaction", lambda: self.w3.eth.get_transaction(HexStr(tx_hash)))
             return True
         except TransactionNotFound:
             return False

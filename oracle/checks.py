@@ -114,7 +114,8 @@ def check_batch_frame(
 
 
 def duplicate_borrowers(reports: Sequence[CreditReport]) -> set[str]:
-    seen, dup = set(), set()
+    seen: set[str] = set()
+    dup: set[str] = set()
     for r in reports:
         (dup if r.borrower in seen else seen).add(r.borrower)
     return dup

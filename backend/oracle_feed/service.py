@@ -8,6 +8,7 @@ from eth_utils import is_address, to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainCheckpoint
 from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
@@ -42,14 +43,14 @@ def list_reports(
         query = select(CreditReport).where(CreditReport.id.in_(list(ids)))
         if status:
             query = query.where(CreditReport.status == status)
-        rows = session.scalars(query.order_by(CreditReport.id).limit(limit))
+        rows: Sequence[CreditReport] = session.scalars(query.order_by(CreditReport.id).limit(limit)).all()
     elif status == "pending":
         rows = pending_reports(session, limit)
     else:
         query = select(CreditReport)
         if status:
             query = query.where(CreditReport.status == status)
-        rows = session.scalars(query.order_by(CreditReport.id.desc()).limit(limit))
+        rows = session.scalars(query.order_by(CreditReport.id.desc()).limit(limit)).all()
     return [report_out(r) for r in rows]
 
 
@@ -75,7 +76,7 @@ def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
 
 
 def queue_refresh(session: Session, borrowers: Sequence[str]) -> list[str]:
-    queued = []
+    queued: list[str] = []
     for raw in borrowers:
         if not is_address(raw):
             continue
@@ -116,7 +117,7 @@ def rounds_status(session: Session, limit: int) -> RoundsStatus:
     )
 
 
-def confirm_from_events(session: Session, events) -> int:
+def confirm_from_events(session: Session, events: Sequence[DecodedEvent]) -> int:
     """Indexer side effect: a stored credit record confirms the report with that borrower and asOf."""
     confirmed = 0
     for e in events:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.indexer import projections
@@ -26,7 +26,7 @@ from backend.chain.indexer.rpc import RpcClient
 
 log = logging.getLogger(__name__)
 
-SideEffect = Callable[[Session, Sequence[DecodedEvent]], None]
+SideEffect = Callable[[Session, Sequence[DecodedEvent]], object]
 
 
 class RangeChanged(Exception):
@@ -209,7 +209,7 @@ class Indexer:
         )
         new = [e for e in events if (e.block_hash, e.log_index) not in seen]
         session.execute(
-            ChainEvent.__table__.insert(),
+            insert(ChainEvent),
             [
                 {
                     "block_number": e.block_number,
@@ -233,7 +233,7 @@ class Indexer:
         self,
         should_stop: Callable[[], bool],
         poll_interval: float = 2.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
         reconcile: Callable[[], None] | None = None,
         reconcile_every: float = 30.0,
     ) -> None:

@@ -64,9 +64,10 @@ def annuity_installment(principal: int, apr_bps: int, periods: int, period_lengt
 
 def annuity_schedule(
     principal: int, apr_bps: int, periods: int, period_length: int, first_due: int, installment: int
-) -> list[tuple[int, int, int, int, int]]:
-    """(period, due, payment, interest, principal) rows by the contract's rule: rate per period in ray
-    rounded up, interest ceil(B * r), principal min(A - interest, B), the last row pays the balance."""
+) -> list[tuple[int, int, int, int, int, int]]:
+    """(period, due, payment, interest, principal, balance after) rows by the contract's rule: rate per
+    period in ray rounded up, interest ceil(B * r), principal min(A - interest, B), the last row pays the
+    balance."""
     rate = period_rate_ray(apr_bps, period_length)
     rows, balance = [], principal
     for k in range(1, periods + 1):
