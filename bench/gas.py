@@ -1,5 +1,6 @@
-"""Gas section: run every contract gas test (tests/contracts/*/test_gas.py) and merge the reports they
-write (reports/gas-*.json) into one `Contract.function[/case] -> gas` table with the aims next to it.
+"""Gas section: run every contract gas test (tests/contracts/*/test_gas.py or test_<domain>_gas.py) and
+merge the reports they write (reports/gas-*.json) into one `Contract.function[/case] -> gas` table with
+the aims next to it.
 
 A report is used only if this run wrote it (older files are listed as stale, not mixed in), so the
 table never shows figures from code that is no longer there.
@@ -71,7 +72,13 @@ def flatten_report(data: dict) -> tuple[dict[str, int], int | None, dict]:
 
 
 def gas_tests() -> list[Path]:
-    return sorted((ROOT / "tests" / "contracts").glob("*/test_gas.py"))
+    # test_gas.py, or test_<domain>_gas.py since contract test modules need unique basenames
+    return sorted(
+        {
+            *(ROOT / "tests" / "contracts").glob("*/test_gas.py"),
+            *(ROOT / "tests" / "contracts").glob("*/test_*_gas.py"),
+        }
+    )
 
 
 def run_gas_test(path: Path, network: str, timeout: float) -> dict:
@@ -141,7 +148,7 @@ def run(network: str = "peerlend-test", timeout_per_test: float = 300.0) -> dict
     if missing:
         problems.append(f"reports not produced: {', '.join(missing)}")
     if not tests:
-        problems.append("no tests/contracts/*/test_gas.py found")
+        problems.append("no contract gas test (tests/contracts/*/test_*gas.py) found")
     if problems:
         result["error"] = "; ".join(problems)
     return result
