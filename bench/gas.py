@@ -55,7 +55,7 @@ def flatten_report(data: dict) -> tuple[dict[str, int], int | None, dict]:
     """Accepts the report shapes in use: a flat {key: gas} map, or {"gas": {key: gas}} with an optional
     "aim" (one number) or "aims" ({key: aim}). Values may also be {"total": gas} / {"gasUsed": gas}."""
     file_aim = data.get("aim") if isinstance(data.get("aim"), int) else None
-    file_aims = data.get("aims") if isinstance(data.get("aims"), dict) else {}
+    file_aims: dict = data["aims"] if isinstance(data.get("aims"), dict) else {}
     table = data["gas"] if isinstance(data.get("gas"), dict) else data
     out: dict[str, int] = {}
     for key, value in table.items():

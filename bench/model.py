@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = (
@@ -40,7 +41,7 @@ def run() -> dict:
     if not path.exists():
         raise RuntimeError(f"{path.relative_to(ROOT)} missing: train the model (`peerlend model train`)")
     metrics = json.loads(path.read_text())
-    out = {"model": model_dir.name, "metrics_file": str(path.relative_to(ROOT))}
+    out: dict[str, Any] = {"model": model_dir.name, "metrics_file": str(path.relative_to(ROOT))}
     out.update({k: metrics[k] for k in FIELDS if k in metrics})
     if isinstance(metrics.get("train"), dict):
         train = metrics["train"]

@@ -104,21 +104,21 @@ class Chain:
         self.w3 = self.client.w3
         self.manifest = stack.manifest
         names = self.manifest["contracts"]
-        self.token = self.client.contract("MockStablecoin") if "MockStablecoin" in names else None
-        self.registry = self.client.contract("IdentityRegistry")
-        self.oracle = self.client.contract("CreditOracle")
-        self.market = self.client.contract("LoanMarket") if "LoanMarket" in names else None
-        self.note = self.client.contract("LoanNote") if "LoanNote" in names else None
-        self.reserve = self.client.contract("ReserveFund") if "ReserveFund" in names else None
-        self.vault = self.client.contract("CollateralVault") if "CollateralVault" in names else None
-        self.lens = self.client.contract("LoanMarketLens") if "LoanMarketLens" in names else None
+        self.token: Any = self.client.contract("MockStablecoin") if "MockStablecoin" in names else None
+        self.registry: Any = self.client.contract("IdentityRegistry")
+        self.oracle: Any = self.client.contract("CreditOracle")
+        self.market: Any = self.client.contract("LoanMarket") if "LoanMarket" in names else None
+        self.note: Any = self.client.contract("LoanNote") if "LoanNote" in names else None
+        self.reserve: Any = self.client.contract("ReserveFund") if "ReserveFund" in names else None
+        self.vault: Any = self.client.contract("CollateralVault") if "CollateralVault" in names else None
+        self.lens: Any = self.client.contract("LoanMarketLens") if "LoanMarketLens" in names else None
         if self.token is None and self.market is not None:
             stable = self.market.functions.stablecoin().call()
             self.token = self.w3.eth.contract(address=stable, abi=MINTABLE_ERC20_ABI)
 
     # ------------------------------------------------------------------ wallets
 
-    def send(self, fn, account, gas: int | None = None) -> dict:
+    def send(self, fn, account, gas: int | None = None) -> Any:
         """Signs `fn` with the wallet's own key and waits for it; reverts raise ContractReverted (decoded).
 
         Gas is the node's estimate plus a margin: the estimate is taken against the pending block, and the

@@ -95,13 +95,14 @@ class Lifecycle:
         self.loans: dict[str, Loan] = {}
         self.claimed: dict[str, int] = {}  # lender name -> total claimed
         self.timeline: list[tuple[int, str]] = []
+        self.t0 = 0  # drawdown time of the first loan: "day N" in the narration counts from it
         self.started = time.monotonic()
 
     # --------------------------------------------------------------- narration
 
     def say(self, text: str) -> None:
         day = ""
-        if "t0" in self.__dict__:
+        if self.t0:
             day = f"day {(self.chain.now() - self.t0) / DAY:6.1f} "
         self.out(f"[{time.monotonic() - self.started:6.1f}s] {day}{text}")
 
@@ -222,13 +223,15 @@ def apply_for_loan(
         "monthly_income": monthly_income,
         "attributes": attributes,
     }
-    app = borrower.api.post("/v1/loan-applications", body, expect=(201,), idempotent=True)
+    api = borrower.api
+    assert api is not None, f"{borrower.name} has not signed in"
+    app = api.post("/v1/loan-applications", body, expect=(201,), idempotent=True)
     if app["status"] == "review":
         ctx.say(f"{borrower.name}: application in manual review; reviewer approves")
         ctx.operator["reviewer"].post(
             f"/v1/risk/reviews/{app['id']}", {"decision": "approve", "note": "income and history verified"}
         )
-        app = borrower.api.get(f"/v1/loan-applications/{app['id']}")
+        app = api.get(f"/v1/loan-applications/{app['id']}")
     if app["status"] != "approved":
         raise RuntimeError(f"{borrower.name}'s application was {app['status']}")
     offer = app["offer"]

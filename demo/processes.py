@@ -14,9 +14,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from eth_account import Account
+from pydantic import SecretStr
 
 from demo.stack import ROOT
 
@@ -231,7 +233,7 @@ class OracleInProcess:
         self.workdir = Path(tempfile.mkdtemp(prefix="peerlend-oracle-"))
         self.base_port = _free_port_run(3)
         self.node_urls = [f"http://127.0.0.1:{self.base_port + i}" for i in range(3)]
-        self.common = {
+        self.common: dict[str, Any] = {
             "env": "development",
             "rpc_url": rpc_url,
             "manifest_path": manifest_path,
@@ -242,7 +244,7 @@ class OracleInProcess:
             "node_urls": self.node_urls,
             "store_path": self.workdir / "aggregator.db",
             "poll_interval_seconds": poll_interval,
-            "submitter_private_key": local_key(SUBMITTER_INDEX),
+            "submitter_private_key": SecretStr(local_key(SUBMITTER_INDEX)),
         }
         if build_dir is not None:
             self.common["build_dir"] = build_dir
@@ -251,7 +253,7 @@ class OracleInProcess:
         self.servers: list = []
         self.threads: list = []
         self.stop = threading.Event()
-        self.aggregator = None
+        self.aggregator: Any = None
 
     def __enter__(self) -> OracleInProcess:
         import uvicorn
@@ -261,7 +263,9 @@ class OracleInProcess:
         from oracle.settings import OracleSettings
 
         for i, account_index in enumerate(SIGNER_INDEXES, start=1):
-            settings = OracleSettings(**self.common, node_index=i, private_key=local_key(account_index))
+            settings = OracleSettings(
+                **self.common, node_index=i, private_key=SecretStr(local_key(account_index))
+            )
             app = create_node_app(build_node(settings))
             server = uvicorn.Server(
                 uvicorn.Config(

@@ -427,6 +427,7 @@ def _phase_checks(ledger: Ledger):
         if phase == "defaulted":
             b, model = ctx.loans["B"], ledger.loans["B"]
             model.accrue(chain.now(), ledger.late_bps)  # markDefault was the last transaction
+            assert b.defaulted is not None
             assert (
                 b.defaulted["principalOutstanding"],
                 b.defaulted["interestUnpaid"],
@@ -461,6 +462,7 @@ def _phase_checks(ledger: Ledger):
             if ledger.cap_absolute:
                 cap = min(cap, ledger.cap_absolute)
             cover = min(model.principal_out, cap, ledger.expected["reserve"])
+            assert b.cover is not None
             assert b.cover["covered"] == cover
             assert b.cover["loss"] == model.principal_out - cover
             ledger.move("reserve", "market", cover)
