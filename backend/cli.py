@@ -7,14 +7,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# A listed module that does not exist (yet) is skipped; errors inside an existing one are raised.
 COMMAND_MODULES = [
     "backend.db.cli",
     "backend.auth.cli",
     "backend.kyc.cli",
     "backend.risk.cli",
-    "backend.chain.indexer.cli",
-    "oracle.cli",
 ]
 
 
@@ -22,15 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peerlend", description="PeerLend service administration")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
-                continue
-            raise
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
