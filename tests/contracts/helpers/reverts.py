@@ -36,11 +36,17 @@ def _matching(abis, error):
     return [abi for abi in abis if abi["name"] == error]
 
 
-def _error_abi(error):
-    """`error` is a name ("InvalidLevel") or, when two errors share a name, a full signature."""
+def _error_abi(error, arity=None):
+    """`error` is a name ("InvalidLevel") or, when two errors share a name, a full signature.
+
+    Contracts may declare errors of the same name with different parameters (the oracle's
+    InvalidBorrower() and the vault's InvalidBorrower(address)); the number of arguments the test
+    passes picks between them, and only a remaining tie needs the full signature."""
     matches = _matching(_project_errors(), error) or _matching(_errors.values(), error)
     if not matches:
         raise LookupError(f"no compiled contract declares the error {error!r}")
+    if arity is not None and len({_signature(abi) for abi in matches}) > 1:
+        matches = [abi for abi in matches if len(abi["inputs"]) == arity] or matches
     if len({_signature(abi) for abi in matches}) > 1:
         names = sorted({_signature(abi) for abi in matches})
         raise LookupError(f"{error!r} is ambiguous, pass one of {names}")
@@ -57,7 +63,7 @@ def _normalise(abi_type, value):
 
 def expected_revert_msg(error, *args):
     """The `revert_msg` Brownie reports for `error(args)`."""
-    abi = _error_abi(error)
+    abi = _error_abi(error, arity=len(args))
     types = [i["type"] for i in abi["inputs"]]
     if len(types) != len(args):
         raise TypeError(f"{_signature(abi)} takes {len(types)} arguments, got {len(args)}")
