@@ -55,7 +55,7 @@ def _fmt(a):
     if isinstance(a, bool):
         return str(a)
     if isinstance(a, bytes):
-        return "0x" + a.hex()
+        return str(a)  # Brownie prints bytes32 arguments as a Python bytes literal
     return str(a)
 
 
@@ -255,3 +255,48 @@ def drawn(market, borrower, lenders, listed):
 def sleep(seconds):
     brownie.chain.sleep(seconds)
     brownie.chain.mine()
+
+
+# ---------------------------------------------------------------- reference annuity model (Python)
+
+YEAR = 365 * DAY
+
+
+def ceil_div(a, b):
+    return -(-a // b)
+
+
+def rate_per_period(apr_bps, period_length):
+    return ceil_div(apr_bps * (RAY // BPS) * period_length, YEAR)
+
+
+def rpow(x, n):
+    z = RAY
+    while n:
+        if n & 1:
+            z = z * x // RAY
+        n >>= 1
+        if n:
+            x = x * x // RAY
+    return z
+
+
+def installment(principal, r, n):
+    if r == 0:
+        return ceil_div(principal, n)
+    x = rpow(RAY + r, n)
+    factor = ceil_div(r * x, x - RAY)
+    return ceil_div(principal * factor, RAY)
+
+
+def schedule_rows(principal, apr_bps, period_length, n):
+    """[(interest, principal_part)] of the contractual schedule."""
+    r = rate_per_period(apr_bps, period_length)
+    a = installment(principal, r, n)
+    b, rows = principal, []
+    for k in range(1, n + 1):
+        i = ceil_div(b * r, RAY)
+        p = b if k == n else min(max(a - i, 0), b)
+        b -= p
+        rows.append((i, p))
+    return rows
