@@ -97,17 +97,19 @@ interface ILoanMarket {
         uint40 drawnAt;
         uint40 lastAccrual;
         uint16 duePeriods; //       due dates already processed by accrual
+        // slots 3-6: every slot a repay writes holds a field that is non-zero from drawdown on, so a
+        // repay never pays for a fresh (zero to non-zero) slot
         // slot 3
         uint128 installment;
-        uint128 schedBalance; //    contractual balance after `duePeriods` installments
+        uint128 accPerShare; //     ray: what lenders received per unit of funded principal
         // slot 4
         uint128 principalOutstanding;
         uint128 interestUnpaid; //  accrued to lastAccrual, due or not
         // slot 5
+        uint128 schedBalance; //    contractual balance after `duePeriods` installments
         uint128 interestNotDue; //  part of interestUnpaid accrued since the last due date
-        uint128 lateFeeUnpaid;
         // slot 6
-        uint128 accPerShare; //     ray: what lenders received per unit of funded principal
+        uint128 lateFeeUnpaid;
         uint128 writedownPerShare; // ray: recorded loss per unit of funded principal
     }
 
@@ -129,7 +131,7 @@ interface ILoanMarket {
     );
     event LoanRepaidInFull(uint256 indexed loanId);
     event LiquidationProceedsReceived(uint256 indexed loanId, uint256 amount, uint256 refundedToBorrower);
-    event Claimed(uint256 indexed noteId, address indexed holder, uint256 amount);
+    event Claimed(uint256 indexed noteId, address holder, uint256 amount);
     event LoanDefaulted(
         uint256 indexed loanId, uint256 principalOutstanding, uint256 interestUnpaid, uint256 lateFeeUnpaid
     );

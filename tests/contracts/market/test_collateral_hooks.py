@@ -91,10 +91,11 @@ def test_proceeds_only_from_vault(market, vault, drawn, outsider, err):
         market.receiveLiquidationProceeds(drawn, 1, {"from": outsider})
 
 
-def test_proceeds_for_listed_loan_revert(market, vault, collateral, borrower, err):
+def test_proceeds_for_listed_loan_revert(market, vault, collateral, token, borrower, outsider, err):
     loan_id = secured(market, borrower, collateral)
+    token.approve(vault, 2**256 - 1, {"from": outsider})
     with err("InvalidLoanStatus", loan_id, STATUS["Listed"]):
-        market.receiveLiquidationProceeds(loan_id, 1, {"from": vault})
+        vault.liquidate(loan_id, 0, 1, {"from": outsider})
 
 
 def test_outstanding_principal_view(market, drawn):
