@@ -300,3 +300,27 @@ def schedule_rows(principal, apr_bps, period_length, n):
         b -= p
         rows.append((i, p))
     return rows
+
+
+# ---------------------------------------------------------------- stateful runner
+# The brownie.test.stateful extension module shipped in this Brownie 1.22 build is mypyc-compiled and
+# rejects every generated machine ("_BrownieStateMachine object expected"). Its pure-Python source is
+# installed next to it; load and use that, the same brownie.test.state_machine code, interpreted.
+
+
+def _load_python_stateful():
+    import importlib.util
+    import os
+
+    import brownie.test as bt
+
+    path = os.path.join(os.path.dirname(bt.__file__), "stateful.py")
+    spec = importlib.util.spec_from_file_location("brownie_stateful_source", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def market_state_machine():
+    return _load_python_stateful().state_machine
