@@ -242,8 +242,10 @@ interface ILoanMarket {
     function fundedPrincipal(uint256 loanId) external view returns (uint256);
     /// @return the loan accrued to now
     function getLoan(uint256 loanId) external view returns (Loan memory);
-    /// @return amount to pay now to be current (overdue principal and interest plus late fees); the
-    ///         whole remaining debt once defaulted
+    /// @return 0 when current; otherwise what a payment must be to become current under the waterfall:
+    ///         late fees + all accrued interest + principal above the contractual balance. The whole
+    ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
+    ///         excess goes to principal.
     function amountDue(uint256 loanId) external view returns (uint256);
     function payoffAmount(uint256 loanId) external view returns (uint256);
     function daysPastDue(uint256 loanId) external view returns (uint256);

@@ -475,7 +475,13 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         Loan memory l = _accrued(loanId);
         if (l.status == LoanStatus.Defaulted) return LoanAccounting.payoff(l);
         if (l.status != LoanStatus.Drawn) return 0;
-        return LoanAccounting.overdue(l) + l.lateFeeUnpaid;
+        uint256 overdue = LoanAccounting.overdue(l);
+        if (overdue == 0 && l.lateFeeUnpaid == 0) return 0;
+        // The waterfall pays all accrued interest before principal, so clearing overdue principal
+        // takes the interest accrued since the last due date too.
+        uint256 principalOverdue =
+            l.principalOutstanding > l.schedBalance ? l.principalOutstanding - l.schedBalance : 0;
+        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + principalOverdue;
     }
 
     function payoffAmount(uint256 loanId) external view returns (uint256) {

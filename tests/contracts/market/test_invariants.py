@@ -24,8 +24,8 @@ class MarketMachine:
     st_days = strategy("uint256", min_value=1, max_value=60)
     st_frac = strategy("uint256", min_value=1, max_value=150)
 
-    def __init__(cls, market, token, note, reserve, borrowers, lenders, admin):
-        cls.market, cls.token, cls.note, cls.reserve = market, token, note, reserve
+    def __init__(cls, market, token, note, reserve, oracle, borrowers, lenders, admin):
+        cls.market, cls.token, cls.note, cls.reserve, cls.oracle = market, token, note, reserve, oracle
         cls.borrowers, cls.lenders, cls.admin = borrowers, lenders, admin
 
     stats = {}
@@ -41,6 +41,21 @@ class MarketMachine:
         self.notes = {}  # note id -> loan id (live notes)
         self.claimed = {}  # note id -> total claimed
         self._repays = {}  # loan id -> number of distributions (each rounds the accumulator down)
+        # Chain time is not rewound between runs: keep the borrowers' credit records fresh.
+        for b in self.borrowers:
+            self.oracle.setRecord(b, 700, 2, 300, brownie.chain.time(), {"from": self.admin})
+        # Hypothesis keeps most stateful runs short, so every run starts from a live book: one drawn loan
+        # with three notes and one partly funded listing.
+        a = self.market.list(listing(principal=3_000 * USD, periods=6), {"from": self.borrowers[0]}).return_value
+        self.loans[a] = {"to_lenders": 0}
+        for i, amt in enumerate((1_000 * USD, 1_500 * USD, 500 * USD)):
+            nid = self.market.fund(a, amt, {"from": self.lenders[i]}).return_value
+            self.notes[nid], self.claimed[nid] = a, 0
+        self.market.drawdown(a, {"from": self.borrowers[0]})
+        b = self.market.list(listing(principal=2_000 * USD, periods=3, min_fill=800 * USD), {"from": self.borrowers[1]}).return_value
+        self.loans[b] = {"to_lenders": 0}
+        nid = self.market.fund(b, 1_000 * USD, {"from": self.lenders[3]}).return_value
+        self.notes[nid], self.claimed[nid] = b, 0
 
     # ---------------------------------------------------------------- helpers
 
@@ -113,7 +128,8 @@ class MarketMachine:
         self._record_repay(loan_id, tx)
         self._count("repay_due")
         if due and self.market.getLoan(loan_id)["status"] == DRAWN:
-            assert self.market.amountDue(loan_id) == 0
+            # what remains is at most the late fee of the seconds between the view and the block
+            assert self.market.amountDue(loan_id) <= 1 + due // 10_000
 
     def rule_repay_fraction(self, idx="st_idx", frac="st_frac"):
         """Partial payments, prepayments and overpayments (capped), also after default (recoveries)."""
@@ -229,11 +245,11 @@ class MarketMachine:
         assert self.market.totalPrincipalOutstanding() == outstanding
 
 
-def test_market_invariants(market_state_machine, market, token, note, reserve, borrowers, lenders, admin):
+def test_market_invariants(market_state_machine, market, token, note, reserve, oracle, borrowers, lenders, admin):
     market.setMaxOpenLoansPerBorrower(2, {"from": admin})
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(3_000 * USD, {"from": admin})
     market_state_machine(
-        MarketMachine, market, token, note, reserve, borrowers, lenders, admin,
-        settings={"max_examples": 15, "stateful_step_count": 30, "deadline": None},
+        MarketMachine, market, token, note, reserve, oracle, borrowers, lenders, admin,
+        settings={"max_examples": 25, "stateful_step_count": 25, "deadline": None, "database": None},
     )
