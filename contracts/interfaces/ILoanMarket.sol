@@ -37,6 +37,9 @@ pragma solidity 0.8.28;
 /// (`writedownPerShare`). Recoveries continue after that until the frozen debt is paid; the reserve fund is
 /// not reimbursed from them.
 ///
+/// Views: the contractual schedule (due date, installment, interest, principal per period) is served by
+/// `LoanMarketLens.schedule(loanId)`, a separate stateless contract, to keep this one under EIP-170.
+///
 /// Tokens: fee-on-transfer (or any token delivering less than asked) is refused with
 /// `FeeOnTransferNotSupported`; rebasing tokens are not supported.
 interface ILoanMarket {
