@@ -37,6 +37,9 @@ pragma solidity 0.8.28;
 /// (`writedownPerShare`). Recoveries continue after that until the frozen debt is paid; the reserve fund is
 /// not reimbursed from them.
 ///
+/// Views: the contractual schedule (due date, installment, interest, principal per period) is served by
+/// `LoanMarketLens.schedule(loanId)`, a separate stateless contract, to keep this one under EIP-170.
+///
 /// Tokens: fee-on-transfer (or any token delivering less than asked) is refused with
 /// `FeeOnTransferNotSupported`; rebasing tokens are not supported.
 interface ILoanMarket {
@@ -97,17 +100,19 @@ interface ILoanMarket {
         uint40 drawnAt;
         uint40 lastAccrual;
         uint16 duePeriods; //       due dates already processed by accrual
+        // slots 3-6: every slot a repay writes holds a field that is non-zero from drawdown on, so a
+        // repay never pays for a fresh (zero to non-zero) slot
         // slot 3
         uint128 installment;
-        uint128 schedBalance; //    contractual balance after `duePeriods` installments
+        uint128 accPerShare; //     ray: what lenders received per unit of funded principal
         // slot 4
         uint128 principalOutstanding;
         uint128 interestUnpaid; //  accrued to lastAccrual, due or not
         // slot 5
+        uint128 schedBalance; //    contractual balance after `duePeriods` installments
         uint128 interestNotDue; //  part of interestUnpaid accrued since the last due date
-        uint128 lateFeeUnpaid;
         // slot 6
-        uint128 accPerShare; //     ray: what lenders received per unit of funded principal
+        uint128 lateFeeUnpaid;
         uint128 writedownPerShare; // ray: recorded loss per unit of funded principal
     }
 
@@ -129,7 +134,7 @@ interface ILoanMarket {
     );
     event LoanRepaidInFull(uint256 indexed loanId);
     event LiquidationProceedsReceived(uint256 indexed loanId, uint256 amount, uint256 refundedToBorrower);
-    event Claimed(uint256 indexed noteId, address indexed holder, uint256 amount);
+    event Claimed(uint256 indexed noteId, address holder, uint256 amount);
     event LoanDefaulted(
         uint256 indexed loanId, uint256 principalOutstanding, uint256 interestUnpaid, uint256 lateFeeUnpaid
     );
@@ -240,8 +245,10 @@ interface ILoanMarket {
     function fundedPrincipal(uint256 loanId) external view returns (uint256);
     /// @return the loan accrued to now
     function getLoan(uint256 loanId) external view returns (Loan memory);
-    /// @return amount to pay now to be current (overdue principal and interest plus late fees); the
-    ///         whole remaining debt once defaulted
+    /// @return 0 when current; otherwise what a payment must be to become current under the waterfall:
+    ///         late fees + all accrued interest + principal above the contractual balance. The whole
+    ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
+    ///         excess goes to principal.
     function amountDue(uint256 loanId) external view returns (uint256);
     function payoffAmount(uint256 loanId) external view returns (uint256);
     function daysPastDue(uint256 loanId) external view returns (uint256);

@@ -36,7 +36,9 @@ interface IReserveFund {
     /// @return what the fund can still pay for `loanId`: min(balance, cap(principal) - already covered)
     function availableCover(uint256 loanId) external view returns (uint256);
 
-    /// @return balance / market principal outstanding in bps (type(uint256).max when nothing is outstanding)
+    /// @return balance / market principal outstanding in bps (type(uint256).max when nothing is outstanding).
+    ///         The reserve share still pending in the market (see `LoanMarket.pendingFees`) is not counted
+    ///         until swept; a reserve cover sweeps first.
     function coverageRatioBps() external view returns (uint256);
 
     function balance() external view returns (uint256);

@@ -71,6 +71,8 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         _reserve = reserve_;
         _treasury = treasury_;
         _config.maxOpenLoansPerBorrower = 1;
+        // One-unit sentinels keep the pending-fee slot non-zero, so a repay never pays for a fresh slot.
+        _pending = PendingFees(1, 1);
         _grantRole(DEFAULT_ADMIN_ROLE, admin_);
     }
 
@@ -446,7 +448,7 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
     }
 
     function pendingFees() external view returns (uint256 reserve, uint256 treasury_) {
-        return (_pending.reserve, _pending.treasury);
+        return (_pending.reserve - 1, _pending.treasury - 1);
     }
 
     function openLoansOf(address borrower) external view returns (uint256) {
@@ -473,7 +475,13 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         Loan memory l = _accrued(loanId);
         if (l.status == LoanStatus.Defaulted) return LoanAccounting.payoff(l);
         if (l.status != LoanStatus.Drawn) return 0;
-        return LoanAccounting.overdue(l) + l.lateFeeUnpaid;
+        uint256 overdue = LoanAccounting.overdue(l);
+        if (overdue == 0 && l.lateFeeUnpaid == 0) return 0;
+        // The waterfall pays all accrued interest before principal, so clearing overdue principal
+        // takes the interest accrued since the last due date too.
+        uint256 principalOverdue =
+            l.principalOutstanding > l.schedBalance ? l.principalOutstanding - l.schedBalance : 0;
+        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + principalOverdue;
     }
 
     function payoffAmount(uint256 loanId) external view returns (uint256) {
@@ -666,11 +674,13 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
 
     function _sweep() internal {
         PendingFees memory p = _pending;
-        if (p.reserve == 0 && p.treasury == 0) return;
-        delete _pending;
-        emit FeesSwept(p.reserve, p.treasury);
-        if (p.reserve != 0) _token.safeTransfer(address(_reserve), p.reserve);
-        if (p.treasury != 0) _token.safeTransfer(_treasury, p.treasury);
+        uint256 toReserve = p.reserve - 1; // minus the sentinels
+        uint256 toTreasury = p.treasury - 1;
+        if (toReserve == 0 && toTreasury == 0) return;
+        _pending = PendingFees(1, 1);
+        emit FeesSwept(toReserve, toTreasury);
+        if (toReserve != 0) _token.safeTransfer(address(_reserve), toReserve);
+        if (toTreasury != 0) _token.safeTransfer(_treasury, toTreasury);
     }
 
     /// @dev Refuses tokens that deliver less than asked (fee-on-transfer).

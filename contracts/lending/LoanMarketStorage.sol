@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
 
 /// @title Packed storage of the loan market
-/// @dev Slot layout is chosen so that fund touches two loan slots and repay seven, whatever the number
+/// @dev Loan slot layout (in ILoanMarket.Loan) is chosen so that fund touches two loan slots and repay seven, whatever the number
 ///      of notes. Amount fields: funded principal fits uint96 (7.9e28 base units); balances that can
 ///      grow with interest use uint128.
 abstract contract LoanMarketStorage {
@@ -38,7 +38,7 @@ abstract contract LoanMarketStorage {
 
     Config internal _config;
     Totals internal _totals;
-    PendingFees internal _pending;
+    PendingFees internal _pending; // each field holds a one-unit sentinel (see the constructor)
     address internal _treasury;
     address internal _vault;
 

@@ -55,7 +55,7 @@ def _fmt(a):
     if isinstance(a, bool):
         return str(a)
     if isinstance(a, bytes):
-        return "0x" + a.hex()
+        return str(a)  # Brownie prints bytes32 arguments as a Python bytes literal
     return str(a)
 
 
@@ -150,7 +150,7 @@ def deploy_market(token, identity, oracle, admin, treasury, pauser, LoanNote, Re
 @pytest.fixture(scope="module")
 def identity(TestIdentityRegistry, accounts, admin):
     reg = TestIdentityRegistry.deploy({"from": admin})
-    far = int(time.time()) + 20 * 365 * DAY
+    far = 2**40 - 1  # never expires, whatever time the tests travel to
     for a in accounts[:17]:
         reg.set(a, 2, 5, far, False, {"from": admin})
     return reg
@@ -255,3 +255,72 @@ def drawn(market, borrower, lenders, listed):
 def sleep(seconds):
     brownie.chain.sleep(seconds)
     brownie.chain.mine()
+
+
+# ---------------------------------------------------------------- reference annuity model (Python)
+
+YEAR = 365 * DAY
+
+
+def ceil_div(a, b):
+    return -(-a // b)
+
+
+def rate_per_period(apr_bps, period_length):
+    return ceil_div(apr_bps * (RAY // BPS) * period_length, YEAR)
+
+
+def rpow(x, n):
+    z = RAY
+    while n:
+        if n & 1:
+            z = z * x // RAY
+        n >>= 1
+        if n:
+            x = x * x // RAY
+    return z
+
+
+def installment(principal, r, n):
+    if r == 0:
+        return ceil_div(principal, n)
+    x = rpow(RAY + r, n)
+    factor = ceil_div(r * x, x - RAY)
+    return ceil_div(principal * factor, RAY)
+
+
+def schedule_rows(principal, apr_bps, period_length, n):
+    """[(interest, principal_part)] of the contractual schedule."""
+    r = rate_per_period(apr_bps, period_length)
+    a = installment(principal, r, n)
+    b, rows = principal, []
+    for k in range(1, n + 1):
+        i = ceil_div(b * r, RAY)
+        p = b if k == n else min(max(a - i, 0), b)
+        b -= p
+        rows.append((i, p))
+    return rows
+
+
+# ---------------------------------------------------------------- stateful runner
+# The brownie.test.stateful extension module shipped in this Brownie 1.22 build is mypyc-compiled and
+# rejects every generated machine ("_BrownieStateMachine object expected"). Its pure-Python source is
+# installed next to it; load and use that, the same brownie.test.state_machine code, interpreted.
+
+
+def _load_python_stateful():
+    import importlib.util
+    import os
+
+    import brownie.test as bt
+
+    path = os.path.join(os.path.dirname(bt.__file__), "stateful.py")
+    spec = importlib.util.spec_from_file_location("brownie_stateful_source", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def market_state_machine():
+    return _load_python_stateful().state_machine

@@ -29,7 +29,7 @@ def test_drawdown_before_full_funding_reverts(market, listed, lenders, borrower,
 def test_partial_fill_accepted_after_deadline(market, token, borrower, lenders):
     loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
     market.fund(loan_id, 7_000 * USD, {"from": lenders[0]})
-    brownie.chain.sleep(7 * DAY + 1)
+    brownie.chain.sleep(7 * DAY + 100)
     market.drawdown(loan_id, {"from": borrower})
     l = market.getLoan(loan_id)
     assert l["principal"] == 7_000 * USD and l["principalOutstanding"] == 7_000 * USD
@@ -38,7 +38,7 @@ def test_partial_fill_accepted_after_deadline(market, token, borrower, lenders):
 def test_partial_fill_below_min_fill_cannot_draw(market, borrower, lenders, err):
     loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
     market.fund(loan_id, 5_000 * USD, {"from": lenders[0]})
-    brownie.chain.sleep(7 * DAY + 1)
+    brownie.chain.sleep(7 * DAY + 100)
     with err("DrawdownNotAllowed"):
         market.drawdown(loan_id, {"from": borrower})
 

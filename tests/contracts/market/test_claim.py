@@ -1,0 +1,92 @@
+import brownie
+from conftest import DAY, RAY, USD, sleep
+
+
+def note_ids(loan_id, n):
+    return [(loan_id << 32) | i for i in range(n)]
+
+
+def test_claim_pays_share_of_lender_funds(market, token, drawn, borrower, lenders):
+    sleep(30 * DAY)
+    tx = market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    ev = tx.events["LoanRepaid"]
+    to_lenders = tx.return_value - ev["reserveShare"] - ev["servicingFee"]
+    acc = market.getLoan(drawn)["accPerShare"]
+    assert acc == to_lenders * RAY // (10_000 * USD)
+    nid = note_ids(drawn, 1)[0]
+    expected = 2_500 * USD * acc // RAY
+    assert market.claimable(nid) == expected
+    before = token.balanceOf(lenders[0])
+    tx = market.claim(nid, {"from": lenders[0]})
+    assert tx.return_value == expected
+    assert token.balanceOf(lenders[0]) - before == expected
+    assert tx.events["Claimed"]["noteId"] == nid and tx.events["Claimed"]["amount"] == expected
+    # lenders together never receive more than was distributed to them
+    assert 4 * expected <= to_lenders
+
+
+def test_claim_twice_pays_nothing_the_second_time(market, token, drawn, borrower, lenders):
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    nid = note_ids(drawn, 1)[0]
+    market.claim(nid, {"from": lenders[0]})
+    before = token.balanceOf(lenders[0])
+    tx = market.claim(nid, {"from": lenders[0]})
+    assert tx.return_value == 0
+    assert token.balanceOf(lenders[0]) == before
+    assert market.claimable(nid) == 0
+
+
+def test_claim_many_sums_notes_of_one_holder(market, token, note, drawn, borrower, lenders):
+    ids = note_ids(drawn, 4)
+    for nid, l in zip(ids[1:], lenders[1:4]):
+        note.transferFrom(l, lenders[0], nid, {"from": l})
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    expected = sum(market.claimable(i) for i in ids)
+    before = token.balanceOf(lenders[0])
+    tx = market.claimMany(ids, {"from": lenders[0]})
+    assert tx.return_value == expected
+    assert token.balanceOf(lenders[0]) - before == expected
+    assert len(tx.events["Claimed"]) == 4
+
+
+def test_claim_by_non_holder_reverts(market, drawn, outsider, err):
+    nid = note_ids(drawn, 1)[0]
+    with err("NotNoteHolder", outsider, nid):
+        market.claim(nid, {"from": outsider})
+
+
+def test_claims_follow_the_note(market, note, drawn, borrower, lenders, token):
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    nid = note_ids(drawn, 1)[0]
+    owed = market.claimable(nid)
+    note.transferFrom(lenders[0], lenders[9], nid, {"from": lenders[0]})
+    before = token.balanceOf(lenders[9])
+    market.claim(nid, {"from": lenders[9]})
+    assert token.balanceOf(lenders[9]) - before == owed
+
+
+def test_claim_works_while_paused_and_wound_down(market, drawn, borrower, lenders, pauser, admin):
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    market.pause({"from": pauser})
+    market.windDown({"from": admin})
+    nid = note_ids(drawn, 1)[0]
+    assert market.claim(nid, {"from": lenders[0]}).return_value > 0
+
+
+def test_full_repayment_distributes_principal_and_interest(market, token, drawn, borrower, lenders):
+    sleep(60 * DAY)
+    market.repay(drawn, 10**12, {"from": borrower})
+    total = 0
+    for nid, l in zip(note_ids(drawn, 4), lenders[:4]):
+        total += market.claim(nid, {"from": l}).return_value
+    assert total > 10_000 * USD
+    assert token.balanceOf(market) >= sum(market.pendingFees())
+
+
+def test_claim_nonexistent_note_reverts(market, lender, err):
+    with err("ERC721NonexistentToken", (5 << 32)):
+        market.claim(5 << 32, {"from": lender})

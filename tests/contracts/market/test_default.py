@@ -1,0 +1,145 @@
+import brownie
+from conftest import DAY, RAY, STATUS, USD, sleep
+
+
+def note_ids(loan_id, n):
+    return [(loan_id << 32) | i for i in range(n)]
+
+
+def test_mark_default_before_90_days_reverts(market, drawn, outsider, err):
+    sleep(30 * DAY + 90 * DAY - 3600)
+    with err("NotDefaultable", drawn, 90):
+        market.markDefault(drawn, {"from": outsider})
+
+
+def test_mark_default_current_loan_reverts(market, drawn, outsider, err):
+    with err("NotDefaultable", drawn, 0):
+        market.markDefault(drawn, {"from": outsider})
+
+
+def test_anyone_marks_default_after_90_days(market, drawn, outsider):
+    sleep(30 * DAY + 91 * DAY)
+    tx = market.markDefault(drawn, {"from": outsider})
+    l = market.getLoan(drawn)
+    assert l["status"] == STATUS["Defaulted"]
+    assert market.isDefaulted(drawn)
+    ev = tx.events["LoanDefaulted"]
+    assert ev["principalOutstanding"] == l["principalOutstanding"] == 10_000 * USD
+    assert ev["interestUnpaid"] == l["interestUnpaid"] > 0
+    assert market.totalPrincipalOutstanding() == 0
+    assert tuple(market.windDownProgress()) == (0, 0)
+
+
+def test_defaulted_debt_is_frozen(market, drawn, outsider):
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    payoff = market.payoffAmount(drawn)
+    sleep(100 * DAY)
+    assert market.payoffAmount(drawn) == payoff == market.amountDue(drawn)
+
+
+def test_mark_default_twice_reverts(market, drawn, outsider, err):
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    with err("InvalidLoanStatus", drawn, STATUS["Defaulted"]):
+        market.markDefault(drawn, {"from": outsider})
+
+
+def test_reserve_covers_principal_up_to_balance_then_writes_down(market, reserve, token, drawn, outsider, admin, lenders):
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    reserve.deposit(4_000 * USD, {"from": admin})
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    tx = market.coverFromReserve(drawn, {"from": outsider})
+    ev = tx.events["DefaultCovered"]
+    assert ev["covered"] == 4_000 * USD and ev["loss"] == 6_000 * USD
+    l = market.getLoan(drawn)
+    assert l["writedownPerShare"] == 6_000 * USD * RAY // (10_000 * USD)
+    assert l["principalOutstanding"] == 6_000 * USD
+    assert reserve.coveredOf(drawn) == 4_000 * USD
+    total = sum(market.claim(n, {"from": l}).return_value for n, l in zip(note_ids(drawn, 4), lenders[:4]))
+    assert 4_000 * USD - 4 <= total <= 4_000 * USD
+
+
+def test_reserve_cover_respects_per_loan_cap(market, reserve, token, drawn, outsider, admin):
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    reserve.deposit(50_000 * USD, {"from": admin})
+    reserve.setCap(2_500, 0, {"from": admin})  # 25% of principal
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    ev = market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]
+    assert ev["covered"] == 2_500 * USD and ev["loss"] == 7_500 * USD
+
+
+def test_reserve_cover_includes_swept_reserve_share(market, reserve, drawn, borrower, outsider):
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pending_reserve = market.pendingFees()[0]
+    assert pending_reserve > 0
+    sleep(30 * DAY + 91 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    ev = market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]
+    assert ev["covered"] == pending_reserve
+    assert tuple(market.pendingFees()) == (0, 0)
+
+
+def test_cover_twice_reverts(market, drawn, outsider, err):
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    market.coverFromReserve(drawn, {"from": outsider})
+    with err("AlreadyCovered", drawn):
+        market.coverFromReserve(drawn, {"from": outsider})
+
+
+def test_cover_performing_loan_reverts(market, drawn, outsider, err):
+    with err("InvalidLoanStatus", drawn, STATUS["Drawn"]):
+        market.coverFromReserve(drawn, {"from": outsider})
+
+
+def test_recovery_after_default_goes_wholly_to_notes(market, drawn, borrower, outsider, lenders):
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    fees = tuple(market.pendingFees())
+    tx = market.repay(drawn, 1_000 * USD, {"from": borrower})
+    ev = tx.events["LoanRepaid"]
+    assert ev["reserveShare"] == 0 and ev["servicingFee"] == 0
+    assert tuple(market.pendingFees()) == fees
+    assert market.getLoan(drawn)["accPerShare"] == 1_000 * USD * RAY // (10_000 * USD)
+
+
+def test_recovery_capped_at_frozen_debt(market, token, drawn, borrower, outsider):
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    debt = market.payoffAmount(drawn)
+    before = token.balanceOf(borrower)
+    market.repay(drawn, 10**12 * USD, {"from": borrower})
+    assert before - token.balanceOf(borrower) == debt
+    assert market.payoffAmount(drawn) == 0
+    with err_nothing_owed(market, drawn, borrower):
+        pass
+
+
+class err_nothing_owed:
+    def __init__(self, market, loan_id, borrower):
+        self.args = (market, loan_id, borrower)
+
+    def __enter__(self):
+        market, loan_id, borrower = self.args
+        with brownie.reverts():
+            market.repay(loan_id, 1, {"from": borrower})
+
+    def __exit__(self, *a):
+        return False
+
+
+def test_default_then_repay_covers_reconcile(market, reserve, token, drawn, borrower, outsider, admin, lenders):
+    """Reserve cover, then the borrower repays the whole frozen debt: the notes get at least their principal."""
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    reserve.deposit(3_000 * USD, {"from": admin})
+    sleep(121 * DAY)
+    market.markDefault(drawn, {"from": outsider})
+    market.coverFromReserve(drawn, {"from": outsider})
+    market.repay(drawn, market.payoffAmount(drawn), {"from": borrower})
+    total = sum(market.claim(n, {"from": l}).return_value for n, l in zip(note_ids(drawn, 4), lenders[:4]))
+    assert total >= 10_000 * USD
+    assert token.balanceOf(market) >= sum(market.pendingFees())

@@ -1,0 +1,78 @@
+import brownie
+from conftest import DAY, USD
+
+
+def test_note_metadata_and_interfaces(note, market):
+    assert note.name() == "PeerLend Loan Note"
+    assert note.symbol() == "PLNOTE"
+    assert note.market() == market
+    assert note.supportsInterface("0x80ac58cd")  # ERC-721
+    assert note.supportsInterface("0x5b5e139f")  # metadata
+    assert note.supportsInterface("0x01ffc9a7")  # ERC-165
+    assert not note.supportsInterface("0x780e9d63")  # no enumerable
+
+
+def test_transfer_to_eligible_wallet(note, drawn, lenders):
+    nid = drawn << 32
+    tx = note.transferFrom(lenders[0], lenders[7], nid, {"from": lenders[0]})
+    assert note.ownerOf(nid) == lenders[7]
+    assert note.balanceOf(lenders[0]) == 0 and note.balanceOf(lenders[7]) == 1
+    assert note.shareOf(nid) == 2_500 * USD
+    assert tx.events["Transfer"]["tokenId"] == nid
+
+
+def test_transfer_to_ineligible_wallet_reverts(note, identity, drawn, lenders, admin, err):
+    identity.freeze(lenders[7], 1, {"from": admin})
+    with err("RecipientNotEligible", lenders[7]):
+        note.transferFrom(lenders[0], lenders[7], drawn << 32, {"from": lenders[0]})
+
+
+def test_transfer_by_approved_operator(note, drawn, lenders):
+    nid = drawn << 32
+    note.approve(lenders[8], nid, {"from": lenders[0]})
+    assert note.getApproved(nid) == lenders[8]
+    note.transferFrom(lenders[0], lenders[8], nid, {"from": lenders[8]})
+    assert note.ownerOf(nid) == lenders[8]
+    assert note.getApproved(nid) == "0x" + "00" * 20
+    note.setApprovalForAll(lenders[9], True, {"from": lenders[8]})
+    assert note.isApprovedForAll(lenders[8], lenders[9])
+    note.safeTransferFrom(lenders[8], lenders[9], nid, {"from": lenders[9]})
+    assert note.ownerOf(nid) == lenders[9]
+
+
+def test_transfer_without_approval_reverts(note, drawn, lenders, err):
+    with err("ERC721InsufficientApproval", lenders[8], drawn << 32):
+        note.transferFrom(lenders[0], lenders[8], drawn << 32, {"from": lenders[8]})
+
+
+def test_transfer_from_wrong_owner_reverts(note, drawn, lenders, err):
+    with err("ERC721IncorrectOwner", lenders[1], drawn << 32, lenders[0]):
+        note.transferFrom(lenders[1], lenders[8], drawn << 32, {"from": lenders[1]})
+
+
+def test_only_market_mints_and_burns(note, outsider, err):
+    with err("NotMarket", outsider):
+        note.mint(outsider, 1, 1, {"from": outsider})
+    with err("NotMarket", outsider):
+        note.burn(1, {"from": outsider})
+
+
+def test_set_market_once_by_deployer(LoanNote, identity, admin, outsider, market, err):
+    n = LoanNote.deploy(identity, {"from": admin})
+    with err("NotInitializer", outsider):
+        n.setMarket(market, {"from": outsider})
+    n.setMarket(market, {"from": admin})
+    with err("MarketAlreadySet", market):
+        n.setMarket(outsider, {"from": admin})
+
+
+def test_safe_transfer_to_non_receiver_contract_reverts(note, drawn, lenders, market, identity, admin, err):
+    identity.set(market, 2, 5, brownie.chain.time() + 365 * DAY, False, {"from": admin})
+    with err("ERC721InvalidReceiver", market):
+        note.safeTransferFrom(lenders[0], market, drawn << 32, {"from": lenders[0]})
+
+
+def test_token_uri_and_nonexistent(note, drawn, err):
+    assert note.tokenURI(drawn << 32) == ""
+    with err("ERC721NonexistentToken", 12345):
+        note.ownerOf(12345)

@@ -1,0 +1,86 @@
+import brownie
+from conftest import DAY, STATUS, USD, listing, sleep
+
+
+def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser, err):
+    loan_id = market.list(listing(), {"from": borrower}).return_value
+    for l in lenders[:3]:
+        market.fund(loan_id, 2_500 * USD, {"from": l})
+    tx = market.pause({"from": pauser})
+    assert "Paused" in tx.events and market.paused()
+    with err("MarketPaused"):
+        market.list(listing(), {"from": lenders[9]})
+    with err("MarketPaused"):
+        market.fund(loan_id, 2_500 * USD, {"from": lenders[3]})
+    market.unpause({"from": pauser})
+    market.fund(loan_id, 2_500 * USD, {"from": lenders[3]})
+    market.pause({"from": pauser})
+    with err("MarketPaused"):
+        market.drawdown(loan_id, {"from": borrower})
+
+
+def test_pause_never_blocks_repay(market, drawn, borrower, pauser):
+    market.pause({"from": pauser})
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    assert market.amountDue(drawn) == 0
+
+
+def test_pause_blocks_note_transfers(market, note, drawn, lenders, pauser, err):
+    market.pause({"from": pauser})
+    with err("NoteTransfersPaused"):
+        note.transferFrom(lenders[0], lenders[5], drawn << 32, {"from": lenders[0]})
+
+
+def test_only_pauser_pauses(market, outsider, admin):
+    with brownie.reverts():
+        market.pause({"from": outsider})
+    with brownie.reverts():
+        market.pause({"from": admin})  # admin is not the guardian
+
+
+def test_pause_twice_and_unpause_unpaused_revert(market, pauser, err):
+    with err("NotPaused"):
+        market.unpause({"from": pauser})
+    market.pause({"from": pauser})
+    with err("AlreadyPaused"):
+        market.pause({"from": pauser})
+
+
+def test_wind_down_blocks_new_business_but_not_exits(market, token, drawn, borrowers, lenders, admin, outsider, err):
+    listed2 = market.list(listing(), {"from": borrowers[1]}).return_value
+    market.fund(listed2, 1_000 * USD, {"from": lenders[5]})
+    tx = market.windDown({"from": admin})
+    assert "WoundDown" in tx.events and market.woundDown()
+    with err("MarketWoundDown"):
+        market.list(listing(), {"from": borrowers[2]})
+    with err("MarketWoundDown"):
+        market.fund(listed2, 1_000 * USD, {"from": lenders[6]})
+    with err("MarketWoundDown"):
+        market.drawdown(listed2, {"from": borrowers[1]})
+    # listings expire at once; lenders withdraw
+    before = token.balanceOf(lenders[5])
+    market.withdrawFunding(listed2 << 32, {"from": lenders[5]})
+    assert token.balanceOf(lenders[5]) - before == 1_000 * USD
+    assert market.getLoan(listed2)["status"] == STATUS["Expired"]
+    # repayments and claims continue
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrowers[0]})
+    assert market.claim(drawn << 32, {"from": lenders[0]}).return_value > 0
+    loans, principal = market.windDownProgress()
+    assert loans == 1 and 0 < principal < 10_000 * USD
+
+
+def test_wind_down_is_irreversible_and_admin_only(market, admin, outsider, err):
+    with brownie.reverts():
+        market.windDown({"from": outsider})
+    market.windDown({"from": admin})
+    with err("AlreadyWoundDown"):
+        market.windDown({"from": admin})
+
+
+def test_wind_down_progress_reaches_zero(market, drawn, borrower, admin):
+    market.windDown({"from": admin})
+    assert tuple(market.windDownProgress()) == (1, 10_000 * USD)
+    market.repay(drawn, 10**12, {"from": borrower})
+    assert tuple(market.windDownProgress()) == (0, 0)

@@ -1,0 +1,159 @@
+import brownie
+from conftest import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BPS, STATUS, USD, ceil_div, sleep
+
+
+def test_amount_due_is_zero_before_first_due_date(market, drawn):
+    sleep(10 * DAY)
+    assert market.amountDue(drawn) == 0
+    assert market.delinquencyTier(drawn) == 0
+
+
+def test_installment_due_after_due_date(market, lens, drawn):
+    sleep(30 * DAY)
+    due = market.amountDue(drawn)
+    inst = lens.schedule(drawn)[0]["amount"]
+    assert inst <= due <= inst + 10  # a few seconds of late fee
+
+
+def test_paying_on_schedule_keeps_loan_current(market, lens, token, drawn, borrower):
+    rows = lens.schedule(drawn)
+    for k in range(3):
+        sleep(30 * DAY)
+        due = market.amountDue(drawn)
+        market.repay(drawn, due, {"from": borrower})
+        assert market.amountDue(drawn) == 0
+        assert market.delinquencyTier(drawn) == 0
+    l = market.getLoan(drawn)
+    # principal follows the contractual balance (interest accrued seconds past a due date is owed, not overdue)
+    assert l["principalOutstanding"] <= l["schedBalance"]
+    assert l["principalOutstanding"] >= 10_000 * USD - sum(r["principal"] for r in rows[:3]) - 10
+
+
+def test_repay_splits_late_fee_interest_principal(market, drawn, borrower):
+    sleep(40 * DAY)  # 10 days late on the first installment
+    l = market.getLoan(drawn)
+    late, interest = l["lateFeeUnpaid"], l["interestUnpaid"]
+    assert late > 0
+    tx = market.repay(drawn, late + interest + 100 * USD, {"from": borrower})
+    ev = tx.events["LoanRepaid"]
+    assert ev["lateFee"] >= late and ev["interest"] >= interest - 1 and ev["principal"] > 0
+    assert ev["lateFee"] + ev["interest"] + ev["principal"] == late + interest + 100 * USD
+    base = ev["lateFee"] + ev["interest"]
+    assert ev["servicingFee"] == ceil_div(base * SERVICING_BPS, 10_000)
+    assert ev["reserveShare"] == ceil_div(base * RESERVE_BPS, 10_000)
+    assert tuple(market.pendingFees()) == (ev["reserveShare"], ev["servicingFee"])
+
+
+def test_late_fee_accrues_daily_on_overdue(market, lens, drawn):
+    inst = lens.schedule(drawn)[0]["amount"]
+    sleep(30 * DAY + 10 * DAY)
+    l = market.getLoan(drawn)
+    expected = inst * LATE_BPS_PER_DAY * 10 // 10_000
+    assert abs(l["lateFeeUnpaid"] - expected) <= expected // 100 + 2
+
+
+def test_partial_payment_applies_to_late_fee_first(market, drawn, borrower):
+    sleep(45 * DAY)
+    late = market.getLoan(drawn)["lateFeeUnpaid"]
+    tx = market.repay(drawn, late // 2, {"from": borrower})
+    ev = tx.events["LoanRepaid"]
+    assert ev["lateFee"] == late // 2 and ev["interest"] == 0 and ev["principal"] == 0
+
+
+def test_overpayment_is_capped_to_payoff(market, token, note, drawn, borrower):
+    sleep(5 * DAY)
+    payoff = market.payoffAmount(drawn)
+    before = token.balanceOf(borrower)
+    tx = market.repay(drawn, 10**12 * USD, {"from": borrower})
+    assert tx.return_value == payoff or abs(tx.return_value - payoff) <= 2
+    assert before - token.balanceOf(borrower) == tx.return_value
+    assert market.getLoan(drawn)["status"] == STATUS["Repaid"]
+    assert "LoanRepaidInFull" in tx.events
+    assert market.openLoansOf(borrower) == 0
+    assert tuple(market.windDownProgress()) == (0, 0)
+
+
+def test_prepayment_charges_interest_only_to_the_payment_date(market, lens, drawn, borrower):
+    sleep(5 * DAY)
+    payoff = market.payoffAmount(drawn)
+    # interest for about 5 of 30 days, far below the first period's scheduled interest
+    first_interest = lens.schedule(drawn)[0]["interest"]
+    assert payoff - 10_000 * USD < first_interest * 6 // 30 + 1
+    assert payoff > 10_000 * USD
+
+
+def test_partial_prepayment_reduces_principal_and_later_interest(market, lens, drawn, borrower):
+    market.repay(drawn, 5_000 * USD, {"from": borrower})
+    l = market.getLoan(drawn)
+    assert l["principalOutstanding"] < 5_100 * USD
+    sleep(30 * DAY)
+    l2 = market.getLoan(drawn)
+    # ahead of schedule on principal: only the interest accrued in the period is due
+    assert l2["principalOutstanding"] < l2["schedBalance"]
+    assert market.amountDue(drawn) == l2["interestUnpaid"]
+    # interest of the first period charged on about half the principal
+    assert l2["interestUnpaid"] < lens.schedule(drawn)[0]["interest"] * 55 // 100
+
+
+def test_anyone_may_repay_for_the_borrower(market, drawn, outsider):
+    sleep(30 * DAY)
+    due = market.amountDue(drawn)
+    tx = market.repay(drawn, due, {"from": outsider})
+    assert tx.events["LoanRepaid"]["payer"] == outsider
+    assert market.amountDue(drawn) == 0
+
+
+def test_repay_zero_reverts(market, drawn, borrower, err):
+    with err("ZeroAmount"):
+        market.repay(drawn, 0, {"from": borrower})
+
+
+def test_repay_listed_loan_reverts(market, listed, borrower, err):
+    with err("InvalidLoanStatus", listed, STATUS["Listed"]):
+        market.repay(listed, 1, {"from": borrower})
+
+
+def test_repay_unknown_loan_reverts(market, borrower, err):
+    with err("UnknownLoan", 7):
+        market.repay(7, 1, {"from": borrower})
+
+
+def test_repay_repaid_loan_reverts(market, drawn, borrower, err):
+    market.repay(drawn, 10**12 * USD, {"from": borrower})
+    with err("InvalidLoanStatus", drawn, STATUS["Repaid"]):
+        market.repay(drawn, 1, {"from": borrower})
+
+
+def test_delinquency_tiers(market, drawn):
+    assert market.delinquencyTier(drawn) == 0
+    sleep(30 * DAY + 5 * DAY)
+    assert market.delinquencyTier(drawn) == 1 and market.daysPastDue(drawn) == 5
+    sleep(30 * DAY)
+    assert market.delinquencyTier(drawn) == 2 and market.daysPastDue(drawn) == 35
+    sleep(60 * DAY)
+    assert market.delinquencyTier(drawn) == 3 and market.daysPastDue(drawn) == 95
+
+
+def test_partial_catch_up_moves_oldest_due_date(market, drawn, borrower, lens):
+    sleep(30 * DAY * 2 + DAY)  # two installments missed, 31 days past the first
+    assert market.daysPastDue(drawn) == 31
+    l = market.getLoan(drawn)
+    # pay fees and enough to clear the oldest installment
+    market.repay(drawn, l["lateFeeUnpaid"] + l["installment"] + 20 * USD, {"from": borrower})
+    assert market.daysPastDue(drawn) == 1
+
+
+def test_loan_paid_to_maturity_closes_and_totals_reconcile(market, token, drawn, borrower, lens):
+    paid = 0
+    for _ in range(12):
+        sleep(30 * DAY)
+        due = market.amountDue(drawn)
+        if due:
+            paid += market.repay(drawn, due, {"from": borrower}).return_value
+    payoff = market.payoffAmount(drawn)
+    if payoff:
+        paid += market.repay(drawn, payoff, {"from": borrower}).return_value
+    assert market.getLoan(drawn)["status"] == STATUS["Repaid"]
+    total = lens.totalScheduled(drawn)
+    # per-second accrual after each due date costs a few base units more than the schedule
+    assert total <= paid <= total + 12 * 50

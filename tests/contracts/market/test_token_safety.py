@@ -1,0 +1,78 @@
+"""Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
+import pytest
+from conftest import DAY, USD, deploy_market, listing, sleep
+
+
+def _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
+    market, note, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket)
+    for a in accounts[:17]:
+        token.mint(a, 1_000_000 * USD, {"from": admin})
+        token.approve(market, 2**256 - 1, {"from": a})
+    return market, note, reserve
+
+
+@pytest.fixture
+def reentrant(ReentrantToken, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
+    token = ReentrantToken.deploy({"from": admin})
+    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket)
+    return token, market
+
+
+@pytest.fixture
+def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
+    token = FeeOnTransferToken.deploy({"from": admin})
+    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket)
+    return token, market, reserve
+
+
+def _drawn_loan(market, borrower, lenders):
+    loan_id = market.list(listing(), {"from": borrower}).return_value
+    for l in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": l})
+    market.drawdown(loan_id, {"from": borrower})
+    return loan_id
+
+
+def test_reentry_during_claim_is_refused(reentrant, borrower, lenders, err):
+    token, market = reentrant
+    loan_id = _drawn_loan(market, borrower, lenders)
+    sleep(30 * DAY)
+    market.repay(loan_id, market.amountDue(loan_id), {"from": borrower})
+    note_id = loan_id << 32
+    # during the payout, the token calls back into claim (a double-claim attempt)
+    token.arm(market, market.claim.encode_input(note_id), {"from": lenders[0]})
+    with err("ReentrancyGuardReentrantCall"):
+        market.claim(note_id, {"from": lenders[0]})
+    token.disarm({"from": lenders[0]})
+    assert market.claim(note_id, {"from": lenders[0]}).return_value > 0
+
+
+def test_reentry_during_fund_is_refused(reentrant, borrower, lenders, err):
+    token, market = reentrant
+    loan_id = market.list(listing(), {"from": borrower}).return_value
+    token.arm(market, market.fund.encode_input(loan_id, 100 * USD), {"from": lenders[0]})
+    with err("ReentrancyGuardReentrantCall"):
+        market.fund(loan_id, 100 * USD, {"from": lenders[0]})
+
+
+def test_reentry_during_repay_is_refused(reentrant, borrower, lenders, err):
+    token, market = reentrant
+    loan_id = _drawn_loan(market, borrower, lenders)
+    sleep(30 * DAY)
+    token.arm(market, market.repay.encode_input(loan_id, 1), {"from": borrower})
+    with err("ReentrancyGuardReentrantCall"):
+        market.repay(loan_id, 100 * USD, {"from": borrower})
+
+
+def test_fee_on_transfer_token_refused_on_fund(fee_token, borrower, lenders, err):
+    token, market, _ = fee_token
+    loan_id = market.list(listing(), {"from": borrower}).return_value
+    with err("FeeOnTransferNotSupported", 1_000 * USD, 990 * USD):
+        market.fund(loan_id, 1_000 * USD, {"from": lenders[0]})
+
+
+def test_fee_on_transfer_token_refused_on_reserve_deposit(fee_token, admin, err):
+    token, market, reserve = fee_token
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    with err("FeeOnTransferNotSupported", 1_000 * USD, 990 * USD):
+        reserve.deposit(1_000 * USD, {"from": admin})
