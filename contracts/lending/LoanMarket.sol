@@ -274,10 +274,13 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
     function receiveLiquidationProceeds(uint256 loanId, uint256 amount) external nonReentrant {
         if (msg.sender != _vault || msg.sender == address(0)) revert NotCollateralVault(msg.sender);
         if (amount == 0) revert ZeroAmount();
-        (uint256 paid,) = _repay(loanId, amount, msg.sender);
+        (uint256 paid, bool closed) = _repay(loanId, amount, msg.sender);
         uint256 refund = amount - paid;
         emit LiquidationProceedsReceived(loanId, amount, refund);
         if (refund != 0) _token.safeTransfer(_loans[loanId].borrower, refund);
+        // A liquidation that settles the loan leaves surplus collateral in the vault; it belongs to the
+        // borrower now, as after a repayment (the vault's release is callable from inside liquidate).
+        if (closed) _releaseCollateral(loanId, _loans[loanId].flags);
     }
 
     // ------------------------------------------------------------------ governance
