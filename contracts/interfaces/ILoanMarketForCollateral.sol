@@ -12,9 +12,13 @@ interface ILoanMarketForCollateral {
     ///      proceeds repay the loan in full; the vault settles its own state before calling here.
     function receiveLiquidationProceeds(uint256 loanId, uint256 amount) external;
 
-    /// @return the principal still owed on `loanId`, in stablecoin units; the vault never takes more than
-    ///         this from a liquidation buyer, and refuses to liquidate when it is zero.
+    /// @return the principal still owed on `loanId`, in stablecoin units: what the position's LTV is
+    ///         measured against; the vault refuses to liquidate when it is zero.
     function outstandingPrincipal(uint256 loanId) external view returns (uint256);
+
+    /// @return everything that closes `loanId` now (late fees, interest and principal): the most a
+    ///         liquidation buyer is ever asked to pay, since the waterfall pays fees and interest first.
+    function payoffAmount(uint256 loanId) external view returns (uint256);
 
     /// @return true once `loanId` has been marked defaulted (collateral then becomes liquidatable at any LTV)
     function isDefaulted(uint256 loanId) external view returns (bool);

@@ -140,7 +140,7 @@ contract CollateralVault is
         if (outstanding == 0) revert NothingOutstanding(loanId);
         _requireLiquidatable(loanId, held, outstanding, price, cfg);
 
-        (bought, payment) = _fill(held, collateralAmount, outstanding, price, cfg);
+        (bought, payment) = _fill(held, collateralAmount, _market.payoffAmount(loanId), price, cfg);
         if (payment > maxPayment) revert SlippageExceeded(payment, maxPayment);
 
         // `_fill` never returns more than `held`, which fits uint96.
@@ -277,9 +277,8 @@ contract CollateralVault is
         if (held == 0 || collateralAmount == 0) return (0, 0);
         CollateralConfig storage cfg = _configs[pos.token];
         uint256 price = PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
-        uint256 outstanding = _market.outstandingPrincipal(loanId);
-        if (outstanding == 0) return (0, 0);
-        return _fill(held, collateralAmount, outstanding, price, cfg);
+        if (_market.outstandingPrincipal(loanId) == 0) return (0, 0);
+        return _fill(held, collateralAmount, _market.payoffAmount(loanId), price, cfg);
     }
 
     /// @inheritdoc ICollateralVaultAdmin
@@ -313,25 +312,25 @@ contract CollateralVault is
         if (ltv < threshold && !_market.isDefaulted(loanId)) revert NotLiquidatable(loanId, ltv, threshold);
     }
 
-    /// @dev The purchase: at most `held`, and no more than repays `outstanding`. Payment rounds up.
-    ///      When the request would overpay, the buyer pays exactly `outstanding` for the collateral that
-    ///      covers it, rounded up: ceil(outstanding / p) <= requested, because ceil(requested * p) >
-    ///      outstanding implies requested * p > outstanding (p = discounted unit price). So `bought`
+    /// @dev The purchase: at most `held`, and no more than `owed` (the loan's payoff). Payment rounds up.
+    ///      When the request would overpay, the buyer pays exactly `owed` for the collateral that
+    ///      covers it, rounded up: ceil(owed / p) <= requested, because ceil(requested * p) >
+    ///      owed implies requested * p > owed (p = discounted unit price). So `bought`
     ///      never exceeds `held`.
     function _fill(
         uint256 held,
         uint256 requested,
-        uint256 outstanding,
+        uint256 owed,
         uint256 price,
         CollateralConfig storage cfg
     ) private view returns (uint256 bought, uint256 payment) {
         uint256 factor = BPS - cfg.liquidationDiscountBps;
         bought = requested < held ? requested : held;
         payment = _value(bought, price, factor, cfg, Math.Rounding.Ceil);
-        if (payment > outstanding) {
-            payment = outstanding;
+        if (payment > owed) {
+            payment = owed;
             bought = PriceFeedLib.toAmount(
-                outstanding, price, factor, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, Math.Rounding.Ceil
+                owed, price, factor, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, Math.Rounding.Ceil
             );
         }
     }

@@ -64,6 +64,11 @@ contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
         outstandingPrincipal[loanId] = principal;
     }
 
+    /// @dev The double charges no interest or fees: closing a loan costs its principal.
+    function payoffAmount(uint256 loanId) external view returns (uint256) {
+        return outstandingPrincipal[loanId];
+    }
+
     function release(uint256 loanId) external {
         vault.release(loanId);
     }
