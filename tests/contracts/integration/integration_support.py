@@ -1,0 +1,64 @@
+"""The real lending contracts wired together as scripts/deploy.py wires them (no doubles)."""
+
+import pytest
+from brownie import chain
+
+from helpers.builders import attest_args, report
+from helpers.oracle import submit
+
+USD = 10**6
+WETH = 10**18
+MAX_UINT = 2**256 - 1
+GRADE_B = 2
+DAY = 86_400
+
+
+@pytest.fixture(scope="module")
+def lending(admin, registry, oracle, stablecoin, oracle_keys, attester, accounts, ReserveFund, LoanNote,
+            LoanMarket, CollateralVault, MockCollateralToken, MockAggregatorV3):
+    tx = {"from": admin}
+    reserve = ReserveFund.deploy(stablecoin, admin, tx)
+    note = LoanNote.deploy(registry, tx)
+    market = LoanMarket.deploy(stablecoin, registry, oracle, note, reserve, admin, admin, tx)
+    note.setMarket(market, tx)
+    reserve.setMarket(market, tx)
+    market.grantRole(market.RISK_ROLE(), admin, tx)
+    market.setGradeTerms(GRADE_B, 1_000, 100_000 * USD, True, tx)
+    market.setMinRiskClass(GRADE_B, 1, tx)
+    market.setFees(100, 500, 1_000, tx)
+    market.setLateFeeBpsPerDay(10, tx)
+    market.setMinTicket(25 * USD, tx)
+    vault = CollateralVault.deploy(admin, market, tx)
+    market.setCollateralVault(vault, tx)
+    weth = MockCollateralToken.deploy("WETH", 18, tx)
+    feed = MockAggregatorV3.deploy(8, 3_000 * 10**8, tx)
+    vault.grantRole(vault.RISK_ROLE(), admin, tx)
+    vault.configureCollateral(weth, (feed, DAY, 18, [7_000] * 7, 8_500, 500), tx)
+
+    borrower, lender, buyer = accounts[4], accounts[5], accounts[6]
+    for wallet in (borrower, lender, buyer):
+        registry.attest(*attest_args(wallet).values(), {"from": attester})
+    submit(oracle, oracle_keys, admin, 1, [report(borrower, grade=GRADE_B)])
+    stablecoin.mint(lender, 100_000 * USD, tx)
+    stablecoin.mint(buyer, 100_000 * USD, tx)
+    weth.mint(borrower, 10 * WETH, tx)
+    return {"market": market, "vault": vault, "weth": weth, "feed": feed, "reserve": reserve,
+            "borrower": borrower, "lender": lender, "buyer": buyer}
+
+
+@pytest.fixture
+def defaulted_secured_loan(lending, stablecoin):
+    """10,000 USD over 6 monthly periods against 10 WETH (30,000 USD), drawn, never repaid, defaulted."""
+    market, vault, weth = lending["market"], lending["vault"], lending["weth"]
+    borrower, lender = lending["borrower"], lending["lender"]
+    weth.approve(vault, MAX_UINT, {"from": borrower})
+    params = (10_000 * USD, 0, 6, 30 * DAY, chain.time() + 7 * DAY, weth.address, 10 * WETH)
+    loan_id = market.list(params, {"from": borrower}).return_value
+    stablecoin.approve(market, MAX_UINT, {"from": lender})
+    market.fund(loan_id, 10_000 * USD, {"from": lender})
+    market.drawdown(loan_id, {"from": borrower})
+    chain.sleep(30 * DAY + 91 * DAY)
+    chain.mine()
+    market.markDefault(loan_id, {"from": lender})
+    lending["feed"].setPrice(3_000 * 10**8, {"from": lender})  # a keeper refreshes the feed
+    return loan_id

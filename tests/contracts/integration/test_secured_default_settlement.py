@@ -1,0 +1,66 @@
+"""A defaulted secured loan is settled by liquidating its collateral through the real market and vault."""
+
+from integration_support import MAX_UINT, USD, WETH
+
+
+def test_one_liquidation_settles_the_whole_debt(lending, defaulted_secured_loan, stablecoin):
+    market, vault, buyer = lending["market"], lending["vault"], lending["buyer"]
+    loan_id = defaulted_secured_loan
+    owed = market.payoffAmount(loan_id)
+    assert owed > market.outstandingPrincipal(loan_id)  # interest and late fees come first in the waterfall
+
+    stablecoin.approve(vault, MAX_UINT, {"from": buyer})
+    tx = vault.liquidate(loan_id, MAX_UINT, MAX_UINT, {"from": buyer})
+
+    bought, payment = tx.return_value
+    assert payment == owed
+    assert market.payoffAmount(loan_id) == 0
+    assert market.outstandingPrincipal(loan_id) == 0
+
+
+def test_surplus_collateral_returns_to_the_borrower_when_liquidation_settles(lending, defaulted_secured_loan,
+                                                                            stablecoin):
+    market, vault, weth = lending["market"], lending["vault"], lending["weth"]
+    borrower, buyer = lending["borrower"], lending["buyer"]
+    loan_id = defaulted_secured_loan
+    stablecoin.approve(vault, MAX_UINT, {"from": buyer})
+
+    bought, _ = vault.liquidate(loan_id, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
+
+    assert 0 < bought < 10 * WETH
+    assert weth.balanceOf(buyer) == bought
+    assert weth.balanceOf(borrower) == 10 * WETH - bought
+    assert vault.positionOf(loan_id)[1] == 0
+    assert weth.balanceOf(vault) == 0
+
+
+def test_partial_liquidation_keeps_the_rest_of_the_collateral_pledged(lending, defaulted_secured_loan,
+                                                                     stablecoin):
+    market, vault, weth = lending["market"], lending["vault"], lending["weth"]
+    borrower, buyer = lending["borrower"], lending["buyer"]
+    loan_id = defaulted_secured_loan
+    stablecoin.approve(vault, MAX_UINT, {"from": buyer})
+
+    bought, payment = vault.liquidate(loan_id, 1 * WETH, MAX_UINT, {"from": buyer}).return_value
+
+    assert bought == 1 * WETH
+    assert payment == 2_850 * USD  # 3,000 USD less the 5% discount
+    assert market.payoffAmount(loan_id) > 0
+    assert weth.balanceOf(borrower) == 0
+    assert vault.positionOf(loan_id)[1] == 9 * WETH
+
+
+def test_lenders_can_claim_every_unit_the_liquidation_paid(lending, defaulted_secured_loan, stablecoin):
+    market, vault, lender, buyer = lending["market"], lending["vault"], lending["lender"], lending["buyer"]
+    loan_id = defaulted_secured_loan
+    note_id = loan_id << 32  # the loan's first note
+    claimed_before = market.claimable(note_id)
+    stablecoin.approve(vault, MAX_UINT, {"from": buyer})
+
+    _, payment = vault.liquidate(loan_id, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
+
+    # After default the whole recovery goes to the notes: no servicing fee or reserve share.
+    assert market.claimable(note_id) - claimed_before == payment
+    balance_before = stablecoin.balanceOf(lender)
+    market.claim(note_id, {"from": lender})
+    assert stablecoin.balanceOf(lender) - balance_before == payment + claimed_before
