@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from brownie import web3
-from conftest import E18, MAX_UINT, USD
+from collateral_support import E18, MAX_UINT, USD
 
 AIM = 180_000
 VAULT_SIDE_AIM = 90_000

@@ -2,7 +2,7 @@
 
 import brownie
 import pytest
-from conftest import DISCOUNT, HEARTBEAT, MAX_LTV, THRESHOLD, params
+from collateral_support import DISCOUNT, HEARTBEAT, MAX_LTV, THRESHOLD, params
 
 ZERO = "0x0000000000000000000000000000000000000000"
 

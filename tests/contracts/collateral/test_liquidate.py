@@ -2,7 +2,7 @@
 surplus back to the borrower; slippage."""
 
 import pytest
-from conftest import E18, MAX_UINT, THRESHOLD, USD
+from collateral_support import E18, MAX_UINT, THRESHOLD, USD
 
 PRINCIPAL = 1000 * USD
 P2000 = 2000 * 10**8
@@ -241,7 +241,7 @@ def test_liquidate_anyoneMay(configured, loan, market, feed, weth, borrower, fun
 def test_liquidate_reconfiguredThresholdAppliesToOpenPositions(
     configured, loan, feed, weth, risk, buyer, buyer_funds, err
 ):
-    from conftest import params
+    from collateral_support import params
 
     with err("NotLiquidatable", loan, 5000, THRESHOLD):
         configured.liquidate(loan, 1, MAX_UINT, {"from": buyer})

@@ -2,7 +2,7 @@
 loans) and every view keep working, so a crisis control never traps collateral or stops recovery."""
 
 import pytest
-from conftest import E18, MAX_UINT, USD
+from collateral_support import E18, MAX_UINT, USD
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_paused_viewsWork(paused_with_loans):
 
 
 def test_paused_governanceContinues(paused_with_loans, weth, feed, risk):
-    from conftest import params
+    from collateral_support import params
 
     paused_with_loans.configureCollateral(weth, params(feed, discount=1000), {"from": risk})
     paused_with_loans.setCollateralEnabled(weth, False, {"from": risk})

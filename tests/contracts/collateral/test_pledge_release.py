@@ -1,7 +1,7 @@
 """pledge and release: LTV at listing by grade, input checks, fee-on-transfer refusal, release rules."""
 
 import pytest
-from conftest import E18, MAX_LTV, USD, params
+from collateral_support import E18, MAX_LTV, USD, params
 
 ZERO = "0x0000000000000000000000000000000000000000"
 

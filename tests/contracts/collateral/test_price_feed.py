@@ -2,7 +2,7 @@
 feed and token decimals other than 8/18 value correctly, rounded down."""
 
 import pytest
-from conftest import E18, HEARTBEAT, MAX_UINT, USD, params
+from collateral_support import E18, HEARTBEAT, MAX_UINT, USD, params
 
 
 def _now(chain):

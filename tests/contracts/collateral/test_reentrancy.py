@@ -1,6 +1,6 @@
 """A hostile collateral token that calls back into the vault during a transfer meets the lock."""
 
-from conftest import E18, MAX_UINT, USD, params
+from collateral_support import E18, MAX_UINT, USD, params
 
 
 def test_liquidate_reentryFromCollateralTransferRefused(

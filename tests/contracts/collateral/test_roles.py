@@ -2,7 +2,7 @@
 AccessControlUnauthorizedAccount), and only the market may pledge or release."""
 
 import pytest
-from conftest import E18, USD, params
+from collateral_support import E18, USD, params
 
 ZERO = "0x0000000000000000000000000000000000000000"
 

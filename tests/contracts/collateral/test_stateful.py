@@ -9,7 +9,7 @@ on an 18-decimal feed) share the vault."""
 
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from conftest import MAX_LTV, MAX_UINT, USD, params
+from collateral_support import MAX_LTV, MAX_UINT, USD, params
 
 # derandomize: the same sequences every run, so the coverage check below cannot flake and a failure
 # reproduces; widen max_examples locally to explore more.

@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, STATUS, USD, listing, sleep
+from market_support import DAY, STATUS, USD, listing, sleep
 
 
 def test_borrower_cancels_and_lenders_withdraw(market, note, token, listed, borrower, lenders):

@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, RAY, STATUS, USD, listing, sleep
+from market_support import DAY, RAY, STATUS, USD, listing, sleep
 
 
 def secured(market, borrower, collateral, amount=5_000 * USD):

@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, RAY, STATUS, USD, sleep
+from market_support import DAY, RAY, STATUS, USD, sleep
 
 
 def note_ids(loan_id, n):

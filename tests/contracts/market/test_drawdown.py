@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, ORIGINATION_BPS, STATUS, USD, listing
+from market_support import DAY, ORIGINATION_BPS, STATUS, USD, listing
 
 
 def test_drawdown_pays_borrower_minus_origination_fee(market, token, listed, lenders, borrower, treasury):

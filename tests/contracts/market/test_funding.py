@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, MIN_TICKET, STATUS, USD, listing
+from market_support import DAY, MIN_TICKET, STATUS, USD, listing
 
 
 def test_fund_mints_note_with_share(market, note, token, listed, lender):

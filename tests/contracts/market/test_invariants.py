@@ -13,7 +13,7 @@ Invariants (each can fail if the contract misbehaves):
 import brownie
 import pytest
 from brownie.test import strategy
-from conftest import DAY, RAY, STATUS, USD, listing
+from market_support import DAY, RAY, STATUS, USD, listing
 
 DRAWN, LISTED, DEFAULTED = STATUS["Drawn"], STATUS["Listed"], STATUS["Defaulted"]
 

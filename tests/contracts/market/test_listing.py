@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, GRADES, STATUS, USD, listing
+from market_support import DAY, GRADES, STATUS, USD, listing
 
 
 def test_list_stores_terms_priced_by_grade(market, borrower):

@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, USD
+from market_support import DAY, USD
 
 
 def test_note_metadata_and_interfaces(note, market):

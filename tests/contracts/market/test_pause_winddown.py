@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, STATUS, USD, listing, sleep
+from market_support import DAY, STATUS, USD, listing, sleep
 
 
 def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser, err):

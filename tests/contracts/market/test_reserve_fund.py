@@ -1,5 +1,5 @@
 import brownie
-from conftest import DAY, USD, sleep
+from market_support import DAY, USD, sleep
 
 
 def test_deposit_and_views(reserve, token, admin, market):

@@ -1,5 +1,5 @@
 import pytest
-from conftest import DAY, GRADES, RAY, USD, installment, listing, rate_per_period, schedule_rows
+from market_support import DAY, GRADES, RAY, USD, installment, listing, rate_per_period, schedule_rows
 
 
 def test_installment_matches_reference_model(market, lens, drawn):

@@ -1,6 +1,6 @@
 """Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
 import pytest
-from conftest import DAY, USD, deploy_market, listing, sleep
+from market_support import DAY, USD, deploy_market, listing, sleep
 
 
 def _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):

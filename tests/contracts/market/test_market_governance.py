@@ -1,6 +1,6 @@
 import brownie
 import pytest
-from conftest import USD
+from market_support import USD
 
 
 def name32(s):

@@ -3,7 +3,7 @@ import json
 import os
 
 import brownie
-from conftest import DAY, USD, listing, sleep
+from market_support import DAY, USD, listing, sleep
 
 AIMS = {
     "LoanMarket.fund/first": 125_000,

@@ -1,0 +1,326 @@
+"""Fixtures for the loan market tests: test doubles, stablecoin, market, note, reserve, lens.
+
+Accounts: 0 admin (all roles), 1 treasury, 2-4 borrowers, 5-14 lenders, 15 outsider, 16 pauser.
+"""
+import contextlib
+import time
+
+import brownie
+import pytest
+from eth_utils import keccak
+
+USD = 10**6
+DAY = 86400
+RAY = 10**27
+BPS = 10_000
+
+ORIGINATION_BPS = 100
+SERVICING_BPS = 1_000  # of interest and late fees
+RESERVE_BPS = 1_000  # of interest and late fees
+LATE_BPS_PER_DAY = 10
+MIN_TICKET = 25 * USD
+
+# grade -> (aprBps, maxPrincipal, allowed, minRiskClass)
+GRADES = {
+    1: (600, 50_000 * USD, True, 1),
+    2: (900, 40_000 * USD, True, 1),
+    3: (1_300, 30_000 * USD, True, 2),
+    4: (1_800, 25_000 * USD, True, 3),
+    5: (2_400, 15_000 * USD, True, 4),
+    6: (3_000, 10_000 * USD, True, 5),
+    7: (3_600, 5_000 * USD, False, 5),
+}
+
+STATUS = {"None": 0, "Listed": 1, "Drawn": 2, "Repaid": 3, "Defaulted": 4, "Cancelled": 5, "Expired": 6}
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    pass
+
+
+# ---------------------------------------------------------------- custom-error helper
+# Brownie 1.22 decodes custom errors declared in the project's ABIs into revert_msg as
+# "ErrorName: arg1, arg2" (a bare "ErrorName" without arguments). Errors it cannot decode
+# appear as "typed error: 0x<data>", which this helper also accepts by selector.
+
+
+def error_selector(signature: str) -> str:
+    return "0x" + keccak(text=signature).hex().removeprefix("0x")[:8]
+
+
+def _fmt(a):
+    if hasattr(a, "address"):
+        return str(a.address)
+    if isinstance(a, bool):
+        return str(a)
+    if isinstance(a, bytes):
+        return str(a)  # Brownie prints bytes32 arguments as a Python bytes literal
+    return str(a)
+
+
+@contextlib.contextmanager
+def reverts_with(name: str, *args, signature: str = None):
+    """Expects a revert with custom error `name`; with args, the decoded arguments must match too."""
+    try:
+        yield
+    except brownie.exceptions.VirtualMachineError as e:
+        msg = (e.revert_msg or "").strip()
+    else:
+        raise AssertionError(f"did not revert (expected {name})")
+    if msg.startswith("typed error: ") and signature:
+        assert msg[len("typed error: "):].lower().startswith(error_selector(signature)), msg
+        return
+    got_name = msg.split(":")[0]
+    assert got_name == name, f"expected {name}, reverted with {msg!r}"
+    if args:
+        expected = f"{name}: " + ", ".join(_fmt(a) for a in args)
+        assert msg.lower() == expected.lower(), f"expected {expected!r}, got {msg!r}"
+
+
+@pytest.fixture(scope="session")
+def err():
+    return reverts_with
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@pytest.fixture(scope="module")
+def admin(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="module")
+def treasury(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="module")
+def borrower(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="module")
+def borrowers(accounts):
+    return accounts[2:5]
+
+
+@pytest.fixture(scope="module")
+def lenders(accounts):
+    return accounts[5:15]
+
+
+@pytest.fixture(scope="module")
+def lender(accounts):
+    return accounts[5]
+
+
+@pytest.fixture(scope="module")
+def outsider(accounts):
+    return accounts[15]
+
+
+@pytest.fixture(scope="module")
+def pauser(accounts):
+    return accounts[16]
+
+
+# ---------------------------------------------------------------- deployment
+
+
+def deploy_market(token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket):
+    note = LoanNote.deploy(identity, {"from": admin})
+    reserve = ReserveFund.deploy(token, admin, {"from": admin})
+    market = LoanMarket.deploy(token, identity, oracle, note, reserve, treasury, admin, {"from": admin})
+    note.setMarket(market, {"from": admin})
+    reserve.setMarket(market, {"from": admin})
+    market.grantRole(market.RISK_ROLE(), admin, {"from": admin})
+    market.grantRole(market.PAUSER_ROLE(), pauser, {"from": admin})
+    reserve.grantRole(reserve.RISK_ROLE(), admin, {"from": admin})
+    for g, (apr, max_p, allowed, min_rc) in GRADES.items():
+        market.setGradeTerms(g, apr, max_p, allowed, {"from": admin})
+        market.setMinRiskClass(g, min_rc, {"from": admin})
+    market.setFees(ORIGINATION_BPS, SERVICING_BPS, RESERVE_BPS, {"from": admin})
+    market.setLateFeeBpsPerDay(LATE_BPS_PER_DAY, {"from": admin})
+    market.setMinTicket(MIN_TICKET, {"from": admin})
+    return market, note, reserve
+
+
+@pytest.fixture(scope="module")
+def identity(TestIdentityRegistry, accounts, admin):
+    reg = TestIdentityRegistry.deploy({"from": admin})
+    far = 2**40 - 1  # never expires, whatever time the tests travel to
+    for a in accounts[:17]:
+        reg.set(a, 2, 5, far, False, {"from": admin})
+    return reg
+
+
+@pytest.fixture(scope="module")
+def oracle(TestCreditOracle, accounts, admin):
+    o = TestCreditOracle.deploy({"from": admin})
+    o.setMaxAge(3650 * DAY, {"from": admin})
+    now = brownie.chain.time()
+    for a in accounts[2:5]:
+        o.setRecord(a, 700, 2, 300, now, {"from": admin})
+    return o
+
+
+@pytest.fixture(scope="module")
+def token(MockStablecoin, accounts, admin):
+    t = MockStablecoin.deploy({"from": admin})
+    for a in accounts[:17]:
+        t.mint(a, 1_000_000 * USD, {"from": admin})
+    return t
+
+
+@pytest.fixture(scope="module")
+def deployed(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
+    market, note, reserve = deploy_market(
+        token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket
+    )
+    for a in accounts[:17]:
+        token.approve(market, 2**256 - 1, {"from": a})
+    return market, note, reserve
+
+
+@pytest.fixture(scope="module")
+def market(deployed):
+    return deployed[0]
+
+
+@pytest.fixture(scope="module")
+def note(deployed):
+    return deployed[1]
+
+
+@pytest.fixture(scope="module")
+def reserve(deployed):
+    return deployed[2]
+
+
+@pytest.fixture(scope="module")
+def lens(LoanMarketLens, market, admin):
+    return LoanMarketLens.deploy(market, {"from": admin})
+
+
+@pytest.fixture(scope="module")
+def vault(TestCollateralVault, market, admin):
+    v = TestCollateralVault.deploy(market, {"from": admin})
+    market.setCollateralVault(v, {"from": admin})
+    return v
+
+
+@pytest.fixture(scope="module")
+def collateral(MockStablecoin, borrowers, admin, vault):
+    """An ERC-20 used as collateral (a second mock token), approved to the vault."""
+    c = MockStablecoin.deploy({"from": admin})
+    for b in borrowers:
+        c.mint(b, 1_000_000 * USD, {"from": admin})
+        c.approve(vault, 2**256 - 1, {"from": b})
+    return c
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def listing(principal=10_000 * USD, periods=12, period_length=30 * DAY, deadline_in=7 * DAY, min_fill=0,
+            collateral_token=None, collateral_amount=0):
+    deadline = brownie.chain.time() + deadline_in
+    ctoken = collateral_token.address if collateral_token is not None else "0x" + "00" * 20
+    return (principal, min_fill, periods, period_length, deadline, ctoken, collateral_amount)
+
+
+@pytest.fixture(scope="module")
+def make_listing():
+    return listing
+
+
+@pytest.fixture
+def listed(market, borrower):
+    """A 10,000 USD, 12 x 30 day loan listed by `borrower` (grade 2, 9% APR)."""
+    tx = market.list(listing(), {"from": borrower})
+    return tx.return_value
+
+
+@pytest.fixture
+def drawn(market, borrower, lenders, listed):
+    """The listed loan funded by 4 lenders (4 x 2,500) and drawn."""
+    for l in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": l})
+    market.drawdown(listed, {"from": borrower})
+    return listed
+
+
+def sleep(seconds):
+    brownie.chain.sleep(seconds)
+    brownie.chain.mine()
+
+
+# ---------------------------------------------------------------- reference annuity model (Python)
+
+YEAR = 365 * DAY
+
+
+def ceil_div(a, b):
+    return -(-a // b)
+
+
+def rate_per_period(apr_bps, period_length):
+    return ceil_div(apr_bps * (RAY // BPS) * period_length, YEAR)
+
+
+def rpow(x, n):
+    z = RAY
+    while n:
+        if n & 1:
+            z = z * x // RAY
+        n >>= 1
+        if n:
+            x = x * x // RAY
+    return z
+
+
+def installment(principal, r, n):
+    if r == 0:
+        return ceil_div(principal, n)
+    x = rpow(RAY + r, n)
+    factor = ceil_div(r * x, x - RAY)
+    return ceil_div(principal * factor, RAY)
+
+
+def schedule_rows(principal, apr_bps, period_length, n):
+    """[(interest, principal_part)] of the contractual schedule."""
+    r = rate_per_period(apr_bps, period_length)
+    a = installment(principal, r, n)
+    b, rows = principal, []
+    for k in range(1, n + 1):
+        i = ceil_div(b * r, RAY)
+        p = b if k == n else min(max(a - i, 0), b)
+        b -= p
+        rows.append((i, p))
+    return rows
+
+
+# ---------------------------------------------------------------- stateful runner
+# The brownie.test.stateful extension module shipped in this Brownie 1.22 build is mypyc-compiled and
+# rejects every generated machine ("_BrownieStateMachine object expected"). Its pure-Python source is
+# installed next to it; load and use that, the same brownie.test.state_machine code, interpreted.
+
+
+def _load_python_stateful():
+    import importlib.util
+    import os
+
+    import brownie.test as bt
+
+    path = os.path.join(os.path.dirname(bt.__file__), "stateful.py")
+    spec = importlib.util.spec_from_file_location("brownie_stateful_source", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def market_state_machine():
+    return _load_python_stateful().state_machine
