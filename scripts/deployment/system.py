@@ -61,6 +61,8 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     note.setMarket(market, tx)
     reserve.setMarket(market, tx)
     _configure_market(market, reserve, holders, manifest, tx)
+    # The full-schedule view lives in its own read-only contract: LoanMarket is at the EIP-170 size limit.
+    deployed("LoanMarketLens", c.LoanMarketLens.deploy(market, tx))
 
     vault = deployed("CollateralVault", c.CollateralVault.deploy(holders.deployer, market, tx))
     market.setCollateralVault(vault, tx)

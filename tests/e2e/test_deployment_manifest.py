@@ -74,3 +74,8 @@ def test_manifest_accounts_are_the_local_role_holders(deployed_chain):
     accounts = deployed_chain.manifest["accounts"]
     assert accounts["attester"] == deployed_chain.accounts["attester"].address
     assert accounts["submitter"] == deployed_chain.accounts["submitter"].address
+
+
+def test_schedule_lens_reads_the_deployed_market(deployed_chain):
+    lens = deployed_chain.contract("LoanMarketLens")
+    assert lens.functions.market().call() == deployed_chain.manifest["contracts"]["LoanMarket"]["address"]
