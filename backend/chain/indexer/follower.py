@@ -276,16 +276,3 @@ class Indexer:
                 return total
         raise RuntimeError("sync did not catch up")
 
-
-def event_from_row(row: ChainEvent) -> DecodedEvent:
-    return DecodedEvent(
-        contract=row.contract,
-        event=row.event,
-        address=row.address,
-        args=json.loads(row.args),
-        block_number=row.block_number,
-        block_hash=row.block_hash,
-        log_index=row.log_index,
-        tx_hash=row.tx_hash,
-        timestamp=row.block_timestamp,
-    )
