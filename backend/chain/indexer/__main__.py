@@ -48,6 +48,9 @@ def main() -> None:
     settings = get_settings()
     options = IndexerSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # One line per RPC call would drown the indexer's own progress lines.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     for chatty in ("httpx", "httpcore"):  # one line per RPC call would drown the index progress
         logging.getLogger(chatty).setLevel(logging.WARNING)
     stop = threading.Event()
