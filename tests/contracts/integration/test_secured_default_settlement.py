@@ -2,6 +2,8 @@
 
 from integration_support import MAX_UINT, USD, WETH
 
+ZERO = "0x0000000000000000000000000000000000000000"
+
 
 def test_one_liquidation_settles_the_whole_debt(lending, defaulted_secured_loan, stablecoin):
     market, vault, buyer = lending["market"], lending["vault"], lending["buyer"]
@@ -64,3 +66,23 @@ def test_lenders_can_claim_every_unit_the_liquidation_paid(lending, defaulted_se
     balance_before = stablecoin.balanceOf(lender)
     market.claim(note_id, {"from": lender})
     assert stablecoin.balanceOf(lender) - balance_before == payment + claimed_before
+
+
+def test_wind_down_lets_a_defaulted_secured_loan_run_off(lending, defaulted_secured_loan, stablecoin, admin,
+                                                         reverts_with):
+    market, vault, weth = lending["market"], lending["vault"], lending["weth"]
+    borrower, lender, buyer = lending["borrower"], lending["lender"], lending["buyer"]
+    loan_id = defaulted_secured_loan
+    market.windDown({"from": admin})
+    with reverts_with("MarketWoundDown"):
+        market.list((1_000 * USD, 0, 3, 30 * 86_400, 10**10, ZERO, 0), {"from": lender})
+
+    stablecoin.approve(vault, MAX_UINT, {"from": buyer})
+    bought, payment = vault.liquidate(loan_id, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
+
+    assert market.payoffAmount(loan_id) == 0
+    assert weth.balanceOf(borrower) == 10 * WETH - bought  # surplus released during wind-down too
+    before = stablecoin.balanceOf(lender)
+    market.claim(loan_id << 32, {"from": lender})
+    assert stablecoin.balanceOf(lender) - before == payment
+    assert market.windDownProgress()[1] == 0  # no principal outstanding once the last loan settled
