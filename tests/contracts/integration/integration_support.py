@@ -2,7 +2,6 @@
 
 import pytest
 from brownie import chain
-
 from helpers.builders import attest_args, report
 from helpers.oracle import submit
 

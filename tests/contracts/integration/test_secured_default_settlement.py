@@ -22,7 +22,7 @@ def test_one_liquidation_settles_the_whole_debt(lending, defaulted_secured_loan,
 
 def test_surplus_collateral_returns_to_the_borrower_when_liquidation_settles(lending, defaulted_secured_loan,
                                                                             stablecoin):
-    market, vault, weth = lending["market"], lending["vault"], lending["weth"]
+    vault, weth = lending["vault"], lending["weth"]
     borrower, buyer = lending["borrower"], lending["buyer"]
     loan_id = defaulted_secured_loan
     stablecoin.approve(vault, MAX_UINT, {"from": buyer})
