@@ -21,7 +21,8 @@ GOVERNED_ROLES = {
 }
 
 
-def _role(name: str) -> bytes:
+def role(name: str) -> bytes:
+    """The AccessControl role id: 0x00 for the admin role, keccak256 of the name otherwise."""
     return b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else web3.keccak(text=name)
 
 
@@ -31,12 +32,12 @@ def hand_over_to_timelock(deployed: dict, timelock, holders: RoleHolders, manife
     for name, roles in GOVERNED_ROLES.items():
         contract = deployed[name]
         for role_name in roles:
-            contract.grantRole(_role(role_name), timelock, tx)
+            contract.grantRole(role(role_name), timelock, tx)
             manifest.role(name, role_name, [timelock.address])
         # Admin last: renouncing it first would leave the deployer unable to renounce the others.
         for role_name in sorted(roles, key=lambda r: r == "DEFAULT_ADMIN_ROLE"):
-            if contract.hasRole(_role(role_name), deployer):
-                contract.renounceRole(_role(role_name), deployer, tx)
+            if contract.hasRole(role(role_name), deployer):
+                contract.renounceRole(role(role_name), deployer, tx)
     # OpenZeppelin's constructor makes every proposer a canceller too; address(0) as executor lets
     # anyone execute a call whose delay has passed.
     manifest.role("PeerLendTimelock", "PROPOSER_ROLE", holders.proposers)

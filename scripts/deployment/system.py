@@ -6,18 +6,14 @@ configures everything, then hands every admin, risk and governor role to the tim
 
 from __future__ import annotations
 
-from brownie import project, web3
+from brownie import project
 
 from scripts.deployment import parameters as P
 from scripts.deployment.accounts import RoleHolders
-from scripts.deployment.governance import hand_over_to_timelock
+from scripts.deployment.governance import hand_over_to_timelock, role
 from scripts.deployment.manifest import ManifestBuilder
 
 ZERO = "0x0000000000000000000000000000000000000000"
-
-
-def role(name: str) -> bytes:
-    return b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else web3.keccak(text=name)
 
 
 def _containers():
@@ -96,9 +92,10 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     market.setMinTicket(m["minTicket"], tx)
     market.setMaxOpenLoansPerBorrower(m["maxOpenLoansPerBorrower"], tx)
     reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
-    manifest.parameters("LoanMarket", {**m, "treasury": holders.treasury, "pricing": [
-        {k: g[k] for k in ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass")} for g in grades
-    ]})
+    pricing_fields = ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass")
+    manifest.parameters("LoanMarket", {
+        **m, "treasury": holders.treasury, "pricing": [{k: g[k] for k in pricing_fields} for g in grades],
+    })
     manifest.parameters("ReserveFund", P.RESERVE)
 
 
@@ -112,4 +109,5 @@ def _configure_local_collateral(c, vault, manifest: ManifestBuilder, deployed, h
         feed, col["heartbeat"], col["decimals"], col["maxLtvBps"], col["liquidationThresholdBps"],
         col["liquidationDiscountBps"],
     ), tx)
-    manifest.parameters("CollateralVault", {"collateral": [{"token": token.address, "feed": feed.address, **col}]})
+    collateral = {"token": token.address, "feed": feed.address, **col}
+    manifest.parameters("CollateralVault", {"collateral": [collateral]})
