@@ -474,7 +474,7 @@ def sweep_fees(ctx: Lifecycle, by: Actor) -> None:
 def delinquency(ctx: Lifecycle, loan: Loan) -> tuple[int, int, int]:
     market = ctx.chain.market.functions
     days = ctx.chain.call(market.daysPastDue(loan.loan_id))
-    tier = ctx.chain.call(market.delinquencyTier(loan.loan_id))
+    tier = ctx.chain.call(ctx.chain.lens.functions.delinquencyTier(loan.loan_id))
     due = ctx.chain.call(market.amountDue(loan.loan_id))
     ctx.say(
         f"loan #{loan.loan_id} ({loan.borrower.name}): {days} days past due -> {TIERS[tier]}; "

@@ -251,8 +251,9 @@ interface ILoanMarket {
     ///         excess goes to principal.
     function amountDue(uint256 loanId) external view returns (uint256);
     function payoffAmount(uint256 loanId) external view returns (uint256);
+    /// @return days (rounded up) since the oldest unpaid due date; due date k is paid once principal is
+    ///         down to its contractual balance. 0 when current or not drawn. Tiers: LoanMarketLens.
     function daysPastDue(uint256 loanId) external view returns (uint256);
-    function delinquencyTier(uint256 loanId) external view returns (uint8);
     function claimable(uint256 noteId) external view returns (uint256);
     function gradeTerms(uint8 grade) external view returns (GradeTerms memory);
     function minRiskClassForGrade(uint8 grade) external view returns (uint8);

@@ -9,6 +9,8 @@ import {AnnuityMath} from "./AnnuityMath.sol";
 /// @notice Rules in {ILoanMarket}. All functions work on a memory copy that the market writes back.
 library LoanAccounting {
     uint256 internal constant LATE_FEE_DENOMINATOR = AnnuityMath.BPS * 1 days;
+    /// @dev anyone may mark a loan defaulted once it is more than this many days past due
+    uint256 internal constant DEFAULT_AFTER_DAYS = 90;
 
     /// @notice Brings a drawn loan to `nowTs`: accrues interest on the outstanding principal segment by
     ///         segment between due dates, makes it due at each due date passed, steps the contractual
@@ -72,16 +74,38 @@ library LoanAccounting {
         return uint256(l.lateFeeUnpaid) + l.interestUnpaid + l.principalOutstanding;
     }
 
-    /// @notice Days since the oldest unpaid due date, rounded up; 0 when current. The oldest unpaid
-    ///         installment is found by counting the installments the overdue amount represents.
+    /// @notice Days since the oldest unpaid due date, rounded up; 0 when current.
+    /// @dev Payments reach principal only after all interest, so due date k is paid once the principal
+    ///      is down to its contractual balance b_k (exactly what `amountDue` asks for). Counting the
+    ///      overdue amount in installments instead would over-count: interest on unpaid principal makes
+    ///      two missed installments weigh more than two. Due interest with principal on or ahead of
+    ///      schedule (a borrower who prepaid) dates from the latest due date.
     function daysPastDue(ILoanMarket.Loan memory l, uint256 nowTs) internal pure returns (uint256) {
-        uint256 o = overdue(l);
-        if (o == 0) return 0;
-        uint256 d = l.duePeriods; // >= 1 whenever something is overdue
-        uint256 missed = Math.ceilDiv(o, l.installment);
-        if (missed > d) missed = d;
-        uint256 oldestDue = uint256(l.drawnAt) + (d - missed + 1) * l.periodLength;
-        return nowTs > oldestDue ? Math.ceilDiv(nowTs - oldestDue, 1 days) : 0;
+        if (overdue(l) == 0) return 0;
+        uint256 k = l.duePeriods; // >= 1 whenever something is overdue
+        uint256 out = l.principalOutstanding;
+        if (out > l.schedBalance) {
+            // walk the contractual balances forward to the first one the principal has not reached;
+            // it exists because b_duePeriods = schedBalance < out
+            uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, l.periodLength);
+            uint256 b = l.principal;
+            k = 0;
+            while (out <= b) {
+                ++k;
+                (, uint256 p) = AnnuityMath.scheduledStep(b, r, l.installment, k, l.numPeriods);
+                b -= p;
+            }
+        }
+        uint256 dueDate = uint256(l.drawnAt) + k * l.periodLength;
+        return nowTs > dueDate ? Math.ceilDiv(nowTs - dueDate, 1 days) : 0;
+    }
+
+    /// @return tier 0 current, 1 for 1-30 days past due, 2 for 31-90, 3 beyond (defaultable)
+    function delinquencyTier(uint256 daysPastDue_) internal pure returns (uint8) {
+        if (daysPastDue_ == 0) return 0;
+        if (daysPastDue_ <= 30) return 1;
+        if (daysPastDue_ <= DEFAULT_AFTER_DAYS) return 2;
+        return 3;
     }
 
     /// @notice Applies `amount` (<= payoff) late fee -> interest -> principal.

@@ -34,7 +34,7 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
     uint256 public constant MAX_LISTING_DURATION = 60 days;
     /// @notice After the listing deadline the borrower has this long to accept a partial fill.
     uint256 public constant ACCEPT_WINDOW = 7 days;
-    uint256 public constant DEFAULT_AFTER_DAYS = 90;
+    uint256 public constant DEFAULT_AFTER_DAYS = LoanAccounting.DEFAULT_AFTER_DAYS;
 
     uint256 internal constant MAX_FEE_BPS = 2_000;
     uint256 internal constant MAX_RESERVE_SHARE_BPS = 5_000;
@@ -493,18 +493,10 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         return LoanAccounting.payoff(l);
     }
 
-    function daysPastDue(uint256 loanId) public view returns (uint256) {
+    function daysPastDue(uint256 loanId) external view returns (uint256) {
         Loan memory l = _accrued(loanId);
         if (l.status != LoanStatus.Drawn) return 0;
         return LoanAccounting.daysPastDue(l, block.timestamp);
-    }
-
-    function delinquencyTier(uint256 loanId) external view returns (uint8) {
-        uint256 d = daysPastDue(loanId);
-        if (d == 0) return 0;
-        if (d <= 30) return 1;
-        if (d <= DEFAULT_AFTER_DAYS) return 2;
-        return 3;
     }
 
     function claimable(uint256 noteId) external view returns (uint256) {

@@ -21,6 +21,12 @@ contract LoanMarketLens {
         return LoanAccounting.schedule(l.principal, l.aprBps, l.periodLength, l.numPeriods, start);
     }
 
+    /// @return 0 current, 1 for 1-30 days past the oldest unpaid due date, 2 for 31-90, 3 beyond
+    ///         (the loan may be marked defaulted); 0 for a loan that is not drawn
+    function delinquencyTier(uint256 loanId) external view returns (uint8) {
+        return LoanAccounting.delinquencyTier(market.daysPastDue(loanId));
+    }
+
     /// @return total of the contractual installments
     function totalScheduled(uint256 loanId) external view returns (uint256 total) {
         ILoanMarket.Installment[] memory rows = this.schedule(loanId);

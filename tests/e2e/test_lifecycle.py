@@ -356,6 +356,7 @@ def _phase_checks(ledger: Ledger):
     def on_phase(phase: str, ctx: story.Lifecycle) -> None:
         chain = ctx.chain
         market = chain.market.functions
+        lens = chain.lens.functions
         if phase == "onboarded":
             for name in ("Ada", "Ben", "Lena", "Omar", "Kim"):
                 assert chain.call(chain.registry.functions.isEligible(ctx.actors[name].address)), name
@@ -419,11 +420,11 @@ def _phase_checks(ledger: Ledger):
                 ledger.repaid_seen[name] = len(loan.repaid)
         if phase == "month2":
             b = ctx.loans["B"]
-            assert chain.call(market.delinquencyTier(b.loan_id)) == 1
+            assert chain.call(lens.delinquencyTier(b.loan_id)) == 1
             assert chain.call(market.daysPastDue(b.loan_id)) == 10
         if phase == "month3":
             assert story.STATUS[chain.call(market.getLoan(ctx.loans["A"].loan_id))[4]] == "Repaid"
-            assert chain.call(market.delinquencyTier(ctx.loans["B"].loan_id)) == 2
+            assert chain.call(lens.delinquencyTier(ctx.loans["B"].loan_id)) == 2
         if phase == "defaulted":
             b, model = ctx.loans["B"], ledger.loans["B"]
             model.accrue(chain.now(), ledger.late_bps)  # markDefault was the last transaction

@@ -12,6 +12,19 @@ def test_mark_default_before_90_days_reverts(market, drawn, outsider, err):
         market.markDefault(drawn, {"from": outsider})
 
 
+def test_default_counts_from_the_first_missed_installment_not_the_overdue_amount(market, drawn, borrower, outsider, err):
+    # installment 1 paid, then nothing: the overdue amount soon exceeds the installments it stands
+    # for (interest on unpaid principal), but the 90 days run from due date 2 only
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    sleep(30 * DAY + 90 * DAY - 3600)
+    with err("NotDefaultable", drawn, 90):
+        market.markDefault(drawn, {"from": outsider})
+    sleep(2 * 3600)
+    market.markDefault(drawn, {"from": outsider})
+    assert market.getLoan(drawn)["status"] == STATUS["Defaulted"]
+
+
 def test_mark_default_current_loan_reverts(market, drawn, outsider, err):
     with err("NotDefaultable", drawn, 0):
         market.markDefault(drawn, {"from": outsider})

@@ -134,6 +134,8 @@ class MarketMachine:
         if due and self.market.getLoan(loan_id)["status"] == DRAWN:
             # what remains is at most the late fee of the seconds between the view and the block
             assert self.market.amountDue(loan_id) <= 1 + due // 10_000
+            # paying what is due clears every due date, however many were missed
+            assert self.market.daysPastDue(loan_id) == 0
 
     def rule_repay_fraction(self, idx="st_idx", frac="st_frac"):
         """Partial payments, prepayments and overpayments (capped), also after default (recoveries)."""

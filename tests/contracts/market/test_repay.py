@@ -2,10 +2,10 @@ import brownie
 from market_support import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BPS, STATUS, USD, ceil_div, sleep
 
 
-def test_amount_due_is_zero_before_first_due_date(market, drawn):
+def test_amount_due_is_zero_before_first_due_date(market, lens, drawn):
     sleep(10 * DAY)
     assert market.amountDue(drawn) == 0
-    assert market.delinquencyTier(drawn) == 0
+    assert lens.delinquencyTier(drawn) == 0
 
 
 def test_installment_due_after_due_date(market, lens, drawn):
@@ -22,7 +22,7 @@ def test_paying_on_schedule_keeps_loan_current(market, lens, token, drawn, borro
         due = market.amountDue(drawn)
         market.repay(drawn, due, {"from": borrower})
         assert market.amountDue(drawn) == 0
-        assert market.delinquencyTier(drawn) == 0
+        assert lens.delinquencyTier(drawn) == 0
     l = market.getLoan(drawn)
     # principal follows the contractual balance (interest accrued seconds past a due date is owed, not overdue)
     assert l["principalOutstanding"] <= l["schedBalance"]
@@ -124,25 +124,83 @@ def test_repay_repaid_loan_reverts(market, drawn, borrower, err):
         market.repay(drawn, 1, {"from": borrower})
 
 
-def test_delinquency_tiers(market, drawn):
-    assert market.delinquencyTier(drawn) == 0
-    sleep(30 * DAY + 5 * DAY)
-    assert market.delinquencyTier(drawn) == 1 and market.daysPastDue(drawn) == 5
+def test_delinquency_tiers(market, lens, drawn):
+    assert lens.delinquencyTier(drawn) == 0
+    # days round up: a minute short of whole days keeps the figures exact whatever seconds blocks add
+    sleep(30 * DAY + 5 * DAY - 60)
+    assert lens.delinquencyTier(drawn) == 1 and market.daysPastDue(drawn) == 5
     sleep(30 * DAY)
-    assert market.delinquencyTier(drawn) == 2 and market.daysPastDue(drawn) == 35
+    assert lens.delinquencyTier(drawn) == 2 and market.daysPastDue(drawn) == 35
     sleep(60 * DAY)
-    assert market.delinquencyTier(drawn) == 3 and market.daysPastDue(drawn) == 95
+    assert lens.delinquencyTier(drawn) == 3 and market.daysPastDue(drawn) == 95
 
 
-def test_partial_catch_up_moves_oldest_due_date(market, drawn, borrower, lens):
+def test_tier_of_a_loan_that_is_not_drawn_is_current(lens, listed):
+    assert lens.delinquencyTier(listed) == 0
+
+
+def test_missed_installments_after_paid_ones_date_from_the_first_missed(market, lens, drawn, borrower):
+    # installment 1 paid on its due date, 2 and 3 missed: interest on the unpaid principal makes the
+    # overdue amount exceed two installments, yet the oldest unpaid due date is still the second
+    sleep(30 * DAY)
+    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    sleep(65 * DAY - 60)
+    l = market.getLoan(drawn)
+    assert l["duePeriods"] == 3
+    overdue = l["interestUnpaid"] - l["interestNotDue"] + l["principalOutstanding"] - l["schedBalance"]
+    assert overdue > 2 * l["installment"]
+    assert market.daysPastDue(drawn) == 35
+    assert lens.delinquencyTier(drawn) == 2
+
+
+def _cure_first_of_two(market, lens, drawn):
+    """What clears due date 1 of two missed ones: fees, all accrued interest, installment 1's principal."""
+    l = market.getLoan(drawn)
+    principal_1 = lens.schedule(drawn)[0]["principal"]
+    return l["lateFeeUnpaid"] + l["interestUnpaid"] + principal_1
+
+
+def test_catching_up_the_oldest_installment_moves_the_oldest_due_date(market, lens, drawn, borrower):
     # two installments missed, just under 31 days past the first: days round up, so a minute of
     # margin keeps both figures exact whatever seconds the following blocks add
     sleep(30 * DAY * 2 + DAY - 60)
     assert market.daysPastDue(drawn) == 31
-    l = market.getLoan(drawn)
-    # pay fees and enough to clear the oldest installment
-    market.repay(drawn, l["lateFeeUnpaid"] + l["installment"] + 20 * USD, {"from": borrower})
+    # a dollar above the cure covers the seconds of interest and fee the repay's block adds
+    market.repay(drawn, _cure_first_of_two(market, lens, drawn) + USD, {"from": borrower})
     assert market.daysPastDue(drawn) == 1
+    assert lens.delinquencyTier(drawn) == 1
+
+
+def test_paying_one_installment_amount_of_two_missed_pays_interest_first(market, lens, drawn, borrower):
+    # the waterfall takes both periods' interest before principal, so one installment's amount leaves
+    # part of installment 1's principal unpaid and its due date still the oldest unpaid
+    sleep(30 * DAY * 2 + DAY - 60)
+    l = market.getLoan(drawn)
+    market.repay(drawn, l["lateFeeUnpaid"] + l["installment"], {"from": borrower})
+    assert market.daysPastDue(drawn) == 31
+    assert market.repay(drawn, _cure_first_of_two(market, lens, drawn) + USD, {"from": borrower})
+    assert market.daysPastDue(drawn) == 1
+
+
+def test_prepaid_principal_dates_unpaid_interest_from_the_latest_due_date(market, lens, drawn, borrower):
+    # three installments' worth paid a day after drawdown puts principal ahead of the schedule; the
+    # interest that falls due later is owed (and late) from its own due date, not from due date 1
+    sleep(DAY)
+    market.repay(drawn, 3 * market.getLoan(drawn)["installment"], {"from": borrower})
+    sleep(94 * DAY - 60)
+    l = market.getLoan(drawn)
+    assert l["duePeriods"] == 3 and l["principalOutstanding"] <= l["schedBalance"]
+    assert market.amountDue(drawn) > 0
+    assert market.daysPastDue(drawn) == 5
+    assert lens.delinquencyTier(drawn) == 1
+
+
+def test_paying_the_amount_due_makes_a_long_delinquent_loan_current(market, lens, drawn, borrower):
+    sleep(85 * DAY)
+    assert lens.delinquencyTier(drawn) == 2
+    market.repay(drawn, market.amountDue(drawn) + USD, {"from": borrower})
+    assert market.daysPastDue(drawn) == 0
+    assert lens.delinquencyTier(drawn) == 0
 
 
 def test_loan_paid_to_maturity_closes_and_totals_reconcile(market, token, drawn, borrower, lens):
