@@ -103,12 +103,13 @@ def chain_time(session: Session) -> int:
 
 
 def delinquency(loan: LoanView, schedule: list[InstallmentView], now: int) -> Delinquency | None:
-    """Days past the due date of the oldest installment not covered by payments (approximate: the
-    contract counts the overdue amount; this counts installments)."""
+    """Days past the oldest unpaid due date, rounded up, as LoanMarket.daysPastDue counts them. The one
+    case it does not see: a borrower whose principal is ahead of schedule but who owes interest that
+    fell due (the contract dates that from the latest due date; indexed events carry no accrual)."""
     if loan.status != "active":
         return None
     next_due = schedule[loan.periods_paid].due_at if loan.periods_paid < len(schedule) else None
-    days = max(0, (now - next_due) // 86_400) if next_due is not None and now > next_due else 0
+    days = -((next_due - now) // 86_400) if next_due is not None and now > next_due else 0
     tier = 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
     return Delinquency(asOf=now, daysPastDue=days, tier=tier, nextDueAt=next_due)
 

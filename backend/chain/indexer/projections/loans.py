@@ -78,16 +78,14 @@ def annuity_schedule(
     return rows
 
 
-def periods_covered(payments, paid: int) -> int:
-    """Installments covered by what was paid towards interest and principal (late fees excluded).
-
-    Interest accrues per second, so a payment a little after its due date carries a little more interest
-    and a little less principal than the schedule: counting by payments, not principal, keeps such an
-    installment paid."""
-    cumulative, covered = 0, 0
-    for payment in payments:
-        cumulative += payment
-        if cumulative > paid:
+def periods_covered(balances_after, principal_outstanding: int) -> int:
+    """Installments paid, by the contract's rule (LoanMarket.daysPastDue): payments reach principal
+    only after all interest, so installment k is paid once the principal is down to the contractual
+    balance after it. A payment of exactly one installment made late carries a little more interest
+    and so leaves that installment a little short, as it does on-chain."""
+    covered = 0
+    for balance in balances_after:
+        if principal_outstanding > balance:
             break
         covered += 1
     return covered
@@ -244,12 +242,12 @@ def repaid(session: Session, e: DecodedEvent) -> None:
             tx_hash=e.tx_hash,
         )
     )
-    schedule = session.scalars(
-        select(InstallmentView.payment)
+    balances = session.scalars(
+        select(InstallmentView.balance_after)
         .where(InstallmentView.loan_id == loan.loan_id)
         .order_by(InstallmentView.period)
     ).all()
-    loan.periods_paid = periods_covered(schedule, loan.interest_paid + loan.principal_repaid)
+    loan.periods_paid = periods_covered(balances, loan.principal - loan.principal_repaid)
     if a["principal"] and loan.principal:
         for note in _notes(session, loan.loan_id):
             if not note.refunded:
