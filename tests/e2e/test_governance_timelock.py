@@ -8,7 +8,9 @@ ZERO_BYTES32 = b"\x00" * 32
 
 
 def send(w3, account, fn):
-    tx = fn.build_transaction({"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)})
+    tx = fn.build_transaction(
+        {"from": account.address, "nonce": w3.eth.get_transaction_count(account.address)}
+    )
     signed = account.sign_transaction(tx)
     receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))
     return receipt
@@ -32,7 +34,10 @@ def test_risk_parameter_change_waits_for_the_delay(isolated):
     args = (market.address, 0, call, ZERO_BYTES32, salt)
 
     late_fee = 3  # index of lateFeeBpsPerDay in LoanMarket.config()
-    assert market.functions.config().call()[late_fee] == chain.manifest["parameters"]["LoanMarket"]["lateFeeBpsPerDay"]
+    assert (
+        market.functions.config().call()[late_fee]
+        == chain.manifest["parameters"]["LoanMarket"]["lateFeeBpsPerDay"]
+    )
     send(w3, deployer, timelock.functions.schedule(*args, delay))
     with pytest.raises(ContractLogicError):  # TimelockUnexpectedOperationState: not ready yet
         timelock.functions.execute(*args).call({"from": chain.accounts["user0"].address})
@@ -62,4 +67,5 @@ def test_schedule_by_a_non_proposer_is_refused(isolated):
     delay = timelock.functions.getMinDelay().call()
     with pytest.raises(ContractLogicError):
         timelock.functions.schedule(market.address, 0, call, ZERO_BYTES32, ZERO_BYTES32, delay).call(
-            {"from": chain.accounts["user0"].address})
+            {"from": chain.accounts["user0"].address}
+        )
