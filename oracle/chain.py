@@ -162,7 +162,7 @@ class OracleChain:
 
     def _fn(self, batch: ScoreBatch, signatures: list[bytes]):
         return self.contract.functions.submitBatch(
-            batch.round, batch.deadline, [r.as_tuple() for r in batch.reports], signatures
+            batch.round, batch.deadline, batch.packed_records(), signatures
         )
 
     def simulate(self, batch: ScoreBatch, signatures: list[bytes], sender: str) -> int:

@@ -32,6 +32,7 @@ SCORE_BATCH_FIELDS = [
     {"name": "deadline", "type": "uint64"},
     {"name": "reports", "type": "CreditReport[]"},
 ]
+FIELD_BITS = {"score": 16, "grade": 8, "pdBps": 16, "modelVersion": 16, "asOf": 40}
 EIP712_DOMAIN_FIELDS = [
     {"name": "name", "type": "string"},
     {"name": "version", "type": "string"},
@@ -51,6 +52,13 @@ class CreditReport:
     modelVersion: int  # noqa: N815
     asOf: int  # noqa: N815
     reasonsHash: str  # noqa: N815 - 0x-prefixed 32 bytes
+
+    def __post_init__(self) -> None:
+        # field widths of the Solidity struct: a wider value could be neither signed nor packed
+        for name, bits in FIELD_BITS.items():
+            value = getattr(self, name)
+            if not 0 <= value < 1 << bits:
+                raise ValueError(f"{name} {value} does not fit uint{bits}")
 
     @classmethod
     def from_dict(cls, d: dict) -> CreditReport:
@@ -72,16 +80,16 @@ class CreditReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def as_tuple(self) -> tuple:
-        """ABI tuple for `submitBatch`."""
+    def packed(self) -> bytes:
+        """The report's 64 bytes in `submitBatch`'s `records` (the CreditRecordsUpdated layout)."""
         return (
-            self.borrower,
-            self.score,
-            self.grade,
-            self.pdBps,
-            self.modelVersion,
-            self.asOf,
-            to_bytes(hexstr=self.reasonsHash),
+            to_bytes(hexstr=self.borrower)
+            + self.score.to_bytes(2, "big")
+            + self.grade.to_bytes(1, "big")
+            + self.pdBps.to_bytes(2, "big")
+            + self.modelVersion.to_bytes(2, "big")
+            + self.asOf.to_bytes(5, "big")
+            + to_bytes(hexstr=self.reasonsHash)
         )
 
 
@@ -95,6 +103,9 @@ class ScoreBatch:
     def build(cls, round_: int, deadline: int, reports: Iterable[CreditReport | dict]) -> ScoreBatch:
         items = tuple(r if isinstance(r, CreditReport) else CreditReport.from_dict(r) for r in reports)
         return cls(round=int(round_), deadline=int(deadline), reports=items)
+
+    def packed_records(self) -> bytes:
+        return b"".join(r.packed() for r in self.reports)
 
     def to_dict(self) -> dict:
         return {

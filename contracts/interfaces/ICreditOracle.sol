@@ -17,6 +17,7 @@ interface ICreditOracle {
         uint40 asOf; //         unix seconds the score was computed
     }
 
+    /// @notice The EIP-712 type oracle signers sign (see the header); `submitBatch` carries it packed.
     struct CreditReport {
         address borrower;
         uint16 score;
@@ -50,6 +51,7 @@ interface ICreditOracle {
     error BatchExpired(uint64 deadline, uint256 nowTs);
     error StaleRound(uint64 round, uint64 lastRound);
     error EmptyBatch();
+    error MalformedRecords(uint256 length); // not a whole number of 64-byte reports
     error BelowThreshold(uint256 validSignatures, uint8 threshold);
     error SignerNotAuthorized(address signer);
     error SignersNotAscending(address previous, address signer); // also catches a duplicate signer
@@ -72,12 +74,16 @@ interface ICreditOracle {
     function DOMAIN_SEPARATOR() external view returns (bytes32);
 
     /// @notice Stores each report after checking `threshold` distinct authorised signatures over the batch.
+    /// @param records the reports packed as in CreditRecordsUpdated, 64 bytes each:
+    ///        abi.encodePacked(borrower, score, grade, pdBps, modelVersion, asOf, reasonsHash). Packed
+    ///        rather than ABI-encoded `CreditReport[]` (224 bytes, mostly zeros) because calldata is a
+    ///        fifth of a refresh's gas; the signatures are still EIP-712 over `CreditReport[]`.
     /// @dev Anyone may submit; authority comes from the signatures. `round` must exceed the last round.
     ///      Every signature must come from a current signer (else SignerNotAuthorized), ordered by
     ///      strictly increasing address, and there must be at least `threshold` of them. Each report
     ///      needs borrower != 0, grade 1..7, pdBps <= 10000, asOf <= now and asOf > the stored asOf
     ///      (a borrower may appear twice in a batch only with increasing asOf).
-    function submitBatch(uint64 round, uint64 deadline, CreditReport[] calldata reports, bytes[] calldata signatures)
+    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures)
         external;
 
     function recordOf(address borrower) external view returns (CreditRecord memory);

@@ -10,7 +10,8 @@ import {CreditRecordPacking} from "./CreditRecordPacking.sol";
 
 /// @title PeerLend credit oracle
 /// @notice See {ICreditOracle}. Gas per borrower is what matters (batches of 100+): one digest is
-///         signed for the whole batch, each record is one storage word, and one log carries the batch.
+///         signed for the whole batch, each report travels as 64 packed calldata bytes, each record is
+///         one storage word, and one log carries the batch.
 contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
@@ -21,6 +22,9 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
 
     /// @dev _storeReports' "no invalid report" index.
     uint256 private constant ALL_VALID = type(uint256).max;
+
+    /// @dev One report in `submitBatch`'s `records`: the CreditRecordsUpdated layout, word + reasonsHash.
+    uint256 private constant RECORD_BYTES = 64;
 
     /// @dev keccak256("CreditReport(address borrower,uint16 score,uint8 grade,uint16 pdBps,uint16 modelVersion,
     ///      uint40 asOf,bytes32 reasonsHash)"), a literal because inline assembly takes no computed
@@ -60,21 +64,22 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     }
 
     /// @inheritdoc ICreditOracle
-    function submitBatch(uint64 round, uint64 deadline, CreditReport[] calldata reports, bytes[] calldata signatures)
+    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures)
         external
     {
         if (block.timestamp > deadline) revert BatchExpired(deadline, block.timestamp);
         Config memory config = _config;
         if (round <= config.lastRound) revert StaleRound(round, config.lastRound);
-        uint256 count = reports.length;
-        if (count == 0) revert EmptyBatch();
+        uint256 length = records.length;
+        if (length == 0) revert EmptyBatch();
+        if (length % RECORD_BYTES != 0) revert MalformedRecords(length);
 
         // Records are written before the signatures are checked so that each report is read once
         // (its struct hash and its store share one pass). Nothing can observe them in between: the
         // only call is to the ecrecover precompile, and a failed check reverts every write and log.
-        (uint256 failedAt, bytes32 reportsHash) = _storeReports(round, reports);
+        (uint256 failedAt, bytes32 reportsHash) = _storeReports(round, records);
         if (failedAt != ALL_VALID) {
-            _revertInvalidReport(reports[failedAt]);
+            _revertInvalidReport(uint256(bytes32(records[failedAt * RECORD_BYTES:])));
             // The assembly checks and _revertInvalidReport must agree; reaching here is a bug.
             assert(false);
         }
@@ -82,7 +87,7 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
         _verifySignatures(digest, signatures, config.threshold);
 
         _config.lastRound = round;
-        emit BatchSubmitted(round, count, msg.sender);
+        emit BatchSubmitted(round, length / RECORD_BYTES, msg.sender);
     }
 
     // ---------------------------------------------------------------- governance
@@ -149,96 +154,78 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
         }
     }
 
-    /// @dev One pass over the reports: EIP-712 struct hash, checks, one SSTORE and 64 event bytes
-    ///      each; then the CreditRecordsUpdated log. Returns the index of the first invalid report
-    ///      (or ALL_VALID) and the EIP-712 hash of the report array.
+    /// @dev One pass over the records: EIP-712 struct hash, checks and one SSTORE each; then the
+    ///      CreditRecordsUpdated log, whose payload is the calldata itself. Returns the index of the
+    ///      first invalid report (or ALL_VALID) and the EIP-712 hash of the report array.
     ///      Assembly because this loop is the per-borrower cost of the oracle: the budget is 8,000 gas
-    ///      per borrower on a refresh, of which ~1,650 is calldata, 5,000 the cold read and write of
-    ///      the record, 512 the log bytes and ~480 the transaction's share of its fixed cost, which
-    ///      leaves ~370 gas for everything else; this loop spends ~550 (see test_gas.py), the
-    ///      checked Solidity version spent ~2,000. A CreditReport is a static tuple of 7 words, so its ABI
-    ///      calldata is exactly its EIP-712 encodeData and one calldatacopy behind the type hash is
-    ///      the hashStruct preimage (calldata bounds were checked when `reports` was decoded). The
-    ///      hot path only detects an invalid report; `_revertInvalidReport` then re-checks it in
-    ///      Solidity and reverts with the precise error.
-    ///      Memory past the free pointer is scratch, never allocated: an 8-word preimage, then the
-    ///      struct hashes (`h`), then the event data (`out`), logged before returning.
-    function _storeReports(uint64 round, CreditReport[] calldata reports)
+    ///      per borrower on a refresh, of which ~1,000 is the 64 calldata bytes, 5,000 the cold read
+    ///      and write of the record, 512 the log bytes and ~480 the transaction's share of its fixed
+    ///      cost (see test_oracle_gas.py). A record word is `borrower << 96 | stored record`, so the
+    ///      stored value is its low 96 bits; every field has exactly its width, so no encoding can be
+    ///      non-canonical. The hot path only detects an invalid report; `_revertInvalidReport` then
+    ///      re-checks it in Solidity and reverts with the precise error.
+    ///      Memory past the free pointer is scratch, never allocated: an 8-word preimage (the type
+    ///      hash and the report's 7 fields, its EIP-712 encodeData), then the struct hashes, then the
+    ///      event data, logged before returning.
+    function _storeReports(uint64 round, bytes calldata records)
         private
         returns (uint256 failedAt, bytes32 reportsHash)
     {
         assembly ("memory-safe") {
-            let preimage := mload(0x40) // type hash ++ 7 fields; struct hashes follow it
+            let preimage := mload(0x40)
             mstore(preimage, CREDIT_REPORT_TYPEHASH)
-            let h := add(preimage, 0x100)
-            // Event data (ABI of `bytes records`) after the hashes: offset, length, 64 bytes per report.
-            let out := add(h, shl(5, reports.length))
-            mstore(out, 0x20)
-            mstore(add(out, 0x20), shl(6, reports.length))
-            out := add(out, 0x40)
+            let hashes := add(preimage, 0x100)
+            let h := hashes
             failedAt := not(0) // ALL_VALID
-            // Report fields (one word each): borrower, score, grade, pdBps, modelVersion, asOf, reasonsHash.
-            let end := add(reports.offset, mul(reports.length, 0xe0))
-            for { let src := reports.offset } lt(src, end) { src := add(src, 0xe0) } {
-                calldatacopy(add(preimage, 0x20), src, 0xe0)
+            let end := add(records.offset, records.length)
+            for { let src := records.offset } lt(src, end) { src := add(src, 0x40) } {
+                let word := calldataload(src)
+                let borrower := shr(96, word)
+                let grade := and(shr(72, word), 0xff)
+                let pdBps := and(shr(56, word), 0xffff)
+                let asOf := and(word, 0xffffffffff)
+                let slot := or(RECORDS_SEED, borrower)
+
+                mstore(add(preimage, 0x20), borrower)
+                mstore(add(preimage, 0x40), and(shr(80, word), 0xffff)) // score
+                mstore(add(preimage, 0x60), grade)
+                mstore(add(preimage, 0x80), pdBps)
+                mstore(add(preimage, 0xa0), and(shr(40, word), 0xffff)) // modelVersion
+                mstore(add(preimage, 0xc0), asOf)
+                mstore(add(preimage, 0xe0), calldataload(add(src, 0x20))) // reasonsHash
                 mstore(h, keccak256(preimage, 0x100))
                 h := add(h, 0x20)
 
-                let borrower := calldataload(src)
-                let grade := calldataload(add(src, 0x40))
-                let pdBps := calldataload(add(src, 0x60))
-                let asOf := calldataload(add(src, 0xa0))
-
-                // Rejects: borrower 0 or wider than 160 bits; score or modelVersion wider than 16
-                // bits (a non-canonical value would corrupt the neighbouring packed field); grade
-                // outside 1..7 (grade - 1 wraps for 0); pd > 10000; asOf in the future or not after
-                // the stored one. The range checks also reject a dirty grade, pd or asOf.
+                // Rejects: borrower 0; grade outside 1..7 (grade - 1 wraps for 0); pd > 10000; asOf in
+                // the future or not after the stored one.
                 if or(
-                    or(
-                        or(iszero(borrower), shr(160, borrower)),
-                        shr(16, or(calldataload(add(src, 0x20)), calldataload(add(src, 0x80))))
-                    ),
-                    or(
-                        or(gt(sub(grade, 1), 6), gt(pdBps, 10000)),
-                        or(gt(asOf, timestamp()), iszero(gt(asOf, and(sload(or(RECORDS_SEED, borrower)), 0xffffffffff))))
-                    )
+                    or(iszero(borrower), gt(sub(grade, 1), 6)),
+                    or(gt(pdBps, 10000), or(gt(asOf, timestamp()), iszero(gt(asOf, and(sload(slot), 0xffffffffff)))))
                 ) {
-                    failedAt := div(sub(src, reports.offset), 0xe0)
+                    failedAt := shr(6, sub(src, records.offset))
                     break
                 }
-
-                // CreditRecordPacking layout; the event word is the same with the borrower on top.
-                let record := or(
-                    or(shl(80, calldataload(add(src, 0x20))), shl(72, grade)),
-                    or(or(shl(56, pdBps), shl(40, calldataload(add(src, 0x80)))), asOf)
-                )
-                sstore(or(RECORDS_SEED, borrower), record)
-                mstore(out, or(shl(96, borrower), record))
-                mstore(add(out, 0x20), calldataload(add(src, 0xc0))) // reasonsHash
-                out := add(out, 0x40)
+                sstore(slot, and(word, 0xffffffffffffffffffffffff))
             }
-            let hashes := add(preimage, 0x100)
-            reportsHash := keccak256(hashes, shl(5, reports.length))
-            let payload := add(hashes, shl(5, reports.length))
-            log2(payload, add(0x40, shl(6, reports.length)), RECORDS_UPDATED_TOPIC, round)
+            reportsHash := keccak256(hashes, sub(h, hashes))
+            // Event data, the ABI of `bytes records`: offset, length, the records (a multiple of 32 bytes).
+            mstore(h, 0x20)
+            mstore(add(h, 0x20), records.length)
+            calldatacopy(add(h, 0x40), records.offset, records.length)
+            log2(h, add(0x40, records.length), RECORDS_UPDATED_TOPIC, round)
         }
     }
 
-    /// @dev Reverts with the error describing why `r` was rejected by `_storeReports`. A field wider
-    ///      than its type makes Solidity's calldata accessor revert without reason, as the ABI
-    ///      decoder would.
-    function _revertInvalidReport(CreditReport calldata r) private view {
-        address borrower = r.borrower;
-        uint8 grade = r.grade;
-        uint16 pdBps = r.pdBps;
-        uint40 asOf = r.asOf;
-        if (uint256(r.score) | uint256(r.modelVersion) > type(uint16).max) revert(); // unreachable: accessors check
+    /// @dev Reverts with the error describing why the record `word` was rejected by `_storeReports`.
+    function _revertInvalidReport(uint256 word) private view {
+        address borrower = address(uint160(word >> 96));
+        ICreditOracle.CreditRecord memory r = CreditRecordPacking.unpack(word);
         if (borrower == address(0)) revert InvalidBorrower();
-        if (grade == 0 || grade > MAX_GRADE) revert InvalidGrade(borrower, grade);
-        if (pdBps > MAX_PD_BPS) revert InvalidPd(borrower, pdBps);
-        if (asOf > block.timestamp) revert AsOfInFuture(borrower, asOf, block.timestamp);
+        if (r.grade == 0 || r.grade > MAX_GRADE) revert InvalidGrade(borrower, r.grade);
+        if (r.pdBps > MAX_PD_BPS) revert InvalidPd(borrower, r.pdBps);
+        if (r.asOf > block.timestamp) revert AsOfInFuture(borrower, r.asOf, block.timestamp);
         uint40 storedAsOf = CreditRecordPacking.asOf(_loadRecord(borrower));
-        if (asOf <= storedAsOf) revert AsOfNotIncreasing(borrower, asOf, storedAsOf);
+        if (r.asOf <= storedAsOf) revert AsOfNotIncreasing(borrower, r.asOf, storedAsOf);
     }
 
     function _setThreshold(uint8 newThreshold) private {

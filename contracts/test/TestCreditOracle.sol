@@ -14,7 +14,7 @@ contract TestCreditOracle is ICreditOracle {
         _records[borrower] = CreditRecord(score, grade, pdBps, 1, asOf);
     }
 
-    function submitBatch(uint64, uint64, CreditReport[] calldata, bytes[] calldata) external pure {
+    function submitBatch(uint64, uint64, bytes calldata, bytes[] calldata) external pure {
         revert("TestCreditOracle: not supported");
     }
 

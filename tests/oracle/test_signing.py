@@ -1,5 +1,6 @@
 """EIP-712 batch encoding checked against an independent keccak/abi encoding of the interface spec."""
 
+import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak, to_bytes
@@ -98,3 +99,27 @@ def test_signatures_ordered_by_ascending_signer():
 def test_batch_round_trips_through_json_dict():
     batch = ScoreBatch.build(3, 99, [_report(0)])
     assert ScoreBatch.from_dict(batch.to_dict()) == batch
+
+
+def test_packed_records_are_the_event_layout():
+    batch = ScoreBatch.build(3, 99, [_report(0), _report(1)])
+    records = batch.packed_records()
+    assert len(records) == 128
+    r = batch.reports[1]
+    chunk = records[64:]
+    assert chunk[:20] == to_bytes(hexstr=r.borrower)
+    assert int.from_bytes(chunk[20:22], "big") == r.score
+    assert chunk[22] == r.grade
+    assert int.from_bytes(chunk[23:25], "big") == r.pdBps
+    assert int.from_bytes(chunk[25:27], "big") == r.modelVersion
+    assert int.from_bytes(chunk[27:32], "big") == r.asOf
+    assert chunk[32:] == to_bytes(hexstr=r.reasonsHash)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("score", 1 << 16), ("grade", 256), ("pdBps", -1), ("modelVersion", 70_000), ("asOf", 1 << 40)],
+)
+def test_report_field_wider_than_its_solidity_type_is_refused(field, value):
+    with pytest.raises(ValueError, match=field):
+        ScoreBatch.build(1, 99, [{**_report(0), field: value}])

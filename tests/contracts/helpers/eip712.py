@@ -32,7 +32,6 @@ ATTESTATION_TYPES = {
     ],
 }
 
-REPORT_FIELDS = ["borrower", "score", "grade", "pdBps", "modelVersion", "asOf", "reasonsHash"]
 BATCH_TYPES = {
     "EIP712Domain": DOMAIN_TYPE,
     "CreditReport": [
@@ -133,8 +132,15 @@ def recover(digest, signature):
     return Account._recover_hash(digest, signature=signature)
 
 
-def report_tuple(report):
-    return tuple(str(report[f]) if f == "borrower" else report[f] for f in REPORT_FIELDS)
+def pack_reports(reports):
+    """`submitBatch`'s `records`: 64 bytes per report, the CreditRecordsUpdated layout."""
+    out = b""
+    for r in reports:
+        out += bytes(HexBytes(str(r["borrower"])))
+        out += r["score"].to_bytes(2, "big") + r["grade"].to_bytes(1, "big") + r["pdBps"].to_bytes(2, "big")
+        out += r["modelVersion"].to_bytes(2, "big") + r["asOf"].to_bytes(5, "big")
+        out += bytes(HexBytes(r["reasonsHash"]))
+    return out
 
 
 def decode_records_payload(payload):

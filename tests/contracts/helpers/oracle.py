@@ -2,7 +2,7 @@
 
 from brownie import chain
 
-from helpers.eip712 import report_tuple, sign_batch
+from helpers.eip712 import pack_reports, sign_batch
 
 
 def submit(oracle, keys, sender, round_, reports, deadline=None, signatures=None):
@@ -11,7 +11,7 @@ def submit(oracle, keys, sender, round_, reports, deadline=None, signatures=None
         deadline = chain.time() + 3600
     if signatures is None:
         signatures = sign_batch(keys, oracle, round_, deadline, reports)
-    return oracle.submitBatch(round_, deadline, [report_tuple(r) for r in reports], signatures, {"from": sender})
+    return oracle.submitBatch(round_, deadline, pack_reports(reports), signatures, {"from": sender})
 
 
 def record_dict(report):

@@ -5,12 +5,9 @@ Prints a table, writes reports/gas-identity-oracle.json and checks the oracle bu
 8,000 on a refresh, counted as the whole transaction divided by 100 ("perBorrower") and as the
 marginal cost of one more borrower ("marginalPerBorrower", from the 10- and 100-borrower batches).
 
-The refresh budget counted on the whole transaction is not met (about 8,190): a refresh has an
-irreducible ~7,150 per borrower (1,635 calldata for the 7-word ABI report, 5,000 for the cold read
-and write of its storage word, 512 for its 64 log bytes) plus ~480 of the transaction's fixed cost
-(21,000 base, two signatures and their recovery, the round write, two logs), which leaves ~370 for
-hashing, checking and packing the report; the loop spends ~550. That test is marked xfail(strict)
-so that it turns red, to be tightened, on the day it passes.
+A refresh is mostly fixed costs per borrower: ~1,000 for its 64 packed calldata bytes, 5,000 for the
+cold read and write of its storage word, 512 for its 64 log bytes, plus its share of the
+transaction's fixed cost (21,000 base, two signatures and their recovery, the round write, two logs).
 """
 
 import json
@@ -20,7 +17,7 @@ import pytest
 from brownie import chain
 from eth_utils import keccak, to_checksum_address
 from helpers.builders import attest_args, attestation, report
-from helpers.eip712 import attestation_tuple, report_tuple, sign_attestation, sign_batch
+from helpers.eip712 import attestation_tuple, pack_reports, sign_attestation, sign_batch
 
 REFRESH_BUDGET = 8_000
 FIRST_WRITE_BUDGET = 27_000
@@ -64,7 +61,7 @@ def _reports(borrowers, as_of):
 def _submit(oracle, keys, sender, round_, reports):
     deadline = chain.time() + 3600
     signatures = sign_batch(keys[:2], oracle, round_, deadline, reports)
-    return oracle.submitBatch(round_, deadline, [report_tuple(r) for r in reports], signatures, {"from": sender})
+    return oracle.submitBatch(round_, deadline, pack_reports(reports), signatures, {"from": sender})
 
 
 def _measure(oracle, keys, sender, size):
@@ -108,7 +105,6 @@ def test_gas_first_write_of_100_within_budget(oracle, oracle_keys, accounts):
     assert first / 100 <= FIRST_WRITE_BUDGET
 
 
-@pytest.mark.xfail(strict=True, reason="~8,190 per borrower: see the module docstring")
 def test_gas_refresh_of_100_within_budget(oracle, oracle_keys, accounts):
     _, refresh = _measure(oracle, oracle_keys, accounts[4], 100)
     assert refresh / 100 <= REFRESH_BUDGET

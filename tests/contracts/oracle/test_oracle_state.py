@@ -16,7 +16,7 @@ from eth_utils import keccak
 from hypothesis import strategies as st
 
 from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
-from helpers.eip712 import report_tuple, sign_batch
+from helpers.eip712 import pack_reports, sign_batch
 from helpers.keys import dev_key
 from helpers.reverts import expected_revert_msg
 from helpers.stateful import state_machine
@@ -126,7 +126,7 @@ class OracleMachine:
         error, stored = self._batch_error(round_, reports, keys, now)
         self._expect(
             lambda: self.oracle.submitBatch(
-                round_, deadline, [report_tuple(r) for r in reports], signatures, {"from": self.accounts[4]}
+                round_, deadline, pack_reports(reports), signatures, {"from": self.accounts[4]}
             ),
             error,
         )

@@ -1,11 +1,10 @@
 """CreditOracle.submitBatch: per-report checks revert the whole batch with exact errors."""
 
 import pytest
-from brownie.exceptions import VirtualMachineError
 from brownie import chain
 from helpers.builders import report
 from helpers.chain_time import pin_next_block_time
-from helpers.eip712 import report_tuple, sign_batch
+from helpers.eip712 import batch_digest, pack_reports, recover, sign_batch
 from helpers.oracle import submit
 
 ZERO = "0x" + "00" * 20
@@ -90,57 +89,35 @@ def test_first_failing_report_decides_error(oracle, oracle_keys, reverts_with, a
         submit(oracle, oracle_keys[:2], accounts[4], 1, reports)
 
 
-def _assert_rejected_as_non_canonical(call):
-    """The report check rejects the encoding itself (a revert without data, as the ABI decoder
-    gives) before the signatures, which were made over the canonical values, are looked at."""
-    with pytest.raises(VirtualMachineError) as info:
-        call()
-    assert info.value.revert_msg is None
-
-
-def _raw_submit(oracle, sender, round_, deadline, reports, signatures, patch):
-    """Sends submitBatch calldata with one 32-byte word replaced (a non-canonical encoding)."""
-    data = bytearray(bytes.fromhex(oracle.submitBatch.encode_input(
-        round_, deadline, [report_tuple(r) for r in reports], signatures)[2:]))
-    offset, value = patch
-    data[offset:offset + 32] = value.to_bytes(32, "big")
-    return sender.transfer(oracle, 0, data="0x" + data.hex())
-
-
-def _report_word_offset(field_index):
-    # selector + (round, deadline, reports offset, signatures offset) + reports length
-    return 4 + 5 * 32 + field_index * 32
-
-
-def test_dirty_score_encoding_reverts(oracle, oracle_keys, accounts):
-    reports = [report(accounts[5], score=700)]
+def _submit_records(oracle, keys, sender, signed_reports, records):
+    """Submits `records` as they are, with signatures made over `signed_reports`."""
     deadline = chain.time() + 3600
-    dirty = (1 << 16) | 700
-    signatures = sign_batch(oracle_keys[:2], oracle, 1, deadline, reports)
-    _assert_rejected_as_non_canonical(
-        lambda: _raw_submit(oracle, accounts[4], 1, deadline, reports, signatures, (_report_word_offset(1), dirty))
-    )
+    signatures = sign_batch(keys, oracle, 1, deadline, signed_reports)
+    return oracle.submitBatch(1, deadline, records, signatures, {"from": sender})
+
+
+@pytest.mark.parametrize("extra", [1, 32, 63])
+def test_records_not_a_whole_number_of_reports_revert(oracle, oracle_keys, reverts_with, accounts, extra):
+    reports = [report(accounts[5]), report(accounts[6])]
+    records = pack_reports(reports)[: 64 + extra]
+    with reverts_with("MalformedRecords", 64 + extra):
+        _submit_records(oracle, oracle_keys[:2], accounts[4], reports, records)
     assert oracle.lastRound() == 0
 
 
-def test_dirty_model_version_encoding_reverts(oracle, oracle_keys, accounts):
-    reports = [report(accounts[5], modelVersion=3)]
-    deadline = chain.time() + 3600
-    signatures = sign_batch(oracle_keys[:2], oracle, 1, deadline, reports)
-    _assert_rejected_as_non_canonical(
-        lambda: _raw_submit(
-            oracle, accounts[4], 1, deadline, reports, signatures, (_report_word_offset(4), (1 << 200) | 3)
-        )
-    )
-    assert oracle.lastRound() == 0
+def test_empty_records_revert(oracle, oracle_keys, reverts_with, accounts):
+    with reverts_with("EmptyBatch"):
+        _submit_records(oracle, oracle_keys[:2], accounts[4], [], b"")
 
 
-def test_dirty_borrower_encoding_reverts(oracle, oracle_keys, accounts):
-    reports = [report(accounts[5])]
+def test_record_changed_after_signing_is_refused(oracle, oracle_keys, reverts_with, accounts):
+    # the packed bytes are what the struct hashes are computed from: one byte of score changed
+    # makes every signature recover to an address outside the signer set
+    signed = [report(accounts[5], score=700)]
+    tampered = [report(accounts[5], score=701)]
     deadline = chain.time() + 3600
-    signatures = sign_batch(oracle_keys[:2], oracle, 1, deadline, reports)
-    dirty = (1 << 200) | int(str(accounts[5]), 16)
-    _assert_rejected_as_non_canonical(
-        lambda: _raw_submit(oracle, accounts[4], 1, deadline, reports, signatures, (_report_word_offset(0), dirty))
-    )
-    assert oracle.lastRound() == 0
+    signatures = sign_batch(oracle_keys[:2], oracle, 1, deadline, signed)
+    recovered = recover(batch_digest(oracle, 1, deadline, tampered), signatures[0])  # checked first
+    with reverts_with("SignerNotAuthorized", recovered):
+        oracle.submitBatch(1, deadline, pack_reports(tampered), signatures, {"from": accounts[4]})
+    assert oracle.recordOf(accounts[5])["grade"] == 0
