@@ -13,12 +13,14 @@ import os
 
 from brownie import chain, network
 
+from scripts.deployment import receipts
 from scripts.deployment.accounts import is_local, role_holders
 from scripts.deployment.manifest import ManifestBuilder, ensure_may_deploy, manifest_path
 from scripts.deployment.system import deploy_system
 
 
 def main() -> str:
+    receipts.install()
     chain_id = chain.id
     path = manifest_path(chain_id)
     ensure_may_deploy(path)

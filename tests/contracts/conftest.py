@@ -14,6 +14,10 @@ import pytest
 from helpers.keys import dev_key
 from helpers.reverts import assert_reverts_with
 
+from scripts.deployment import receipts
+
+receipts.install()
+
 DAY = 24 * 3600
 ORACLE_MAX_AGE = 30 * DAY
 ORACLE_THRESHOLD = 2
