@@ -3,7 +3,8 @@
     brownie run scripts/deploy.py --network peerlend-local
 
 On a non-local chain the environment names the stablecoin (PEERLEND_STABLECOIN), the deployer key
-(PEERLEND_DEPLOYER_KEY) and each role holder (see scripts/deployment/accounts.py).
+(PEERLEND_DEPLOYER_KEY) and each role holder (see scripts/deployment/accounts.py); on an L2 also the
+Chainlink sequencer uptime feed the collateral vault gates prices on (PEERLEND_SEQUENCER_UPTIME_FEED).
 Re-running against a chain whose manifest still points at live contracts is refused; set
 PEERLEND_REDEPLOY=1 to deploy a fresh system. Mocks (stablecoin, price feeds) deploy only on local
 chains. PEERLEND_MANIFEST_DIR overrides where the manifest is written.
@@ -28,7 +29,8 @@ def main() -> str:
     manifest = ManifestBuilder(chain_id, network.show_active())
     manifest.data["accounts"] = holders.as_manifest()
     deploy_system(holders, manifest, local=is_local(chain_id),
-                  stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"))
+                  stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"),
+                  sequencer_uptime_feed=os.environ.get("PEERLEND_SEQUENCER_UPTIME_FEED"))
     manifest.write(path)
     print(f"deploy: manifest written to {path}")
     for name, entry in manifest.data["contracts"].items():

@@ -25,6 +25,10 @@ interface ICollateralLiquidation {
     error StalePrice(address feed, uint256 updatedAt, uint256 heartbeat);
     error InvalidPrice(address feed, int256 answer);
     error IncompleteRound(address feed, uint80 roundId, uint80 answeredInRound, uint256 updatedAt);
+    /// @dev the L2 sequencer uptime feed reports the sequencer down (or has no round yet)
+    error SequencerDown(address uptimeFeed);
+    /// @dev the sequencer came back at `upSince`; prices are not acted on until `upSince + gracePeriod`
+    error SequencerGracePeriod(uint256 upSince, uint256 gracePeriod);
 
     // --- pledge / release ---
     error CallerNotMarket(address caller);

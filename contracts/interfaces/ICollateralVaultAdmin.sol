@@ -82,4 +82,7 @@ interface ICollateralVaultAdmin {
 
     /// @return the stablecoin of account, taken from the market at deployment
     function stablecoin() external view returns (address);
+
+    /// @return the L2 sequencer uptime feed prices are gated on (fixed at deployment; zero on an L1)
+    function sequencerUptimeFeed() external view returns (address);
 }

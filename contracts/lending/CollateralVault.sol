@@ -9,6 +9,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 import {ICollateralLiquidation} from "../interfaces/ICollateralLiquidation.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ICollateralVaultAdmin} from "../interfaces/ICollateralVaultAdmin.sol";
@@ -38,6 +39,8 @@ contract CollateralVault is
     uint16 public constant MAX_LIQUIDATION_DISCOUNT_BPS = 2_000;
     uint8 public constant MAX_DECIMALS = 36;
     uint8 public constant GRADES = 7;
+    /// @notice How long the L2 sequencer must have been up before prices are acted on again.
+    uint256 public constant SEQUENCER_GRACE_PERIOD = 1 hours;
     uint256 private constant BPS = 10_000;
 
     /// @dev Token and amount share the first slot, which is all a liquidation reads and writes;
@@ -51,6 +54,8 @@ contract CollateralVault is
     ILoanMarketForCollateral private immutable _market;
     IERC20 private immutable _stablecoin;
     uint8 private immutable _stableDecimals;
+    /// @dev Zero on an L1: immutable, so a chain without a sequencer pays nothing for the check.
+    AggregatorV3Interface private immutable _sequencerUptimeFeed;
 
     mapping(uint256 loanId => Position) private _positions;
     mapping(address token => CollateralConfig) private _configs;
@@ -63,7 +68,8 @@ contract CollateralVault is
     /// @param admin   receives DEFAULT_ADMIN_ROLE, and grants RISK_ROLE and PAUSER_ROLE
     /// @param market_ the loan market; its stablecoin becomes the unit of value. Deploy the market first
     ///                and point it at this vault afterwards.
-    constructor(address admin, ILoanMarketForCollateral market_) {
+    /// @param sequencerUptimeFeed_ the chain's Chainlink L2 sequencer uptime feed; zero on an L1
+    constructor(address admin, ILoanMarketForCollateral market_, AggregatorV3Interface sequencerUptimeFeed_) {
         if (admin == address(0)) revert InvalidAdmin(admin);
         if (address(market_) == address(0)) revert InvalidMarket(address(market_));
         address stable = market_.stablecoin();
@@ -71,6 +77,7 @@ contract CollateralVault is
         _market = market_;
         _stablecoin = IERC20(stable);
         _stableDecimals = IERC20Metadata(stable).decimals();
+        _sequencerUptimeFeed = sequencerUptimeFeed_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -91,7 +98,7 @@ contract CollateralVault is
         CollateralConfig storage cfg = _configs[token];
         if (!cfg.enabled) revert CollateralNotEnabled(token);
 
-        uint256 price = PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
+        uint256 price = _price(cfg);
         uint256 value = _value(amount, price, BPS, cfg, Math.Rounding.Floor);
         uint16 maxLtv = cfg.maxLtvBps[grade - 1];
         // principal / value <= maxLtv, cross-multiplied so the only rounding is the value's, downwards.
@@ -135,7 +142,7 @@ contract CollateralVault is
         address token = pos.token;
         CollateralConfig storage cfg = _configs[token];
 
-        uint256 price = PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
+        uint256 price = _price(cfg);
         uint256 outstanding = _market.outstandingPrincipal(loanId);
         if (outstanding == 0) revert NothingOutstanding(loanId);
         _requireLiquidatable(loanId, held, outstanding, price, cfg);
@@ -243,7 +250,7 @@ contract CollateralVault is
         uint256 held = pos.amount;
         if (held == 0) return 0;
         CollateralConfig storage cfg = _configs[pos.token];
-        uint256 price = PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
+        uint256 price = _price(cfg);
         return _value(held, price, BPS, cfg, Math.Rounding.Floor);
     }
 
@@ -258,6 +265,7 @@ contract CollateralVault is
         uint256 held = pos.amount;
         if (held == 0) return false;
         CollateralConfig storage cfg = _configs[pos.token];
+        if (!PriceFeedLib.sequencerUp(_sequencerUptimeFeed, SEQUENCER_GRACE_PERIOD)) return false;
         (bool ok, uint256 price) = PriceFeedLib.tryLatestPrice(cfg.feed, cfg.heartbeat);
         if (!ok) return false;
         uint256 outstanding = _market.outstandingPrincipal(loanId);
@@ -276,7 +284,7 @@ contract CollateralVault is
         uint256 held = pos.amount;
         if (held == 0 || collateralAmount == 0) return (0, 0);
         CollateralConfig storage cfg = _configs[pos.token];
-        uint256 price = PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
+        uint256 price = _price(cfg);
         if (_market.outstandingPrincipal(loanId) == 0) return (0, 0);
         return _fill(held, collateralAmount, _market.payoffAmount(loanId), price, cfg);
     }
@@ -289,6 +297,11 @@ contract CollateralVault is
     /// @inheritdoc ICollateralVaultAdmin
     function market() external view returns (address) {
         return address(_market);
+    }
+
+    /// @inheritdoc ICollateralVaultAdmin
+    function sequencerUptimeFeed() external view returns (address) {
+        return address(_sequencerUptimeFeed);
     }
 
     /// @inheritdoc ICollateralVaultAdmin
@@ -333,6 +346,11 @@ contract CollateralVault is
                 owed, price, factor, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, Math.Rounding.Ceil
             );
         }
+    }
+
+    function _price(CollateralConfig storage cfg) private view returns (uint256) {
+        PriceFeedLib.requireSequencerUp(_sequencerUptimeFeed, SEQUENCER_GRACE_PERIOD);
+        return PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
     }
 
     function _value(uint256 amount, uint256 price, uint256 factorBps, CollateralConfig storage cfg, Math.Rounding r)

@@ -47,6 +47,30 @@ library PriceFeedLib {
         }
     }
 
+    /// @notice On an L2, reverts unless the sequencer is up and has been up for `gracePeriod`. While it
+    ///         is down, feeds stop updating and only transactions forced through L1 land; right after
+    ///         it restarts, borrowers whose positions moved during the outage have had no chance to
+    ///         top up or repay. A zero `uptimeFeed` (an L1, or a local chain) skips the check.
+    /// @dev Chainlink uptime feeds answer 0 when up, 1 when down; startedAt is when that status began.
+    function requireSequencerUp(AggregatorV3Interface uptimeFeed, uint256 gracePeriod) internal view {
+        if (address(uptimeFeed) == address(0)) return;
+        (, int256 answer, uint256 startedAt,,) = uptimeFeed.latestRoundData();
+        if (answer != 0 || startedAt == 0) revert ICollateralLiquidation.SequencerDown(address(uptimeFeed));
+        if (block.timestamp < startedAt + gracePeriod) {
+            revert ICollateralLiquidation.SequencerGracePeriod(startedAt, gracePeriod);
+        }
+    }
+
+    /// @notice `requireSequencerUp` for views: false instead of a revert.
+    function sequencerUp(AggregatorV3Interface uptimeFeed, uint256 gracePeriod) internal view returns (bool) {
+        if (address(uptimeFeed) == address(0)) return true;
+        try uptimeFeed.latestRoundData() returns (uint80, int256 answer, uint256 startedAt, uint256, uint80) {
+            return answer == 0 && startedAt != 0 && block.timestamp >= startedAt + gracePeriod;
+        } catch {
+            return false;
+        }
+    }
+
     /// @notice Stablecoin value of `amount` token units at `price`, times `factorBps` / 10,000.
     /// @dev value = amount * price * factor * 10^quoteDecimals / (10^tokenDecimals * 10^feedDecimals * BPS),
     ///      with one rounding only (mulDiv over the full 512-bit product).

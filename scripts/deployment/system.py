@@ -22,7 +22,7 @@ def _containers():
 
 
 def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
-                  stablecoin_address: str | None = None) -> dict:
+                  stablecoin_address: str | None = None, sequencer_uptime_feed: str | None = None) -> dict:
     c = _containers()
     tx = {"from": holders.deployer}
     d: dict = {}
@@ -60,7 +60,10 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     # The full-schedule view lives in its own read-only contract: LoanMarket is at the EIP-170 size limit.
     deployed("LoanMarketLens", c.LoanMarketLens.deploy(market, tx))
 
-    vault = deployed("CollateralVault", c.CollateralVault.deploy(holders.deployer, market, tx))
+    # On an L2 the vault acts on prices only while the sequencer is up (and has been for an hour).
+    uptime_feed = sequencer_uptime_feed or ZERO
+    vault = deployed("CollateralVault", c.CollateralVault.deploy(holders.deployer, market, uptime_feed, tx))
+    manifest.parameters("CollateralVault", {"sequencerUptimeFeed": uptime_feed})
     market.setCollateralVault(vault, tx)
     if local:
         _configure_local_collateral(c, vault, manifest, deployed, holders, tx)

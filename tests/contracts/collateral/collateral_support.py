@@ -18,6 +18,7 @@ STABLE_DEC = 6
 E18 = 10**18
 USD = 10**6
 MAX_UINT = 2**256 - 1
+ZERO_ADDRESS = "0x" + "00" * 20  # no L2 sequencer uptime feed: the vault runs as on an L1
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,7 @@ def market(TestLoanMarketForCollateral, stable, admin):
 
 @pytest.fixture(scope="module")
 def vault(CollateralVault, market, admin, risk, pauser):
-    v = CollateralVault.deploy(admin, market, {"from": admin})
+    v = CollateralVault.deploy(admin, market, ZERO_ADDRESS, {"from": admin})
     market.setVault(v, {"from": admin})
     v.grantRole(v.RISK_ROLE(), risk, {"from": admin})
     v.grantRole(v.PAUSER_ROLE(), pauser, {"from": admin})

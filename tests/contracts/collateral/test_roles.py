@@ -67,12 +67,12 @@ def test_release_onlyMarket(configured, pledge, borrower, admin, err):
 
 def test_constructor_refusesZeroAdmin(CollateralVault, market, admin, err):
     with err("InvalidAdmin", ZERO):
-        CollateralVault.deploy(ZERO, market, {"from": admin})
+        CollateralVault.deploy(ZERO, market, ZERO, {"from": admin})
 
 
 def test_constructor_refusesZeroMarket(CollateralVault, admin, err):
     with err("InvalidMarket", ZERO):
-        CollateralVault.deploy(admin, ZERO, {"from": admin})
+        CollateralVault.deploy(admin, ZERO, ZERO, {"from": admin})
 
 
 def test_constructor_readsStablecoinFromMarket(vault, market, stable):

@@ -8,6 +8,7 @@ from helpers.oracle import submit
 USD = 10**6
 WETH = 10**18
 MAX_UINT = 2**256 - 1
+ZERO_ADDRESS = "0x" + "00" * 20  # no L2 sequencer uptime feed: the vault runs as on an L1
 GRADE_B = 2
 DAY = 86_400
 
@@ -27,7 +28,7 @@ def lending(admin, registry, oracle, stablecoin, oracle_keys, attester, accounts
     market.setFees(100, 500, 1_000, tx)
     market.setLateFeeBpsPerDay(10, tx)
     market.setMinTicket(25 * USD, tx)
-    vault = CollateralVault.deploy(admin, market, tx)
+    vault = CollateralVault.deploy(admin, market, ZERO_ADDRESS, tx)
     market.setCollateralVault(vault, tx)
     weth = MockCollateralToken.deploy("WETH", 18, tx)
     feed = MockAggregatorV3.deploy(8, 3_000 * 10**8, tx)
