@@ -7,6 +7,7 @@ import time
 
 import brownie
 import pytest
+from helpers.chain_time import pin_next_block_time
 from eth_utils import keccak
 
 USD = 10**6
@@ -250,6 +251,14 @@ def drawn(market, borrower, lenders, listed):
         market.fund(listed, 2_500 * USD, {"from": l})
     market.drawdown(listed, {"from": borrower})
     return listed
+
+
+def pay_amount_due(market, loan_id, payer):
+    """Repays exactly what is due at the repay's own block: amounts accrue per second, so a figure read
+    a block earlier would leave a few seconds of interest and late fee unpaid."""
+    pin_next_block_time()
+    due = market.amountDue(loan_id, block_identifier="pending")
+    return market.repay(loan_id, due, {"from": payer})
 
 
 def sleep(seconds):

@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, RAY, USD, sleep
+from market_support import DAY, RAY, USD, pay_amount_due, sleep
 
 
 def note_ids(loan_id, n):
@@ -8,7 +8,7 @@ def note_ids(loan_id, n):
 
 def test_claim_pays_share_of_lender_funds(market, token, drawn, borrower, lenders):
     sleep(30 * DAY)
-    tx = market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    tx = pay_amount_due(market, drawn, borrower)
     ev = tx.events["LoanRepaid"]
     to_lenders = tx.return_value - ev["reserveShare"] - ev["servicingFee"]
     acc = market.getLoan(drawn)["accPerShare"]
@@ -27,7 +27,7 @@ def test_claim_pays_share_of_lender_funds(market, token, drawn, borrower, lender
 
 def test_claim_twice_pays_nothing_the_second_time(market, token, drawn, borrower, lenders):
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     nid = note_ids(drawn, 1)[0]
     market.claim(nid, {"from": lenders[0]})
     before = token.balanceOf(lenders[0])
@@ -42,7 +42,7 @@ def test_claim_many_sums_notes_of_one_holder(market, token, note, drawn, borrowe
     for nid, l in zip(ids[1:], lenders[1:4]):
         note.transferFrom(l, lenders[0], nid, {"from": l})
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     expected = sum(market.claimable(i) for i in ids)
     before = token.balanceOf(lenders[0])
     tx = market.claimMany(ids, {"from": lenders[0]})
@@ -59,7 +59,7 @@ def test_claim_by_non_holder_reverts(market, drawn, outsider, err):
 
 def test_claims_follow_the_note(market, note, drawn, borrower, lenders, token):
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     nid = note_ids(drawn, 1)[0]
     owed = market.claimable(nid)
     note.transferFrom(lenders[0], lenders[9], nid, {"from": lenders[0]})
@@ -70,7 +70,7 @@ def test_claims_follow_the_note(market, note, drawn, borrower, lenders, token):
 
 def test_claim_works_while_paused_and_wound_down(market, drawn, borrower, lenders, pauser, admin):
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     market.pause({"from": pauser})
     market.windDown({"from": admin})
     nid = note_ids(drawn, 1)[0]

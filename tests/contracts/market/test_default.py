@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, RAY, STATUS, USD, sleep
+from market_support import DAY, RAY, STATUS, USD, pay_amount_due, sleep
 
 
 def note_ids(loan_id, n):
@@ -16,7 +16,7 @@ def test_default_counts_from_the_first_missed_installment_not_the_overdue_amount
     # installment 1 paid, then nothing: the overdue amount soon exceeds the installments it stands
     # for (interest on unpaid principal), but the 90 days run from due date 2 only
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     sleep(30 * DAY + 90 * DAY - 3600)
     with err("NotDefaultable", drawn, 90):
         market.markDefault(drawn, {"from": outsider})
@@ -86,7 +86,7 @@ def test_reserve_cover_respects_per_loan_cap(market, reserve, token, drawn, outs
 
 def test_reserve_cover_includes_swept_reserve_share(market, reserve, drawn, borrower, outsider):
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     pending_reserve = market.pendingFees()[0]
     assert pending_reserve > 0
     sleep(30 * DAY + 91 * DAY)

@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, STATUS, USD, listing, sleep
+from market_support import DAY, STATUS, USD, listing, pay_amount_due, sleep
 
 
 def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser, err):
@@ -22,7 +22,7 @@ def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser
 def test_pause_never_blocks_repay(market, drawn, borrower, pauser):
     market.pause({"from": pauser})
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     assert market.amountDue(drawn) == 0
 
 
@@ -65,7 +65,7 @@ def test_wind_down_blocks_new_business_but_not_exits(market, token, drawn, borro
     assert market.getLoan(listed2)["status"] == STATUS["Expired"]
     # repayments and claims continue
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrowers[0]})
+    pay_amount_due(market, drawn, borrowers[0])
     assert market.claim(drawn << 32, {"from": lenders[0]}).return_value > 0
     loans, principal = market.windDownProgress()
     assert loans == 1 and 0 < principal < 10_000 * USD

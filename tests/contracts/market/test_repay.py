@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BPS, STATUS, USD, ceil_div, sleep
+from market_support import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BPS, STATUS, USD, ceil_div, pay_amount_due, sleep
 
 
 def test_amount_due_is_zero_before_first_due_date(market, lens, drawn):
@@ -19,8 +19,7 @@ def test_paying_on_schedule_keeps_loan_current(market, lens, token, drawn, borro
     rows = lens.schedule(drawn)
     for k in range(3):
         sleep(30 * DAY)
-        due = market.amountDue(drawn)
-        market.repay(drawn, due, {"from": borrower})
+        pay_amount_due(market, drawn, borrower)
         assert market.amountDue(drawn) == 0
         assert lens.delinquencyTier(drawn) == 0
     l = market.getLoan(drawn)
@@ -97,8 +96,7 @@ def test_partial_prepayment_reduces_principal_and_later_interest(market, lens, d
 
 def test_anyone_may_repay_for_the_borrower(market, drawn, outsider):
     sleep(30 * DAY)
-    due = market.amountDue(drawn)
-    tx = market.repay(drawn, due, {"from": outsider})
+    tx = pay_amount_due(market, drawn, outsider)
     assert tx.events["LoanRepaid"]["payer"] == outsider
     assert market.amountDue(drawn) == 0
 
@@ -143,7 +141,7 @@ def test_missed_installments_after_paid_ones_date_from_the_first_missed(market, 
     # installment 1 paid on its due date, 2 and 3 missed: interest on the unpaid principal makes the
     # overdue amount exceed two installments, yet the oldest unpaid due date is still the second
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     sleep(65 * DAY - 60)
     l = market.getLoan(drawn)
     assert l["duePeriods"] == 3

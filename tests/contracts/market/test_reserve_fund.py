@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, USD, sleep
+from market_support import DAY, USD, pay_amount_due, sleep
 
 
 def test_deposit_and_views(reserve, token, admin, market):
@@ -56,7 +56,7 @@ def test_deposit_zero_reverts(reserve, admin, err):
 
 def test_sweep_moves_fees(market, reserve, token, drawn, borrower, treasury):
     sleep(30 * DAY)
-    market.repay(drawn, market.amountDue(drawn), {"from": borrower})
+    pay_amount_due(market, drawn, borrower)
     res, svc = market.pendingFees()
     t0 = token.balanceOf(treasury)
     tx = market.sweepFees({"from": borrower})

@@ -1,6 +1,6 @@
 """Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
 import pytest
-from market_support import DAY, USD, deploy_market, listing, sleep
+from market_support import DAY, USD, deploy_market, listing, pay_amount_due, sleep
 
 
 def _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
@@ -37,7 +37,7 @@ def test_reentry_during_claim_is_refused(reentrant, borrower, lenders, err):
     token, market = reentrant
     loan_id = _drawn_loan(market, borrower, lenders)
     sleep(30 * DAY)
-    market.repay(loan_id, market.amountDue(loan_id), {"from": borrower})
+    pay_amount_due(market, loan_id, borrower)
     note_id = loan_id << 32
     # during the payout, the token calls back into claim (a double-claim attempt)
     token.arm(market, market.claim.encode_input(note_id), {"from": lenders[0]})
