@@ -34,6 +34,12 @@ def reverts_with():
     return assert_reverts_with
 
 
+@pytest.fixture(scope="session")
+def err():
+    """The same helper under the short name the market and collateral tests use."""
+    return assert_reverts_with
+
+
 # ------------------------------------------------------------------ roles
 
 

@@ -1,12 +1,9 @@
 """Fixtures for the collateral vault: a market double, a 6-decimal stablecoin, WETH-like collateral
 on an 8-decimal feed, and a helper that asserts a custom error by name and arguments."""
 
-from contextlib import contextmanager
 from fractions import Fraction
 
-import brownie
 import pytest
-from brownie.exceptions import VirtualMachineError
 
 HEARTBEAT = 3600
 # max LTV per grade A..G, bps
@@ -120,41 +117,6 @@ def fund_buyer(stable, configured, buyer):
         stable.approve(configured, amount, {"from": who})
 
     return _fund
-
-
-# ----------------------------------------------------------------- custom errors
-
-
-def _fmt(arg):
-    # Brownie renders bytesN arguments as Python bytes (b'...'), everything else with str().
-    if isinstance(arg, bytes):
-        return str(bytes(arg))
-    if isinstance(arg, str) and arg.startswith("0x") and len(arg) == 66:
-        return str(bytes.fromhex(arg[2:]))
-    return str(arg)
-
-
-@contextmanager
-def reverts_with(name, *args):
-    """Asserts the block reverts with custom error `name` (and exactly `args`, when given).
-
-    Brownie 1.22 decodes a custom error whose ABI it has seen (any compiled project contract) into
-    revert_msg "Name: arg1, arg2"; an unknown selector reads "Unknown typed error: 0x...". Addresses
-    are compared case-insensitively.
-    """
-    with pytest.raises(VirtualMachineError) as info:
-        yield info
-    msg = info.value.revert_msg or ""
-    got_name, _, got_args = msg.partition(": ")
-    assert got_name == name, f"expected {name}, reverted with {msg!r}"
-    if args:
-        expected = ", ".join(_fmt(a) for a in args)
-        assert got_args.lower() == expected.lower(), f"expected {name}: {expected}, got {msg!r}"
-
-
-@pytest.fixture(scope="session")
-def err():
-    return reverts_with
 
 
 # ----------------------------------------------------------------- stateful runner

@@ -2,13 +2,10 @@
 
 Accounts: 0 admin (all roles), 1 treasury, 2-4 borrowers, 5-14 lenders, 15 outsider, 16 pauser.
 """
-import contextlib
-import time
 
 import brownie
 import pytest
 from helpers.chain_time import pin_next_block_time
-from eth_utils import keccak
 
 USD = 10**6
 DAY = 86400
@@ -38,50 +35,6 @@ STATUS = {"None": 0, "Listed": 1, "Drawn": 2, "Repaid": 3, "Defaulted": 4, "Canc
 @pytest.fixture(autouse=True)
 def isolation(fn_isolation):
     pass
-
-
-# ---------------------------------------------------------------- custom-error helper
-# Brownie 1.22 decodes custom errors declared in the project's ABIs into revert_msg as
-# "ErrorName: arg1, arg2" (a bare "ErrorName" without arguments). Errors it cannot decode
-# appear as "typed error: 0x<data>", which this helper also accepts by selector.
-
-
-def error_selector(signature: str) -> str:
-    return "0x" + keccak(text=signature).hex().removeprefix("0x")[:8]
-
-
-def _fmt(a):
-    if hasattr(a, "address"):
-        return str(a.address)
-    if isinstance(a, bool):
-        return str(a)
-    if isinstance(a, bytes):
-        return str(a)  # Brownie prints bytes32 arguments as a Python bytes literal
-    return str(a)
-
-
-@contextlib.contextmanager
-def reverts_with(name: str, *args, signature: str = None):
-    """Expects a revert with custom error `name`; with args, the decoded arguments must match too."""
-    try:
-        yield
-    except brownie.exceptions.VirtualMachineError as e:
-        msg = (e.revert_msg or "").strip()
-    else:
-        raise AssertionError(f"did not revert (expected {name})")
-    if msg.startswith("typed error: ") and signature:
-        assert msg[len("typed error: "):].lower().startswith(error_selector(signature)), msg
-        return
-    got_name = msg.split(":")[0]
-    assert got_name == name, f"expected {name}, reverted with {msg!r}"
-    if args:
-        expected = f"{name}: " + ", ".join(_fmt(a) for a in args)
-        assert msg.lower() == expected.lower(), f"expected {expected!r}, got {msg!r}"
-
-
-@pytest.fixture(scope="session")
-def err():
-    return reverts_with
 
 
 # ---------------------------------------------------------------- accounts
