@@ -17,22 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from eth_account import Account
 from pydantic import SecretStr
 
 from demo.stack import ROOT
+from scripts.deployment.local_accounts import ORACLE_SIGNER_INDEXES, ROLE_INDEX, local_private_key
 
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
-SIGNER_INDEXES = (3, 4, 5)
-SUBMITTER_INDEX = 6
+SIGNER_INDEXES = ORACLE_SIGNER_INDEXES
+SUBMITTER_INDEX = ROLE_INDEX["submitter"]
 MODEL_ARTIFACT = ROOT / "backend" / "risk" / "artifacts" / "german-credit-v1" / "scorecard.json"
 
-Account.enable_unaudited_hdwallet_features()
-
-
-def local_key(index: int) -> str:
-    account = Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return "0x" + bytes(account.key).hex()
+local_key = local_private_key
 
 
 def _port_free(port: int) -> bool:

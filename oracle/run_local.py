@@ -15,16 +15,10 @@ import subprocess
 import sys
 import time
 
-from eth_account import Account
+from scripts.deployment.local_accounts import ORACLE_SIGNER_INDEXES, ROLE_INDEX, local_private_key
 
-MNEMONIC = "test test test test test test test test test test test junk"
-NODE_ACCOUNTS = (3, 4, 5)
-SUBMITTER_ACCOUNT = 6
-
-
-def anvil_key(index: int) -> str:
-    Account.enable_unaudited_hdwallet_features()
-    return "0x" + Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").key.hex()
+NODE_ACCOUNTS = ORACLE_SIGNER_INDEXES
+SUBMITTER_ACCOUNT = ROLE_INDEX["submitter"]
 
 
 def main() -> int:
@@ -43,12 +37,12 @@ def main() -> int:
         return 2
     children: list[subprocess.Popen] = []
     for i, account in enumerate(NODE_ACCOUNTS, start=1):
-        node_env = {**env, "PEERLEND_ORACLE_PRIVATE_KEY": anvil_key(account)}
+        node_env = {**env, "PEERLEND_ORACLE_PRIVATE_KEY": local_private_key(account)}
         children.append(
             subprocess.Popen([sys.executable, "-m", "oracle.node", "--index", str(i)], env=node_env)  # noqa: S603
         )
     time.sleep(1.0)
-    agg_env = {**env, "PEERLEND_ORACLE_SUBMITTER_PRIVATE_KEY": anvil_key(SUBMITTER_ACCOUNT)}
+    agg_env = {**env, "PEERLEND_ORACLE_SUBMITTER_PRIVATE_KEY": local_private_key(SUBMITTER_ACCOUNT)}
     children.append(subprocess.Popen([sys.executable, "-m", "oracle.aggregator"], env=agg_env))
 
     stopping = False

@@ -56,7 +56,7 @@ export PEERLEND_ORACLE_API_KEY=$(cat "$RUN_DIR/oracle-api-key")
 export PEERLEND_ORACLE_STORE_PATH=$RUN_DIR/oracle-aggregator.db
 # Local signer keys are anvil accounts 3..5 and the submitter account 6; the oracle settings refuse
 # these well-known keys outside development.
-anvil_key() { .venv/bin/python toolchain/anvil_key.py "$1"; }
+anvil_key() { .venv/bin/python scripts/deployment/local_accounts.py "$1"; }
 for i in 1 2 3; do
   say "starting oracle signer node $i"
   PEERLEND_ORACLE_PRIVATE_KEY=$(anvil_key $((i + 2))) \

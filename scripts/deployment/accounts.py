@@ -13,20 +13,10 @@ from dataclasses import dataclass, field
 
 from brownie import accounts
 
-LOCAL_CHAIN_IDS = {1337, 31337}
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+from scripts.deployment.local_accounts import ANVIL_MNEMONIC, FIRST_USER_INDEX
+from scripts.deployment.local_accounts import ROLE_INDEX as LOCAL_ROLE_INDEX
 
-# Index of each role in anvil's default account list (m/44'/60'/0'/0/i).
-LOCAL_ROLE_INDEX = {
-    "deployer": 0,
-    "attester": 1,
-    "compliance": 2,
-    "oracle1": 3,
-    "oracle2": 4,
-    "oracle3": 5,
-    "submitter": 6,
-}
-FIRST_USER_INDEX = 7
+LOCAL_CHAIN_IDS = {1337, 31337}
 LOCAL_ACCOUNT_COUNT = 20
 
 

@@ -21,17 +21,12 @@ from oracle.checks import Policy
 from oracle.node import SignerNode, create_node_app
 from oracle.service_client import ServiceClient
 from oracle.store import RoundStore
+from scripts.deployment.local_accounts import local_account
 from tests.oracle.fake_service import API_KEY, FakeFeed
 from tests.support.anvil import ROOT, Anvil, free_port, rpc
 from tests.support.server import module_server_factory, server_factory  # noqa: F401
 
-MNEMONIC = "test test test test test test test test test test test junk"
-Account.enable_unaudited_hdwallet_features()
 BANDS = (200, 400, 700, 1100, 1600, 2500, 10000)
-
-
-def local_account(i: int):
-    return Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}")
 
 
 def build_dir() -> Path | None:

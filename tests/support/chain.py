@@ -12,22 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from eth_account import Account
 from web3 import Web3
 
+from scripts.deployment.local_accounts import FIRST_USER_INDEX, ROLE_INDEX, local_account
 from tests.support.anvil import ROOT, Anvil, brownie_env, rpc
 
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
-ROLE_INDEX = {"deployer": 0, "attester": 1, "compliance": 2, "oracle1": 3, "oracle2": 4, "oracle3": 5,
-              "submitter": 6}
-FIRST_USER_INDEX = 7
 USER_COUNT = 13
-
-Account.enable_unaudited_hdwallet_features()
-
-
-def local_account(index: int):
-    return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
 
 
 def local_accounts() -> dict:

@@ -14,8 +14,8 @@ from backend.chain.abi import decode_revert, error_selectors, load_abi
 from backend.chain.client import ChainClient
 from backend.chain.manifest import load_manifest
 from backend.core.settings import ROOT
+from scripts.deployment.local_accounts import local_account
 from tests.support.anvil import Anvil, free_port
-from tests.support.chain import local_account
 
 BUILD = ROOT / "build" / "contracts"
 pytestmark = pytest.mark.skipif(not (BUILD / "MockStablecoin.json").exists(), reason="run `make compile`")
