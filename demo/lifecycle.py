@@ -472,10 +472,10 @@ def sweep_fees(ctx: Lifecycle, by: Actor) -> None:
 
 
 def delinquency(ctx: Lifecycle, loan: Loan) -> tuple[int, int, int]:
-    market = ctx.chain.market.functions
-    days = ctx.chain.call(market.daysPastDue(loan.loan_id))
-    tier = ctx.chain.call(ctx.chain.lens.functions.delinquencyTier(loan.loan_id))
-    due = ctx.chain.call(market.amountDue(loan.loan_id))
+    lens = ctx.chain.lens.functions
+    days = ctx.chain.call(lens.daysPastDue(loan.loan_id))
+    tier = ctx.chain.call(lens.delinquencyTier(loan.loan_id))
+    due = ctx.chain.call(lens.amountDue(loan.loan_id))
     ctx.say(
         f"loan #{loan.loan_id} ({loan.borrower.name}): {days} days past due -> {TIERS[tier]}; "
         f"amount due now {usd(due)} (late fees included)"

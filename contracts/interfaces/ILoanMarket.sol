@@ -21,9 +21,10 @@ pragma solidity 0.8.28;
 ///
 /// Late fee: `lateFeeBpsPerDay` of the overdue amount (excluding fees), prorated per second, each newly
 /// due installment counted from its own due date. Days past due are measured from the oldest unpaid due
-/// date, which is found by counting how many installments the overdue amount represents
-/// (ceil(overdue / installment)). Tier: 0 current, 1 for 1-30 days, 2 for 31-90, 3 beyond 90; beyond 90
-/// days anyone may mark the loan defaulted.
+/// date: due date k is paid once the principal is down to its contractual balance (interest is paid
+/// first, so this is what `LoanMarketLens.amountDue` asks for); due interest with principal ahead of
+/// schedule dates from the latest due date. Tier: 0 current, 1 for 1-30 days, 2 for 31-90, 3 beyond
+/// 90; beyond 90 days anyone may mark the loan defaulted.
 ///
 /// Distribution: what lenders receive on a loan is added to `accPerShare` (ray per unit of funded
 /// principal, rounded down); a note claims share * (accPerShare - checkpoint) / 1e27 (rounded down).
@@ -33,12 +34,14 @@ pragma solidity 0.8.28;
 /// Default: `markDefault` freezes the debt (no more interest or late fees). Collateral is liquidated by the
 /// vault first: its proceeds, and any later repayment, are recoveries that go wholly to the notes. Once
 /// collateral is exhausted (or the loan is unsecured) anyone may call `coverFromReserve`, once: the reserve
-/// fund pays the remaining principal up to its cap and balance; what is left is recorded as a loss
-/// (`writedownPerShare`). Recoveries continue after that until the frozen debt is paid; the reserve fund is
-/// not reimbursed from them.
+/// fund pays the notes the remaining principal up to its cap and balance; what is left is recorded as a
+/// loss (`writedownPerShare`). The cover does not reduce the borrower's debt: the reserve fund takes over
+/// the notes' claim to the principal it paid. Recoveries continue until the frozen debt is paid; their
+/// principal goes to the notes until their recorded loss is recovered, then to the reserve fund up to
+/// its cover (booked as reserve share, emitted in `LoanRepaid.reserveShare`).
 ///
-/// Views: the contractual schedule (due date, installment, interest, principal per period) is served by
-/// `LoanMarketLens.schedule(loanId)`, a separate stateless contract, to keep this one under EIP-170.
+/// Views: the contractual schedule, the amount due, days past due and the delinquency tier are served
+/// by `LoanMarketLens`, a separate stateless contract, to keep this one under EIP-170.
 ///
 /// Tokens: fee-on-transfer (or any token delivering less than asked) is refused with
 /// `FeeOnTransferNotSupported`; rebasing tokens are not supported.
@@ -245,15 +248,7 @@ interface ILoanMarket {
     function fundedPrincipal(uint256 loanId) external view returns (uint256);
     /// @return the loan accrued to now
     function getLoan(uint256 loanId) external view returns (Loan memory);
-    /// @return 0 when current; otherwise what a payment must be to become current under the waterfall:
-    ///         late fees + all accrued interest + principal above the contractual balance. The whole
-    ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
-    ///         excess goes to principal.
-    function amountDue(uint256 loanId) external view returns (uint256);
     function payoffAmount(uint256 loanId) external view returns (uint256);
-    /// @return days (rounded up) since the oldest unpaid due date; due date k is paid once principal is
-    ///         down to its contractual balance. 0 when current or not drawn. Tiers: LoanMarketLens.
-    function daysPastDue(uint256 loanId) external view returns (uint256);
     function claimable(uint256 noteId) external view returns (uint256);
     function gradeTerms(uint8 grade) external view returns (GradeTerms memory);
     function minRiskClassForGrade(uint8 grade) external view returns (uint8);

@@ -249,7 +249,8 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         uint256 funded = l.funded;
         uint256 writedown = Math.mulDiv(loss, RAY, funded, Math.Rounding.Ceil);
         l.flags = flags | FLAG_COVERED;
-        l.principalOutstanding = uint128(loss);
+        // The borrower still owes the whole principal: the reserve fund takes over the notes' claim to
+        // the part it paid (see _distribute), it does not forgive it.
         l.accPerShare += uint128(covered * RAY / funded);
         l.writedownPerShare = uint128(writedown);
         emit DefaultCovered(loanId, covered, loss, writedown);
@@ -474,29 +475,10 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         return _accrued(loanId);
     }
 
-    function amountDue(uint256 loanId) external view returns (uint256) {
-        Loan memory l = _accrued(loanId);
-        if (l.status == LoanStatus.Defaulted) return LoanAccounting.payoff(l);
-        if (l.status != LoanStatus.Drawn) return 0;
-        uint256 overdue = LoanAccounting.overdue(l);
-        if (overdue == 0 && l.lateFeeUnpaid == 0) return 0;
-        // The waterfall pays all accrued interest before principal, so clearing overdue principal
-        // takes the interest accrued since the last due date too.
-        uint256 principalOverdue =
-            l.principalOutstanding > l.schedBalance ? l.principalOutstanding - l.schedBalance : 0;
-        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + principalOverdue;
-    }
-
     function payoffAmount(uint256 loanId) external view returns (uint256) {
         Loan memory l = _accrued(loanId);
         if (l.status != LoanStatus.Drawn && l.status != LoanStatus.Defaulted) return 0;
         return LoanAccounting.payoff(l);
-    }
-
-    function daysPastDue(uint256 loanId) external view returns (uint256) {
-        Loan memory l = _accrued(loanId);
-        if (l.status != LoanStatus.Drawn) return 0;
-        return LoanAccounting.daysPastDue(l, block.timestamp);
     }
 
     function claimable(uint256 noteId) external view returns (uint256) {
@@ -614,6 +596,13 @@ contract LoanMarket is ILoanMarket, LoanMarketStorage, AccessControl, Reentrancy
         uint256 servicingFee = Math.mulDiv(base, c.servicingFeeBps, BPS, Math.Rounding.Ceil);
         uint256 reserveShare = Math.mulDiv(base, c.reserveShareBps, BPS, Math.Rounding.Ceil);
         if (reserveShare > base - servicingFee) reserveShare = base - servicingFee;
+        if (l.flags & FLAG_COVERED != 0 && principal != 0) {
+            // Subrogation: the reserve fund paid the notes `claim` of this loan's principal, so the last
+            // `claim` of principal recovered is its; the notes recover their uncovered loss first.
+            uint256 claim = _reserve.coveredOf(loanId);
+            uint256 out = l.principalOutstanding; // after this payment
+            reserveShare += Math.min(claim, out + principal) - Math.min(claim, out);
+        }
         if (servicingFee != 0 || reserveShare != 0) {
             PendingFees storage pf = _pending;
             pf.reserve += uint128(reserveShare);

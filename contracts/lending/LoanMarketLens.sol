@@ -5,7 +5,8 @@ import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
 
 /// @title Read-only views of the loan market that do not fit in its bytecode (EIP-170)
-/// @notice Stateless; deploy one per market. The schedule is the contractual one (see {ILoanMarket}).
+/// @notice Stateless; deploy one per market. The schedule is the contractual one (see {ILoanMarket});
+///         amounts due and delinquency are computed from the market's loan accrued to the current block.
 contract LoanMarketLens {
     ILoanMarket public immutable market;
 
@@ -21,10 +22,34 @@ contract LoanMarketLens {
         return LoanAccounting.schedule(l.principal, l.aprBps, l.periodLength, l.numPeriods, start);
     }
 
+    /// @return 0 when current; otherwise what a payment must be to become current under the waterfall:
+    ///         late fees + all accrued interest + principal above the contractual balance. The whole
+    ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
+    ///         excess goes to principal.
+    function amountDue(uint256 loanId) external view returns (uint256) {
+        ILoanMarket.Loan memory l = market.getLoan(loanId); // accrued to this block
+        if (l.status == ILoanMarket.LoanStatus.Defaulted) return LoanAccounting.payoff(l);
+        if (l.status != ILoanMarket.LoanStatus.Drawn) return 0;
+        if (LoanAccounting.overdue(l) == 0 && l.lateFeeUnpaid == 0) return 0;
+        // The waterfall pays all accrued interest before principal, so clearing overdue principal
+        // takes the interest accrued since the last due date too.
+        uint256 principalOverdue =
+            l.principalOutstanding > l.schedBalance ? l.principalOutstanding - l.schedBalance : 0;
+        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + principalOverdue;
+    }
+
+    /// @return days (rounded up) since the oldest unpaid due date, by the rule `markDefault` applies
+    ///         (see LoanAccounting.daysPastDue); 0 when current or not drawn
+    function daysPastDue(uint256 loanId) public view returns (uint256) {
+        ILoanMarket.Loan memory l = market.getLoan(loanId);
+        if (l.status != ILoanMarket.LoanStatus.Drawn) return 0;
+        return LoanAccounting.daysPastDue(l, block.timestamp);
+    }
+
     /// @return 0 current, 1 for 1-30 days past the oldest unpaid due date, 2 for 31-90, 3 beyond
     ///         (the loan may be marked defaulted); 0 for a loan that is not drawn
     function delinquencyTier(uint256 loanId) external view returns (uint8) {
-        return LoanAccounting.delinquencyTier(market.daysPastDue(loanId));
+        return LoanAccounting.delinquencyTier(daysPastDue(loanId));
     }
 
     /// @return total of the contractual installments

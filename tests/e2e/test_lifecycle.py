@@ -421,7 +421,7 @@ def _phase_checks(ledger: Ledger):
         if phase == "month2":
             b = ctx.loans["B"]
             assert chain.call(lens.delinquencyTier(b.loan_id)) == 1
-            assert chain.call(market.daysPastDue(b.loan_id)) == 10
+            assert chain.call(lens.daysPastDue(b.loan_id)) == 10
         if phase == "month3":
             assert story.STATUS[chain.call(market.getLoan(ctx.loans["A"].loan_id))[4]] == "Repaid"
             assert chain.call(lens.delinquencyTier(ctx.loans["B"].loan_id)) == 2

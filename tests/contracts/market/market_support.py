@@ -206,11 +206,11 @@ def drawn(market, borrower, lenders, listed):
     return listed
 
 
-def pay_amount_due(market, loan_id, payer):
+def pay_amount_due(market, lens, loan_id, payer):
     """Repays exactly what is due at the repay's own block: amounts accrue per second, so a figure read
     a block earlier would leave a few seconds of interest and late fee unpaid."""
     pin_next_block_time()
-    due = market.amountDue(loan_id, block_identifier="pending")
+    due = lens.amountDue(loan_id, block_identifier="pending")
     return market.repay(loan_id, due, {"from": payer})
 
 

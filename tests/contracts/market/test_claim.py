@@ -6,9 +6,9 @@ def note_ids(loan_id, n):
     return [(loan_id << 32) | i for i in range(n)]
 
 
-def test_claim_pays_share_of_lender_funds(market, token, drawn, borrower, lenders):
+def test_claim_pays_share_of_lender_funds(market, lens, token, drawn, borrower, lenders):
     sleep(30 * DAY)
-    tx = pay_amount_due(market, drawn, borrower)
+    tx = pay_amount_due(market, lens, drawn, borrower)
     ev = tx.events["LoanRepaid"]
     to_lenders = tx.return_value - ev["reserveShare"] - ev["servicingFee"]
     acc = market.getLoan(drawn)["accPerShare"]
@@ -25,9 +25,9 @@ def test_claim_pays_share_of_lender_funds(market, token, drawn, borrower, lender
     assert 4 * expected <= to_lenders
 
 
-def test_claim_twice_pays_nothing_the_second_time(market, token, drawn, borrower, lenders):
+def test_claim_twice_pays_nothing_the_second_time(market, lens, token, drawn, borrower, lenders):
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     nid = note_ids(drawn, 1)[0]
     market.claim(nid, {"from": lenders[0]})
     before = token.balanceOf(lenders[0])
@@ -37,12 +37,12 @@ def test_claim_twice_pays_nothing_the_second_time(market, token, drawn, borrower
     assert market.claimable(nid) == 0
 
 
-def test_claim_many_sums_notes_of_one_holder(market, token, note, drawn, borrower, lenders):
+def test_claim_many_sums_notes_of_one_holder(market, lens, token, note, drawn, borrower, lenders):
     ids = note_ids(drawn, 4)
     for nid, l in zip(ids[1:], lenders[1:4]):
         note.transferFrom(l, lenders[0], nid, {"from": l})
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     expected = sum(market.claimable(i) for i in ids)
     before = token.balanceOf(lenders[0])
     tx = market.claimMany(ids, {"from": lenders[0]})
@@ -57,9 +57,9 @@ def test_claim_by_non_holder_reverts(market, drawn, outsider, err):
         market.claim(nid, {"from": outsider})
 
 
-def test_claims_follow_the_note(market, note, drawn, borrower, lenders, token):
+def test_claims_follow_the_note(market, lens, note, drawn, borrower, lenders, token):
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     nid = note_ids(drawn, 1)[0]
     owed = market.claimable(nid)
     note.transferFrom(lenders[0], lenders[9], nid, {"from": lenders[0]})
@@ -68,9 +68,9 @@ def test_claims_follow_the_note(market, note, drawn, borrower, lenders, token):
     assert token.balanceOf(lenders[9]) - before == owed
 
 
-def test_claim_works_while_paused_and_wound_down(market, drawn, borrower, lenders, pauser, admin):
+def test_claim_works_while_paused_and_wound_down(market, lens, drawn, borrower, lenders, pauser, admin):
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     market.pause({"from": pauser})
     market.windDown({"from": admin})
     nid = note_ids(drawn, 1)[0]

@@ -25,8 +25,8 @@ class MarketMachine:
     st_days = strategy("uint256", min_value=1, max_value=130)  # long enough to pass 90 days late in one step
     st_frac = strategy("uint256", min_value=1, max_value=150)
 
-    def __init__(cls, market, token, note, reserve, oracle, borrowers, lenders, admin):
-        cls.market, cls.token, cls.note, cls.reserve, cls.oracle = market, token, note, reserve, oracle
+    def __init__(cls, market, lens, token, note, reserve, oracle, borrowers, lenders, admin):
+        cls.market, cls.lens, cls.token, cls.note, cls.reserve, cls.oracle = market, lens, token, note, reserve, oracle
         cls.borrowers, cls.lenders, cls.admin = borrowers, lenders, admin
 
     stats = {}
@@ -48,13 +48,13 @@ class MarketMachine:
         # Hypothesis keeps most stateful runs short, so every run starts from a live book: one drawn loan
         # with three notes and one partly funded listing.
         a = self.market.list(listing(principal=3_000 * USD, periods=6), {"from": self.borrowers[0]}).return_value
-        self.loans[a] = {"to_lenders": 0}
+        self.loans[a] = {"to_lenders": 0, "to_reserve": 0}
         for i, amt in enumerate((1_000 * USD, 1_500 * USD, 500 * USD)):
             nid = self.market.fund(a, amt, {"from": self.lenders[i]}).return_value
             self.notes[nid], self.claimed[nid] = a, 0
         self.market.drawdown(a, {"from": self.borrowers[0]})
         b = self.market.list(listing(principal=2_000 * USD, periods=3, min_fill=800 * USD), {"from": self.borrowers[1]}).return_value
-        self.loans[b] = {"to_lenders": 0}
+        self.loans[b] = {"to_lenders": 0, "to_reserve": 0}
         nid = self.market.fund(b, 1_000 * USD, {"from": self.lenders[3]}).return_value
         self.notes[nid], self.claimed[nid] = b, 0
 
@@ -66,9 +66,12 @@ class MarketMachine:
 
     def _record_repay(self, loan_id, tx):
         self._repays[loan_id] = self._repays.get(loan_id, 0) + 1
+        defaulted = self.market.getLoan(loan_id)["status"] == DEFAULTED  # a defaulted loan stays so
         for ev in tx.events["LoanRepaid"]:
             paid = ev["lateFee"] + ev["interest"] + ev["principal"]
             self.loans[loan_id]["to_lenders"] += paid - ev["reserveShare"] - ev["servicingFee"]
+            if defaulted:  # no fees after default: the reserve's part is principal it covered
+                self.loans[loan_id]["to_reserve"] += ev["reserveShare"]
 
     # ---------------------------------------------------------------- rules
 
@@ -80,7 +83,7 @@ class MarketMachine:
             listing(principal=(amount + 100) * USD, periods=periods % 12 + 1, min_fill=(amount + 100) * USD // 2),
             {"from": b},
         )
-        self.loans[tx.return_value] = {"to_lenders": 0}
+        self.loans[tx.return_value] = {"to_lenders": 0, "to_reserve": 0}
         self._count("list")
 
     def rule_fund(self, idx="st_idx", amount="st_amount", who="st_idx"):
@@ -126,16 +129,16 @@ class MarketMachine:
         borrower = self.market.getLoan(loan_id)["borrower"]
         # Read what is due at the very timestamp the repay will be mined at: amounts accrue per second.
         pin_next_block_time()
-        due = self.market.amountDue(loan_id, block_identifier="pending")
+        due = self.lens.amountDue(loan_id, block_identifier="pending")
         tx = self.market.repay(loan_id, max(due, 1), {"from": borrower})
         assert tx.status == 1
         self._record_repay(loan_id, tx)
         self._count("repay_due")
         if due and self.market.getLoan(loan_id)["status"] == DRAWN:
             # what remains is at most the late fee of the seconds between the view and the block
-            assert self.market.amountDue(loan_id) <= 1 + due // 10_000
+            assert self.lens.amountDue(loan_id) <= 1 + due // 10_000
             # paying what is due clears every due date, however many were missed
-            assert self.market.daysPastDue(loan_id) == 0
+            assert self.lens.daysPastDue(loan_id) == 0
 
     def rule_repay_fraction(self, idx="st_idx", frac="st_frac"):
         """Partial payments, prepayments and overpayments (capped), also after default (recoveries)."""
@@ -166,7 +169,7 @@ class MarketMachine:
 
     def rule_default_and_cover(self, idx="st_idx"):
         loan_id = self._pick(idx, DRAWN)
-        if loan_id is not None and self.market.daysPastDue(loan_id) > 90:
+        if loan_id is not None and self.lens.daysPastDue(loan_id) > 90:
             self.market.markDefault(loan_id, {"from": self.admin})
             self._count("default")
         loan_id = self._pick(idx, DEFAULTED)
@@ -241,23 +244,30 @@ class MarketMachine:
 
     def _check_totals(self, loans):
         outstanding, open_loans = 0, 0
-        for l in loans.values():
+        for lid, l in loans.items():
             if l["status"] == DRAWN:
                 outstanding += l["principalOutstanding"]
             if l["status"] in (LISTED, DRAWN):
                 open_loans += 1
             if l["status"] == DEFAULTED and l["flags"] & 2:
-                # after cover the remaining principal is the recorded loss (or less, after recoveries)
-                assert l["principalOutstanding"] * RAY <= l["writedownPerShare"] * l["funded"]
+                # after cover the borrower still owes the whole principal; what the notes can still
+                # recover is the recorded loss (or less), the rest is the reserve's claim
+                claim = self.reserve.coveredOf(lid)
+                notes_part = l["principalOutstanding"] - min(l["principalOutstanding"], claim)
+                assert notes_part * RAY <= l["writedownPerShare"] * l["funded"]
+                # the reserve never recovers more than it paid
+                assert self.loans[lid]["to_reserve"] <= claim
         assert tuple(self.market.windDownProgress()) == (open_loans, outstanding)
         assert self.market.totalPrincipalOutstanding() == outstanding
 
 
-def test_market_invariants(market_state_machine, market, token, note, reserve, oracle, borrowers, lenders, admin):
+def test_market_invariants(
+    market_state_machine, market, lens, token, note, reserve, oracle, borrowers, lenders, admin
+):
     market.setMaxOpenLoansPerBorrower(2, {"from": admin})
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(3_000 * USD, {"from": admin})
     market_state_machine(
-        MarketMachine, market, token, note, reserve, oracle, borrowers, lenders, admin,
+        MarketMachine, market, lens, token, note, reserve, oracle, borrowers, lenders, admin,
         settings={"max_examples": 25, "stateful_step_count": 25, "deadline": None, "database": None},
     )

@@ -14,7 +14,7 @@ AIMS = {
 }
 
 
-def test_gas(market, token, note, borrowers, lenders, admin, outsider, accounts, reserve):
+def test_gas(market, lens, token, note, borrowers, lenders, admin, outsider, accounts, reserve):
     gas = {}
     market.setMinTicket(1, {"from": admin})
     market.setMaxOpenLoansPerBorrower(5, {"from": admin})
@@ -46,9 +46,9 @@ def test_gas(market, token, note, borrowers, lenders, admin, outsider, accounts,
     market.drawdown(b, {"from": borrowers[1]})
 
     sleep(30 * DAY)
-    tx = market.repay(a, market.amountDue(a), {"from": borrowers[0]})
+    tx = market.repay(a, lens.amountDue(a), {"from": borrowers[0]})
     gas["LoanMarket.repay/1note"] = tx.gas_used
-    tx = market.repay(b, market.amountDue(b), {"from": borrowers[1]})
+    tx = market.repay(b, lens.amountDue(b), {"from": borrowers[1]})
     gas["LoanMarket.repay/500notes"] = tx.gas_used
 
     tx = market.claim(a << 32, {"from": lenders[0]})
@@ -58,7 +58,7 @@ def test_gas(market, token, note, borrowers, lenders, admin, outsider, accounts,
     gas["LoanMarket.claimMany/10notes"] = tx.gas_used
 
     sleep(30 * DAY)
-    market.repay(a, market.amountDue(a), {"from": borrowers[0]})
+    market.repay(a, lens.amountDue(a), {"from": borrowers[0]})
     tx = market.claim(a << 32, {"from": lenders[0]})
     gas["LoanMarket.claim/1note-again"] = tx.gas_used
 

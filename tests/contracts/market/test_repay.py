@@ -4,13 +4,13 @@ from market_support import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BP
 
 def test_amount_due_is_zero_before_first_due_date(market, lens, drawn):
     sleep(10 * DAY)
-    assert market.amountDue(drawn) == 0
+    assert lens.amountDue(drawn) == 0
     assert lens.delinquencyTier(drawn) == 0
 
 
 def test_installment_due_after_due_date(market, lens, drawn):
     sleep(30 * DAY)
-    due = market.amountDue(drawn)
+    due = lens.amountDue(drawn)
     inst = lens.schedule(drawn)[0]["amount"]
     assert inst <= due <= inst + 10  # a few seconds of late fee
 
@@ -19,8 +19,8 @@ def test_paying_on_schedule_keeps_loan_current(market, lens, token, drawn, borro
     rows = lens.schedule(drawn)
     for k in range(3):
         sleep(30 * DAY)
-        pay_amount_due(market, drawn, borrower)
-        assert market.amountDue(drawn) == 0
+        pay_amount_due(market, lens, drawn, borrower)
+        assert lens.amountDue(drawn) == 0
         assert lens.delinquencyTier(drawn) == 0
     l = market.getLoan(drawn)
     # principal follows the contractual balance (interest accrued seconds past a due date is owed, not overdue)
@@ -89,16 +89,16 @@ def test_partial_prepayment_reduces_principal_and_later_interest(market, lens, d
     l2 = market.getLoan(drawn)
     # ahead of schedule on principal: only the interest accrued in the period is due
     assert l2["principalOutstanding"] < l2["schedBalance"]
-    assert market.amountDue(drawn) == l2["interestUnpaid"]
+    assert lens.amountDue(drawn) == l2["interestUnpaid"]
     # interest of the first period charged on about half the principal
     assert l2["interestUnpaid"] < lens.schedule(drawn)[0]["interest"] * 55 // 100
 
 
-def test_anyone_may_repay_for_the_borrower(market, drawn, outsider):
+def test_anyone_may_repay_for_the_borrower(market, lens, drawn, outsider):
     sleep(30 * DAY)
-    tx = pay_amount_due(market, drawn, outsider)
+    tx = pay_amount_due(market, lens, drawn, outsider)
     assert tx.events["LoanRepaid"]["payer"] == outsider
-    assert market.amountDue(drawn) == 0
+    assert lens.amountDue(drawn) == 0
 
 
 def test_repay_zero_reverts(market, drawn, borrower, err):
@@ -126,11 +126,11 @@ def test_delinquency_tiers(market, lens, drawn):
     assert lens.delinquencyTier(drawn) == 0
     # days round up: a minute short of whole days keeps the figures exact whatever seconds blocks add
     sleep(30 * DAY + 5 * DAY - 60)
-    assert lens.delinquencyTier(drawn) == 1 and market.daysPastDue(drawn) == 5
+    assert lens.delinquencyTier(drawn) == 1 and lens.daysPastDue(drawn) == 5
     sleep(30 * DAY)
-    assert lens.delinquencyTier(drawn) == 2 and market.daysPastDue(drawn) == 35
+    assert lens.delinquencyTier(drawn) == 2 and lens.daysPastDue(drawn) == 35
     sleep(60 * DAY)
-    assert lens.delinquencyTier(drawn) == 3 and market.daysPastDue(drawn) == 95
+    assert lens.delinquencyTier(drawn) == 3 and lens.daysPastDue(drawn) == 95
 
 
 def test_tier_of_a_loan_that_is_not_drawn_is_current(lens, listed):
@@ -141,13 +141,13 @@ def test_missed_installments_after_paid_ones_date_from_the_first_missed(market, 
     # installment 1 paid on its due date, 2 and 3 missed: interest on the unpaid principal makes the
     # overdue amount exceed two installments, yet the oldest unpaid due date is still the second
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     sleep(65 * DAY - 60)
     l = market.getLoan(drawn)
     assert l["duePeriods"] == 3
     overdue = l["interestUnpaid"] - l["interestNotDue"] + l["principalOutstanding"] - l["schedBalance"]
     assert overdue > 2 * l["installment"]
-    assert market.daysPastDue(drawn) == 35
+    assert lens.daysPastDue(drawn) == 35
     assert lens.delinquencyTier(drawn) == 2
 
 
@@ -162,10 +162,10 @@ def test_catching_up_the_oldest_installment_moves_the_oldest_due_date(market, le
     # two installments missed, just under 31 days past the first: days round up, so a minute of
     # margin keeps both figures exact whatever seconds the following blocks add
     sleep(30 * DAY * 2 + DAY - 60)
-    assert market.daysPastDue(drawn) == 31
+    assert lens.daysPastDue(drawn) == 31
     # a dollar above the cure covers the seconds of interest and fee the repay's block adds
     market.repay(drawn, _cure_first_of_two(market, lens, drawn) + USD, {"from": borrower})
-    assert market.daysPastDue(drawn) == 1
+    assert lens.daysPastDue(drawn) == 1
     assert lens.delinquencyTier(drawn) == 1
 
 
@@ -175,9 +175,9 @@ def test_paying_one_installment_amount_of_two_missed_pays_interest_first(market,
     sleep(30 * DAY * 2 + DAY - 60)
     l = market.getLoan(drawn)
     market.repay(drawn, l["lateFeeUnpaid"] + l["installment"], {"from": borrower})
-    assert market.daysPastDue(drawn) == 31
+    assert lens.daysPastDue(drawn) == 31
     assert market.repay(drawn, _cure_first_of_two(market, lens, drawn) + USD, {"from": borrower})
-    assert market.daysPastDue(drawn) == 1
+    assert lens.daysPastDue(drawn) == 1
 
 
 def test_prepaid_principal_dates_unpaid_interest_from_the_latest_due_date(market, lens, drawn, borrower):
@@ -188,16 +188,16 @@ def test_prepaid_principal_dates_unpaid_interest_from_the_latest_due_date(market
     sleep(94 * DAY - 60)
     l = market.getLoan(drawn)
     assert l["duePeriods"] == 3 and l["principalOutstanding"] <= l["schedBalance"]
-    assert market.amountDue(drawn) > 0
-    assert market.daysPastDue(drawn) == 5
+    assert lens.amountDue(drawn) > 0
+    assert lens.daysPastDue(drawn) == 5
     assert lens.delinquencyTier(drawn) == 1
 
 
 def test_paying_the_amount_due_makes_a_long_delinquent_loan_current(market, lens, drawn, borrower):
     sleep(85 * DAY)
     assert lens.delinquencyTier(drawn) == 2
-    market.repay(drawn, market.amountDue(drawn) + USD, {"from": borrower})
-    assert market.daysPastDue(drawn) == 0
+    market.repay(drawn, lens.amountDue(drawn) + USD, {"from": borrower})
+    assert lens.daysPastDue(drawn) == 0
     assert lens.delinquencyTier(drawn) == 0
 
 
@@ -205,7 +205,7 @@ def test_loan_paid_to_maturity_closes_and_totals_reconcile(market, token, drawn,
     paid = 0
     for _ in range(12):
         sleep(30 * DAY)
-        due = market.amountDue(drawn)
+        due = lens.amountDue(drawn)
         if due:
             paid += market.repay(drawn, due, {"from": borrower}).return_value
     payoff = market.payoffAmount(drawn)

@@ -54,9 +54,9 @@ def test_deposit_zero_reverts(reserve, admin, err):
         reserve.deposit(0, {"from": admin})
 
 
-def test_sweep_moves_fees(market, reserve, token, drawn, borrower, treasury):
+def test_sweep_moves_fees(market, lens, reserve, token, drawn, borrower, treasury):
     sleep(30 * DAY)
-    pay_amount_due(market, drawn, borrower)
+    pay_amount_due(market, lens, drawn, borrower)
     res, svc = market.pendingFees()
     t0 = token.balanceOf(treasury)
     tx = market.sweepFees({"from": borrower})
