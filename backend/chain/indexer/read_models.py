@@ -82,6 +82,9 @@ class LoanView(Base):
     fees_paid: Mapped[int] = mapped_column(BigInteger, default=0)
     recovered: Mapped[int] = mapped_column(BigInteger, default=0)
     written_down: Mapped[int] = mapped_column(BigInteger, default=0)
+    # after a default: principal the reserve fund paid the notes, and what it has recovered of it since
+    reserve_covered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    reserve_recovered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     periods_paid: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[int | None] = mapped_column(BigInteger)
     updated_block: Mapped[int] = mapped_column(BigInteger)

@@ -12,7 +12,7 @@ from backend.chain.indexer.read_models import READ_MODELS, InstallmentView, Loan
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
 from tests.backend.indexer.conftest import dump
-from tests.backend.loans.lifecycle import BORROWER, BUYER, LENDER_A, LENDER_B, lifecycle, store
+from tests.backend.loans.lifecycle import BORROWER, BUYER, LENDER_A, LENDER_B, Stream, lifecycle, store
 
 TABLES = [ChainCheckpoint.__table__, ChainBlock.__table__, ChainEvent.__table__] + [
     m.__table__ for m in READ_MODELS
@@ -52,7 +52,9 @@ def test_loan_life_folds_into_read_models(sessions):
         assert len(s.scalars(select(InstallmentView).where(InstallmentView.loan_id == 1)).all()) == 12
         a, b = s.get(NoteView, 1 << 32), s.get(NoteView, (1 << 32) | 1)
         assert b.owner == BUYER and b.original_lender == LENDER_B
-        assert a.principal_returned == 600_000_000 * 157_985_775 // 1_000_000_000
+        # the notes' principal back: what the borrower repaid plus the reserve fund's cover
+        assert loan.reserve_covered == 500_000_000 and loan.reserve_recovered == 0
+        assert a.principal_returned == 600_000_000 * (157_985_775 + 500_000_000) // 1_000_000_000
         lender_a, lender_b, buyer = (s.get(PortfolioView, w) for w in (LENDER_A, LENDER_B, BUYER))
         assert lender_a.invested == 600_000_000  # loan 2's refunded funding is not an investment
         assert lender_a.received == 52_000_000
@@ -63,6 +65,34 @@ def test_loan_life_folds_into_read_models(sessions):
         assert s.get(PortfolioView, BORROWER).borrowed == 1_000_000_000
         assert s.get(LoanView, 2).status == "expired" and s.get(NoteView, 2 << 32).refunded
         assert s.get(LoanView, 3).status == "listed"
+
+
+def test_recovery_after_cover_returns_principal_to_notes_except_the_reserves_part(sessions):
+    events = lifecycle()
+    with sessions() as s:
+        store(s, events)
+        s.commit()
+    # the borrower pays 400 of principal after the cover: 342.01 is the notes' loss, 57.99 the reserve's
+    tail = Stream()
+    tail.block = events[-1].block_number
+    tail.add(
+        "LoanMarket",
+        "LoanRepaid",
+        loanId=1,
+        payer=BORROWER,
+        lateFee=0,
+        interest=0,
+        principal=400_000_000,
+        reserveShare=57_985_775,
+        servicingFee=0,
+    )
+    with sessions() as s:
+        store(s, tail.events)
+        s.commit()
+        loan, a = s.get(LoanView, 1), s.get(NoteView, 1 << 32)
+        assert loan.principal_repaid == 557_985_775 and loan.reserve_recovered == 57_985_775
+        to_notes = 557_985_775 - 57_985_775 + 500_000_000
+        assert a.principal_returned == 600_000_000 * to_notes // 1_000_000_000
 
 
 def test_rebuild_from_the_event_log_yields_identical_read_models(sessions):

@@ -9,14 +9,16 @@ IReserveFund.sol):
                                         portfolio invested/outstanding, wallet tx "fund"
   LoanMarket.LoanDrawn                  chain_loans (status active), chain_loan_installments
                                         (annuity schedule), portfolio borrowed, wallet tx "drawdown"
-  LoanMarket.LoanRepaid                 chain_repayments, chain_loans paid totals, notes' principal returned
-                                        (pro rata, recomputed from totals so rounding never drifts),
+  LoanMarket.LoanRepaid                 chain_repayments, chain_loans paid totals (reserve_recovered
+                                        after a default), notes' principal returned (pro rata,
+                                        recomputed from totals so rounding never drifts),
                                         portfolio repaid / outstanding, wallet tx "repay"
   LoanMarket.LoanRepaidInFull           status repaid
   LoanMarket.LiquidationProceedsReceived chain_loans.recovered
   LoanMarket.Claimed                    chain_notes.claimed, portfolio received, wallet tx "claim"
   LoanMarket.LoanDefaulted              status defaulted
-  LoanMarket.DefaultCovered             chain_loans.written_down; notes' write-down =
+  LoanMarket.DefaultCovered             chain_loans.written_down, reserve_covered; notes' principal
+                                        returned includes the cover; notes' write-down =
                                         share * writedownPerShare / 1e27; portfolio losses / outstanding
   LoanMarket.LoanCancelled/LoanExpired  status cancelled / expired
   LoanMarket.FundingWithdrawn           note refunded; portfolio invested/outstanding reversed,
@@ -248,17 +250,29 @@ def repaid(session: Session, e: DecodedEvent) -> None:
         .order_by(InstallmentView.period)
     ).all()
     loan.periods_paid = periods_covered(balances, loan.principal - loan.principal_repaid)
-    if a["principal"] and loan.principal:
-        for note in _notes(session, loan.loan_id):
-            if not note.refunded:
-                _update_note(
-                    session,
-                    note,
-                    principal_returned=note.principal * loan.principal_repaid // loan.principal,
-                    updated_block=e.block_number,
-                )
+    if loan.status == "defaulted":
+        # no fees after a default: the reserve's part of a recovery is principal it had covered
+        loan.reserve_recovered += a["reserveShare"]
+    if a["principal"]:
+        _return_principal_to_notes(session, loan, e.block_number)
     _portfolio(session, loan.borrower).repaid += total
     wallet_tx(session, e, a["payer"], "repay", total, loan_id=loan.loan_id)
+
+
+def _return_principal_to_notes(session: Session, loan: LoanView, block: int) -> None:
+    """Each note's share of the principal that reached the notes: what the borrower repaid, less what
+    went to the reserve fund after it covered the loan, plus what the reserve fund paid them."""
+    if not loan.principal:
+        return
+    to_notes = loan.principal_repaid - loan.reserve_recovered + loan.reserve_covered
+    for note in _notes(session, loan.loan_id):
+        if not note.refunded:
+            _update_note(
+                session,
+                note,
+                principal_returned=note.principal * to_notes // loan.principal,
+                updated_block=block,
+            )
 
 
 def repaid_in_full(session: Session, e: DecodedEvent) -> None:
@@ -300,6 +314,8 @@ def default_covered(session: Session, e: DecodedEvent) -> None:
     if loan is None:
         return
     loan.written_down = a["loss"]
+    loan.reserve_covered = a["covered"]
+    _return_principal_to_notes(session, loan, e.block_number)
     for note in _notes(session, loan.loan_id):
         if note.refunded:
             continue
