@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# First, even when an installed .pth already lists the root: run as a file, this script's own folder
+# leads sys.path, and bench/scripts.py would shadow the top-level `scripts` package.
+sys.path.insert(0, str(ROOT))
 
 from tests.oracle.conftest import OracleSystem, borrower, build_dir  # noqa: E402
 from tests.support.anvil import Anvil  # noqa: E402
