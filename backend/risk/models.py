@@ -69,3 +69,17 @@ class CreditReport(Base):
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ApplicationGate(Base):
+    """One row per applicant (wallet or person), written first by every application of that applicant.
+
+    The write holds the row (PostgreSQL) or the database (SQLite) until the application commits, so two
+    concurrent applications of one applicant cannot both count the earlier ones before either is stored:
+    the velocity rules see every application committed before theirs."""
+
+    __tablename__ = "risk_application_gates"
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)  # "wallet:0x.." | "identity:<hash>"
+    applications: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,7 +16,7 @@ from backend.core.audit import record_audit
 from backend.core.problems import Problem
 from backend.db.types import utcnow
 from backend.risk import decision as decision_mod
-from backend.risk import fraud, monitoring, reports
+from backend.risk import fraud, gates, monitoring, reports
 from backend.risk.config import RiskSettings
 from backend.risk.features import check_attributes, model_input
 from backend.risk.kyc_link import kyc_link
@@ -81,7 +81,12 @@ def submit(
     attributes = {k: (v.strip() if isinstance(v, str) else v) for k, v in body.attributes.items()}
     result = card.score(model_input(body.amount, body.term_months, body.purpose.value, attributes))
 
+    # First statement of the transaction: later applications of this wallet wait here until this one
+    # is stored, so every velocity count below sees all applications committed before it.
+    gates.hold(session, f"wallet:{wallet}")
     link = kyc_link(session, wallet)
+    if link.national_id_hash:
+        gates.hold(session, f"identity:{link.national_id_hash}")
     since = utcnow() - timedelta(hours=settings.velocity_window_hours)
     by_wallet = (
         session.scalar(

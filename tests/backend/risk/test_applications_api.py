@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -170,3 +172,20 @@ def test_income_inconsistent_with_job_goes_to_review(live_server):
     attrs = dict(application()["attributes"], job="unemployed/ unskilled - non-resident")
     app = me.apply(application(monthly_income=60_000 * USDC, attributes=attrs)).json()
     assert app["status"] == "review"
+
+
+def test_concurrent_applications_cannot_slip_past_velocity_limits(live_server):
+    # seven applications from one wallet at once: each must count the ones committed before it, as
+    # sequential ones do (3 approved, 3 to review, 1 declined), and none may fail
+    me = Borrower(live_server)
+    start = threading.Barrier(7)
+
+    def apply_together():
+        start.wait()
+        return me.apply()
+
+    with ThreadPoolExecutor(max_workers=7) as pool:
+        replies = list(pool.map(lambda _: apply_together(), range(7)))
+    assert [r.status_code for r in replies] == [201] * 7, [r.text for r in replies if r.status_code != 201]
+    statuses = sorted(r.json()["status"] for r in replies)
+    assert statuses == ["approved"] * 3 + ["declined"] + ["review"] * 3
