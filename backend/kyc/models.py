@@ -75,8 +75,10 @@ class KycApplication(Base):
     attestation_status: Mapped[str] = mapped_column(String(16), default="none")
     attestation_tx: Mapped[str | None] = mapped_column(String(66), nullable=True)
     attestation_risk_class: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # named explicitly: the naming convention's name is 70 characters, over PostgreSQL's 63
     attestation_suitability_id: Mapped[str | None] = mapped_column(
-        ForeignKey("suitability_assessments.id"), nullable=True
+        ForeignKey("suitability_assessments.id", name="fk_kyc_applications_attestation_suitability"),
+        nullable=True,
     )
     attestation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attestation_error: Mapped[str | None] = mapped_column(Text, nullable=True)

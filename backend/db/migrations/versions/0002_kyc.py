@@ -80,7 +80,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["attestation_suitability_id"],
             ["suitability_assessments.id"],
-            name="fk_kyc_applications_attestation_suitability_id_suitability_assessments",
+            # the naming convention's name is 70 characters, over PostgreSQL's 63
+            name="fk_kyc_applications_attestation_suitability",
         ),
     )
     for column in ("wallet", "status", "national_id_hash", "bank_card_hash", "phone_hash", "created_at"):

@@ -1,0 +1,42 @@
+"""A real PostgreSQL server for tests, from the pgserver wheel (no system install, no network).
+
+One server per test session in a temporary directory, reached over its Unix socket; each test gets
+a database of its own. The server stops when the session ends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory) -> Iterator[str]:
+    """Socket directory of a running server; its superuser is `postgres`, without a password."""
+    pgserver = pytest.importorskip("pgserver")
+    data = tmp_path_factory.mktemp("pgdata")
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    try:
+        yield str(data)
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterator[str]:
+    """SQLAlchemy URL of a fresh, empty database on the session's server (dropped afterwards)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(
+        f"postgresql+psycopg://postgres@/postgres?host={postgres_server}", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+psycopg://postgres@/{name}?host={postgres_server}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
