@@ -18,9 +18,10 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "risk_application_gates",
-        sa.Column("subject", sa.String(length=80), primary_key=True),
+        sa.Column("subject", sa.String(length=80), nullable=False),
         sa.Column("applications", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("subject", name="pk_risk_application_gates"),
     )
 
 
