@@ -1,6 +1,7 @@
 """Request dependencies shared by every domain: who is calling, may they, how often, and only once.
 
-- `CurrentWallet`: checksummed address of the wallet signed in with SIWE (bearer token), else 401.
+- `CurrentWallet`: checksummed address of the wallet signed in with SIWE (bearer token, not signed
+  out), else 401. `CurrentSession`: that token's claims.
 - `require_roles("reviewer", ...)`: the `Operator` behind `X-API-Key` holding one of the roles, else 401/403.
 - `rate_limit("submit")`: token bucket per caller (wallet, operator or IP), 429 with Retry-After.
 - `IdempotencyKey`: honours the `Idempotency-Key` header on a creating POST (replay / conflict).
@@ -16,8 +17,8 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from backend.auth.service import ROLES, Operator, authenticate_api_key
-from backend.auth.tokens import InvalidToken, decode_token
+from backend.auth.service import ROLES, Operator, authenticate_api_key, is_revoked
+from backend.auth.tokens import InvalidToken, TokenClaims, decode_token
 from backend.core.idempotency import STATE_KEY, request_fingerprint, reserve
 from backend.core.problems import Problem
 from backend.core.ratelimit import parse_rate, retry_after_seconds
@@ -25,6 +26,7 @@ from backend.core.settings import Settings
 from backend.db.session import get_session
 
 __all__ = [
+    "CurrentSession",
     "CurrentWallet",
     "OptionalWallet",
     "Operator",
@@ -44,24 +46,32 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _wallet_from_token(request: Request, token: str) -> str:
+def _invalid_token(reason: str) -> Problem:
+    return Problem(
+        status=401,
+        title="Invalid token",
+        type="invalid-token",
+        detail=f"token {reason}",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def _claims_from_token(request: Request, token: str) -> TokenClaims:
     settings = _settings(request)
     try:
         claims = decode_token(settings.token_secret.get_secret_value(), token, settings.siwe_domain)
     except InvalidToken as exc:
-        raise Problem(
-            status=401,
-            title="Invalid token",
-            type="invalid-token",
-            detail=f"token {exc.reason}",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        ) from exc
-    return claims.subject
+        raise _invalid_token(exc.reason) from exc
+    with request.app.state.sessionmaker() as session:
+        if is_revoked(session, claims.token_id):
+            raise _invalid_token("signed out")
+    return claims
 
 
-def current_wallet(
+def current_session(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-) -> str:
+) -> TokenClaims:
+    """The claims of a valid, not signed-out bearer token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(
             status=401,
@@ -70,9 +80,18 @@ def current_wallet(
             detail="sign in with Ethereum and send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    wallet = _wallet_from_token(request, credentials.credentials)
-    request.state.principal = f"wallet:{wallet}"
-    return wallet
+    claims = _claims_from_token(request, credentials.credentials)
+    request.state.principal = f"wallet:{claims.subject}"
+    return claims
+
+
+def current_wallet(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+) -> str:
+    return current_session(request, credentials).subject
+
+
+CurrentSession = Annotated[TokenClaims, Depends(current_session)]
 
 
 def optional_wallet(

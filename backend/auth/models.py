@@ -37,3 +37,14 @@ class SiweNonce(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     wallet: Mapped[str | None] = mapped_column(String(42), nullable=True)
+
+
+class RevokedToken(Base):
+    """A session token signed out before it expired. Kept until then (its `exp`), as tokens are stateless."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the token's jti
+    wallet: Mapped[str] = mapped_column(String(42))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from backend.auth import service
-from backend.auth.dependencies import CurrentWallet, IdempotencyKey, Operator, rate_limit, require_roles
+from backend.auth.dependencies import (
+    CurrentSession,
+    CurrentWallet,
+    IdempotencyKey,
+    Operator,
+    rate_limit,
+    require_roles,
+)
 from backend.auth.schemas import (
     ApiKeyCreated,
     ApiKeyIn,
@@ -54,6 +61,13 @@ def create_nonce(request: Request, session: SessionDep) -> NonceOut:
 def sign_in_with_ethereum(body: SiweIn, request: Request, session: SessionDep) -> TokenOut:
     issued = service.sign_in(session, request.app.state.settings, body.message, body.signature)
     return TokenOut(access_token=issued.access_token, expires_at=issued.expires_at, address=issued.address)
+
+
+@router.post("/signout", status_code=204, responses=problem_responses(401))
+def sign_out(claims: CurrentSession, session: SessionDep) -> None:
+    """Signs this token out: it is refused from now on, though it has not expired. Other sessions of
+    the wallet are not affected."""
+    service.sign_out(session, claims)
 
 
 @router.get("/me", response_model=WalletOut, responses=problem_responses(401))

@@ -6,15 +6,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
-from backend.auth.models import ApiKey, SiweNonce
+from backend.auth.models import ApiKey, RevokedToken, SiweNonce
 from backend.auth.siwe import SiweMessageError, parse_message, recover_signer
-from backend.auth.tokens import encode_token
+from backend.auth.tokens import TokenClaims, encode_token
 from backend.core.audit import record_audit
 from backend.core.problems import Problem
 from backend.core.settings import Settings
@@ -218,3 +218,24 @@ def authenticate_api_key(session: Session, settings: Settings, key: str) -> Oper
     if record is None or record.revoked_at is not None:
         return None
     return Operator(record.id, record.name, record.role_set)
+
+
+def sign_out(session: Session, claims: TokenClaims) -> None:
+    """Revokes one session token until it would have expired; other tokens of the wallet stay valid.
+    Rows of tokens that have expired anyway are dropped on the way."""
+    now = utcnow()
+    session.execute(delete(RevokedToken).where(RevokedToken.expires_at <= now))
+    session.add(
+        RevokedToken(
+            token_id=claims.token_id,
+            wallet=claims.subject,
+            expires_at=datetime.fromtimestamp(claims.expires_at, UTC),
+            revoked_at=now,
+        )
+    )
+    record_audit(session, f"wallet:{claims.subject}", "auth.signout", "session", claims.token_id, None, None)
+    session.commit()
+
+
+def is_revoked(session: Session, token_id: str) -> bool:
+    return session.get(RevokedToken, token_id) is not None

@@ -180,3 +180,29 @@ def test_token_of_another_deployment_is_refused(server):
         server.settings.token_secret.get_secret_value(), Account.create().address, "other.example.com", 600
     )
     assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token)).status_code == 401
+
+
+def test_signed_out_token_is_refused_and_other_sessions_stay(server):
+    account = Account.create()
+    token, other = siwe_login(server, account), siwe_login(server, account)
+    assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token)).status_code == 200
+    reply = httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token))
+    assert reply.status_code == 204 and reply.content == b""
+    refused = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token))
+    assert refused.status_code == 401 and refused.json()["type"] == "invalid-token"
+    assert "signed out" in refused.json()["detail"]
+    # signing out again is refused the same way; the wallet's other session is untouched
+    assert httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token)).status_code == 401
+    assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(other)).json()["address"] == account.address
+
+
+def test_sign_out_requires_a_token_and_is_audited(server):
+    assert httpx.post(f"{server}/v1/auth/signout").status_code == 401
+    account = Account.create()
+    httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(siwe_login(server, account)))
+    reply = httpx.get(
+        f"{server}/v1/admin/audit",
+        params={"actor": f"wallet:{account.address}"},
+        headers={"X-API-Key": server.admin_key},
+    )
+    assert sorted(e["action"] for e in reply.json()) == ["auth.signed_in", "auth.signout"]
