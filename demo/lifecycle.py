@@ -25,7 +25,7 @@ from typing import Any
 from eth_account import Account
 from web3.logs import DISCARD
 
-from demo import annuity, people
+from demo import people
 from demo.api import Api, ApiError
 from demo.chain import DAY, USD, Chain
 from demo.stack import Stack
@@ -412,16 +412,12 @@ def draw_down(ctx: Lifecycle, loan: Loan) -> dict:
 
 
 def schedule_of(ctx: Lifecycle, loan: Loan) -> list[dict]:
-    """The contractual schedule: the market's lens view when deployed, else the documented rule."""
-    if ctx.chain.lens is not None:
-        rows = ctx.chain.call(ctx.chain.lens.functions.schedule(loan.loan_id))
-        return [
-            {"k": i + 1, "due": r[0], "amount": r[1], "interest": r[2], "principal": r[3]}
-            for i, r in enumerate(rows)
-        ]
-    onchain = ctx.chain.call(ctx.chain.market.functions.getLoan(loan.loan_id))
-    # principal (5), aprBps (8), periodLength (2), numPeriods (3), drawnAt (12)
-    return annuity.schedule(onchain[5], onchain[8], onchain[2], onchain[3], onchain[12])
+    """The contractual schedule, from the market's lens."""
+    rows = ctx.chain.call(ctx.chain.lens.functions.schedule(loan.loan_id))
+    return [
+        {"k": i + 1, "due": r[0], "amount": r[1], "interest": r[2], "principal": r[3]}
+        for i, r in enumerate(rows)
+    ]
 
 
 def repay_on_due_date(ctx: Lifecycle, loan: Loan, k: int) -> dict:

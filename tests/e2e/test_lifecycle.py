@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from backend.loans.annuity import annuity_schedule, rate_per_period
 from demo import lifecycle as story
 from demo.chain import DAY, Chain
 from demo.processes import IndexerProcess, OracleInProcess
@@ -27,7 +28,6 @@ from tests.support.server import start_server
 
 RAY = 10**27
 BPS = 10_000
-YEAR = 365 * DAY
 LENDING_CONTRACTS = ("LoanMarket", "LoanNote", "ReserveFund", "CollateralVault")
 # Which loans' notes the story claims, and whether it sweeps fees, after each phase.
 CLAIMS_AFTER = {"month1": ("A", "B"), "month2": ("A",), "month3": ("A",), "covered": ("B",)}
@@ -41,31 +41,11 @@ def ceil_div(a: int, b: int) -> int:
 
 
 def annuity_rows(principal: int, apr_bps: int, period: int, n: int, start: int) -> list[dict]:
-    """ILoanMarket's schedule rule, written out here from its NatSpec."""
-    r = ceil_div(apr_bps * (RAY // BPS) * period, YEAR)
-    x, base, e = RAY, RAY + r, n  # (1 + r)^n in ray, every product rounded down
-    while e:
-        if e & 1:
-            x = x * base // RAY
-        e >>= 1
-        if e:
-            base = base * base // RAY
-    installment = ceil_div(principal * ceil_div(r * x, x - RAY), RAY)
-    rows, balance = [], principal
-    for k in range(1, n + 1):
-        interest = ceil_div(balance * r, RAY)
-        part = balance if k == n else min(max(installment - interest, 0), balance)
-        balance -= part
-        rows.append(
-            {
-                "k": k,
-                "due": start + k * period,
-                "amount": interest + part,
-                "interest": interest,
-                "principal": part,
-            }
-        )
-    return rows
+    """The schedule by the contract's rule, shaped as the demo shows it to the borrower."""
+    return [
+        {"k": r.period, "due": r.due, "amount": r.payment, "interest": r.interest, "principal": r.principal}
+        for r in annuity_schedule(principal, apr_bps, n, period, start + period)
+    ]
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -214,7 +194,7 @@ class LoanModel:
 
     @property
     def rate(self) -> int:
-        return ceil_div(self.apr_bps * (RAY // BPS) * self.period, YEAR)
+        return rate_per_period(self.apr_bps, self.period)
 
     @property
     def installment(self) -> int:
@@ -400,7 +380,7 @@ def _phase_checks(ledger: Ledger):
                 onchain = chain.call(market.getLoan(loan.loan_id))
                 assert (onchain[5], onchain[3]) == (funded, loan.application["offer"]["term_months"])
                 schedule = annuity_rows(funded, onchain[8], onchain[2], onchain[3], onchain[12])
-                assert loan.schedule == schedule  # what the borrower is shown (the lens view when deployed)
+                assert loan.schedule == schedule  # what the borrower is shown (the lens view)
                 assert sum(r["principal"] for r in schedule) == funded
                 model = LoanModel(
                     funded=funded,

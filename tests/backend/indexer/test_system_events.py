@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
-from backend.chain.indexer.projections.loans import annuity_installment
 from backend.chain.indexer.read_models import (
     CreditRecordView,
     IdentityView,
@@ -19,6 +18,7 @@ from backend.chain.indexer.read_models import (
     RepaymentView,
 )
 from backend.chain.indexer.rpc import RpcClient
+from backend.loans.annuity import annuity_installment
 from oracle.chain import OracleChain
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from tests.backend.indexer.conftest import dump

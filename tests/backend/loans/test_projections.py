@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from backend.chain.indexer import projections
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
-from backend.chain.indexer.projections.loans import annuity_installment, annuity_schedule
 from backend.chain.indexer.read_models import READ_MODELS, InstallmentView, LoanView, NoteView, PortfolioView
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
+from backend.loans.annuity import annuity_installment, annuity_schedule
 from tests.backend.indexer.conftest import dump
 from tests.backend.loans.lifecycle import BORROWER, BUYER, LENDER_A, LENDER_B, Stream, lifecycle, store
 

@@ -41,43 +41,9 @@ from backend.chain.indexer.read_models import (
     PortfolioView,
     RepaymentView,
 )
+from backend.loans.annuity import annuity_schedule
 
 RAY = 10**27
-YEAR = 365 * 86_400
-
-
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
-def period_rate_ray(apr_bps: int, period_length: int) -> int:
-    return _ceil_div(apr_bps * RAY * period_length, 10_000 * YEAR)
-
-
-def annuity_installment(principal: int, apr_bps: int, periods: int, period_length: int) -> int:
-    """ceil(P * r * (1+r)^n / ((1+r)^n - 1)) with r in ray, exact (the contract's value up to its own
-    intermediate rounding; the schedule uses the installment the LoanDrawn event states)."""
-    rate = period_rate_ray(apr_bps, period_length)
-    if rate == 0:
-        return _ceil_div(principal, periods)
-    growth = (RAY + rate) ** periods
-    return _ceil_div(principal * rate * growth, RAY * (growth - RAY**periods))
-
-
-def annuity_schedule(
-    principal: int, apr_bps: int, periods: int, period_length: int, first_due: int, installment: int
-) -> list[tuple[int, int, int, int, int, int]]:
-    """(period, due, payment, interest, principal, balance after) rows by the contract's rule: rate per
-    period in ray rounded up, interest ceil(B * r), principal min(A - interest, B), the last row pays the
-    balance."""
-    rate = period_rate_ray(apr_bps, period_length)
-    rows, balance = [], principal
-    for k in range(1, periods + 1):
-        interest = _ceil_div(balance * rate, RAY)
-        part = balance if k == periods else min(max(installment - interest, 0), balance)
-        balance -= part
-        rows.append((k, first_due + (k - 1) * period_length, interest + part, interest, part, balance))
-    return rows
 
 
 def periods_covered(balances_after, principal_outstanding: int) -> int:
