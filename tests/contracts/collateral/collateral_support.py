@@ -18,16 +18,6 @@ MAX_UINT = 2**256 - 1
 ZERO_ADDRESS = "0x" + "00" * 20  # no L2 sequencer uptime feed: the vault runs as on an L1
 
 
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation):
-    pass
-
-
-@pytest.fixture(scope="module")
-def admin(accounts):
-    return accounts[0]
-
-
 @pytest.fixture(scope="module")
 def risk(accounts):
     return accounts[1]
@@ -117,17 +107,6 @@ def fund_buyer(stable, configured, buyer):
         stable.approve(configured, amount, {"from": who})
 
     return _fund
-
-
-# ----------------------------------------------------------------- stateful runner
-
-
-@pytest.fixture(scope="session")
-def run_state_machine():
-    """brownie.test.state_machine as it works with Brownie 1.22's compiled wheels (helpers/stateful.py)."""
-    from helpers.stateful import state_machine
-
-    return state_machine
 
 
 # ----------------------------------------------------------------- exact arithmetic

@@ -10,6 +10,7 @@ on an 18-decimal feed) share the vault."""
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
 from collateral_support import MAX_LTV, MAX_UINT, USD, params
+from helpers.stateful import state_machine
 
 # derandomize: the same sequences every run, so the coverage check below cannot flake and a failure
 # reproduces; widen max_examples locally to explore more.
@@ -206,7 +207,6 @@ class VaultStateMachine:
 
 
 def test_vault_invariants(
-    run_state_machine,
     configured,
     market,
     stable,
@@ -221,7 +221,7 @@ def test_vault_invariants(
     wbtc = MockCollateralToken.deploy("WBTC", 8, {"from": admin})
     btc_feed = MockAggregatorV3.deploy(18, 30_000 * 10**18, {"from": admin})
     configured.configureCollateral(wbtc, params(btc_feed, decimals=8), {"from": risk})
-    run_state_machine(
+    state_machine(
         VaultStateMachine,
         configured,
         market,

@@ -10,6 +10,8 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from hexbytes import HexBytes
 
+from oracle.signing import ScoreBatch
+
 DOMAIN_TYPE = [
     {"name": "name", "type": "string"},
     {"name": "version", "type": "string"},
@@ -133,14 +135,9 @@ def recover(digest, signature):
 
 
 def pack_reports(reports):
-    """`submitBatch`'s `records`: 64 bytes per report, the CreditRecordsUpdated layout."""
-    out = b""
-    for r in reports:
-        out += bytes(HexBytes(str(r["borrower"])))
-        out += r["score"].to_bytes(2, "big") + r["grade"].to_bytes(1, "big") + r["pdBps"].to_bytes(2, "big")
-        out += r["modelVersion"].to_bytes(2, "big") + r["asOf"].to_bytes(5, "big")
-        out += bytes(HexBytes(r["reasonsHash"]))
-    return out
+    """`submitBatch`'s `records`, packed by the oracle service's own code (64 bytes per report)."""
+    rows = [{**r, "borrower": str(r["borrower"])} for r in reports]
+    return ScoreBatch.build(0, 0, rows).packed_records()
 
 
 def decode_records_payload(payload):

@@ -90,3 +90,14 @@ def assert_reverts_with(error, *args):
         return
     name = error.split("(")[0]
     assert actual.partition(": ")[0] == name, f"reverted with {actual!r}, expected {name}"
+
+
+def call_expecting(call, error):
+    """For model-based tests: runs `call`, which must succeed when `error` is None (its result is
+    returned) and otherwise revert with exactly `error` = (name, *args)."""
+    if error is None:
+        return call()
+    expected = expected_revert_msg(*error)
+    with pytest.raises(VirtualMachineError) as info:
+        call()
+    assert info.value.revert_msg == expected, (info.value.revert_msg, error)

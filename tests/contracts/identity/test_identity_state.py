@@ -9,14 +9,13 @@ freeze, unfreeze and the passing of time. After every step the contract must agr
 Every transaction is mined at a pinned timestamp, so the model knows the block time exactly.
 """
 
-from brownie.exceptions import VirtualMachineError
 from hypothesis import strategies as st
 from helpers.stateful import state_machine
 
 from helpers.builders import commitment
 from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import attestation_tuple, sign_attestation
-from helpers.reverts import expected_revert_msg
+from helpers.reverts import call_expecting
 
 WALLETS = (5, 6)  # accounts[5], accounts[6]: few wallets, so rules often hit the same one
 
@@ -48,17 +47,6 @@ class IdentityMachine:
 
     # ------------------------------------------------------------------ helpers
 
-    def _expect(self, call, error):
-        """Runs `call`; `error` is None (must succeed) or (name, *args) (must revert with it)."""
-        if error is None:
-            return call()
-        try:
-            call()
-        except VirtualMachineError as exc:
-            assert exc.revert_msg == expected_revert_msg(*error)
-        else:
-            raise AssertionError(f"expected revert {error}")
-
     def _attest_error(self, wallet, level, risk, expires_at, now):
         if level == 0 or level > 2:
             return ("InvalidLevel", level)
@@ -83,7 +71,7 @@ class IdentityMachine:
         expires_at = max(0, now + st_expiry)
         tag = f"{st_wallet}:{now}"
         error = self._attest_error(st_wallet, st_level, st_risk, expires_at, now)
-        self._expect(
+        call_expecting(
             lambda: self.registry.attest(
                 wallet, st_level, st_risk, 840, expires_at, commitment(tag), {"from": self.attester}
             ),
@@ -107,7 +95,7 @@ class IdentityMachine:
             error = ("InvalidNonce", wallet, self.nonces[st_wallet], nonce)
         else:
             error = self._attest_error(st_wallet, st_level, st_risk, expires_at, now)
-        self._expect(
+        call_expecting(
             lambda: self.registry.attestWithSignature(attestation_tuple(a), signature, {"from": wallet}), error
         )
         if error is None:
@@ -118,7 +106,7 @@ class IdentityMachine:
         wallet = self.accounts[st_wallet]
         pin_next_block_time()
         error = ("NotAttested", wallet) if self.model[st_wallet]["level"] == 0 else None
-        self._expect(lambda: self.registry.revoke(wallet, st_reason, {"from": self.attester}), error)
+        call_expecting(lambda: self.registry.revoke(wallet, st_reason, {"from": self.attester}), error)
         if error is None:
             frozen = self.model[st_wallet]["frozen"]
             self.model[st_wallet] = dict(_empty(), frozen=frozen)
@@ -128,14 +116,14 @@ class IdentityMachine:
         wallet = self.accounts[st_wallet]
         pin_next_block_time()
         error = ("AlreadyFrozen", wallet) if self.model[st_wallet]["frozen"] else None
-        self._expect(lambda: self.registry.freeze(wallet, st_reason, {"from": self.compliance}), error)
+        call_expecting(lambda: self.registry.freeze(wallet, st_reason, {"from": self.compliance}), error)
         self.model[st_wallet]["frozen"] = True
 
     def rule_unfreeze(self, st_wallet, st_reason):
         wallet = self.accounts[st_wallet]
         pin_next_block_time()
         error = None if self.model[st_wallet]["frozen"] else ("NotFrozen", wallet)
-        self._expect(lambda: self.registry.unfreeze(wallet, st_reason, {"from": self.compliance}), error)
+        call_expecting(lambda: self.registry.unfreeze(wallet, st_reason, {"from": self.compliance}), error)
         self.model[st_wallet]["frozen"] = False
 
     def rule_time_passes(self, st_gap):

@@ -7,6 +7,8 @@ import brownie
 import pytest
 from helpers.chain_time import pin_next_block_time
 
+from backend.loans.annuity import annuity_schedule, installment, rate_per_period  # noqa: F401 (for the tests)
+
 USD = 10**6
 DAY = 86400
 RAY = 10**27
@@ -32,17 +34,7 @@ GRADES = {
 STATUS = {"None": 0, "Listed": 1, "Drawn": 2, "Repaid": 3, "Defaulted": 4, "Cancelled": 5, "Expired": 6}
 
 
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation):
-    pass
-
-
 # ---------------------------------------------------------------- accounts
-
-
-@pytest.fixture(scope="module")
-def admin(accounts):
-    return accounts[0]
 
 
 @pytest.fixture(scope="module")
@@ -220,69 +212,13 @@ def sleep(seconds):
 
 
 # ---------------------------------------------------------------- reference annuity model (Python)
-
-YEAR = 365 * DAY
+# backend/loans/annuity.py: the contract's rule, rounding for rounding (pure Python, no service imports).
 
 
 def ceil_div(a, b):
     return -(-a // b)
 
 
-def rate_per_period(apr_bps, period_length):
-    return ceil_div(apr_bps * (RAY // BPS) * period_length, YEAR)
-
-
-def rpow(x, n):
-    z = RAY
-    while n:
-        if n & 1:
-            z = z * x // RAY
-        n >>= 1
-        if n:
-            x = x * x // RAY
-    return z
-
-
-def installment(principal, r, n):
-    if r == 0:
-        return ceil_div(principal, n)
-    x = rpow(RAY + r, n)
-    factor = ceil_div(r * x, x - RAY)
-    return ceil_div(principal * factor, RAY)
-
-
 def schedule_rows(principal, apr_bps, period_length, n):
     """[(interest, principal_part)] of the contractual schedule."""
-    r = rate_per_period(apr_bps, period_length)
-    a = installment(principal, r, n)
-    b, rows = principal, []
-    for k in range(1, n + 1):
-        i = ceil_div(b * r, RAY)
-        p = b if k == n else min(max(a - i, 0), b)
-        b -= p
-        rows.append((i, p))
-    return rows
-
-
-# ---------------------------------------------------------------- stateful runner
-# The brownie.test.stateful extension module shipped in this Brownie 1.22 build is mypyc-compiled and
-# rejects every generated machine ("_BrownieStateMachine object expected"). Its pure-Python source is
-# installed next to it; load and use that, the same brownie.test.state_machine code, interpreted.
-
-
-def _load_python_stateful():
-    import importlib.util
-    import os
-
-    import brownie.test as bt
-
-    path = os.path.join(os.path.dirname(bt.__file__), "stateful.py")
-    spec = importlib.util.spec_from_file_location("brownie_stateful_source", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="session")
-def market_state_machine():
-    return _load_python_stateful().state_machine
+    return [(r.interest, r.principal) for r in annuity_schedule(principal, apr_bps, n, period_length, 0)]

@@ -11,9 +11,9 @@ Invariants (each can fail if the contract misbehaves):
   also after default and reserve cover.
 """
 import brownie
-import pytest
 from brownie.test import strategy
 from helpers.chain_time import pin_next_block_time
+from helpers.stateful import state_machine
 from market_support import DAY, RAY, STATUS, USD, listing
 
 DRAWN, LISTED, DEFAULTED = STATUS["Drawn"], STATUS["Listed"], STATUS["Defaulted"]
@@ -261,13 +261,11 @@ class MarketMachine:
         assert self.market.totalPrincipalOutstanding() == outstanding
 
 
-def test_market_invariants(
-    market_state_machine, market, lens, token, note, reserve, oracle, borrowers, lenders, admin
-):
+def test_market_invariants(market, lens, token, note, reserve, oracle, borrowers, lenders, admin):
     market.setMaxOpenLoansPerBorrower(2, {"from": admin})
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(3_000 * USD, {"from": admin})
-    market_state_machine(
+    state_machine(
         MarketMachine, market, lens, token, note, reserve, oracle, borrowers, lenders, admin,
         settings={"max_examples": 25, "stateful_step_count": 25, "deadline": None, "database": None},
     )

@@ -11,14 +11,13 @@ the model says so, or revert with exactly the error the model predicts. After ev
     and 1 <= threshold <= number of signers.
 """
 
-from brownie.exceptions import VirtualMachineError
 from eth_utils import keccak
 from hypothesis import strategies as st
 
 from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import pack_reports, sign_batch
 from helpers.keys import dev_key
-from helpers.reverts import expected_revert_msg
+from helpers.reverts import call_expecting
 from helpers.stateful import state_machine
 
 BORROWERS = (5, 6)
@@ -74,16 +73,6 @@ class OracleMachine:
 
     # ------------------------------------------------------------------ helpers
 
-    def _expect(self, call, error):
-        if error is None:
-            return call()
-        try:
-            call()
-        except VirtualMachineError as exc:
-            assert exc.revert_msg == expected_revert_msg(*error), (exc.revert_msg, error)
-        else:
-            raise AssertionError(f"expected revert {error}")
-
     def _batch_error(self, round_, reports, keys, now):
         if round_ <= self.last_round:
             return ("StaleRound", round_, self.last_round), None
@@ -124,7 +113,7 @@ class OracleMachine:
         deadline = now + 100
         signatures = sign_batch(keys, self.oracle, round_, deadline, [self._clean(r) for r in reports])
         error, stored = self._batch_error(round_, reports, keys, now)
-        self._expect(
+        call_expecting(
             lambda: self.oracle.submitBatch(
                 round_, deadline, pack_reports(reports), signatures, {"from": self.accounts[4]}
             ),
@@ -174,14 +163,14 @@ class OracleMachine:
     def _set_threshold(self, value):
         n = len(self.signers)
         error = ("InvalidThreshold", value, n) if value == 0 or value > n else None
-        self._expect(lambda: self.oracle.setThreshold(value, {"from": self.governor}), error)
+        call_expecting(lambda: self.oracle.setThreshold(value, {"from": self.governor}), error)
         if error is None:
             self.threshold = value
 
     def _add_signer(self, index):
         address = self.keys[index].address
         error = ("SignerAlreadyAdded", address) if address in self.signers else None
-        self._expect(lambda: self.oracle.addSigner(address, {"from": self.governor}), error)
+        call_expecting(lambda: self.oracle.addSigner(address, {"from": self.governor}), error)
         if error is None:
             self.signers.append(address)
 
@@ -193,7 +182,7 @@ class OracleMachine:
             error = ("InvalidThreshold", self.threshold, len(self.signers) - 1)
         else:
             error = None
-        self._expect(lambda: self.oracle.removeSigner(address, {"from": self.governor}), error)
+        call_expecting(lambda: self.oracle.removeSigner(address, {"from": self.governor}), error)
         if error is None:
             i = self.signers.index(address)
             self.signers[i] = self.signers[-1]  # swap and pop, as the contract does
