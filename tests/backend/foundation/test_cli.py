@@ -1,26 +1,11 @@
 """`peerlend db upgrade|current|downgrade` on a fresh SQLite file."""
 
-import os
-import subprocess
-import sys
-
 from sqlalchemy import inspect
 
-from backend.core.settings import ROOT, Settings
+from backend.core.settings import Settings
 from backend.db.migrate import current_revisions, head_revisions
 from backend.db.session import create_db_engine
-
-
-def _peerlend(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PEERLEND_DATABASE_URL": database_url, "PEERLEND_ENV": "test"}
-    return subprocess.run(  # noqa: S603 - a fixed argv: this interpreter and our CLI
-        [sys.executable, "-m", "backend.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support.cli import run_peerlend
 
 
 def _tables(url: str) -> set[str]:
@@ -34,11 +19,11 @@ def _tables(url: str) -> set[str]:
 def test_db_upgrade_then_downgrade(tmp_path):
     # Two subprocesses only: each CLI start imports every domain's models and commands.
     settings = Settings(env="test", database_url=f"sqlite:///{tmp_path / 'cli.db'}")
-    up = _peerlend("db", "upgrade", database_url=settings.database_url)
+    up = run_peerlend("db", "upgrade", database_url=settings.database_url)
     assert up.returncode == 0, up.stderr
     assert "audit_log" in _tables(settings.database_url)
     assert current_revisions(settings) == head_revisions(settings)
-    down = _peerlend("db", "downgrade", "base", database_url=settings.database_url)
+    down = run_peerlend("db", "downgrade", "base", database_url=settings.database_url)
     assert down.returncode == 0, down.stderr
     assert _tables(settings.database_url) <= {"alembic_version"}
     assert current_revisions(settings) == set()

@@ -1,14 +1,11 @@
 """Alembic: from an empty database to head and back to base, and the models match the migrations."""
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from backend.core.settings import Settings
-from backend.db.base import Base
 from backend.db.migrate import current_revisions, downgrade, head_revisions, upgrade
-from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine
+from tests.support.migrations import schema_diffs
 
 FOUNDATION_TABLES = {"audit_log", "api_keys", "siwe_nonces", "idempotency_keys"}
 
@@ -49,14 +46,7 @@ def test_foundation_revision_alone(tmp_path):
 def test_foundation_models_match_the_migration(tmp_path):
     settings = _settings(tmp_path)
     upgrade("0001_foundation", settings)
-    import_all_models()
-    engine = create_db_engine(settings.database_url)
-    try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            diffs = compare_metadata(context, Base.metadata)
-    finally:
-        engine.dispose()
+    diffs = schema_diffs(settings.database_url)
 
     def table_of(diff) -> str | None:
         op = diff[0] if isinstance(diff, tuple) else diff[0][0]

@@ -6,17 +6,14 @@ from __future__ import annotations
 import threading
 import time
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from backend.core.settings import Settings
-from backend.db.base import Base
 from backend.db.migrate import current_revisions, downgrade, head_revisions, upgrade
-from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.risk import gates
 from backend.risk.models import ApplicationGate
+from tests.support.migrations import schema_diffs
 
 
 def _tables(url: str) -> set[str]:
@@ -41,15 +38,7 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(postgres_url):
 
 def test_models_match_the_migrations(postgres_url):
     upgrade("head", Settings(env="test", database_url=postgres_url))
-    import_all_models()
-    engine = create_db_engine(postgres_url)
-    try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            diffs = compare_metadata(context, Base.metadata)
-    finally:
-        engine.dispose()
-    assert diffs == []
+    assert schema_diffs(postgres_url) == []
 
 
 def test_one_applicants_gate_is_held_until_the_application_commits(postgres_url):
