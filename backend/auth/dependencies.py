@@ -62,6 +62,8 @@ def _claims_from_token(request: Request, token: str) -> TokenClaims:
         claims = decode_token(settings.token_secret.get_secret_value(), token, settings.siwe_domain)
     except InvalidToken as exc:
         raise _invalid_token(exc.reason) from exc
+    # A short session of its own, not the route's: a read there would open the route's transaction
+    # before its first write, which SQLite then may refuse to upgrade (risk/gates.py writes first).
     with request.app.state.sessionmaker() as session:
         if is_revoked(session, claims.token_id):
             raise _invalid_token("signed out")
