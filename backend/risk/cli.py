@@ -46,6 +46,7 @@ def _train(args: argparse.Namespace) -> int:
         review_points=args.review_points,
         exclude=tuple(_names(args.exclude)),
         grid=_grid(args),
+        **({"jobs": args.jobs} if args.jobs else {}),
     )
     try:
         train(cfg)
@@ -98,6 +99,9 @@ def register(subparsers) -> None:
         "--exclude",
         default=None,
         help="comma-separated columns never to use (e.g. protected characteristics)",
+    )
+    p.add_argument(
+        "--jobs", type=int, default=None, help="cross-validation worker processes (default: one per core)"
     )
     p.add_argument("--c-grid", default=None, help="comma-separated inverse regularisation strengths to try")
     p.add_argument("--min-prebin-grid", default=None, help="comma-separated minimum pre-bin shares to try")

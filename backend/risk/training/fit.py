@@ -4,15 +4,17 @@ training split only: the test split is never looked at until the final evaluatio
 from __future__ import annotations
 
 import itertools
+import os
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from optbinning import BinningProcess
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from backend.risk.training.evaluate import expected_cost
@@ -67,16 +69,37 @@ def candidates(grid: dict[str, list]) -> list[Candidate]:
     ]
 
 
-def out_of_fold(
-    X: pd.DataFrame, y: np.ndarray, numerical, categorical, cand: Candidate, folds: int, seed: int
-) -> np.ndarray:
-    """Out-of-fold P(bad) for every training row (binning and regression refitted inside each fold)."""
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+def default_jobs() -> int:
+    """Worker processes for cross-validation: one per core the process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _fold_predictions(X, y, numerical, categorical, cand: Candidate, train_idx, test_idx) -> np.ndarray:
+    # Runs in a worker process, where the parent's warning filters do not apply.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return cross_val_predict(
-            build_pipeline(numerical, categorical, cand), X, y, cv=cv, method="predict_proba"
-        )[:, 1]
+        pipe = build_pipeline(numerical, categorical, cand).fit(X.iloc[train_idx], y[train_idx])
+        return pipe.predict_proba(X.iloc[test_idx])[:, 1]
+
+
+def out_of_fold_repeats(
+    X: pd.DataFrame, y: np.ndarray, numerical, categorical, cand: Candidate, folds: int, seeds, jobs: int
+) -> list[np.ndarray]:
+    """Out-of-fold P(bad) for every training row, once per seed (binning and regression refitted inside
+    each fold). The folds of all seeds run side by side; the result does not depend on `jobs`."""
+    splits = [
+        (seed, train_idx, test_idx)
+        for seed in seeds
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y)
+    ]
+    predictions = Parallel(n_jobs=jobs)(
+        delayed(_fold_predictions)(X, y, numerical, categorical, cand, train_idx, test_idx)
+        for _, train_idx, test_idx in splits
+    )
+    oof = {seed: np.zeros(len(y)) for seed in seeds}
+    for (seed, _, test_idx), p in zip(splits, predictions, strict=True):
+        oof[seed][test_idx] = p
+    return [oof[seed] for seed in seeds]
 
 
 def select(
@@ -91,6 +114,7 @@ def select(
     cost_fp: float,
     cost_fn: float,
     say,
+    jobs: int = 1,
 ) -> tuple[Candidate, np.ndarray, list[dict]]:
     """Pick the candidate with the lowest out-of-fold expected cost at the cost-matrix cutoff (the business
     objective), averaged over `repeats` reshuffled K-fold runs because single-split costs on a few hundred
@@ -99,19 +123,15 @@ def select(
     results = []
     best: tuple[float, float, Candidate, np.ndarray] | None = None
     for cand in candidates(grid):
-        costs: list[float] = []
-        aucs: list[float] = []
-        first: np.ndarray | None = None
-        for r in range(repeats):
-            oof = out_of_fold(X, y, numerical, categorical, cand, folds, RANDOM_STATE + r)
-            first = oof if first is None else first
-            costs.append(expected_cost(oof, y, cutoff, cost_fp, cost_fn))
-            aucs.append(roc_auc_score(y, oof))
+        seeds = [RANDOM_STATE + r for r in range(repeats)]
+        runs = out_of_fold_repeats(X, y, numerical, categorical, cand, folds, seeds, jobs)
+        costs = [expected_cost(oof, y, cutoff, cost_fp, cost_fn) for oof in runs]
+        aucs = [roc_auc_score(y, oof) for oof in runs]
+        first = runs[0]
         cost, auc = float(np.mean(costs)), float(np.mean(aucs))
         results.append({**cand.as_dict(), "cv_expected_cost": round(cost, 5), "cv_auc": round(auc, 5)})
         say(f"  cv {folds}-fold x{repeats}: {cand.as_dict()} expected_cost={cost:.4f} auc={auc:.4f}")
         if best is None or cost < best[0] - 1e-9 or (abs(cost - best[0]) <= 1e-9 and auc > best[1]):
-            assert first is not None
             best = (cost, auc, cand, first)
     assert best is not None
     return best[2], best[3], results

@@ -17,7 +17,7 @@ from backend.risk.scorecard import MISSING, OTHER, Scorecard
 from backend.risk.training import evaluate as ev
 from backend.risk.training.data import load_dataset
 from backend.risk.training.export import build_scorecard
-from backend.risk.training.fit import DEFAULT_GRID, RANDOM_STATE, fit_final, select
+from backend.risk.training.fit import DEFAULT_GRID, RANDOM_STATE, candidates, default_jobs, fit_final, select
 from backend.risk.training.plots import write_plots
 from backend.risk.training.progress import Progress
 
@@ -46,6 +46,7 @@ class TrainConfig:
     grid: dict = field(default_factory=lambda: dict(DEFAULT_GRID))
     grade_bands: tuple = DEFAULT_GRADE_BANDS
     exclude: tuple[str, ...] = ()
+    jobs: int = field(default_factory=default_jobs)
 
 
 def _libraries() -> dict:
@@ -97,6 +98,10 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> dict:
     cutoff = ev.theory_cutoff(cfg.cost_fp, cfg.cost_fn)
 
     with progress.step("select binning/regularisation by cross-validation on the training split"):
+        say(
+            f"{len(candidates(cfg.grid))} candidates x {cfg.repeats} repeats x {cfg.folds} folds "
+            f"on {cfg.jobs} workers"
+        )
         best, oof, cv_table = select(
             X_tr,
             y_tr,
@@ -109,6 +114,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> dict:
             cfg.cost_fp,
             cfg.cost_fn,
             say,
+            jobs=cfg.jobs,
         )
         say(f"selected {best.as_dict()}")
 

@@ -14,7 +14,7 @@ from backend.risk.config import DEFAULT_MODEL_DIR
 from backend.risk.scorecard import Scorecard
 from backend.risk.training.data import load_dataset
 from backend.risk.training.export import build_scorecard
-from backend.risk.training.fit import RANDOM_STATE, Candidate, fit_final
+from backend.risk.training.fit import RANDOM_STATE, Candidate, fit_final, out_of_fold_repeats
 from tests.backend.risk.synthetic import write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -162,6 +162,18 @@ def test_committed_german_model_meets_its_metrics():
     assert metrics["expected_cost"] < metrics["reject_all_cost"]
     for plot in ("roc.png", "score_distribution.png", "calibration.png"):
         assert (DEFAULT_MODEL_DIR / plot).is_file()
+
+
+def test_cross_validation_gives_the_same_predictions_in_parallel_as_in_one_process(tmp_path):
+    ds = load_dataset(write_synthetic_csv(tmp_path / "loans.csv"), "defaulted", "yes", say=lambda *_: None)
+    cand = Candidate(0.5, 0.05, 0.0)
+    seeds = [RANDOM_STATE, RANDOM_STATE + 1]
+    alone = out_of_fold_repeats(ds.X, ds.y, ds.numerical, ds.categorical, cand, 3, seeds, jobs=1)
+    side_by_side = out_of_fold_repeats(ds.X, ds.y, ds.numerical, ds.categorical, cand, 3, seeds, jobs=2)
+    for a, b in zip(alone, side_by_side, strict=True):
+        assert np.array_equal(a, b)
+    assert not np.array_equal(alone[0], alone[1])  # each seed reshuffles the folds
+    assert all(((p > 0) & (p < 1)).all() for p in alone)  # every row got an out-of-fold prediction
 
 
 def test_a_csv_without_both_outcomes_is_refused(tmp_path, capsys):
