@@ -26,6 +26,7 @@ record is never re-signed with a new asOf by the oracle itself, because asOf mus
 from __future__ import annotations
 
 import argparse
+import collections
 import logging
 import signal
 import threading
@@ -458,12 +459,19 @@ class Aggregator:
         if not due:
             return []
         try:
-            self.service.refresh(due)
+            reply = self.service.refresh(due)
         except (ServiceUnavailable, httpx.HTTPStatusError) as exc:
             log.warning("refresh request failed: %s", exc)
             return []
         self.store.mark_refresh_requested(due)
-        log.info("asked the service to refresh %d records nearing maxAge", len(due))
+        outcomes = collections.Counter(r.get("outcome", "unknown") for r in reply.get("results", []))
+        log.info(
+            "asked the service to refresh %d records nearing maxAge: %s",
+            len(due),
+            ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "no outcome reported",
+        )
+        for lapsed in (r for r in reply.get("results", []) if r.get("outcome") == "lapsed"):
+            log.info("record of %s will lapse at maxAge: %s", lapsed.get("borrower"), lapsed.get("detail"))
         return due
 
 

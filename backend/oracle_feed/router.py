@@ -24,6 +24,7 @@ from backend.oracle_feed.schemas import (
     ReportPage,
     RoundsStatus,
 )
+from backend.risk.dependencies import RiskSettingsDep, ScorecardDep
 
 router = APIRouter(prefix="/oracle", tags=["oracle"])
 
@@ -72,9 +73,18 @@ def ack_reports(body: AckRequest, _op: OracleRole, session: SessionDep) -> AckRe
 
 
 @router.post("/reports/refresh", response_model=RefreshResponse, responses=problem_responses(401, 403, 422))
-def refresh_reports(body: RefreshRequestIn, _op: OracleRole, session: SessionDep) -> RefreshResponse:
-    """Borrowers whose on-chain record nears maxAge, queued for re-scoring."""
-    return RefreshResponse(queued=service.queue_refresh(session, body.borrowers))
+def refresh_reports(
+    body: RefreshRequestIn,
+    _op: OracleRole,
+    session: SessionDep,
+    card: ScorecardDep,
+    settings: RiskSettingsDep,
+) -> RefreshResponse:
+    """Borrowers whose on-chain record nears maxAge: each is re-scored from their latest approved
+    application, and a new pending report is queued where policy allows (see backend.risk.refresh).
+    Every borrower gets an outcome: reported, waiting (a report is on its way already) or lapsed (why)."""
+    results = service.refresh(session, card, settings, body.borrowers)
+    return RefreshResponse(queued=[r.borrower for r in results], results=results)
 
 
 @router.get("/rounds", response_model=RoundsStatus)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from eth_utils import is_address, to_checksum_address
+from pydantic import BaseModel, Field, field_validator
 
 
 class OracleReport(BaseModel):
@@ -52,9 +53,26 @@ class AckResponse(BaseModel):
 class RefreshRequestIn(BaseModel):
     borrowers: list[str] = Field(max_length=1000)
 
+    @field_validator("borrowers")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        bad = [b for b in value if not is_address(b)]
+        if bad:
+            raise ValueError(f"not addresses: {', '.join(repr(b[:50]) for b in bad[:5])}")
+        # One outcome per borrower, in the order first asked.
+        return list(dict.fromkeys(to_checksum_address(b) for b in value))
+
+
+class RefreshResult(BaseModel):
+    borrower: str
+    outcome: Literal["reported", "waiting", "lapsed"]
+    detail: str
+    reportId: int | None = None  # noqa: N815 - the new report (reported) or the one on its way (waiting)
+
 
 class RefreshResponse(BaseModel):
-    queued: list[str]
+    queued: list[str]  # every borrower asked about, checksummed
+    results: list[RefreshResult]
 
 
 class RoundView(BaseModel):

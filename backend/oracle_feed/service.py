@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eth_utils import is_address, to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,9 +13,12 @@ from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.db.types import utcnow
 from backend.oracle_feed.models import RefreshRequest
-from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RoundsStatus, RoundView
+from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RefreshResult, RoundsStatus, RoundView
+from backend.risk.config import RiskSettings
 from backend.risk.models import CreditReport
+from backend.risk.refresh import refresh_borrower
 from backend.risk.reports import ReportTransitionError, mark_reports, pending_reports
+from backend.risk.scorecard import Scorecard
 
 
 def report_out(r: CreditReport) -> OracleReport:
@@ -75,20 +77,30 @@ def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
     return results
 
 
-def queue_refresh(session: Session, borrowers: Sequence[str]) -> list[str]:
-    queued: list[str] = []
-    for raw in borrowers:
-        if not is_address(raw):
-            continue
-        borrower = to_checksum_address(raw)
+def refresh(
+    session: Session, card: Scorecard, settings: RiskSettings, borrowers: Sequence[str]
+) -> list[RefreshResult]:
+    """Re-score each borrower (checksum addresses) and record what the request came to."""
+    results: list[RefreshResult] = []
+    for borrower in borrowers:
+        now = utcnow()
+        outcome = refresh_borrower(session, card, settings, borrower, now)
         row = session.get(RefreshRequest, borrower)
         if row is None:
-            session.add(RefreshRequest(borrower=borrower, requests=1, status="open", requested_at=utcnow()))
-        else:
-            row.requests, row.status, row.requested_at = row.requests + 1, "open", utcnow()
-        queued.append(borrower)
+            row = RefreshRequest(borrower=borrower, requests=0)
+            session.add(row)
+        row.requests = (row.requests or 0) + 1
+        row.requested_at, row.resolved_at = now, now
+        row.status = "done"
+        row.outcome, row.detail, row.report_id = outcome.outcome, outcome.detail, outcome.report_id
+        results.append(
+            RefreshResult(
+                borrower=borrower, outcome=outcome.outcome, detail=outcome.detail, reportId=outcome.report_id
+            )
+        )
+        session.flush()
     session.commit()
-    return queued
+    return results
 
 
 def rounds_status(session: Session, limit: int) -> RoundsStatus:

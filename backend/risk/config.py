@@ -52,6 +52,9 @@ class RiskSettings(BaseSettings):
     velocity_decline: int = 6  # this many -> decline
     require_kyc: bool = True
 
+    # Refresh of on-chain records nearing maxAge: an approved application older than this is not re-scored
+    refresh_basis_max_days: int = Field(default=180, ge=1)
+
     @field_validator("grade_bands")
     @classmethod
     def _bands(cls, value: list[float] | None) -> list[float] | None:

@@ -50,12 +50,14 @@ class LoanApplication(Base):
 
 
 class CreditReport(Base):
-    """An approved decision waiting to be signed and published by the oracle (one per application)."""
+    """An approved decision, or a re-score of one, on its way to being signed and published by the oracle."""
 
     __tablename__ = "credit_reports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    application_id: Mapped[str] = mapped_column(ForeignKey("loan_applications.id"), unique=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("loan_applications.id"), index=True)
+    # application: the decision on a new application; refresh: a re-score of one before maxAge
+    origin: Mapped[str] = mapped_column(String(12), default="application", server_default="application")
     borrower: Mapped[str] = mapped_column(String(42), index=True)  # checksum address
     score: Mapped[int] = mapped_column(Integer)
     grade: Mapped[int] = mapped_column(Integer)  # 1..7

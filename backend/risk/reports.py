@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session
 
 from backend.db.types import utcnow
 from backend.risk.models import REPORT_STATUSES, CreditReport, LoanApplication
+from backend.risk.scorecard import ScoreResult
+
+# Reports on their way to the chain: a newer record for the borrower is coming.
+IN_FLIGHT = ("pending", "signed", "submitted")
 
 # Allowed moves; anything else is a bug in the caller and is refused.
 _TRANSITIONS = {
@@ -38,13 +42,48 @@ def reasons_hash(codes: Sequence[str]) -> str:
 
 
 def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditReport:
-    """Queue the application's score for the oracle. Only for approved applications.
-
-    CreditOracle refuses a record whose asOf is not later than the borrower's current one, so asOf is
-    made strictly increasing per borrower, and reports of the same borrower still waiting to be signed
-    are superseded (rejected with a reason) rather than published out of date."""
+    """Queue the application's score for the oracle. Only for approved applications."""
     if app.status != "approved":
         raise ValueError(f"application {app.id} is {app.status}; only approved applications are reported")
+    codes = [r["code"] for r in app.reason_codes]
+    return _queue(
+        session, app, app.score, app.grade, app.pd_bps, app.model_version, codes, as_of, "application"
+    )
+
+
+def create_refresh_report(
+    session: Session, app: LoanApplication, result: ScoreResult, model_version: int, as_of: int
+) -> CreditReport:
+    """Queue a re-score of an approved application (see backend.risk.refresh for when that is allowed)."""
+    if app.status != "approved":
+        raise ValueError(f"application {app.id} is {app.status}; only approved applications are refreshed")
+    return _queue(
+        session,
+        app,
+        result.score,
+        result.grade,
+        result.pd_bps,
+        model_version,
+        result.reason_codes,
+        as_of,
+        "refresh",
+    )
+
+
+def _queue(
+    session: Session,
+    app: LoanApplication,
+    score: int,
+    grade: int,
+    pd_bps: int,
+    model_version: int,
+    reason_codes: Sequence[str],
+    as_of: int,
+    origin: str,
+) -> CreditReport:
+    """CreditOracle refuses a record whose asOf is not later than the borrower's current one, so asOf is
+    made strictly increasing per borrower, and reports of the same borrower still waiting to be signed
+    are superseded (rejected with a reason) rather than published out of date."""
     borrower = to_checksum_address(app.wallet)
     last = session.scalar(select(func.max(CreditReport.as_of)).where(CreditReport.borrower == borrower))
     if last is not None and as_of <= last:
@@ -56,13 +95,14 @@ def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditR
     )
     report = CreditReport(
         application_id=app.id,
+        origin=origin,
         borrower=borrower,
-        score=app.score,
-        grade=app.grade,
-        pd_bps=app.pd_bps,
-        model_version=app.model_version,
+        score=score,
+        grade=grade,
+        pd_bps=pd_bps,
+        model_version=model_version,
         as_of=as_of,
-        reasons_hash=reasons_hash([r["code"] for r in app.reason_codes]),
+        reasons_hash=reasons_hash(reason_codes),
         status="pending",
     )
     session.add(report)

@@ -69,6 +69,7 @@ class FakeFeed:
         def refresh(body: dict, x_api_key: str | None = Header(None)):
             guard(x_api_key)
             self.refresh_requests.append(body["borrowers"])
-            return {"requested": len(body["borrowers"])}
+            results = [{"borrower": b, "outcome": "lapsed", "detail": "fake feed"} for b in body["borrowers"]]
+            return {"queued": body["borrowers"], "results": results}
 
         return app

@@ -14,7 +14,9 @@ from backend.chain.indexer.rpc import RpcClient
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.oracle_feed.service import confirm_from_events
 from backend.risk.models import CreditReport, LoanApplication
+from tests.backend.risk.risk_support import Borrower, application
 from tests.oracle.conftest import OracleSystem, borrower
+from tests.support.anvil import rpc
 from tests.support.server import create_operator_key
 
 
@@ -65,6 +67,32 @@ def add_report(
 def status_of(server, report_id: int) -> str:
     with server.session() as s:
         return s.get(CreditReport, report_id).status
+
+
+def index_oracle_events(server, system: OracleSystem) -> int:
+    """Run the service's chain indexer over this CreditOracle once (it confirms reports on the way)."""
+    manifest = {
+        "chainId": 31337,
+        "deployBlock": 0,
+        "contracts": {"CreditOracle": {"address": system.address, "block": 0}},
+    }
+    engine = create_db_engine(server.database_url)
+    client = RpcClient(system.anvil.url)
+    try:
+        indexer = Indexer(
+            client,
+            EventDecoder.from_manifest(manifest, system.build),
+            make_sessionmaker(engine),
+            chain_id=31337,
+            start_block=0,
+            confirmations=0,
+            name=f"test-{system.address}",
+            side_effects=[confirm_from_events],
+        )
+        return indexer.sync()
+    finally:
+        client.close()
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +149,17 @@ def test_pending_reports_and_acks(feed_server):
     ).json()["results"]
     assert results[0]["applied"] is False and status_of(feed_server, other) == "rejected"  # final stays final
     refresh = httpx.post(
-        f"{feed_server}/v1/oracle/reports/refresh",
-        json={"borrowers": [borrower(100), "nope"]},
-        headers=headers,
+        f"{feed_server}/v1/oracle/reports/refresh", json={"borrowers": [borrower(100)]}, headers=headers
     ).json()
     assert refresh["queued"] == [borrower(100)]
+    assert refresh["results"] == [
+        {
+            "borrower": borrower(100),
+            "outcome": "waiting",
+            "detail": f"report {rid} is submitted already",
+            "reportId": rid,
+        }
+    ]  # the submitted report is the newer record; nothing is queued beside it
 
 
 def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_path):
@@ -141,28 +175,7 @@ def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_pat
         assert status_of(feed_server, refused) == "rejected"
         assert system.chain().record_of(borrower(102))["score"] == 640
         # the indexer sees CreditRecordUpdated and confirms the report
-        manifest = {
-            "chainId": 31337,
-            "deployBlock": 0,
-            "contracts": {"CreditOracle": {"address": system.address, "block": 0}},
-        }
-        engine = create_db_engine(feed_server.database_url)
-        rpc = RpcClient(oracle_anvil.url)
-        try:
-            indexer = Indexer(
-                rpc,
-                EventDecoder.from_manifest(manifest, system.build),
-                make_sessionmaker(engine),
-                chain_id=31337,
-                start_block=0,
-                confirmations=0,
-                name=f"test-{system.address}",
-                side_effects=[confirm_from_events],
-            )
-            assert indexer.sync() >= 2
-        finally:
-            rpc.close()
-            engine.dispose()
+        assert index_oracle_events(feed_server, system) >= 2
         assert status_of(feed_server, rid) == "confirmed"
         rounds = httpx.get(f"{feed_server}/v1/oracle/rounds").json()
         assert rounds["rounds"][0]["reports"] == 1 and rounds["reports"]["confirmed"] >= 1
@@ -174,6 +187,53 @@ def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_pat
 
             record = s.get(CreditRecordView, borrower(102))
             assert (record.score, record.grade, record.pd_bps, record.round) == (640, 3, 600, landed)
+    finally:
+        system.close()
+
+
+def test_a_record_near_max_age_is_re_scored_and_published_again(feed_server, oracle_anvil, tmp_path):
+    """Chain -> aggregator (record near maxAge) -> service re-scores the approved application -> signer
+    nodes -> chain: the borrower's record is renewed with a later asOf and the same score."""
+    system = OracleSystem(
+        oracle_anvil, tmp_path, service_url=str(feed_server), api_key=feed_server.oracle_key
+    )
+    try:
+        me = Borrower(feed_server)
+        app = me.apply(application()).json()
+        assert app["status"] == "approved", app
+        assert "confirmed" in system.aggregator().run_until_idle()
+        index_oracle_events(feed_server, system)
+        first = system.chain().record_of(me.address)
+        assert first["score"] == app["score"]
+        with feed_server.session() as s:
+            assert s.scalars(
+                select(CreditReport.status).where(CreditReport.borrower == me.address)
+            ).all() == ["confirmed"]
+
+        # Same round store, a margin wider than maxAge: every record on file is due for refresh now.
+        refresher = system.aggregator(refresh_margin=30 * 86400 + 3600)
+        assert refresher.maybe_refresh() == [me.address]
+        with feed_server.session() as s:
+            fresh = s.scalars(
+                select(CreditReport).where(
+                    CreditReport.borrower == me.address, CreditReport.origin == "refresh"
+                )
+            ).one()
+            assert fresh.status == "pending" and fresh.application_id == app["id"]
+        while system.now() < fresh.as_of:  # asOf is the service's clock; the contract wants it past
+            rpc(system.anvil.url, "evm_increaseTime", [1])
+            rpc(system.anvil.url, "evm_mine")
+        assert "confirmed" in refresher.run_until_idle()
+
+        renewed = system.chain().record_of(me.address)
+        assert renewed["asOf"] == fresh.as_of > first["asOf"]
+        assert (renewed["score"], renewed["grade"], renewed["pdBps"]) == (
+            app["score"],
+            app["grade"],
+            app["pd_bps"],
+        )
+        index_oracle_events(feed_server, system)
+        assert status_of(feed_server, fresh.id) == "confirmed"
     finally:
         system.close()
 
