@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,6 +52,7 @@ class _SenderState:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.next_nonce = 0
+        self.sent_at = 0.0  # time.monotonic() of the last transaction the node accepted
 
 
 # Process-wide, keyed by node and sender: every ChainClient instance signing for the same account
@@ -74,12 +76,14 @@ class ChainClient:
         timeout: float = 10.0,
         tx_timeout: float = 120.0,
         poll_interval: float = 0.1,
+        nonce_lag_grace: float = 15.0,
     ) -> None:
         self.rpc_url = rpc_url
         self.manifest = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
         self.build_dir = Path(build_dir)
         self.tx_timeout = tx_timeout
         self.poll_interval = poll_interval
+        self.nonce_lag_grace = nonce_lag_grace
         self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
         self._contracts: dict[str, Contract] = {}
         self._lock = threading.Lock()
@@ -176,7 +180,7 @@ class ChainClient:
                         logger.warning("nonce %s for %s rejected, resyncing", nonce, sender)
                         continue
                     raise TransactionFailed(f"transaction refused by the node: {exc}") from exc
-                state.next_nonce = nonce + 1
+                state.next_nonce, state.sent_at = nonce + 1, time.monotonic()
                 break
         return self.wait(
             tx_hash.hex() if isinstance(tx_hash, bytes) else str(tx_hash),
@@ -213,7 +217,14 @@ class ChainClient:
 
     def _next_nonce(self, sender: str, state: _SenderState) -> int:
         pending = self._rpc(lambda: self.w3.eth.get_transaction_count(cast(Any, sender), "pending"))
-        # The node's pending count can lag a just-sent transaction; never go below what we already used.
+        # The node's pending count can lag a just-sent transaction, so for a moment never go below what
+        # we already used. Later, a count still below it means a transaction of ours left the node
+        # (dropped from the pool, or a reorg took its block): reuse the nonce, or every later
+        # transaction would wait forever behind the gap.
+        if state.next_nonce > pending and time.monotonic() - state.sent_at > self.nonce_lag_grace:
+            lost = f"{pending}..{state.next_nonce - 1}"
+            logger.warning("nonces %s of %s never reached the chain; reusing them", lost, sender)
+            state.next_nonce = pending
         return max(pending, state.next_nonce)
 
     def _rpc(self, call):

@@ -3,6 +3,7 @@
 import json
 import pickle
 import threading
+import time
 
 import httpx
 import pytest
@@ -202,3 +203,29 @@ def test_separate_clients_share_a_senders_nonces(chain):
         t.join()
     assert errors == []
     assert clients[0].call(token.functions.balanceOf(receiver.address)) == start + 6
+
+
+
+def test_a_nonce_the_chain_lost_is_reused_instead_of_leaving_a_gap(chain):
+    """A reorg (here: a snapshot revert) drops a mined transaction; once the short grace for a lagging
+    node has passed, the next transaction takes the lost nonce and is mined, instead of waiting forever
+    behind a nonce the chain never saw."""
+    anvil, manifest_path = chain
+    client = ChainClient(
+        anvil.url, manifest_path, BUILD, tx_timeout=5, poll_interval=0.05, nonce_lag_grace=0.2
+    )
+    sender, receiver = local_account(5), local_account(10)
+    token = client.contract("MockStablecoin")
+    w3 = Web3(Web3.HTTPProvider(anvil.url))
+    first = w3.eth.get_transaction_count(sender.address)
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    client.transact(token.functions.mint(receiver.address, 1), sender.key)
+    assert w3.eth.get_transaction_count(sender.address) == first + 1
+    assert w3.provider.make_request("evm_revert", [snapshot])["result"] is True
+    assert w3.eth.get_transaction_count(sender.address) == first
+    time.sleep(0.3)
+
+    receipt = client.transact(token.functions.mint(receiver.address, 2), sender.key)
+
+    assert receipt["status"] == 1
+    assert w3.eth.get_transaction(receipt["transactionHash"])["nonce"] == first
