@@ -1,0 +1,90 @@
+"""The service over HTTP on a real PostgreSQL server, wired to the local chain: sign-in, KYC with its
+on-chain attestation, a loan application decided and queued for the oracle, a review, a refresh of the
+credit record and sign-out. The rest of the service suite runs on SQLite; this checks that the same
+code paths hold on the database production uses."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+
+from backend.core.models import AuditLog
+from backend.kyc.models import KycApplication
+from backend.risk.models import CreditReport
+from tests.backend.kyc.kyc_support import Operators, Wallet, submission
+from tests.backend.risk.risk_support import BAD_ATTRIBUTES, application
+from tests.support.server import auth_headers
+
+PROBLEM = "application/problem+json"
+
+
+def _applied(server) -> tuple[Wallet, dict]:
+    wallet, body = Wallet(server), submission()
+    wallet.answer()
+    reply = wallet.apply(body)
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["status"] == "approved" and reply.json()["attestation"]["status"] == "attested"
+    return wallet, body
+
+
+def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_chain):
+    server = server_factory(
+        rate_limit_enabled=False,
+        database_url=postgres_url,
+        rpc_url=deployed_chain.rpc_url,
+        chain_id=deployed_chain.chain_id,
+        manifest_path=deployed_chain.manifest_path,
+        build_dir=deployed_chain.build_dir,
+        attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
+    )
+    assert server.database_url.startswith("postgresql")
+    ops = Operators(server)
+    alice, identity = _applied(server)
+
+    # Approved at once and queued for the oracle; PII only as ciphertext.
+    approved = alice.http.post("/v1/loan-applications", json=application())
+    assert approved.status_code == 201, approved.text
+    app = approved.json()
+    assert app["status"] == "approved"
+    with server.session() as s:
+        kyc = s.scalars(select(KycApplication).where(KycApplication.wallet == alice.address)).one()
+        for personal in ("full_name", "national_id_number", "phone", "bank_card_number"):
+            assert identity[personal] not in kyc.pii_ciphertext
+        report = s.scalars(select(CreditReport).where(CreditReport.application_id == app["id"])).one()
+        assert (report.status, report.origin, report.borrower) == ("pending", "application", alice.address)
+
+    # A declined application never reaches the queue; a bad body is a problem, not a 500.
+    body = application(amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES)
+    declined = alice.http.post("/v1/loan-applications", json=body).json()
+    assert declined["status"] == "declined"
+    invalid = alice.http.post("/v1/loan-applications", json={**application(), "term_months": 0})
+    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith(PROBLEM)
+
+    # Object-level authorization holds on this database too.
+    mallory = Wallet(server)
+    assert mallory.http.get(f"/v1/loan-applications/{app['id']}").status_code == 404
+
+    # The oracle's refresh sees the report still on its way, then re-scores once it is published.
+    oracle = ops.http("oracle")
+    waiting = oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
+    assert waiting["results"][0]["outcome"] == "waiting"
+    acked = oracle.post(
+        "/v1/oracle/reports/ack",
+        json={"acks": [{"id": report.id, "status": "submitted", "round": 1, "txHash": "0x" + "ab" * 32}]},
+    )
+    assert acked.json()["results"][0]["applied"] is True
+    with server.session() as s:
+        s.get(CreditReport, report.id).status = "confirmed"
+        s.commit()
+    fresh = oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
+    assert fresh["results"][0]["outcome"] == "reported", fresh
+    pending = oracle.get("/v1/oracle/reports", params={"status": "pending"}).json()["items"]
+    assert [(i["borrower"], i["score"]) for i in pending] == [(alice.address, app["score"])]
+
+    # Sign-out revokes this session only; every step above was audited.
+    token = alice.http.headers["Authorization"].split()[1]
+    assert httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token)).status_code == 204
+    assert alice.http.get("/v1/loan-applications").status_code == 401
+    with server.session() as s:
+        actions = set(s.scalars(select(AuditLog.action).where(AuditLog.actor == f"wallet:{alice.address}")))
+    assert {"risk.application.approved", "risk.application.declined"} <= actions
