@@ -29,13 +29,7 @@ def _applied(server) -> tuple[Wallet, dict]:
 
 def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_chain):
     server = server_factory(
-        rate_limit_enabled=False,
-        database_url=postgres_url,
-        rpc_url=deployed_chain.rpc_url,
-        chain_id=deployed_chain.chain_id,
-        manifest_path=deployed_chain.manifest_path,
-        build_dir=deployed_chain.build_dir,
-        attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
+        rate_limit_enabled=False, database_url=postgres_url, **deployed_chain.server_settings()
     )
     assert server.database_url.startswith("postgresql")
     ops = Operators(server)

@@ -46,6 +46,17 @@ class DeployedChain:
     def w3(self) -> Web3:
         return Web3(Web3.HTTPProvider(self.rpc_url, request_kwargs={"timeout": 60}))
 
+    def server_settings(self, **overrides) -> dict:
+        """API settings wiring a test server to this deployment, attesting with its attester key."""
+        return {
+            "rpc_url": self.rpc_url,
+            "chain_id": self.chain_id,
+            "manifest_path": self.manifest_path,
+            "build_dir": self.build_dir,
+            "attester_private_key": "0x" + bytes(self.accounts["attester"].key).hex(),
+            **overrides,
+        }
+
     def abi(self, name: str) -> list:
         return json.loads((self.build_dir / f"{name}.json").read_text())["abi"]
 

@@ -106,13 +106,6 @@ class Operators:
 @pytest.fixture(scope="module")
 def kyc_server(module_server_factory, deployed_chain):
     """A server wired to the session's anvil deployment, attesting with the deployment's attester key."""
-    server = module_server_factory(
-        rate_limit_enabled=False,
-        rpc_url=deployed_chain.rpc_url,
-        chain_id=deployed_chain.chain_id,
-        manifest_path=deployed_chain.manifest_path,
-        build_dir=deployed_chain.build_dir,
-        attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
-    )
+    server = module_server_factory(rate_limit_enabled=False, **deployed_chain.server_settings())
     server.operators = Operators(server)
     return server

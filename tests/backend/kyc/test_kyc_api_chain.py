@@ -178,11 +178,7 @@ def test_chain_failure_keeps_the_approval_and_the_wallet_retries(
 ):
     # The server cannot build its IdentityRegistry client (no ABI in its build dir): every attestation fails.
     server = module_server_factory(
-        rate_limit_enabled=False,
-        rpc_url=deployed_chain.rpc_url,
-        manifest_path=deployed_chain.manifest_path,
-        build_dir=tmp_path,
-        attester_private_key="0x" + bytes(deployed_chain.accounts["attester"].key).hex(),
+        rate_limit_enabled=False, **deployed_chain.server_settings(build_dir=tmp_path)
     )
     wallet, app = applied(server)
     assert app["status"] == "approved"
@@ -204,10 +200,7 @@ def test_revert_reasons_are_decoded_into_the_attestation_error(
     not_attester = deployed_chain.accounts["user9"]
     server = module_server_factory(
         rate_limit_enabled=False,
-        rpc_url=deployed_chain.rpc_url,
-        manifest_path=deployed_chain.manifest_path,
-        build_dir=deployed_chain.build_dir,
-        attester_private_key="0x" + bytes(not_attester.key).hex(),
+        **deployed_chain.server_settings(attester_private_key="0x" + bytes(not_attester.key).hex()),
     )
     wallet, app = applied(server)
     assert app["status"] == "approved" and app["attestation"]["status"] == "failed"
