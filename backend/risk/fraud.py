@@ -35,6 +35,7 @@ class FraudContext:
     recent_identity_applications: int  # earlier applications of the same person (any wallet) in the window
     wallets_sharing_national_id: list[str] = field(default_factory=list)
     wallets_sharing_contact: list[str] = field(default_factory=list)  # phone or bank card
+    repayment_problem: str | None = None  # a default or a loan past due on this platform (history.py)
 
 
 # Plausible monthly income per stated job (whole stablecoin units, inclusive). The reference data's
@@ -110,12 +111,20 @@ def income_inconsistent_with_job(ctx: FraudContext, settings: RiskSettings) -> R
     return None
 
 
+def platform_repayment(ctx: FraudContext, settings: RiskSettings) -> RuleHit | None:
+    # Not fraud but credit policy: the platform's own repayment record outranks the scorecard.
+    if ctx.repayment_problem is None:
+        return None
+    return RuleHit("platform_repayment", DECLINE, ctx.repayment_problem)
+
+
 RULES: list[Callable[[FraudContext, RiskSettings], RuleHit | None]] = [
     kyc_not_approved,
     wallet_velocity,
     identity_velocity,
     shared_identity,
     income_inconsistent_with_job,
+    platform_repayment,
 ]
 
 

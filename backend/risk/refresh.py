@@ -11,7 +11,9 @@ least as good as the one the application got:
 - anything else -> the record lapses at maxAge and the borrower must apply again.
 
 An application older than `refresh_basis_max_days` lapses too: its income and attributes are out of
-date. A refresh never approves what a new application with the same inputs would not."""
+date. The rules include the borrower's loans here (`platform_repayment`): after a default, or while a
+loan is past due, the record lapses, because the application predates that behaviour. A refresh never
+approves what a new application with the same inputs would not."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from backend.risk import fraud
 from backend.risk.config import RiskSettings
 from backend.risk.decision import APPROVE, credit_outcome, decide
 from backend.risk.features import model_input
+from backend.risk.history import repayment_problem
 from backend.risk.kyc_link import kyc_link
 from backend.risk.models import CreditReport, LoanApplication
 from backend.risk.reports import IN_FLIGHT, create_refresh_report
@@ -89,6 +92,7 @@ def refresh_borrower(
         kyc_status=link.status,
         recent_wallet_applications=0,
         recent_identity_applications=0,
+        repayment_problem=repayment_problem(session, borrower),
         wallets_sharing_national_id=link.wallets_sharing_national_id,
         wallets_sharing_contact=link.wallets_sharing_contact,
     )

@@ -19,6 +19,7 @@ from backend.risk import decision as decision_mod
 from backend.risk import fraud, gates, monitoring, reports
 from backend.risk.config import RiskSettings
 from backend.risk.features import check_attributes, model_input
+from backend.risk.history import repayment_problem
 from backend.risk.kyc_link import kyc_link
 from backend.risk.models import LoanApplication
 from backend.risk.schemas import BatchItem, LoanApplicationCreate
@@ -118,6 +119,7 @@ def submit(
         recent_identity_applications=by_identity,
         wallets_sharing_national_id=link.wallets_sharing_national_id,
         wallets_sharing_contact=link.wallets_sharing_contact,
+        repayment_problem=repayment_problem(session, wallet),
     )
     hits = fraud.evaluate(ctx, settings)
     decided = decision_mod.decide(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 
 import httpx
 from eth_account import Account
+from sqlalchemy import func, select
 
+from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.kyc.models import KycApplication
 from backend.risk.config import USDC
 from tests.support.server import auth_headers, create_operator_key, siwe_login
@@ -105,6 +108,43 @@ class Borrower:
         return self.http.post(
             "/v1/loan-applications", json=body if body is not None else application(), headers=headers
         )
+
+
+def add_indexed_loan(server, borrower: str, status: str, *, due_days_ago: int | None = None) -> int:
+    """A loan of `borrower` as the chain indexer records it: `status`, and for an active loan its first
+    installment falling due `due_days_ago` days ago (negative: still ahead) and unpaid."""
+    now = int(time.time())
+    with server.session() as session:
+        loan_id = (session.scalar(select(func.max(LoanView.loan_id))) or 0) + 1
+        session.add(
+            LoanView(
+                loan_id=loan_id,
+                borrower=borrower,
+                status=status,
+                principal=1_000 * USDC,
+                term=12,
+                period_seconds=30 * 86_400,
+                rate_bps=1_000,
+                grade=3,
+                listed_at=now - 90 * 86_400,
+                drawn_at=now - 60 * 86_400,
+                updated_block=1,
+            )
+        )
+        if due_days_ago is not None:
+            session.add(
+                InstallmentView(
+                    loan_id=loan_id,
+                    period=1,
+                    due_at=now - due_days_ago * 86_400,
+                    payment=90 * USDC,
+                    principal=80 * USDC,
+                    interest=10 * USDC,
+                    balance_after=920 * USDC,
+                )
+            )
+        session.commit()
+    return loan_id
 
 
 def operator(server, *roles: str) -> httpx.Client:

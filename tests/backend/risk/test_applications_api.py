@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backend.risk.config import USDC
 from backend.risk.models import CreditReport, LoanApplication
-from tests.backend.risk.risk_support import BAD_ATTRIBUTES, Borrower, application
+from tests.backend.risk.risk_support import BAD_ATTRIBUTES, Borrower, add_indexed_loan, application
 
 PROBLEM = "application/problem+json"
 
@@ -122,6 +122,32 @@ def test_wallet_without_approved_kyc_is_declined_and_not_reported(live_server):
             row = s.get(LoanApplication, app["id"])
             assert [h["rule_id"] for h in row.fraud_hits] == ["kyc_not_approved"]
             assert s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])) is None
+
+
+@pytest.mark.parametrize(
+    "status,due_days_ago,reason",
+    [
+        ("defaulted", None, "defaulted on this platform"),
+        ("active", 3, "on this platform is 3 days past due"),
+    ],
+)
+def test_a_default_or_a_late_loan_here_declines_a_new_application(live_server, status, due_days_ago, reason):
+    me = Borrower(live_server)
+    loan_id = add_indexed_loan(live_server, me.address, status, due_days_ago=due_days_ago)
+    app = me.apply().json()
+    assert app["status"] == "declined" and app["offer"] is None
+    with live_server.session() as s:
+        row = s.get(LoanApplication, app["id"])
+        assert [(h["rule_id"], h["action"]) for h in row.fraud_hits] == [("platform_repayment", "decline")]
+        assert f"loan #{loan_id} {reason}" in row.fraud_hits[0]["reason"]
+        assert s.scalar(select(CreditReport).where(CreditReport.application_id == app["id"])) is None
+
+
+def test_a_loan_paid_on_time_does_not_stand_in_the_way(live_server):
+    me = Borrower(live_server)
+    add_indexed_loan(live_server, me.address, "active", due_days_ago=-10)  # next due date still ahead
+    add_indexed_loan(live_server, me.address, "repaid")
+    assert me.apply().json()["status"] == "approved"
 
 
 def test_own_applications_only(live_server):

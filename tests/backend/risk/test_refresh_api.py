@@ -12,7 +12,13 @@ from backend.kyc.models import KycApplication
 from backend.oracle_feed.models import RefreshRequest
 from backend.risk.models import CreditReport, LoanApplication
 from backend.risk.reports import reasons_hash
-from tests.backend.risk.risk_support import BAD_ATTRIBUTES, Borrower, application, operator
+from tests.backend.risk.risk_support import (
+    BAD_ATTRIBUTES,
+    Borrower,
+    add_indexed_loan,
+    application,
+    operator,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -111,6 +117,19 @@ def test_kyc_no_longer_approved_lets_the_record_lapse(live_server, oracle):
     result = _refresh(oracle, me.address)[me.address]
     assert result["outcome"] == "lapsed" and "identity verification is revoked" in result["detail"]
     assert [r.origin for r in _reports(live_server, me.address)] == ["application"]
+
+
+@pytest.mark.parametrize("status,due_days_ago", [("defaulted", None), ("active", 40)])
+def test_a_default_or_a_late_loan_since_approval_lets_the_record_lapse(
+    live_server, oracle, status, due_days_ago
+):
+    me, _ = _approved(live_server)
+    _published(live_server, me.address)
+    loan_id = add_indexed_loan(live_server, me.address, status, due_days_ago=due_days_ago)
+    result = _refresh(oracle, me.address)[me.address]
+    assert result["outcome"] == "lapsed" and result["detail"].startswith("re-scored decline")
+    assert f"platform_repayment: loan #{loan_id}" in result["detail"]
+    assert len(_reports(live_server, me.address)) == 1
 
 
 def test_an_application_older_than_the_policy_limit_is_not_re_scored(live_server, oracle):

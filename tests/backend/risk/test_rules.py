@@ -76,6 +76,14 @@ def test_wallet_velocity(settings, count, action):
         assert hit.rule_id == "velocity_wallet" and f"{count} earlier applications" in hit.reason
 
 
+def test_a_default_or_late_loan_on_the_platform_declines(settings):
+    assert fraud.platform_repayment(ctx(), settings) is None
+    hit = fraud.platform_repayment(ctx(repayment_problem="loan #4 defaulted on this platform"), settings)
+    assert hit is not None and (hit.rule_id, hit.action) == ("platform_repayment", DECLINE)
+    assert hit.reason == "loan #4 defaulted on this platform"
+    assert [h.rule_id for h in fraud.evaluate(ctx(repayment_problem="x"), settings)] == ["platform_repayment"]
+
+
 def test_identity_velocity_counts_the_person_across_wallets(settings):
     hit = fraud.identity_velocity(ctx(recent_identity_applications=3), settings)
     assert hit is not None and (hit.rule_id, hit.action) == ("velocity_identity", REVIEW)
