@@ -12,6 +12,7 @@ from backend.chain.indexer.models import ChainCheckpoint
 from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.db.types import utcnow
+from backend.db.upsert import dialect_insert
 from backend.oracle_feed.models import RefreshRequest
 from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RefreshResult, RoundsStatus, RoundView
 from backend.risk.config import RiskSettings
@@ -80,26 +81,32 @@ def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
 def refresh(
     session: Session, card: Scorecard, settings: RiskSettings, borrowers: Sequence[str]
 ) -> list[RefreshResult]:
-    """Re-score each borrower (checksum addresses) and record what the request came to."""
+    """Re-score each borrower (checksum addresses) and record what the request came to, one borrower
+    per transaction. The request row is upserted first: concurrent refreshes of one borrower (two
+    aggregators) wait for each other there, so the second sees the first one's report on its way."""
     results: list[RefreshResult] = []
     for borrower in borrowers:
         now = utcnow()
+        stmt = dialect_insert(session)(RefreshRequest).values(
+            borrower=borrower, requests=1, status="open", requested_at=now
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[RefreshRequest.borrower],
+                set_={"requests": RefreshRequest.requests + 1, "status": "open", "requested_at": now},
+            )
+        )
         outcome = refresh_borrower(session, card, settings, borrower, now)
-        row = session.get(RefreshRequest, borrower)
-        if row is None:
-            row = RefreshRequest(borrower=borrower, requests=0)
-            session.add(row)
-        row.requests = (row.requests or 0) + 1
-        row.requested_at, row.resolved_at = now, now
-        row.status = "done"
+        row = session.get(RefreshRequest, borrower, populate_existing=True)
+        assert row is not None  # upserted above, in this transaction
+        row.status, row.resolved_at = "done", utcnow()
         row.outcome, row.detail, row.report_id = outcome.outcome, outcome.detail, outcome.report_id
+        session.commit()
         results.append(
             RefreshResult(
                 borrower=borrower, outcome=outcome.outcome, detail=outcome.detail, reportId=outcome.report_id
             )
         )
-        session.flush()
-    session.commit()
     return results
 
 

@@ -9,23 +9,17 @@ then counts the first. Gates are taken wallet first, then person, always in that
 
 from __future__ import annotations
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.db.types import utcnow
+from backend.db.upsert import dialect_insert
 from backend.risk.models import ApplicationGate
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def hold(session: Session, subject: str) -> None:
     """Upserts the gate row of `subject`; must come before the counts it protects, in one transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = _INSERT.get(dialect)
-    if insert is None:
-        raise RuntimeError(f"application gates support PostgreSQL and SQLite, not {dialect}")
     now = utcnow()
-    stmt = insert(ApplicationGate).values(subject=subject, applications=1, updated_at=now)
+    stmt = dialect_insert(session)(ApplicationGate).values(subject=subject, applications=1, updated_at=now)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[ApplicationGate.subject],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -93,6 +95,26 @@ def test_a_record_already_on_its_way_is_not_queued_twice(live_server, oracle):
         assert [r.id for r in _reports(live_server, me.address)] == [pending.id]
         with live_server.session() as s:
             assert s.get(RefreshRequest, me.address).requests == attempt  # duplicates count once
+
+
+def test_concurrent_refreshes_of_one_borrower_queue_one_report(live_server, oracle):
+    me, _ = _approved(live_server)
+    _published(live_server, me.address)
+    barrier = threading.Barrier(6)
+
+    def ask(_: int) -> httpx.Response:
+        barrier.wait()
+        return oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [me.address]})
+
+    with ThreadPoolExecutor(6) as pool:
+        replies = list(pool.map(ask, range(6)))
+    assert [r.status_code for r in replies] == [200] * 6, [r.text for r in replies]
+    outcomes = sorted(r.json()["results"][0]["outcome"] for r in replies)
+    assert outcomes == ["reported"] + ["waiting"] * 5
+    refreshes = [r for r in _reports(live_server, me.address) if r.origin == "refresh"]
+    assert len(refreshes) == 1 and refreshes[0].status == "pending"
+    with live_server.session() as s:
+        assert s.get(RefreshRequest, me.address).requests == 6
 
 
 def test_without_an_approved_application_the_record_lapses(live_server, oracle):
