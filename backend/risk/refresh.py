@@ -1,6 +1,8 @@
 """Re-scoring a borrower whose on-chain credit record nears the oracle's maxAge.
 
-The basis is the borrower's latest approved loan application. Its stored inputs are scored again with the
+The basis is the borrower's latest loan application, which must be approved: a later decline or a
+pending review is newer information than an older approval, so that approval is not renewed. Its stored
+inputs are scored again with the
 model in use now, and the anti-fraud rules are evaluated again against today's KYC state (velocity rules
 stay silent: a refresh is not a new application). A new report is queued only when that decision is at
 least as good as the one the application got:
@@ -44,10 +46,10 @@ class RefreshOutcome:
     report_id: int | None = None
 
 
-def _basis(session: Session, borrower: str) -> LoanApplication | None:
+def _latest_application(session: Session, borrower: str) -> LoanApplication | None:
     return session.scalars(
         select(LoanApplication)
-        .where(LoanApplication.wallet == borrower, LoanApplication.status == "approved")
+        .where(LoanApplication.wallet == borrower)
         .order_by(LoanApplication.created_at.desc(), LoanApplication.id)
         .limit(1)
     ).first()
@@ -71,9 +73,15 @@ def refresh_borrower(
         return RefreshOutcome(
             borrower, WAITING, f"report {waiting.id} is {waiting.status} already", waiting.id
         )
-    app = _basis(session, borrower)
+    app = _latest_application(session, borrower)
     if app is None:
         return RefreshOutcome(borrower, LAPSED, "no approved loan application to re-score")
+    if app.status != "approved":
+        return RefreshOutcome(
+            borrower,
+            LAPSED,
+            f"the latest loan application ({app.id}) is {app.status}; an earlier approval is not renewed",
+        )
     age = now - app.created_at
     if age > timedelta(days=settings.refresh_basis_max_days):
         return RefreshOutcome(

@@ -23,6 +23,9 @@ from tests.backend.risk.risk_support import (
 )
 
 PROBLEM = "application/problem+json"
+DECLINED_BODY = application(
+    amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +122,27 @@ def test_concurrent_refreshes_of_one_borrower_queue_one_report(live_server, orac
 
 def test_without_an_approved_application_the_record_lapses(live_server, oracle):
     declined = Borrower(live_server)
-    body = application(amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES)
-    assert declined.apply(body).json()["status"] == "declined"
+    app = declined.apply(DECLINED_BODY).json()
+    assert app["status"] == "declined"
     stranger = Borrower(live_server)
     results = _refresh(oracle, declined.address, stranger.address)
+    assert results[declined.address]["detail"].startswith(
+        f"the latest loan application ({app['id']}) is declined"
+    )
+    assert results[stranger.address]["detail"] == "no approved loan application to re-score"
     for wallet in (declined.address, stranger.address):
         assert results[wallet]["outcome"] == "lapsed" and results[wallet]["reportId"] is None
-        assert "no approved loan application" in results[wallet]["detail"]
         assert _reports(live_server, wallet) == []
+
+
+def test_a_decline_after_the_approval_is_not_overridden_by_a_refresh(live_server, oracle):
+    me, _ = _approved(live_server)
+    _published(live_server, me.address)
+    later = me.apply(DECLINED_BODY).json()
+    assert later["status"] == "declined"
+    result = _refresh(oracle, me.address)[me.address]
+    assert result["outcome"] == "lapsed" and f"({later['id']}) is declined" in result["detail"]
+    assert [r.origin for r in _reports(live_server, me.address)] == ["application"]
 
 
 def test_kyc_no_longer_approved_lets_the_record_lapse(live_server, oracle):
