@@ -102,6 +102,10 @@ class Metrics:
         )
 
 
+REFRESH_RETRY_SECONDS = 3_600  # no newer record an hour after asking: ask again
+LAPSED_RETRY_SECONDS = 86_400  # the service said the record lapses: ask again tomorrow
+
+
 class Aggregator:
     def __init__(
         self,
@@ -451,11 +455,14 @@ class Aggregator:
         self.metrics.unsent.set(0)
 
     def maybe_refresh(self, every: float = 60.0) -> list[str]:
+        """Ask the service to re-score borrowers whose record nears maxAge. A borrower is asked again
+        an hour later if no newer record has landed by then, or a day later if the service answered
+        that the record lapses (nothing but the borrower's own action changes that)."""
         if self.clock() - self._last_refresh < every:
             return []
         self._last_refresh = self.clock()
         cutoff = self.chain.now() - self.chain.max_age() + self.refresh_margin
-        due = self.store.borrowers_due(cutoff, not_requested_since=self.clock() - 3600)
+        due = self.store.borrowers_due(cutoff)
         if not due:
             return []
         try:
@@ -463,15 +470,19 @@ class Aggregator:
         except (ServiceUnavailable, httpx.HTTPStatusError) as exc:
             log.warning("refresh request failed: %s", exc)
             return []
-        self.store.mark_refresh_requested(due)
-        outcomes = collections.Counter(r.get("outcome", "unknown") for r in reply.get("results", []))
+        results = {r.get("borrower"): r for r in reply.get("results", [])}
+        lapsed = {b for b, r in results.items() if r.get("outcome") == "lapsed"}
+        self.store.mark_refresh_requested(
+            {b: LAPSED_RETRY_SECONDS if b in lapsed else REFRESH_RETRY_SECONDS for b in due}
+        )
+        outcomes = collections.Counter(r.get("outcome", "unknown") for r in results.values())
         log.info(
             "asked the service to refresh %d records nearing maxAge: %s",
             len(due),
             ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "no outcome reported",
         )
-        for lapsed in (r for r in reply.get("results", []) if r.get("outcome") == "lapsed"):
-            log.info("record of %s will lapse at maxAge: %s", lapsed.get("borrower"), lapsed.get("detail"))
+        for borrower in sorted(lapsed):
+            log.info("record of %s will lapse at maxAge: %s", borrower, results[borrower].get("detail"))
         return due
 
 

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS refusals (
 CREATE TABLE IF NOT EXISTS borrowers (
     borrower TEXT PRIMARY KEY,
     as_of INTEGER NOT NULL,
-    refresh_requested_at REAL
+    refresh_requested_at REAL,
+    refresh_after REAL
 );
 """
 
@@ -95,6 +96,9 @@ class RoundStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a confirmed write survives power loss
         self._db.executescript(SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(borrowers)")}
+        if "refresh_after" not in columns:  # a store written before refreshes were scheduled
+            self._db.execute("ALTER TABLE borrowers ADD COLUMN refresh_after REAL")
         self._lock = threading.RLock()
         self._clock = clock
 
@@ -218,7 +222,7 @@ class RoundStore:
             )
             db.executemany(
                 "INSERT INTO borrowers (borrower, as_of) VALUES (?, ?) ON CONFLICT(borrower) DO UPDATE"
-                " SET as_of = MAX(as_of, excluded.as_of), refresh_requested_at = NULL",
+                " SET as_of = MAX(as_of, excluded.as_of), refresh_requested_at = NULL, refresh_after = NULL",
                 [(r.borrower, r.asOf) for r in rnd.batch.reports],
             )
 
@@ -275,17 +279,21 @@ class RoundStore:
 
     # -- freshness
 
-    def borrowers_due(self, cutoff_as_of: int, not_requested_since: float, limit: int = 100) -> list[str]:
+    def borrowers_due(self, cutoff_as_of: int, limit: int = 100) -> list[str]:
+        """Borrowers whose record is older than `cutoff_as_of` and who are not waiting out a retry."""
         rows = self._db.execute(
-            "SELECT borrower FROM borrowers WHERE as_of < ? AND (refresh_requested_at IS NULL OR"
-            " refresh_requested_at < ?) ORDER BY as_of LIMIT ?",
-            (cutoff_as_of, not_requested_since, limit),
+            "SELECT borrower FROM borrowers WHERE as_of < ? AND (refresh_after IS NULL OR refresh_after <= ?)"
+            " ORDER BY as_of LIMIT ?",
+            (cutoff_as_of, self._clock(), limit),
         ).fetchall()
         return [r[0] for r in rows]
 
-    def mark_refresh_requested(self, borrowers: list[str]) -> None:
+    def mark_refresh_requested(self, retry_after: dict[str, float]) -> None:
+        """The service was asked about these borrowers; ask again after so many seconds each, unless a
+        newer record lands first."""
         now = self._clock()
         with self._tx() as db:
             db.executemany(
-                "UPDATE borrowers SET refresh_requested_at=? WHERE borrower=?", [(now, b) for b in borrowers]
+                "UPDATE borrowers SET refresh_requested_at=?, refresh_after=? WHERE borrower=?",
+                [(now, now + wait, b) for b, wait in retry_after.items()],
             )

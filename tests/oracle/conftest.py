@@ -132,12 +132,12 @@ class OracleSystem:
     def client(self) -> ServiceClient:
         return ServiceClient(self.service_url, self.api_key, attempts=2, backoff=0.05)
 
-    def aggregator(self, store_name: str = "agg.db", **kwargs) -> Aggregator:
+    def aggregator(self, store_name: str = "agg.db", store_clock=time.time, **kwargs) -> Aggregator:
         kwargs.setdefault("receipt_timeout", 10)
         agg = Aggregator(
             self.chain(),
             self.client(),
-            RoundStore(self.tmp / store_name),
+            RoundStore(self.tmp / store_name, clock=store_clock),
             NodeClient([s.url for s in self.node_servers], timeout=20),
             SecretStr("0x" + self.submitter.key.hex()),
             **kwargs,

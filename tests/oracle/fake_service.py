@@ -14,6 +14,7 @@ class FakeFeed:
         self.reports: dict[str, dict] = {}
         self.acks: list[dict] = []
         self.refresh_requests: list[list[str]] = []
+        self.refresh_outcomes: dict[str, str] = {}  # borrower -> outcome the service answers (else lapsed)
         self.down = False
         self._lock = threading.Lock()
         self._next = 1
@@ -69,7 +70,10 @@ class FakeFeed:
         def refresh(body: dict, x_api_key: str | None = Header(None)):
             guard(x_api_key)
             self.refresh_requests.append(body["borrowers"])
-            results = [{"borrower": b, "outcome": "lapsed", "detail": "fake feed"} for b in body["borrowers"]]
+            results = [
+                {"borrower": b, "outcome": self.refresh_outcomes.get(b, "lapsed"), "detail": "fake feed"}
+                for b in body["borrowers"]
+            ]
             return {"queued": body["borrowers"], "results": results}
 
         return app

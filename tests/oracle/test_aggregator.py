@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -9,6 +10,7 @@ import pytest
 
 from oracle.chain import Reverted
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
+from oracle.store import RoundStore
 from tests.oracle.conftest import borrower
 
 
@@ -186,6 +188,43 @@ def test_records_near_max_age_are_sent_for_refresh(system):
     assert system.feed.refresh_requests == [[borrower(13)]]
     agg._last_refresh = 0
     assert agg.maybe_refresh() == []  # asked once, not again within the hour
+
+
+def test_a_lapsing_record_is_asked_about_daily_and_others_hourly(system):
+    now = [time.time()]
+    system.report(borrower(15), as_of=system.now() - 29 * 86400)
+    system.report(borrower(16), as_of=system.now() - 29 * 86400 + 10)
+    system.feed.refresh_outcomes = {borrower(16): "reported"}  # borrower 15: "lapsed"
+    agg = system.aggregator(refresh_margin=2 * 86400, store_clock=lambda: now[0])
+    agg.run_until_idle()
+    agg.run_until_idle()
+    assert system.feed.refresh_requests == [[borrower(15), borrower(16)]]
+
+    def ask_after(hours: float) -> list[str]:
+        now[0] += hours * 3600
+        agg._last_refresh = 0
+        return agg.maybe_refresh()
+
+    assert ask_after(0.5) == []
+    assert ask_after(1.5) == [borrower(16)]  # its new report has not landed: ask again
+    assert ask_after(23) == [borrower(15), borrower(16)]
+
+
+def test_a_store_written_before_refresh_scheduling_gains_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE borrowers"
+            " (borrower TEXT PRIMARY KEY, as_of INTEGER NOT NULL, refresh_requested_at REAL)"
+        )
+        db.execute("INSERT INTO borrowers VALUES ('0xabc', 100, NULL)")
+    store = RoundStore(path)
+    try:
+        assert store.borrowers_due(cutoff_as_of=200) == ["0xabc"]
+        store.mark_refresh_requested({"0xabc": 3600})
+        assert store.borrowers_due(cutoff_as_of=200) == []
+    finally:
+        store.close()
 
 
 def test_batch_over_the_gas_budget_is_halved_and_everything_lands(system):
