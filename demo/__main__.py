@@ -6,7 +6,8 @@ PEERLEND_MANIFEST_PATH, PEERLEND_BOOTSTRAP_ADMIN_KEY). If no oracle node answers
 the demo runs the three signer nodes and the aggregator itself for its duration.
 
 The demo moves the chain clock about five months ahead, after which new credit records (stamped with
-the service's real time) would be stale on that chain: run it again after `make down && make up`.
+the service's real time) would be stale on that chain: `make demo` restarts the local platform on a
+new chain first; run directly, it refuses and asks for `make down && make up`.
 (Reverting anvil to a snapshot instead would leave the running API's and oracle's nonce caches ahead
 of the chain.)
 """
