@@ -47,17 +47,6 @@ def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_cha
         report = s.scalars(select(CreditReport).where(CreditReport.application_id == app["id"])).one()
         assert (report.status, report.origin, report.borrower) == ("pending", "application", alice.address)
 
-    # A declined application never reaches the queue; a bad body is a problem, not a 500.
-    body = application(amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES)
-    declined = alice.http.post("/v1/loan-applications", json=body).json()
-    assert declined["status"] == "declined"
-    invalid = alice.http.post("/v1/loan-applications", json={**application(), "term_months": 0})
-    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith(PROBLEM)
-
-    # Object-level authorization holds on this database too.
-    mallory = Wallet(server)
-    assert mallory.http.get(f"/v1/loan-applications/{app['id']}").status_code == 404
-
     # The oracle's refresh sees the report still on its way, then re-scores once it is published.
     oracle = ops.http("oracle")
     waiting = oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
@@ -74,6 +63,18 @@ def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_cha
     assert fresh["results"][0]["outcome"] == "reported", fresh
     pending = oracle.get("/v1/oracle/reports", params={"status": "pending"}).json()["items"]
     assert [(i["borrower"], i["score"]) for i in pending] == [(alice.address, app["score"])]
+
+    # A later declined application never reaches the queue (and would stop the next refresh); a bad
+    # body is a problem, not a 500.
+    body = application(amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES)
+    declined = alice.http.post("/v1/loan-applications", json=body).json()
+    assert declined["status"] == "declined"
+    invalid = alice.http.post("/v1/loan-applications", json={**application(), "term_months": 0})
+    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith(PROBLEM)
+
+    # Object-level authorization holds on this database too.
+    mallory = Wallet(server)
+    assert mallory.http.get(f"/v1/loan-applications/{app['id']}").status_code == 404
 
     # Sign-out revokes this session only; every step above was audited.
     token = alice.http.headers["Authorization"].split()[1]
