@@ -1,7 +1,6 @@
 """How low the expected cost goes on German Credit: the default scorecard against a per-bin variant of
-itself and other model families,
-on the stated split (stratified 70/30, random_state=42) and on the stratified 70/30 splits of
-random_state 0 to 49.
+itself and other model families, on the stated split (stratified 70/30, random_state=42) and on the
+stratified 70/30 splits of random_state 0 to 49.
 
     .venv/bin/python -m scripts.analysis.cost_ceiling      (needs the training extra; about 3 minutes)
 
