@@ -2,10 +2,9 @@
 
 The basis is the borrower's latest loan application, which must be approved: a later decline or a
 pending review is newer information than an older approval, so that approval is not renewed. Its stored
-inputs are scored again with the
-model in use now, and the anti-fraud rules are evaluated again against today's KYC state (velocity rules
-stay silent: a refresh is not a new application). A new report is queued only when that decision is at
-least as good as the one the application got:
+inputs are scored again with the model in use now, and the rules are evaluated again against today's
+KYC state and loans (`applicant.py`; velocity rules stay silent: a refresh is not a new application).
+A new report is queued only when that decision is at least as good as the one the application got:
 
 - approve -> report;
 - review, when a reviewer approved the application, no anti-fraud rule fires and the credit band alone
@@ -26,10 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.risk import fraud
+from backend.risk.applicant import applicant_context
 from backend.risk.config import RiskSettings
 from backend.risk.decision import APPROVE, credit_outcome, decide
 from backend.risk.features import model_input
-from backend.risk.history import repayment_problem
 from backend.risk.kyc_link import kyc_link
 from backend.risk.models import CreditReport, LoanApplication
 from backend.risk.reports import IN_FLIGHT, create_refresh_report
@@ -92,17 +91,9 @@ def refresh_borrower(
         )
 
     result = card.score(model_input(app.amount, app.term_months, app.purpose, app.attributes))
-    link = kyc_link(session, borrower)
-    ctx = fraud.FraudContext(
-        wallet=borrower,
-        monthly_income=app.monthly_income,
-        attributes=app.attributes,
-        kyc_status=link.status,
-        recent_wallet_applications=0,
-        recent_identity_applications=0,
-        repayment_problem=repayment_problem(session, borrower),
-        wallets_sharing_national_id=link.wallets_sharing_national_id,
-        wallets_sharing_contact=link.wallets_sharing_contact,
+    # Velocity counts stay at zero: a refresh is not a new application.
+    ctx = applicant_context(
+        session, borrower, kyc_link(session, borrower), app.monthly_income, app.attributes
     )
     hits = fraud.evaluate(ctx, settings)
     decision = decide(card, settings, result, hits, app.amount, app.term_months, app.monthly_income)

@@ -17,9 +17,9 @@ from backend.core.problems import Problem
 from backend.db.types import utcnow
 from backend.risk import decision as decision_mod
 from backend.risk import fraud, gates, monitoring, reports
+from backend.risk.applicant import applicant_context
 from backend.risk.config import RiskSettings
 from backend.risk.features import check_attributes, model_input
-from backend.risk.history import repayment_problem
 from backend.risk.kyc_link import kyc_link
 from backend.risk.models import LoanApplication
 from backend.risk.schemas import BatchItem, LoanApplicationCreate
@@ -110,16 +110,14 @@ def submit(
             )
             or 0
         )
-    ctx = fraud.FraudContext(
-        wallet=wallet,
-        monthly_income=body.monthly_income,
-        attributes=attributes,
-        kyc_status=link.status,
+    ctx = applicant_context(
+        session,
+        wallet,
+        link,
+        body.monthly_income,
+        attributes,
         recent_wallet_applications=by_wallet,
         recent_identity_applications=by_identity,
-        wallets_sharing_national_id=link.wallets_sharing_national_id,
-        wallets_sharing_contact=link.wallets_sharing_contact,
-        repayment_problem=repayment_problem(session, wallet),
     )
     hits = fraud.evaluate(ctx, settings)
     decided = decision_mod.decide(
