@@ -122,8 +122,8 @@ def select(
     out-of-fold P(bad) from the first repeat (used to verify the cutoff) and the whole table."""
     results = []
     best: tuple[float, float, Candidate, np.ndarray] | None = None
+    seeds = [RANDOM_STATE + r for r in range(repeats)]
     for cand in candidates(grid):
-        seeds = [RANDOM_STATE + r for r in range(repeats)]
         runs = out_of_fold_repeats(X, y, numerical, categorical, cand, folds, seeds, jobs)
         costs = [expected_cost(oof, y, cutoff, cost_fp, cost_fn) for oof in runs]
         aucs = [roc_auc_score(y, oof) for oof in runs]
