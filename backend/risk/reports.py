@@ -43,8 +43,6 @@ def reasons_hash(codes: Sequence[str]) -> str:
 
 def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditReport:
     """Queue the application's score for the oracle. Only for approved applications."""
-    if app.status != "approved":
-        raise ValueError(f"application {app.id} is {app.status}; only approved applications are reported")
     codes = [r["code"] for r in app.reason_codes]
     return _queue(
         session, app, app.score, app.grade, app.pd_bps, app.model_version, codes, as_of, "application"
@@ -55,8 +53,6 @@ def create_refresh_report(
     session: Session, app: LoanApplication, result: ScoreResult, model_version: int, as_of: int
 ) -> CreditReport:
     """Queue a re-score of an approved application (see backend.risk.refresh for when that is allowed)."""
-    if app.status != "approved":
-        raise ValueError(f"application {app.id} is {app.status}; only approved applications are refreshed")
     return _queue(
         session,
         app,
@@ -84,6 +80,8 @@ def _queue(
     """CreditOracle refuses a record whose asOf is not later than the borrower's current one, so asOf is
     made strictly increasing per borrower, and reports of the same borrower still waiting to be signed
     are superseded (rejected with a reason) rather than published out of date."""
+    if app.status != "approved":
+        raise ValueError(f"application {app.id} is {app.status}; only approved applications are reported")
     borrower = to_checksum_address(app.wallet)
     last = session.scalar(select(func.max(CreditReport.as_of)).where(CreditReport.borrower == borrower))
     if last is not None and as_of <= last:
