@@ -22,10 +22,13 @@ from contextlib import ExitStack
 import httpx
 
 from demo.chain import Chain
-from demo.lifecycle import Lifecycle, check_chain_clock, run_scenario
+from demo.lifecycle import ChainClockAhead, Lifecycle, check_chain_clock, run_scenario
 from demo.processes import OracleProcesses
 from demo.stack import ROOT, Stack
 
+# Exit status when the chain's clock is ahead from an earlier run: `make demo` then restarts the local
+# platform on a new chain and runs again.
+CHAIN_AHEAD_EXIT = 3
 LOCAL_ORACLE_NODES = ["http://127.0.0.1:8701", "http://127.0.0.1:8702", "http://127.0.0.1:8703"]
 
 
@@ -51,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Lifecycle(stack, Chain(stack))
     try:
         check_chain_clock(ctx)
-    except RuntimeError as exc:
-        sys.exit(str(exc))
+    except ChainClockAhead as exc:
+        print(exc, file=sys.stderr)
+        return CHAIN_AHEAD_EXIT
     started = time.monotonic()
     with ExitStack() as stack_of_processes:
         if not any(_answers(f"{url}/healthz") for url in LOCAL_ORACLE_NODES):

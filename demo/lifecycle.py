@@ -527,6 +527,10 @@ def cover_from_reserve(ctx: Lifecycle, loan: Loan, by: Actor) -> dict:
 # ------------------------------------------------------------------------------------------ the story
 
 
+class ChainClockAhead(RuntimeError):
+    """A previous run moved the chain's clock ahead; only a new chain helps."""
+
+
 def check_chain_clock(ctx: Lifecycle, margin: int = DAY) -> None:
     """Credit records carry the service's wall-clock time. On a chain whose clock a previous run moved
     months ahead they would be stale at once; on one that fell behind real time (anvil after reverting
@@ -538,7 +542,7 @@ def check_chain_clock(ctx: Lifecycle, margin: int = DAY) -> None:
         if ahead < -60:
             ctx.say(f"the chain's latest block was {-ahead} s old; mined one at the current time")
     elif ahead > margin:
-        raise RuntimeError(
+        raise ChainClockAhead(
             f"the chain clock is {ahead / DAY:.0f} days ahead of real time (a previous run moved "
             f"it): new credit records would be stale at once; restart with `make down && make up`"
         )
