@@ -28,14 +28,20 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from backend.risk.config import DEFAULT_MODEL_DIR
 from backend.risk.training.data import Dataset, load_dataset
 from backend.risk.training.evaluate import empirical_best_cutoff, expected_cost, theory_cutoff
-from backend.risk.training.fit import RANDOM_STATE, Candidate, default_jobs, fit_final, out_of_fold_repeats
+from backend.risk.training.fit import (
+    RANDOM_STATE,
+    Candidate,
+    default_jobs,
+    fit_final,
+    holdout_split,
+    out_of_fold_repeats,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GERMAN = ROOT / "data" / "german_credit" / "german_credit.csv"
@@ -96,7 +102,7 @@ def _model_families(ds: Dataset, default: Candidate) -> dict[str, Callable]:
 
 def _test_predictions(ds: Dataset, fit: Callable, seed: int) -> tuple[np.ndarray, np.ndarray]:
     warnings.simplefilter("ignore")
-    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=seed)
+    X_tr, X_te, y_tr, y_te = holdout_split(ds.X, ds.y, seed=seed)
     return fit(X_tr, y_tr).predict_proba(X_te)[:, 1], y_te
 
 
@@ -118,7 +124,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def _cutoff_procedures(ds: Dataset, default: Candidate, seed: int) -> tuple[float, float, float]:
     """Test cost of the scorecard on one split under three cutoff rules, each fixed from training rows."""
     warnings.simplefilter("ignore")
-    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=seed)
+    X_tr, X_te, y_tr, y_te = holdout_split(ds.X, ds.y, seed=seed)
     seeds = [RANDOM_STATE + r for r in range(3)]
     runs = out_of_fold_repeats(X_tr, y_tr, ds.numerical, ds.categorical, default, 5, seeds, jobs=1)
     p = fit_final(X_tr, y_tr, ds.numerical, ds.categorical, default).predict_proba(X_te)[:, 1]

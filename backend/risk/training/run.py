@@ -11,13 +11,21 @@ from importlib.metadata import version as pkg_version
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from backend.risk.scorecard import MISSING, OTHER, Scorecard
 from backend.risk.training import evaluate as ev
 from backend.risk.training.data import load_dataset
 from backend.risk.training.export import build_scorecard
-from backend.risk.training.fit import DEFAULT_GRID, RANDOM_STATE, candidates, default_jobs, fit_final, select
+from backend.risk.training.fit import (
+    DEFAULT_GRID,
+    RANDOM_STATE,
+    TEST_SIZE,
+    candidates,
+    default_jobs,
+    fit_final,
+    holdout_split,
+    select,
+)
 from backend.risk.training.plots import write_plots
 from backend.risk.training.progress import Progress
 
@@ -39,7 +47,7 @@ class TrainConfig:
     base_odds: float = 50.0
     version: int = 1
     name: str | None = None
-    test_size: float = 0.3
+    test_size: float = TEST_SIZE
     folds: int = 5
     repeats: int = 3
     review_points: float = 10.0
@@ -92,9 +100,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> dict:
             f"{ds.n_rows} rows, bad rate {ds.y.mean():.3f}, {len(ds.numerical)} numerical + "
             f"{len(ds.categorical)} categorical features"
         )
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        ds.X, ds.y, test_size=cfg.test_size, stratify=ds.y, random_state=RANDOM_STATE
-    )
+    X_tr, X_te, y_tr, y_te = holdout_split(ds.X, ds.y, cfg.test_size)
     cutoff = ev.theory_cutoff(cfg.cost_fp, cfg.cost_fn)
 
     with progress.step("select binning/regularisation by cross-validation on the training split"):

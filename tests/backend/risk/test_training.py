@@ -7,14 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.model_selection import train_test_split
 
 from backend.risk.cli import main
 from backend.risk.config import DEFAULT_MODEL_DIR
 from backend.risk.scorecard import Scorecard
 from backend.risk.training.data import load_dataset
 from backend.risk.training.export import build_scorecard
-from backend.risk.training.fit import RANDOM_STATE, Candidate, fit_final, out_of_fold_repeats
+from backend.risk.training.fit import RANDOM_STATE, Candidate, fit_final, holdout_split, out_of_fold_repeats
 from tests.backend.risk.synthetic import write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -118,9 +117,7 @@ def test_scorecard_points_reproduce_predict_proba_on_the_synthetic_data(syntheti
     csv_path, out, _ = synthetic_model
     artifact = json.loads((out / "scorecard.json").read_text())
     ds = load_dataset(csv_path, "defaulted", "yes", say=lambda *_: None)
-    X_tr, X_te, y_tr, _ = train_test_split(
-        ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=RANDOM_STATE
-    )
+    X_tr, X_te, y_tr, _ = holdout_split(ds.X, ds.y)
     hp = artifact["hyperparameters"]
     pipe = fit_final(
         X_tr, y_tr, ds.numerical, ds.categorical, Candidate(hp["C"], hp["min_prebin_size"], hp["min_iv"])
@@ -142,7 +139,7 @@ def test_committed_german_model_reproduces_a_refit_of_its_own_hyperparameters():
     excluded = tuple(k for k, why in artifact["training_data"]["dropped_columns"].items() if "exclude" in why)
     ds = load_dataset(GERMAN, "creditability", "bad", say=lambda *_: None, exclude=excluded)
     assert ds.sha256 == artifact["training_data"]["sha256"]
-    X_tr, _, y_tr, _ = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=RANDOM_STATE)
+    X_tr, _, y_tr, _ = holdout_split(ds.X, ds.y)
     hp = artifact["hyperparameters"]
     pipe = fit_final(
         X_tr, y_tr, ds.numerical, ds.categorical, Candidate(hp["C"], hp["min_prebin_size"], hp["min_iv"])
