@@ -5,7 +5,7 @@ BROWNIE := $(CURDIR)/.tools/brownie/bin/brownie
 PY := $(CURDIR)/.venv/bin/python
 TEST_NETWORK ?= peerlend-test
 
-.PHONY: bootstrap compile up down demo test test-contracts test-service test-e2e bench lint clean
+.PHONY: bootstrap compile up down demo test fuzz test-contracts test-service test-e2e bench lint clean
 
 bootstrap:
 	@./toolchain/bootstrap.sh
@@ -24,6 +24,9 @@ demo: bootstrap
 
 test: bootstrap
 	@./toolchain/test.sh
+
+fuzz: bootstrap
+	@./toolchain/fuzz.sh
 
 test-contracts: bootstrap
 	@$(BROWNIE) test tests/contracts --network $(TEST_NETWORK)

@@ -1,8 +1,9 @@
 """Registers PeerLend's networks with Brownie (idempotent).
 
-- `peerlend-test`: a throwaway anvil per contract-test run on its own port, so contract tests never
-  attach to the chain `make up` runs on 8545. High gas limit for the 100-borrower oracle and
-  500-note tests.
+- `peerlend-test`, `peerlend-test-b`: a throwaway anvil per contract-test run on its own port, so
+  contract tests never attach to the chain `make up` runs on 8545; two, so that `make test` runs two
+  halves of the contract suites side by side. High gas limit for the 100-borrower oracle and 500-note
+  tests.
 - `peerlend-local`: the long-running anvil that `make up` starts on 8545. It is a development-type
   network so that Brownie attaches to the running chain and keeps no deployment records of its own
   (Brownie's records go stale whenever the local chain restarts; deployments/<chain-id>.json is the
@@ -18,9 +19,11 @@ import brownie  # noqa: F401  (first import writes ~/.brownie/network-config.yam
 import yaml
 
 TEST_PORT = os.environ.get("PEERLEND_TEST_CHAIN_PORT", "8546")
+SECOND_TEST_PORT = os.environ.get("PEERLEND_SECOND_TEST_CHAIN_PORT", "8556")
 ANVIL_SETTINGS = ["cmd=anvil", "host=http://127.0.0.1", "accounts=20", "gas_limit=30000000"]
 NETWORKS = {
     "peerlend-test": ("Development", [*ANVIL_SETTINGS, f"port={TEST_PORT}", "base_fee=0"]),
+    "peerlend-test-b": ("Development", [*ANVIL_SETTINGS, f"port={SECOND_TEST_PORT}", "base_fee=0"]),
     "peerlend-local": ("Development", [*ANVIL_SETTINGS, "port=8545"]),
 }
 

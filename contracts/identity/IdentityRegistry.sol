@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {MAX_KYC_LEVEL, MAX_RISK_CLASS} from "../common/Constants.sol";
 
 /// @title PeerLend identity registry
 /// @notice See {IIdentityRegistry}. Attestations live in one mapping keyed by wallet and no function
@@ -15,11 +16,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
 
     bytes32 private constant ATTESTATION_TYPEHASH = keccak256(
         "Attestation(address wallet,uint8 level,uint8 riskClass,uint16 jurisdiction,uint40 expiresAt,"
-        "bytes32 commitment,uint256 nonce,uint256 deadline)"
+        "bytes32 commitment,bytes32 subject,bool entity,uint256 nonce,uint256 deadline)"
     );
-
-    uint8 private constant MAX_LEVEL = 2;
-    uint8 private constant MAX_RISK_CLASS = 5;
 
     mapping(address wallet => Identity) private _identities;
     mapping(address wallet => uint256) private _nonces;
@@ -34,9 +32,22 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
 
     /// @inheritdoc IIdentityRegistry
     function attest(
-        address wallet, uint8 level, uint8 riskClass, uint16 jurisdiction, uint40 expiresAt, bytes32 commitment
+        address wallet,
+        uint8 level,
+        uint8 riskClass,
+        uint16 jurisdiction,
+        uint40 expiresAt,
+        bytes32 commitment,
+        bytes32 subject,
+        bool entity
     ) external onlyRole(ATTESTER_ROLE) {
-        _attest(wallet, level, riskClass, jurisdiction, expiresAt, commitment, msg.sender);
+        // A direct attestation is the latest decision about the wallet: any signature issued before it
+        // and not yet submitted must not be able to overwrite it.
+        _useNonce(wallet);
+        _attest(
+            Attestation(wallet, level, riskClass, jurisdiction, expiresAt, commitment, subject, entity, 0, 0),
+            msg.sender
+        );
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -52,11 +63,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
         if (!hasRole(ATTESTER_ROLE, signer)) revert SignerNotAttester(signer);
 
         // Consumed before the write so the same signature can never be used twice.
-        // unchecked: a nonce grows by one per signed attestation; 2^256 is out of reach.
-        unchecked {
-            _nonces[a.wallet] = expected + 1;
-        }
-        _attest(a.wallet, a.level, a.riskClass, a.jurisdiction, a.expiresAt, a.commitment, signer);
+        _useNonce(a.wallet);
+        _attest(a, signer);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -68,11 +76,15 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
         bool frozen = id.frozen;
         delete _identities[wallet];
         if (frozen) _identities[wallet].frozen = true;
-        // Safe: a nonce grows by one per accepted signature or revocation and cannot reach 2**256.
-        unchecked {
-            _nonces[wallet] += 1;
-        }
+        _useNonce(wallet);
         emit IdentityRevoked(wallet, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function invalidateSignatures(address wallet) external onlyRole(ATTESTER_ROLE) {
+        if (wallet == address(0)) revert InvalidWallet(wallet);
+        uint256 next = _useNonce(wallet);
+        emit SignaturesInvalidated(wallet, msg.sender, next);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -101,6 +113,11 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IIdentityRegistry
+    function isFrozen(address wallet) external view returns (bool) {
+        return _identities[wallet].frozen;
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function riskClassOf(address wallet) external view returns (uint8) {
         return isEligible(wallet) ? _identities[wallet].riskClass : 0;
     }
@@ -122,29 +139,37 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev One implementation for both entry points, so the two paths cannot drift apart.
-    function _attest(
-        address wallet,
-        uint8 level,
-        uint8 riskClass,
-        uint16 jurisdiction,
-        uint40 expiresAt,
-        bytes32 commitment,
-        address attester
-    ) private {
+    /// @dev Moves `wallet`'s nonce on and returns the new one.
+    function _useNonce(address wallet) private returns (uint256 next) {
+        // unchecked: a nonce grows by one per attestation, revocation or invalidation; 2^256 is out of reach.
+        unchecked {
+            next = _nonces[wallet] + 1;
+        }
+        _nonces[wallet] = next;
+    }
+
+    /// @dev One implementation for both entry points, so the two paths cannot drift apart. The nonce and
+    ///      deadline of `a` are the caller's business.
+    function _attest(Attestation memory a, address attester) private {
+        address wallet = a.wallet;
         if (wallet == address(0)) revert InvalidWallet(wallet);
-        if (level == 0 || level > MAX_LEVEL) revert InvalidLevel(level);
-        if (riskClass == 0 || riskClass > MAX_RISK_CLASS) revert InvalidRiskClass(riskClass);
-        if (expiresAt <= block.timestamp) revert ExpiryNotInFuture(expiresAt, block.timestamp);
+        if (a.level == 0 || a.level > MAX_KYC_LEVEL) revert InvalidLevel(a.level);
+        if (a.riskClass == 0 || a.riskClass > MAX_RISK_CLASS) revert InvalidRiskClass(a.riskClass);
+        if (a.expiresAt <= block.timestamp) revert ExpiryNotInFuture(a.expiresAt, block.timestamp);
+        if (a.subject == bytes32(0)) revert InvalidSubject(wallet);
 
         Identity storage id = _identities[wallet];
-        id.level = level;
-        id.riskClass = riskClass;
-        id.jurisdiction = jurisdiction;
-        id.expiresAt = expiresAt;
+        id.level = a.level;
+        id.riskClass = a.riskClass;
+        id.jurisdiction = a.jurisdiction;
+        id.expiresAt = a.expiresAt;
+        id.entity = a.entity;
         // id.frozen is deliberately left as it is: a re-attestation never lifts a freeze.
-        id.commitment = commitment;
-        emit IdentityAttested(wallet, attester, level, riskClass, jurisdiction, expiresAt, commitment);
+        id.commitment = a.commitment;
+        id.subject = a.subject;
+        emit IdentityAttested(
+            wallet, attester, a.level, a.riskClass, a.jurisdiction, a.expiresAt, a.commitment, a.subject, a.entity
+        );
     }
 
     function _hashAttestation(Attestation calldata a) private pure returns (bytes32) {
@@ -157,6 +182,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
                 a.jurisdiction,
                 a.expiresAt,
                 a.commitment,
+                a.subject,
+                a.entity,
                 a.nonce,
                 a.deadline
             )

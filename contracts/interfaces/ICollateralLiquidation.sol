@@ -1,23 +1,29 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IPeerLendErrors} from "./IPeerLendErrors.sol";
+
 /// @title Valuation and liquidation of collateral positions
-/// @notice A position may be liquidated when its loan is defaulted, or when its LTV
-///         (outstanding principal / collateral value) is at or above the token's liquidation threshold.
+/// @notice A position may be liquidated when its loan is defaulted, or when its LTV (the loan's payoff:
+///         principal, accrued interest and late fees, over the collateral value) is at or above the
+///         token's liquidation threshold.
 ///         The buyer pays the feed value less the liquidation discount, in stablecoin, and the vault
 ///         forwards it to the market's repayment waterfall. All values are in stablecoin units.
 ///
-///         Rounding favours the platform: collateral value rounds down, the buyer's payment rounds up.
-///         One exception: the fill that pays off the loan exactly gives the buyer the collateral amount
-///         rounded up (by less than one collateral unit), so a loan can always be closed out.
+///         Rounding favours the borrower and the lenders, never the buyer: collateral value rounds down,
+///         the buyer's payment rounds up, and the buyer never gets more than the configured discount,
+///         whatever the token's decimals. The fill that closes the loan sells the least collateral whose
+///         discounted value covers the payoff, at that full discounted value; what exceeds the payoff
+///         (at most one collateral unit's worth) is credited to the borrower by the market.
 ///
 ///         Surplus: once the proceeds repay the loan, the market calls `release` (it may do so from
 ///         inside `receiveLiquidationProceeds`) and the rest of the collateral returns to the borrower.
-///         While outstanding principal is zero no liquidation is possible, so the surplus stays intact.
-interface ICollateralLiquidation {
+///         While the loan's payoff is zero no liquidation is possible, so the surplus stays intact.
+interface ICollateralLiquidation is IPeerLendErrors {
     event CollateralPledged(
         uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount, uint256 value
     );
+    event CollateralAdded(uint256 indexed loanId, address indexed from, address indexed token, uint256 amount);
     event CollateralReleased(uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount);
     event CollateralLiquidated(uint256 indexed loanId, address indexed buyer, uint256 collateralAmount, uint256 payment);
 
@@ -31,16 +37,11 @@ interface ICollateralLiquidation {
     error SequencerGracePeriod(uint256 upSince, uint256 gracePeriod);
 
     // --- pledge / release ---
-    error CallerNotMarket(address caller);
     error PositionExists(uint256 loanId);
     error NoPosition(uint256 loanId);
     error CollateralNotEnabled(address token);
-    error InvalidGrade(uint8 grade);
-    error InvalidBorrower(address borrower);
-    error ZeroAmount();
     error AmountTooLarge(uint256 amount, uint256 maxAmount);
     error InsufficientCollateral(uint256 loanId, uint256 value, uint256 principal, uint16 maxLtvBps);
-    error FeeOnTransferNotSupported(address token, uint256 expected, uint256 received);
 
     // --- liquidation ---
     error NotLiquidatable(uint256 loanId, uint256 ltvBps, uint16 thresholdBps);
@@ -48,8 +49,8 @@ interface ICollateralLiquidation {
     error SlippageExceeded(uint256 payment, uint256 maxPayment);
 
     /// @notice Buys up to `collateralAmount` of the loan's collateral at the discounted feed price.
-    /// @dev Anyone may call. The purchase is capped at the position and at what repays the outstanding
-    ///      principal. The buyer must have approved the vault for the stablecoin; the payment goes straight
+    /// @dev Anyone may call. The purchase is capped at the position and at the least collateral whose
+    ///      discounted value repays the loan. The buyer must have approved the vault for the stablecoin; the payment goes straight
     ///      to the market, then `receiveLiquidationProceeds` books it. Not blocked by pause or wind-down.
     /// @param collateralAmount the most collateral to buy (type(uint256).max: as much as allowed)
     /// @param maxPayment       the most stablecoin the buyer accepts to pay (slippage protection)
@@ -65,11 +66,11 @@ interface ICollateralLiquidation {
     /// @return value of the position at the current feed price, rounded down; reverts on an invalid price
     function collateralValue(uint256 loanId) external view returns (uint256 value);
 
-    /// @return ltv outstanding principal / collateral value in bps, rounded down (max uint when value is 0);
+    /// @return ltv the loan's payoff / collateral value in bps, rounded down (max uint when value is 0);
     ///         reverts on an invalid price
     function ltvBps(uint256 loanId) external view returns (uint256 ltv);
 
-    /// @return true when `liquidate` would accept a purchase now (valid price, something outstanding,
+    /// @return true when `liquidate` would accept a purchase now (valid price, something owed,
     ///         defaulted or at/above the threshold); false, never a revert, on an invalid price
     function isLiquidatable(uint256 loanId) external view returns (bool);
 

@@ -59,7 +59,6 @@ interface ICollateralVaultAdmin {
     error InvalidMaxLtv(uint8 grade, uint16 maxLtvBps, uint16 thresholdBps);
     error CollateralTypeUnknown(address token);
     error InvalidMarket(address market);
-    error InvalidAdmin(address admin);
 
     /// @notice RISK_ROLE: adds or re-configures `token` and enables it. New parameters apply to open
     ///         positions too (a lower threshold can make them liquidatable), hence the timelock.

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IPeerLendErrors} from "./IPeerLendErrors.sol";
+
 /// @title PeerLend credit oracle: per-borrower credit records signed by a threshold of oracle nodes
 /// @notice EIP-712 domain: name "PeerLend CreditOracle", version "1", this chain id, this contract.
 ///   CreditReport(address borrower,uint16 score,uint8 grade,uint16 pdBps,uint16 modelVersion,uint40 asOf,bytes32 reasonsHash)
 ///   ScoreBatch(uint64 round,uint64 deadline,CreditReport[] reports)
 /// Signatures accompany a batch ordered by strictly increasing signer address, which rejects a
 /// duplicate signer without extra storage.
-interface ICreditOracle {
+interface ICreditOracle is IPeerLendErrors {
     /// @dev Packed into one storage slot (2 + 1 + 2 + 2 + 5 = 12 bytes).
     struct CreditRecord {
         uint16 score; //        scorecard points
@@ -57,15 +59,15 @@ interface ICreditOracle {
     error SignersNotAscending(address previous, address signer); // also catches a duplicate signer
     error AsOfNotIncreasing(address borrower, uint40 asOf, uint40 storedAsOf);
     error AsOfInFuture(address borrower, uint40 asOf, uint256 nowTs);
-    error InvalidGrade(address borrower, uint8 grade);
+    /// @dev The report's grade is outside 1..GRADE_COUNT (the shared InvalidGrade names no borrower,
+    ///      and the aggregator needs the borrower to drop that one report).
+    error InvalidReportGrade(address borrower, uint8 grade);
     error InvalidPd(address borrower, uint16 pdBps);
-    error InvalidBorrower();
     error InvalidThreshold(uint8 threshold, uint256 signers);
     error InvalidMaxAge(uint32 maxAge);
     error SignerAlreadyAdded(address signer);
     error UnknownSigner(address signer);
     error InvalidSigner(address signer); // the zero address can never be a signer
-    error InvalidAdmin(address admin);
 
     /// @notice keccak256("GOVERNOR_ROLE"): changes the signer set, threshold and staleness window.
     function GOVERNOR_ROLE() external view returns (bytes32);

@@ -2,13 +2,12 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BPS, RAY} from "../common/Constants.sol";
 
 /// @title Annuity arithmetic in ray (1e27) fixed point
 /// @notice Every rounding goes against the borrower by at most one base unit per step, so lenders and
 ///         the platform are never short; the last installment pays the exact remaining balance.
 library AnnuityMath {
-    uint256 internal constant RAY = 1e27;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant YEAR = 365 days;
 
     /// @return r rate per period in ray: aprBps / 10000 * periodLength / 365 days, rounded up

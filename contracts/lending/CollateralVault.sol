@@ -13,7 +13,8 @@ import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 import {ICollateralLiquidation} from "../interfaces/ICollateralLiquidation.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ICollateralVaultAdmin} from "../interfaces/ICollateralVaultAdmin.sol";
-import {ILoanMarketForCollateral} from "../interfaces/ILoanMarketForCollateral.sol";
+import {ILoanMarketForCollateral} from "../interfaces/Interfaces.sol";
+import {BPS, GRADE_COUNT} from "../common/Constants.sol";
 import {PriceFeedLib} from "./PriceFeedLib.sol";
 
 /// @title PeerLend collateral vault
@@ -38,10 +39,8 @@ contract CollateralVault is
     uint16 public constant MAX_LIQUIDATION_THRESHOLD_BPS = 9_500;
     uint16 public constant MAX_LIQUIDATION_DISCOUNT_BPS = 2_000;
     uint8 public constant MAX_DECIMALS = 36;
-    uint8 public constant GRADES = 7;
     /// @notice How long the L2 sequencer must have been up before prices are acted on again.
     uint256 public constant SEQUENCER_GRACE_PERIOD = 1 hours;
-    uint256 private constant BPS = 10_000;
 
     /// @dev Token and amount share the first slot, which is all a liquidation reads and writes;
     ///      the borrower is read only on release.
@@ -59,9 +58,11 @@ contract CollateralVault is
 
     mapping(uint256 loanId => Position) private _positions;
     mapping(address token => CollateralConfig) private _configs;
+    /// @dev Positions holding collateral now: the market may switch vaults only when none is left.
+    uint256 private _openPositions;
 
     modifier onlyMarket() {
-        if (msg.sender != address(_market)) revert CallerNotMarket(msg.sender);
+        if (msg.sender != address(_market)) revert NotMarket(msg.sender);
         _;
     }
 
@@ -90,28 +91,35 @@ contract CollateralVault is
         whenNotPaused
         nonReentrant
     {
-        if (_positions[loanId].amount != 0) revert PositionExists(loanId);
+        if (_positions[loanId].borrower != address(0)) revert PositionExists(loanId);
         if (borrower == address(0)) revert InvalidBorrower(borrower);
         if (amount == 0) revert ZeroAmount();
         if (amount > type(uint96).max) revert AmountTooLarge(amount, type(uint96).max);
-        if (grade == 0 || grade > GRADES) revert InvalidGrade(grade);
         CollateralConfig storage cfg = _configs[token];
         if (!cfg.enabled) revert CollateralNotEnabled(token);
 
-        uint256 price = _price(cfg);
-        uint256 value = _value(amount, price, BPS, cfg, Math.Rounding.Floor);
-        uint16 maxLtv = cfg.maxLtvBps[grade - 1];
-        // principal / value <= maxLtv, cross-multiplied so the only rounding is the value's, downwards.
-        if (principal * BPS > value * maxLtv) revert InsufficientCollateral(loanId, value, principal, maxLtv);
-
-        // The balance delta, not the requested amount, is what the vault can give back later.
-        uint256 before = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(borrower, address(this), amount);
-        uint256 received = IERC20(token).balanceOf(address(this)) - before;
-        if (received != amount) revert FeeOnTransferNotSupported(token, amount, received);
+        uint256 value = _value(amount, _price(cfg), BPS, cfg, Math.Rounding.Floor);
+        _requireAdmits(loanId, value, principal, grade, cfg);
 
         _positions[loanId] = Position({token: token, amount: uint96(amount), borrower: borrower});
+        ++_openPositions;
         emit CollateralPledged(loanId, borrower, token, amount, value);
+        _pull(token, borrower, amount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    /// @dev Not paused: a top-up only makes a position safer, and a crisis is when borrowers need it.
+    function addCollateral(uint256 loanId, address from, uint256 amount) external onlyMarket nonReentrant {
+        Position storage pos = _positions[loanId];
+        if (pos.borrower == address(0)) revert NoPosition(loanId);
+        if (amount == 0) revert ZeroAmount();
+        uint256 held = pos.amount;
+        if (held + amount > type(uint96).max) revert AmountTooLarge(held + amount, type(uint96).max);
+        pos.amount = uint96(held + amount);
+        if (held == 0) ++_openPositions; // a liquidation had emptied it
+        address token = pos.token;
+        emit CollateralAdded(loanId, from, token, amount);
+        _pull(token, from, amount);
     }
 
     /// @inheritdoc ICollateralVault
@@ -121,10 +129,39 @@ contract CollateralVault is
     ///      Never paused: a pause must not trap collateral.
     function release(uint256 loanId) external onlyMarket {
         Position memory pos = _positions[loanId];
-        if (pos.amount == 0) return;
+        if (pos.borrower == address(0)) return;
         delete _positions[loanId];
+        if (pos.amount == 0) return;
+        --_openPositions;
         emit CollateralReleased(loanId, pos.borrower, pos.token, pos.amount);
         IERC20(pos.token).safeTransfer(pos.borrower, pos.amount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function requireCoverage(uint256 loanId, uint256 principal, uint8 grade) external view {
+        Position storage pos = _positions[loanId];
+        CollateralConfig storage cfg = _configs[pos.token];
+        uint256 value = pos.amount == 0 ? 0 : _value(pos.amount, _price(cfg), BPS, cfg, Math.Rounding.Floor);
+        _requireAdmits(loanId, value, principal, grade, cfg);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function coverage(uint256 loanId, uint256 principal, uint8 grade)
+        external
+        view
+        returns (bool priced, bool covered)
+    {
+        if (grade == 0 || grade > GRADE_COUNT) return (true, false);
+        Position storage pos = _positions[loanId];
+        uint256 held = pos.amount;
+        if (held == 0) return (true, false);
+        CollateralConfig storage cfg = _configs[pos.token];
+        if (!PriceFeedLib.sequencerUp(_sequencerUptimeFeed, SEQUENCER_GRACE_PERIOD)) return (false, false);
+        uint256 price;
+        (priced, price) = PriceFeedLib.tryLatestPrice(cfg.feed, cfg.heartbeat);
+        if (!priced) return (false, false);
+        uint256 value = _value(held, price, BPS, cfg, Math.Rounding.Floor);
+        covered = principal * BPS <= value * cfg.maxLtvBps[grade - 1];
     }
 
     // ---------------------------------------------------------------- liquidation
@@ -143,15 +180,17 @@ contract CollateralVault is
         CollateralConfig storage cfg = _configs[token];
 
         uint256 price = _price(cfg);
-        uint256 outstanding = _market.outstandingPrincipal(loanId);
-        if (outstanding == 0) revert NothingOutstanding(loanId);
-        _requireLiquidatable(loanId, held, outstanding, price, cfg);
+        uint256 owed = _market.payoffAmount(loanId);
+        if (owed == 0) revert NothingOutstanding(loanId);
+        _requireLiquidatable(loanId, held, owed, price, cfg);
 
-        (bought, payment) = _fill(held, collateralAmount, _market.payoffAmount(loanId), price, cfg);
+        (bought, payment) = _fill(held, collateralAmount, owed, price, cfg);
         if (payment > maxPayment) revert SlippageExceeded(payment, maxPayment);
 
         // `_fill` never returns more than `held`, which fits uint96.
-        pos.amount = uint96(held - bought);
+        uint256 left = held - bought;
+        pos.amount = uint96(left);
+        if (left == 0) --_openPositions;
         emit CollateralLiquidated(loanId, msg.sender, bought, payment);
 
         // Pay the market first and let it book the proceeds; the position is already settled, so the
@@ -176,7 +215,7 @@ contract CollateralVault is
         if (p.liquidationDiscountBps > MAX_LIQUIDATION_DISCOUNT_BPS) {
             revert InvalidLiquidationDiscount(p.liquidationDiscountBps, MAX_LIQUIDATION_DISCOUNT_BPS);
         }
-        for (uint8 i; i < GRADES; ++i) {
+        for (uint8 i; i < GRADE_COUNT; ++i) {
             // Strictly below the threshold, so a freshly listed loan is never liquidatable at once.
             if (p.maxLtvBps[i] >= p.liquidationThresholdBps) {
                 revert InvalidMaxLtv(i + 1, p.maxLtvBps[i], p.liquidationThresholdBps);
@@ -256,7 +295,7 @@ contract CollateralVault is
 
     /// @inheritdoc ICollateralLiquidation
     function ltvBps(uint256 loanId) external view returns (uint256) {
-        return _ltv(_market.outstandingPrincipal(loanId), collateralValue(loanId));
+        return _ltv(_market.payoffAmount(loanId), collateralValue(loanId));
     }
 
     /// @inheritdoc ICollateralLiquidation
@@ -268,9 +307,9 @@ contract CollateralVault is
         if (!PriceFeedLib.sequencerUp(_sequencerUptimeFeed, SEQUENCER_GRACE_PERIOD)) return false;
         (bool ok, uint256 price) = PriceFeedLib.tryLatestPrice(cfg.feed, cfg.heartbeat);
         if (!ok) return false;
-        uint256 outstanding = _market.outstandingPrincipal(loanId);
-        if (outstanding == 0) return false;
-        uint256 ltv = _ltv(outstanding, _value(held, price, BPS, cfg, Math.Rounding.Floor));
+        uint256 owed = _market.payoffAmount(loanId);
+        if (owed == 0) return false;
+        uint256 ltv = _ltv(owed, _value(held, price, BPS, cfg, Math.Rounding.Floor));
         return ltv >= cfg.liquidationThresholdBps || _market.isDefaulted(loanId);
     }
 
@@ -285,8 +324,14 @@ contract CollateralVault is
         if (held == 0 || collateralAmount == 0) return (0, 0);
         CollateralConfig storage cfg = _configs[pos.token];
         uint256 price = _price(cfg);
-        if (_market.outstandingPrincipal(loanId) == 0) return (0, 0);
-        return _fill(held, collateralAmount, _market.payoffAmount(loanId), price, cfg);
+        uint256 owed = _market.payoffAmount(loanId);
+        if (owed == 0) return (0, 0);
+        return _fill(held, collateralAmount, owed, price, cfg);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function openPositions() external view returns (uint256) {
+        return _openPositions;
     }
 
     /// @inheritdoc ICollateralVaultAdmin
@@ -311,25 +356,48 @@ contract CollateralVault is
 
     // ---------------------------------------------------------------- internal
 
+    /// @dev Reverts unless `value` admits `principal` at the grade's maximum LTV: principal / value <= maxLtv,
+    ///      cross-multiplied so the only rounding is the value's, downwards. A max LTV of 0 admits nothing.
+    function _requireAdmits(uint256 loanId, uint256 value, uint256 principal, uint8 grade, CollateralConfig storage cfg)
+        private
+        view
+    {
+        if (grade == 0 || grade > GRADE_COUNT) revert InvalidGrade(grade);
+        uint16 maxLtv = cfg.maxLtvBps[grade - 1];
+        if (principal * BPS > value * maxLtv) revert InsufficientCollateral(loanId, value, principal, maxLtv);
+    }
+
+    /// @dev Pulls exactly `amount` of `token`: the balance delta, not the requested amount, is what the
+    ///      vault can give back later.
+    function _pull(address token, address from, uint256 amount) private {
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(from, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received != amount) revert FeeOnTransferNotSupported(token, amount, received);
+    }
+
     /// @dev Reverts unless the position is at/above its liquidation threshold or the loan is defaulted.
-    ///      The LTV is checked first because the market call it saves is the dearer of the two.
+    ///      The LTV is checked first because the market call it saves is the dearer of the two. `owed` is
+    ///      the loan's payoff, so interest and late fees the borrower let accrue count against it.
     function _requireLiquidatable(
         uint256 loanId,
         uint256 held,
-        uint256 outstanding,
+        uint256 owed,
         uint256 price,
         CollateralConfig storage cfg
     ) private view {
-        uint256 ltv = _ltv(outstanding, _value(held, price, BPS, cfg, Math.Rounding.Floor));
+        uint256 ltv = _ltv(owed, _value(held, price, BPS, cfg, Math.Rounding.Floor));
         uint16 threshold = cfg.liquidationThresholdBps;
         if (ltv < threshold && !_market.isDefaulted(loanId)) revert NotLiquidatable(loanId, ltv, threshold);
     }
 
-    /// @dev The purchase: at most `held`, and no more than `owed` (the loan's payoff). Payment rounds up.
-    ///      When the request would overpay, the buyer pays exactly `owed` for the collateral that
-    ///      covers it, rounded up: ceil(owed / p) <= requested, because ceil(requested * p) >
-    ///      owed implies requested * p > owed (p = discounted unit price). So `bought`
-    ///      never exceeds `held`.
+    /// @dev The purchase: at most `held`, and no more collateral than repays `owed` (the loan's payoff).
+    ///      The buyer always pays the discounted value of what it gets, rounded up, so it never gets
+    ///      more than the discount, whatever the token's decimals. When the request would overpay, it
+    ///      buys the least amount whose discounted value reaches `owed`: ceil(owed / p) <= requested,
+    ///      because ceil(requested * p) > owed implies requested * p > owed (p = discounted unit
+    ///      price), so `bought` never exceeds `held`. Its price can exceed `owed` by up to one unit's
+    ///      worth; the market credits that to the borrower.
     function _fill(
         uint256 held,
         uint256 requested,
@@ -341,10 +409,10 @@ contract CollateralVault is
         bought = requested < held ? requested : held;
         payment = _value(bought, price, factor, cfg, Math.Rounding.Ceil);
         if (payment > owed) {
-            payment = owed;
             bought = PriceFeedLib.toAmount(
                 owed, price, factor, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, Math.Rounding.Ceil
             );
+            payment = _value(bought, price, factor, cfg, Math.Rounding.Ceil);
         }
     }
 

@@ -2,21 +2,24 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
+import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
+import {BPS, RAY} from "../common/Constants.sol";
 import {AnnuityMath} from "./AnnuityMath.sol";
 
 /// @title Accrual, delinquency and payment waterfall of one loan (in memory)
-/// @notice Rules in {ILoanMarket}. All functions work on a memory copy that the market writes back.
+/// @notice Rules in {ILoanMarket}. All functions work on a memory copy that the market writes back. The
+///         late-fee rate is the loan's own, fixed at drawdown.
 library LoanAccounting {
-    uint256 internal constant LATE_FEE_DENOMINATOR = AnnuityMath.BPS * 1 days;
+    uint256 internal constant LATE_FEE_DENOMINATOR = BPS * 1 days;
     /// @dev anyone may mark a loan defaulted once it is more than this many days past due
     uint256 internal constant DEFAULT_AFTER_DAYS = 90;
 
     /// @notice Brings a drawn loan to `nowTs`: accrues interest on the outstanding principal segment by
     ///         segment between due dates, makes it due at each due date passed, steps the contractual
     ///         balance and accrues late fees. Defaulted loans are frozen.
-    function accrue(ILoanMarket.Loan memory l, uint256 lateFeeBps, uint256 nowTs) internal pure {
-        if (l.status != ILoanMarket.LoanStatus.Drawn) return;
+    function accrue(ILoanMarketTypes.Loan memory l, uint256 nowTs) internal pure {
+        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return;
+        uint256 lateFeeBps = l.lateFeeBpsPerDay;
         uint256 t = l.lastAccrual;
         if (nowTs <= t) return;
         uint256 len = l.periodLength;
@@ -43,7 +46,7 @@ library LoanAccounting {
     /// @dev Due date `k` passes: interest accrued since `t` joins the due interest, the contractual
     ///      balance steps down, and what became overdue pays late fees from the due date on.
     function _passDueDate(
-        ILoanMarket.Loan memory l,
+        ILoanMarketTypes.Loan memory l,
         uint256 k,
         uint256 r,
         uint256 t,
@@ -62,7 +65,7 @@ library LoanAccounting {
     }
 
     /// @return unpaid interest of past periods plus principal above the contractual balance (no fees)
-    function overdue(ILoanMarket.Loan memory l) internal pure returns (uint256) {
+    function overdue(ILoanMarketTypes.Loan memory l) internal pure returns (uint256) {
         uint256 iu = l.interestUnpaid;
         uint256 cur = l.interestNotDue;
         uint256 out = l.principalOutstanding;
@@ -70,7 +73,7 @@ library LoanAccounting {
         return (iu > cur ? iu - cur : 0) + (out > b ? out - b : 0);
     }
 
-    function payoff(ILoanMarket.Loan memory l) internal pure returns (uint256) {
+    function payoff(ILoanMarketTypes.Loan memory l) internal pure returns (uint256) {
         return uint256(l.lateFeeUnpaid) + l.interestUnpaid + l.principalOutstanding;
     }
 
@@ -80,7 +83,7 @@ library LoanAccounting {
     ///      overdue amount in installments instead would over-count: interest on unpaid principal makes
     ///      two missed installments weigh more than two. Due interest with principal on or ahead of
     ///      schedule (a borrower who prepaid) dates from the latest due date.
-    function daysPastDue(ILoanMarket.Loan memory l, uint256 nowTs) internal pure returns (uint256) {
+    function daysPastDue(ILoanMarketTypes.Loan memory l, uint256 nowTs) internal pure returns (uint256) {
         if (overdue(l) == 0) return 0;
         uint256 k = l.duePeriods; // >= 1 whenever something is overdue
         uint256 out = l.principalOutstanding;
@@ -109,7 +112,7 @@ library LoanAccounting {
     }
 
     /// @notice Applies `amount` (<= payoff) late fee -> interest -> principal.
-    function applyPayment(ILoanMarket.Loan memory l, uint256 amount)
+    function applyPayment(ILoanMarketTypes.Loan memory l, uint256 amount)
         internal
         pure
         returns (uint256 late, uint256 interest, uint256 principal)
@@ -129,23 +132,23 @@ library LoanAccounting {
     function schedule(uint256 principal, uint256 aprBps, uint256 periodLength, uint256 n, uint256 start)
         internal
         pure
-        returns (ILoanMarket.Installment[] memory rows)
+        returns (ILoanMarketTypes.Installment[] memory rows)
     {
         uint256 r = AnnuityMath.ratePerPeriod(aprBps, periodLength);
         uint256 inst = AnnuityMath.installment(principal, r, n);
         uint256 b = principal;
-        rows = new ILoanMarket.Installment[](n);
+        rows = new ILoanMarketTypes.Installment[](n);
         for (uint256 k = 1; k <= n; ++k) {
             (uint256 i, uint256 p) = AnnuityMath.scheduledStep(b, r, inst, k, n);
             b -= p;
-            rows[k - 1] = ILoanMarket.Installment(uint40(start + k * periodLength), uint128(i + p), uint128(i), uint128(p));
+            rows[k - 1] = ILoanMarketTypes.Installment(uint40(start + k * periodLength), uint128(i + p), uint128(i), uint128(p));
         }
     }
 
     /// @return interest on `principal` for `elapsed` seconds at `r` per `len` seconds, rounded up
     function _interest(uint256 principal, uint256 r, uint256 elapsed, uint256 len) private pure returns (uint256) {
         if (principal == 0 || r == 0 || elapsed == 0) return 0;
-        return Math.mulDiv(principal, r * elapsed, len * AnnuityMath.RAY, Math.Rounding.Ceil);
+        return Math.mulDiv(principal, r * elapsed, len * RAY, Math.Rounding.Ceil);
     }
 
     function _lateFee(uint256 amount, uint256 bps, uint256 secondsLate) private pure returns (uint256) {

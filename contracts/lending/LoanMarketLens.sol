@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
+import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
 
 /// @title Read-only views of the loan market that do not fit in its bytecode (EIP-170)
@@ -16,8 +17,8 @@ contract LoanMarketLens {
 
     /// @return rows the contractual schedule (due date, installment, interest part, principal part).
     ///         Before drawdown: a preview for the requested principal drawn now.
-    function schedule(uint256 loanId) external view returns (ILoanMarket.Installment[] memory rows) {
-        ILoanMarket.Loan memory l = market.getLoan(loanId);
+    function schedule(uint256 loanId) external view returns (ILoanMarketTypes.Installment[] memory rows) {
+        ILoanMarketTypes.Loan memory l = market.getLoan(loanId);
         uint256 start = l.drawnAt != 0 ? l.drawnAt : block.timestamp;
         return LoanAccounting.schedule(l.principal, l.aprBps, l.periodLength, l.numPeriods, start);
     }
@@ -27,9 +28,9 @@ contract LoanMarketLens {
     ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
     ///         excess goes to principal.
     function amountDue(uint256 loanId) external view returns (uint256) {
-        ILoanMarket.Loan memory l = market.getLoan(loanId); // accrued to this block
-        if (l.status == ILoanMarket.LoanStatus.Defaulted) return LoanAccounting.payoff(l);
-        if (l.status != ILoanMarket.LoanStatus.Drawn) return 0;
+        ILoanMarketTypes.Loan memory l = market.getLoan(loanId); // accrued to this block
+        if (l.status == ILoanMarketTypes.LoanStatus.Defaulted) return LoanAccounting.payoff(l);
+        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
         if (LoanAccounting.overdue(l) == 0 && l.lateFeeUnpaid == 0) return 0;
         // The waterfall pays all accrued interest before principal, so clearing overdue principal
         // takes the interest accrued since the last due date too.
@@ -41,8 +42,8 @@ contract LoanMarketLens {
     /// @return days (rounded up) since the oldest unpaid due date, by the rule `markDefault` applies
     ///         (see LoanAccounting.daysPastDue); 0 when current or not drawn
     function daysPastDue(uint256 loanId) public view returns (uint256) {
-        ILoanMarket.Loan memory l = market.getLoan(loanId);
-        if (l.status != ILoanMarket.LoanStatus.Drawn) return 0;
+        ILoanMarketTypes.Loan memory l = market.getLoan(loanId);
+        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
         return LoanAccounting.daysPastDue(l, block.timestamp);
     }
 
@@ -54,7 +55,7 @@ contract LoanMarketLens {
 
     /// @return total of the contractual installments
     function totalScheduled(uint256 loanId) external view returns (uint256 total) {
-        ILoanMarket.Installment[] memory rows = this.schedule(loanId);
+        ILoanMarketTypes.Installment[] memory rows = this.schedule(loanId);
         for (uint256 i; i < rows.length; ++i) {
             total += rows[i].amount;
         }

@@ -1,49 +1,65 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
+import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 
-/// @title Packed storage of the loan market
-/// @dev Loan slot layout (in ILoanMarket.Loan) is chosen so that fund touches two loan slots and repay seven, whatever the number
-///      of notes. Amount fields: funded principal fits uint96 (7.9e28 base units); balances that can
-///      grow with interest use uint128.
-abstract contract LoanMarketStorage {
-    // The Loan struct is declared in ILoanMarket so that `getLoan` can return it.
-
-    /// @dev Parameters read by list/fund/repay, packed in one slot.
-    struct Config {
-        uint16 originationFeeBps;
-        uint16 servicingFeeBps;
-        uint16 reserveShareBps;
-        uint16 lateFeeBpsPerDay;
-        uint8 maxOpenLoansPerBorrower;
-        bool paused;
-        bool woundDown;
-        uint96 minTicket;
-    }
-
+/// @title Packed storage of the loan market, shared by LoanMarket and LoanMarketExt
+/// @dev Both halves inherit this contract first and declare no storage of their own before it, so every
+///      slot below means the same in both (LoanMarketExt's AccessControl and EIP712 slots follow it,
+///      and LoanMarket declares none). A test compares the two compiled layouts. Append only.
+///
+///      Loan slot layout (ILoanMarketTypes.Loan) is chosen so that fund touches two loan slots and
+///      repay seven, whatever the number of notes. Amount fields: funded principal fits uint96
+///      (7.9e28 base units); balances that can grow with interest use uint128.
+abstract contract LoanMarketStorage is ILoanMarketTypes {
     struct Totals {
         uint128 principalOutstanding; // performing (drawn, not defaulted) loans
         uint64 openLoans; //            listed or drawn
-        uint64 nextLoanId;
+        uint64 nextLoanId; //           the last loan id given out (ids start at 1)
     }
 
     struct PendingFees {
-        uint128 reserve;
-        uint128 treasury;
+        uint128 reserve; //  reserve share not yet swept, plus a one-unit sentinel
+        uint128 treasury; // servicing fees not yet swept, plus a one-unit sentinel
     }
 
     uint8 internal constant FLAG_SECURED = 1;
     uint8 internal constant FLAG_COVERED = 2;
+    uint8 internal constant FLAG_DUST_SWEPT = 4;
 
-    Config internal _config;
+    // slot 0: governed parameters read by list, fund and drawdown
+    MarketConfig internal _config;
+    // slot 1
     Totals internal _totals;
-    PendingFees internal _pending; // each field holds a one-unit sentinel (see the constructor)
+    // slot 2: each field holds a one-unit sentinel, so a repay never pays for a fresh slot
+    PendingFees internal _pending;
+    // slot 3
     address internal _treasury;
+    // slot 4: the collateral vault (zero until set)
     address internal _vault;
+    // slot 5: the reserve fund; replaceable through the timelock (see setReserveFund)
+    address internal _reserve;
+    // slot 6: caps on a person's outstanding principal
+    PersonCaps internal _personCaps;
 
-    mapping(uint256 loanId => ILoanMarket.Loan) internal _loans;
-    mapping(uint8 grade => ILoanMarket.GradeTerms) internal _grades;
+    // slot 7
+    mapping(uint256 loanId => Loan) internal _loans;
+    // slot 8
+    mapping(uint8 grade => GradeTerms) internal _grades;
+    // slot 9
     mapping(address borrower => uint256) internal _openLoansOf;
-    mapping(uint256 noteId => uint256) internal _checkpoint; // accPerShare already claimed by the note
+    // slot 10: accPerShare already claimed by the note
+    mapping(uint256 noteId => uint256) internal _checkpoint;
+    // slot 11: the note ledger, holder in the low 160 bits and principal share in the high 96 bits
+    mapping(uint256 noteId => uint256) internal _notes;
+    // slot 12: principal counted against each person's cap (see ILoanMarketExt.personPrincipalOf)
+    mapping(bytes32 subject => uint256) internal _personPrincipal;
+    // slot 13: the person each loan counts against, fixed at listing
+    mapping(uint256 loanId => bytes32) internal _loanSubject;
+    // slot 14: what reserve funds paid for each loan: their cap and their claim on recoveries
+    mapping(uint256 loanId => uint256) internal _reserveCover;
+    // slot 15: signed offers already listed
+    mapping(address borrower => mapping(uint256 nonce => bool)) internal _offerUsed;
+    // slot 16: liquidation proceeds beyond a loan's debt, owed to its borrower until withdrawn
+    mapping(address borrower => uint256) internal _refunds;
 }

@@ -8,30 +8,23 @@ import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.s
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {ILoanNote} from "../interfaces/ILoanNote.sol";
-import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {INoteLedger} from "../interfaces/Interfaces.sol";
+import {NoteIds} from "../common/NoteIds.sol";
 
-interface IMarketPause {
-    function paused() external view returns (bool);
-}
-
-/// @title PeerLend loan note (minimal ERC-721)
-/// @notice A minimal ERC-721 rather than OpenZeppelin's: holder and principal share share one storage slot,
-///         so a mint writes two fresh slots (note, holder balance) instead of three. No enumeration: the
-///         indexer rebuilds holdings from Transfer events. Mints skip the receiver callback (the market
-///         checks the lender; no re-entry point during funding).
+/// @title PeerLend loan note (minimal ERC-721 over the market's note ledger)
+/// @notice Holders and shares live in the market (see {ILoanNote}); this contract keeps balances and
+///         approvals and emits the ERC-721 events. No enumeration: the indexer rebuilds holdings from
+///         Transfer events. Mints skip the receiver callback (the market checks the lender; no re-entry
+///         point during funding).
 contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
-    IIdentityRegistry public immutable identityRegistry;
     address private immutable _initializer;
     address public market;
 
-    /// @dev holder in the low 160 bits, principal share in the high 96 bits
-    mapping(uint256 noteId => uint256) private _notes;
     mapping(address holder => uint256) private _balances;
     mapping(uint256 noteId => address) private _approvals;
     mapping(address holder => mapping(address operator => bool)) private _operators;
 
-    constructor(IIdentityRegistry identityRegistry_) {
-        identityRegistry = identityRegistry_;
+    constructor() {
         _initializer = msg.sender;
     }
 
@@ -44,7 +37,7 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     function setMarket(address market_) external {
         if (msg.sender != _initializer) revert NotInitializer(msg.sender);
         if (market != address(0)) revert MarketAlreadySet(market);
-        if (market_ == address(0)) revert ERC721InvalidReceiver(address(0));
+        if (market_ == address(0)) revert ZeroAddress();
         market = market_;
         emit MarketSet(market_);
     }
@@ -52,11 +45,7 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     // ------------------------------------------------------------------ market
 
     /// @inheritdoc ILoanNote
-    function mint(address to, uint256 noteId, uint256 share) external onlyMarket {
-        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
-        if (share >> 96 != 0) revert ShareTooLarge(share);
-        if (_notes[noteId] != 0) revert ERC721InvalidSender(address(0));
-        _notes[noteId] = uint256(uint160(to)) | (share << 160);
+    function mint(address to, uint256 noteId) external onlyMarket {
         unchecked {
             ++_balances[to]; // cannot overflow: bounded by the number of notes
         }
@@ -64,14 +53,12 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     }
 
     /// @inheritdoc ILoanNote
-    function burn(uint256 noteId) external onlyMarket {
-        address holder = _requireOwned(noteId);
-        delete _notes[noteId];
+    function burn(address from, uint256 noteId) external onlyMarket {
         delete _approvals[noteId];
         unchecked {
-            --_balances[holder]; // holder owns this note, so its balance is >= 1
+            --_balances[from]; // the market burns only a note `from` holds, so its balance is >= 1
         }
-        emit Transfer(holder, address(0), noteId);
+        emit Transfer(from, address(0), noteId);
     }
 
     // ------------------------------------------------------------------ ERC-721
@@ -107,26 +94,19 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
         return _operators[holder][operator];
     }
 
+    /// @dev Approval is checked against `from`; the market then checks that `from` holds the note (so
+    ///      an approval given by anyone else is worthless) and applies the transfer rules.
     function transferFrom(address from, address to, uint256 noteId) public {
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
-        uint256 packed = _notes[noteId];
-        address holder = address(uint160(packed));
-        if (holder == address(0)) revert ERC721NonexistentToken(noteId);
-        if (holder != from) revert ERC721IncorrectOwner(from, noteId, holder);
-        if (msg.sender != holder && !_operators[holder][msg.sender] && _approvals[noteId] != msg.sender) {
+        if (msg.sender != from && !_operators[from][msg.sender] && _approvals[noteId] != msg.sender) {
             revert ERC721InsufficientApproval(msg.sender, noteId);
         }
-        // Transfer restrictions: the crisis pause and the identity registry (notes move only between
-        // eligible wallets).
-        if (IMarketPause(market).paused()) revert NoteTransfersPaused();
-        if (!identityRegistry.isEligible(to)) revert RecipientNotEligible(to);
-
+        INoteLedger(market).transferNote(from, to, noteId);
         delete _approvals[noteId];
         unchecked {
-            --_balances[from]; // from holds this note
+            --_balances[from]; // from held this note
             ++_balances[to]; // bounded by the number of notes
         }
-        _notes[noteId] = (packed & ~uint256(type(uint160).max)) | uint160(to);
         emit Transfer(from, to, noteId);
     }
 
@@ -149,18 +129,16 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
 
     /// @inheritdoc ILoanNote
     function noteInfo(uint256 noteId) external view returns (address holder, uint256 share) {
-        uint256 packed = _notes[noteId];
-        holder = address(uint160(packed));
+        (holder, share) = INoteLedger(market).noteInfo(noteId);
         if (holder == address(0)) revert ERC721NonexistentToken(noteId);
-        share = packed >> 160;
     }
 
-    function shareOf(uint256 noteId) external view returns (uint256) {
-        return _notes[noteId] >> 160;
+    function shareOf(uint256 noteId) external view returns (uint256 share) {
+        (, share) = INoteLedger(market).noteInfo(noteId);
     }
 
     function loanIdOf(uint256 noteId) external pure returns (uint256) {
-        return noteId >> 32;
+        return NoteIds.loanOf(noteId);
     }
 
     // ------------------------------------------------------------------ metadata / ERC-165
@@ -185,7 +163,7 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     }
 
     function _requireOwned(uint256 noteId) private view returns (address holder) {
-        holder = address(uint160(_notes[noteId]));
+        (holder,) = INoteLedger(market).noteInfo(noteId);
         if (holder == address(0)) revert ERC721NonexistentToken(noteId);
     }
 }

@@ -7,6 +7,7 @@ import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
 import {OracleSignerSet} from "./OracleSignerSet.sol";
 import {CreditReportHashing} from "./CreditReportHashing.sol";
 import {CreditRecordPacking} from "./CreditRecordPacking.sol";
+import {GRADE_COUNT, BPS} from "../common/Constants.sol";
 
 /// @title PeerLend credit oracle
 /// @notice See {ICreditOracle}. Gas per borrower is what matters (batches of 100+): one digest is
@@ -15,8 +16,6 @@ import {CreditRecordPacking} from "./CreditRecordPacking.sol";
 contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
-    uint8 private constant MAX_GRADE = 7; // G
-    uint16 private constant MAX_PD_BPS = 10_000;
     uint32 public constant MIN_MAX_AGE = 1 hours;
     uint32 public constant MAX_MAX_AGE = 365 days;
 
@@ -196,8 +195,10 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
                 mstore(h, keccak256(preimage, 0x100))
                 h := add(h, 0x20)
 
-                // Rejects: borrower 0; grade outside 1..7 (grade - 1 wraps for 0); pd > 10000; asOf in
-                // the future or not after the stored one.
+                // Rejects: borrower 0; grade outside 1..GRADE_COUNT (grade - 1 wraps for 0); pd > BPS; asOf in
+                // the future or not after the stored one. GRADE_COUNT - 1 (6) and BPS (10000) are literals
+                // here because inline assembly takes no imported constant; _revertInvalidReport, which
+                // the tests exercise for each bound, uses the named ones.
                 if or(
                     or(iszero(borrower), gt(sub(grade, 1), 6)),
                     or(gt(pdBps, 10000), or(gt(asOf, timestamp()), iszero(gt(asOf, and(sload(slot), 0xffffffffff)))))
@@ -220,9 +221,9 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     function _revertInvalidReport(uint256 word) private view {
         address borrower = address(uint160(word >> 96));
         ICreditOracle.CreditRecord memory r = CreditRecordPacking.unpack(word);
-        if (borrower == address(0)) revert InvalidBorrower();
-        if (r.grade == 0 || r.grade > MAX_GRADE) revert InvalidGrade(borrower, r.grade);
-        if (r.pdBps > MAX_PD_BPS) revert InvalidPd(borrower, r.pdBps);
+        if (borrower == address(0)) revert InvalidBorrower(borrower);
+        if (r.grade == 0 || r.grade > GRADE_COUNT) revert InvalidReportGrade(borrower, r.grade);
+        if (r.pdBps > BPS) revert InvalidPd(borrower, r.pdBps);
         if (r.asOf > block.timestamp) revert AsOfInFuture(borrower, r.asOf, block.timestamp);
         uint40 storedAsOf = CreditRecordPacking.asOf(_loadRecord(borrower));
         if (r.asOf <= storedAsOf) revert AsOfNotIncreasing(borrower, r.asOf, storedAsOf);

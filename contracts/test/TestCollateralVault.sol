@@ -5,17 +5,28 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
 
-/// @notice Test double of the collateral vault: holds pledged tokens, no pricing. `liquidate` takes
-///         stablecoin from the caller, forwards it to the market and seizes the collateral.
+/// @notice Test double of the collateral vault: holds pledged tokens, no pricing. Coverage answers what
+///         `setCoverage` says. `liquidate` takes stablecoin from the caller, forwards it to the market and
+///         seizes the collateral.
 contract TestCollateralVault is ICollateralVault {
     address public immutable market;
     mapping(uint256 => address) public tokenOf;
     mapping(uint256 => uint256) public amountOf;
     mapping(uint256 => address) public borrowerOf;
     uint256 public releases;
+    uint256 public openPositions;
+    bool public priced = true;
+    bool public covered = true;
+
+    error TestCoverageShort(uint256 loanId, uint256 principal);
 
     constructor(address market_) {
         market = market_;
+    }
+
+    function setCoverage(bool priced_, bool covered_) external {
+        priced = priced_;
+        covered = covered_;
     }
 
     function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256, uint8) external {
@@ -24,6 +35,14 @@ contract TestCollateralVault is ICollateralVault {
         tokenOf[loanId] = token;
         amountOf[loanId] = amount;
         borrowerOf[loanId] = borrower;
+        openPositions += 1;
+    }
+
+    function addCollateral(uint256 loanId, address from, uint256 amount) external {
+        require(msg.sender == market, "only market");
+        IERC20(tokenOf[loanId]).transferFrom(from, address(this), amount);
+        if (amountOf[loanId] == 0) openPositions += 1;
+        amountOf[loanId] += amount;
     }
 
     function release(uint256 loanId) external {
@@ -31,7 +50,18 @@ contract TestCollateralVault is ICollateralVault {
         releases += 1;
         uint256 amount = amountOf[loanId];
         amountOf[loanId] = 0;
-        if (amount != 0) IERC20(tokenOf[loanId]).transfer(borrowerOf[loanId], amount);
+        if (amount != 0) {
+            openPositions -= 1;
+            IERC20(tokenOf[loanId]).transfer(borrowerOf[loanId], amount);
+        }
+    }
+
+    function requireCoverage(uint256 loanId, uint256 principal, uint8) external view {
+        if (!priced || !covered) revert TestCoverageShort(loanId, principal);
+    }
+
+    function coverage(uint256, uint256, uint8) external view returns (bool, bool) {
+        return (priced, priced && covered);
     }
 
     function positionOf(uint256 loanId) external view returns (address, uint256) {
@@ -42,6 +72,7 @@ contract TestCollateralVault is ICollateralVault {
         address stable = ILoanMarket(market).stablecoin();
         IERC20(stable).transferFrom(msg.sender, market, payment);
         amountOf[loanId] -= collateralAmount;
+        if (amountOf[loanId] == 0) openPositions -= 1;
         IERC20(tokenOf[loanId]).transfer(msg.sender, collateralAmount);
         ILoanMarket(market).receiveLiquidationProceeds(loanId, payment);
     }

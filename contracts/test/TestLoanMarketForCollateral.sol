@@ -3,12 +3,14 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
-import {ILoanMarketForCollateral} from "../interfaces/ILoanMarketForCollateral.sol";
+import {ICollateralLiquidation} from "../interfaces/ICollateralLiquidation.sol";
+import {ILoanMarketForCollateral} from "../interfaces/Interfaces.sol";
 
-/// @notice Test double of the loan market as the collateral vault sees it: outstanding principal and
-///         default flag are set by hand, proceeds reduce the outstanding principal, and pledge/release are
-///         forwarded to the vault as the market. With `autoRelease` on, a repayment in full by proceeds
-///         releases the surplus from inside `receiveLiquidationProceeds`, as the real market may.
+/// @notice Test double of the loan market as the collateral vault sees it: what is owed and the default
+///         flag are set by hand, proceeds reduce what is owed (any excess is refunded to the borrower, as
+///         the real market does), and pledge/release/addCollateral are forwarded to the vault as the
+///         market. With `autoRelease` on, a repayment in full by proceeds releases the surplus from inside
+///         `receiveLiquidationProceeds`, as the real market may.
 contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
     address public immutable stablecoin;
     ICollateralVault public vault;
@@ -21,8 +23,9 @@ contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
 
     event ProceedsReceived(uint256 indexed loanId, uint256 amount);
 
+    mapping(uint256 => uint256) public refunded;
+
     error NotVault(address caller);
-    error ProceedsExceedOutstanding(uint256 loanId, uint256 amount, uint256 outstanding);
     error ProceedsNotTransferred(uint256 expectedBalance, uint256 balance);
 
     constructor(address stablecoin_) {
@@ -73,18 +76,26 @@ contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
         vault.release(loanId);
     }
 
+    function addCollateral(uint256 loanId, address from, uint256 amount) external {
+        vault.addCollateral(loanId, from, amount);
+    }
+
     function receiveLiquidationProceeds(uint256 loanId, uint256 amount) external {
         if (msg.sender != address(vault)) revert NotVault(msg.sender);
         uint256 owed = outstandingPrincipal[loanId];
-        if (amount > owed) revert ProceedsExceedOutstanding(loanId, amount, owed);
         // The vault must have paid before booking.
         uint256 expected = totalProceeds + amount;
         uint256 balance = IERC20(stablecoin).balanceOf(address(this));
         if (balance < expected) revert ProceedsNotTransferred(expected, balance);
-        totalProceeds = expected;
-        proceeds[loanId] += amount;
-        outstandingPrincipal[loanId] = owed - amount;
-        emit ProceedsReceived(loanId, amount);
-        if (autoRelease && owed == amount) vault.release(loanId);
+        uint256 paid = amount < owed ? amount : owed;
+        totalProceeds = expected - (amount - paid);
+        proceeds[loanId] += paid;
+        outstandingPrincipal[loanId] = owed - paid;
+        emit ProceedsReceived(loanId, paid);
+        if (amount > paid) {
+            refunded[loanId] += amount - paid;
+            IERC20(stablecoin).transfer(ICollateralLiquidation(address(vault)).borrowerOf(loanId), amount - paid);
+        }
+        if (autoRelease && owed == paid) vault.release(loanId);
     }
 }

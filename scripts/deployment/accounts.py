@@ -28,6 +28,7 @@ class RoleHolders:
     pauser: str
     oracle_signers: list[str]
     submitter: str
+    offer_signer: str  # the risk service's key: signs the offers listings must stay within
     treasury: str
     proposers: list[str]  # may schedule governed changes on the timelock
     users: list[str] = field(default_factory=list)
@@ -40,6 +41,7 @@ class RoleHolders:
             "pauser": self.pauser,
             "oracleSigners": self.oracle_signers,
             "submitter": self.submitter,
+            "offerSigner": self.offer_signer,
             "treasury": self.treasury,
             "proposers": self.proposers,
             "users": self.users,
@@ -64,6 +66,7 @@ def _local_holders() -> RoleHolders:
         pauser=local[idx["compliance"]].address,
         oracle_signers=sorted(local[idx[f"oracle{i}"]].address for i in (1, 2, 3)),
         submitter=local[idx["submitter"]].address,
+        offer_signer=local[idx["offerSigner"]].address,
         treasury=local[idx["deployer"]].address,
         proposers=[local[idx["deployer"]].address],
         users=[a.address for a in local[FIRST_USER_INDEX:]],
@@ -87,6 +90,7 @@ def _configured_holders() -> RoleHolders:
         pauser=_required_env("PEERLEND_PAUSER"),
         oracle_signers=sorted(signers),
         submitter=_required_env("PEERLEND_ORACLE_SUBMITTER"),
+        offer_signer=_required_env("PEERLEND_OFFER_SIGNER"),
         treasury=_required_env("PEERLEND_TREASURY"),
         proposers=[p.strip() for p in _required_env("PEERLEND_GOVERNANCE_PROPOSERS").split(",") if p.strip()],
     )

@@ -25,9 +25,10 @@ ROLE_INDEX = {
     "oracle2": 4,
     "oracle3": 5,
     "submitter": 6,
+    "offerSigner": 7,
 }
 ORACLE_SIGNER_INDEXES = (ROLE_INDEX["oracle1"], ROLE_INDEX["oracle2"], ROLE_INDEX["oracle3"])
-FIRST_USER_INDEX = 7
+FIRST_USER_INDEX = 8
 
 Account.enable_unaudited_hdwallet_features()
 

@@ -36,6 +36,10 @@ class ManifestBuilder:
         if self.data["deployBlock"] is None or block < self.data["deployBlock"]:
             self.data["deployBlock"] = block
 
+    def abi(self, name: str, abi_name: str) -> None:
+        """Clients should call `name` through the ABI artifact `abi_name` (a contract or an interface)."""
+        self.data["contracts"][name]["abi"] = abi_name
+
     def role(self, contract: str, role: str, holders: list[str]) -> None:
         self.data["roles"].setdefault(contract, {})[role] = list(holders)
 

@@ -23,6 +23,10 @@ MARKET = {
     "lateFeeBpsPerDay": 10,  # 0.1% of the overdue amount per day
     "minTicket": 25 * USDC,
     "maxOpenLoansPerBorrower": 1,
+    # A person's outstanding principal across all of its wallets: the per-platform limits of the Chinese
+    # online-lending rules (200,000 for an individual, 1,000,000 for an entity).
+    "personCapIndividual": 200_000 * USDC,
+    "personCapEntity": 1_000_000 * USDC,
 }
 
 RESERVE = {"capBps": 5_000, "capAbsolute": 100_000 * USDC}  # cover at most half a loan, at most 100k

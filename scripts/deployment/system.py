@@ -12,6 +12,7 @@ from scripts.deployment import parameters as P
 from scripts.deployment.accounts import RoleHolders
 from scripts.deployment.governance import hand_over_to_timelock, role
 from scripts.deployment.manifest import ManifestBuilder
+from scripts.deployment.market import deploy_loan_market
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -51,13 +52,18 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     manifest.parameters("CreditOracle", {"signers": holders.oracle_signers, **P.ORACLE})
 
     reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
-    note = deployed("LoanNote", c.LoanNote.deploy(registry, tx))
-    market = deployed("LoanMarket", c.LoanMarket.deploy(
-        stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx))
+    note = deployed("LoanNote", c.LoanNote.deploy(tx))
+    parts = deploy_loan_market(c, stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx)
+    deployed("LoanMarketOrigination", parts.origination)
+    deployed("LoanMarketExt", parts.extension)
+    deployed("LoanMarket", parts.core)
+    # Clients call every part of the market at LoanMarket's address, through the merged ABI.
+    manifest.abi("LoanMarket", "ILoanMarket")
+    market = d["LoanMarket"] = parts.market
     note.setMarket(market, tx)
     reserve.setMarket(market, tx)
     _configure_market(market, reserve, holders, manifest, tx)
-    # The full-schedule view lives in its own read-only contract: LoanMarket is at the EIP-170 size limit.
+    # The schedule, amount due and delinquency views live in their own stateless contract.
     deployed("LoanMarketLens", c.LoanMarketLens.deploy(market, tx))
 
     # On an L2 the vault acts on prices only while the sequencer is up (and has been for an hour).
@@ -65,6 +71,8 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     vault = deployed("CollateralVault", c.CollateralVault.deploy(holders.deployer, market, uptime_feed, tx))
     manifest.parameters("CollateralVault", {"sequencerUptimeFeed": uptime_feed})
     market.setCollateralVault(vault, tx)
+    market.grantRole(role("OFFER_SIGNER_ROLE"), holders.offer_signer, tx)
+    manifest.role("LoanMarket", "OFFER_SIGNER_ROLE", [holders.offer_signer])
     if local:
         _configure_local_collateral(c, vault, manifest, deployed, holders, tx)
 
@@ -87,15 +95,16 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     reserve.grantRole(role("RISK_ROLE"), holders.deployer, tx)
     grades = P.pricing_table()
     for g in grades:
-        market.setGradeTerms(g["grade"], g["aprBps"], g["maxPrincipal"], g["allowed"], tx)
+        market.setGradeTerms(g["grade"], g["aprBps"], g["maxPrincipal"], g["allowed"], g["collateralRequired"], tx)
         market.setMinRiskClass(g["grade"], g["minRiskClass"], tx)
     m = P.MARKET
     market.setFees(m["originationFeeBps"], m["servicingFeeBps"], m["reserveShareBps"], tx)
     market.setLateFeeBpsPerDay(m["lateFeeBpsPerDay"], tx)
     market.setMinTicket(m["minTicket"], tx)
     market.setMaxOpenLoansPerBorrower(m["maxOpenLoansPerBorrower"], tx)
+    market.setPersonCaps(m["personCapIndividual"], m["personCapEntity"], tx)
     reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
-    pricing_fields = ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass")
+    pricing_fields = ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass", "collateralRequired")
     manifest.parameters("LoanMarket", {
         **m, "treasury": holders.treasury, "pricing": [{k: g[k] for k in pricing_fields} for g in grades],
     })

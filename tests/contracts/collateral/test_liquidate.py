@@ -1,7 +1,11 @@
-"""liquidate: who may buy, how much, at what price; caps at the position and at outstanding principal;
-surplus back to the borrower; slippage."""
+"""liquidate: who may buy, how much, at what price; caps at the position and at the loan's payoff;
+surplus back to the borrower; slippage.
+
+The market double's payoff is what `setOutstanding` sets (it charges no interest), so "owed" below is
+both its outstanding principal and its payoff."""
 
 import pytest
+from brownie import web3
 from collateral_support import E18, MAX_UINT, THRESHOLD, USD
 
 PRINCIPAL = 1000 * USD
@@ -55,19 +59,21 @@ def test_liquidate_partial(configured, loan, market, feed, weth, stable, buyer, 
     assert tx.events["ProceedsReceived"] == {"loanId": loan, "amount": payment}
 
 
-def test_liquidate_full_cappedAtOutstanding(
-    configured, loan, market, feed, weth, stable, buyer, buyer_funds, admin, math_, err
+def test_liquidate_full_cappedAtPayoff(
+    configured, loan, market, feed, weth, stable, borrower, buyer, buyer_funds, admin, math_, err
 ):
     feed.setPrice(P1100, {"from": admin})
     tx = configured.liquidate(loan, MAX_UINT, MAX_UINT, {"from": buyer})
     bought, payment = tx.return_value
-    # all of 1 WETH would cost $1,045 > $1,000 owed: the buyer pays exactly the outstanding principal
-    assert payment == PRINCIPAL
+    # all of 1 WETH would cost $1,045 > $1,000 owed: the buyer gets the least collateral that repays it
     unit = math_.value(1, P1100, factor=9500)  # discounted value of one wei
     assert bought == math_.ceil(PRINCIPAL / unit)
-    assert (bought - 1) * unit < PRINCIPAL <= bought * unit  # less than one wei in the buyer's favour
+    assert (bought - 1) * unit < PRINCIPAL <= bought * unit
+    # and pays its full discounted value, rounded up: here one micro-dollar over the payoff
+    assert payment == math_.ceil(bought * unit) == PRINCIPAL + 1
     assert market.outstandingPrincipal(loan) == 0
     assert stable.balanceOf(market) == PRINCIPAL
+    assert market.refunded(loan) == stable.balanceOf(borrower) == 1
     assert _held(configured, loan) == E18 - bought
     # nothing outstanding: no further liquidation, the surplus waits for release
     with err("NothingOutstanding", loan):
@@ -100,8 +106,8 @@ def test_liquidate_surplusReleasedInsideProceedsCall(
     market.setAutoRelease(True, {"from": admin})
     feed.setPrice(P1100, {"from": admin})
     tx = configured.liquidate(loan, MAX_UINT, MAX_UINT, {"from": buyer})
-    bought, payment = tx.return_value
-    assert payment == PRINCIPAL
+    bought, _ = tx.return_value
+    assert market.outstandingPrincipal(loan) == 0
     assert weth.balanceOf(buyer) == bought
     assert weth.balanceOf(borrower) == E18 - bought
     assert weth.balanceOf(configured) == 0
@@ -133,8 +139,9 @@ def test_liquidate_afterPartialRecovery(
         paid += configured.liquidate(loan, amount, MAX_UINT, {"from": buyer}).return_value[1]
     assert market.outstandingPrincipal(loan) == PRINCIPAL - paid
     bought, payment = configured.liquidate(loan, MAX_UINT, MAX_UINT, {"from": buyer}).return_value
-    assert payment == PRINCIPAL - paid
+    assert payment - market.refunded(loan) == PRINCIPAL - paid  # the market books what was still owed
     assert market.outstandingPrincipal(loan) == 0
+    assert market.proceeds(loan) == PRINCIPAL
     assert weth.balanceOf(buyer) + _held(configured, loan) == E18
 
 
@@ -266,3 +273,57 @@ def test_ltv_zeroValue(configured, pledge, market, feed, admin):
     market.setOutstanding(1, 1, {"from": admin})
     assert configured.ltvBps(1) == MAX_UINT
     assert configured.isLiquidatable(1)
+
+
+# ------------------------------------------------------------------ LTV on the payoff
+
+INTEREST_AND_FEES = 30 * USD
+P1200 = 1200 * 10**8
+
+
+def _selector(signature):
+    return web3.keccak(text=signature)[:4].hex().removeprefix("0x")
+
+
+def _selectors_called(tx, to):
+    """Selectors of every call `tx` made to `to`, from anvil's callTracer."""
+    top = web3.provider.make_request("debug_traceTransaction", [tx.txid, {"tracer": "callTracer"}])["result"]
+    found, frames = [], [top]
+    while frames:
+        frame = frames.pop()
+        if (frame.get("to") or "").lower() == to.address.lower():
+            found.append(frame.get("input", "")[2:10])
+        frames.extend(frame.get("calls") or [])
+    return found
+
+
+def test_liquidate_ltvCountsAccruedInterest(configured, pledge, market, feed, buyer, buyer_funds, admin):
+    # On the real market the payoff is principal + accrued interest + late fees. The double charges no
+    # interest: its one figure (setOutstanding) is its payoff, so here it is set to what a real loan owes
+    # after $30 of interest and fees on $1,000 of principal. Against $1,200 of collateral the principal
+    # alone would be 83.33%, under the 85% threshold; the payoff is 85.83%, at or above it.
+    pledge(1, E18, PRINCIPAL)
+    feed.setPrice(P1200, {"from": admin})
+    assert PRINCIPAL * 10_000 // (1200 * USD) == 8333 < THRESHOLD
+    market.setOutstanding(1, PRINCIPAL + INTEREST_AND_FEES, {"from": admin})
+    assert configured.ltvBps(1) == 8583
+    assert configured.isLiquidatable(1)
+    bought, _ = configured.liquidate(1, E18 // 10, MAX_UINT, {"from": buyer}).return_value
+    assert bought == E18 // 10
+
+
+def test_vault_readsThePayoffNotThePrincipal(configured, loan, market, feed, buyer, buyer_funds, admin):
+    # The double answers the same figure to both questions, so the behaviour above cannot tell which one
+    # the vault asks: the trace of each entry point that measures the LTV can.
+    feed.setPrice(P1100, {"from": admin})
+    payoff, principal = _selector("payoffAmount(uint256)"), _selector("outstandingPrincipal(uint256)")
+    txs = [
+        configured.ltvBps.transact(loan, {"from": buyer}),
+        configured.isLiquidatable.transact(loan, {"from": buyer}),
+        configured.quoteLiquidation.transact(loan, E18, {"from": buyer}),
+        configured.liquidate(loan, E18 // 10, MAX_UINT, {"from": buyer}),
+    ]
+    for tx in txs:
+        called = _selectors_called(tx, market)
+        assert payoff in called, tx.fn_name
+        assert principal not in called, tx.fn_name

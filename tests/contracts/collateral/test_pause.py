@@ -38,11 +38,15 @@ def test_paused_releaseContinues(paused_with_loans, market, weth, borrower, admi
     assert weth.balanceOf(borrower) == E18
 
 
-def test_paused_viewsWork(paused_with_loans):
+def test_paused_viewsWork(paused_with_loans, math_):
     assert paused_with_loans.collateralValue(1) == 2000 * USD
     assert paused_with_loans.ltvBps(1) == 5000
     assert paused_with_loans.isLiquidatable(1)
-    assert paused_with_loans.quoteLiquidation(1, E18)[1] == 1000 * USD
+    # the $1,000 owed caps the sale at the least collateral that repays it, at its discounted value
+    unit = math_.value(1, 2000 * 10**8, factor=9500)
+    bought, payment = paused_with_loans.quoteLiquidation(1, E18)
+    assert bought == math_.ceil(1000 * USD / unit)
+    assert payment == math_.ceil(bought * unit)
 
 
 def test_paused_governanceContinues(paused_with_loans, weth, feed, risk):

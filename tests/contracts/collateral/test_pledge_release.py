@@ -1,7 +1,7 @@
 """pledge and release: LTV at listing by grade, input checks, fee-on-transfer refusal, release rules."""
 
 import pytest
-from collateral_support import E18, MAX_LTV, USD, params
+from collateral_support import E18, MAX_LTV, MAX_UINT, USD, params
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -87,8 +87,8 @@ def test_pledge_disabledCollateral(configured, pledge, weth, risk, err):
         pledge(1, E18, USD)
 
 
-def test_pledge_feeOnTransferRefused(configured, pledge, MockFeeOnTransferToken, feed, admin, risk, err):
-    fot = MockFeeOnTransferToken.deploy({"from": admin})
+def test_pledge_feeOnTransferRefused(configured, pledge, FeeOnTransferToken, feed, admin, risk, err):
+    fot = FeeOnTransferToken.deploy(18, {"from": admin})
     configured.configureCollateral(fot, params(feed), {"from": risk})
     with err("FeeOnTransferNotSupported", fot.address, E18, E18 - E18 // 100):
         pledge(1, E18, USD, token=fot)
@@ -145,3 +145,33 @@ def test_release_afterPriceFeedFailure(configured, pledge, market, feed, weth, b
     feed.setPrice(0, {"from": borrower})
     market.release(1, {"from": borrower})
     assert weth.balanceOf(borrower) == E18
+
+
+@pytest.fixture
+def emptied(configured, pledge, market, feed, buyer, fund_buyer, admin):
+    """Loan 1's position, emptied by a liquidation (1 WETH at $500 is worth less than the $1,000 owed)
+    and not released yet."""
+    pledge(1, E18, 1000 * USD)
+    market.setOutstanding(1, 1000 * USD, {"from": admin})
+    feed.setPrice(500 * 10**8, {"from": admin})
+    fund_buyer(10_000 * USD)
+    configured.liquidate(1, MAX_UINT, MAX_UINT, {"from": buyer})
+    assert _pos(configured, 1)[1] == 0
+    feed.setPrice(2000 * 10**8, {"from": admin})
+    return 1
+
+
+def test_release_ofEmptiedPositionFreesTheLoanId(configured, emptied, pledge, market, weth, borrower):
+    assert configured.borrowerOf(emptied) == borrower  # kept until the market releases
+    tx = market.release(emptied, {"from": borrower})
+    assert "CollateralReleased" not in tx.events  # nothing to return
+    assert _pos(configured, emptied) == (ZERO, 0)
+    assert configured.borrowerOf(emptied) == ZERO
+    # the loan id is free: a new position can be opened under it
+    pledge(emptied, 2 * E18, 1000 * USD)
+    assert _pos(configured, emptied) == (weth, 2 * E18)
+
+
+def test_pledge_refusesEmptiedPositionNotYetReleased(configured, emptied, pledge, err):
+    with err("PositionExists", emptied):
+        pledge(emptied, E18, 1000 * USD)

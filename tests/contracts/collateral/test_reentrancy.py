@@ -4,9 +4,9 @@ from collateral_support import E18, MAX_UINT, USD, params
 
 
 def test_liquidate_reentryFromCollateralTransferRefused(
-    configured, pledge, market, MockReentrantToken, feed, admin, risk, buyer, fund_buyer, err
+    configured, pledge, market, ReentrantToken, feed, admin, risk, buyer, fund_buyer, err
 ):
-    tok = MockReentrantToken.deploy({"from": admin})
+    tok = ReentrantToken.deploy(18, {"from": admin})
     configured.configureCollateral(tok, params(feed), {"from": risk})
     pledge(1, E18, 1000 * USD, token=tok)
     market.setOutstanding(1, 1000 * USD, {"from": admin})
@@ -20,9 +20,9 @@ def test_liquidate_reentryFromCollateralTransferRefused(
 
 
 def test_pledge_reentryFromCollateralTransferRefused(
-    configured, market, MockReentrantToken, feed, admin, risk, borrower, err
+    configured, market, ReentrantToken, feed, admin, risk, borrower, err
 ):
-    tok = MockReentrantToken.deploy({"from": admin})
+    tok = ReentrantToken.deploy(18, {"from": admin})
     configured.configureCollateral(tok, params(feed), {"from": risk})
     tok.mint(borrower, 2 * E18, {"from": admin})
     tok.approve(configured, 2 * E18, {"from": borrower})
@@ -30,3 +30,20 @@ def test_pledge_reentryFromCollateralTransferRefused(
     tok.arm(configured, configured.liquidate.encode_input(1, 1, MAX_UINT), {"from": admin})
     with err("ReentrancyGuardReentrantCall"):
         market.pledge(1, borrower, tok, E18, 100 * USD, 1, {"from": borrower})
+
+
+def test_addCollateral_reentryFromCollateralTransferRefused(
+    configured, pledge, market, ReentrantToken, feed, admin, risk, borrower, err
+):
+    tok = ReentrantToken.deploy(18, {"from": admin})
+    configured.configureCollateral(tok, params(feed), {"from": risk})
+    pledge(1, E18, 1000 * USD, token=tok)
+    market.setOutstanding(1, 1000 * USD, {"from": admin})
+    market.setDefaulted(1, True, {"from": admin})
+    tok.mint(borrower, E18, {"from": admin})
+    tok.approve(configured, E18, {"from": borrower})
+    # a liquidation attempted from inside the top-up's token pull meets the lock
+    tok.arm(configured, configured.liquidate.encode_input(1, 1, MAX_UINT), {"from": admin})
+    with err("ReentrancyGuardReentrantCall"):
+        market.addCollateral(1, borrower, E18, {"from": borrower})
+    assert configured.positionOf(1)[1] == E18

@@ -123,3 +123,23 @@ def test_l1_vault_ignores_sequencer_state(configured, pledge, uptime, err):
     pledge(1, E18, PRINCIPAL)
     assert configured.collateralValue(1) == 2000 * USD
     assert HEARTBEAT == GRACE  # the restart test refreshes the price for this reason
+
+
+def test_coverage_not_priced_while_sequencer_down(l2_vault, l2_market, uptime, weth, borrower, err):
+    up_long_ago(uptime)
+    pledge(l2_vault, l2_market, weth, borrower)
+    assert tuple(l2_vault.coverage(1, PRINCIPAL, 1)) == (True, True)
+    sequencer(uptime, DOWN, latest_timestamp() - 10)
+    assert tuple(l2_vault.coverage(1, PRINCIPAL, 1)) == (False, False)
+    with err("SequencerDown", uptime.address):
+        l2_vault.requireCoverage(1, PRINCIPAL, 1)
+
+
+def test_coverage_not_priced_within_grace_period(l2_vault, l2_market, uptime, weth, borrower, err):
+    up_long_ago(uptime)
+    pledge(l2_vault, l2_market, weth, borrower)
+    since = latest_timestamp()
+    sequencer(uptime, UP, since)
+    assert tuple(l2_vault.coverage(1, PRINCIPAL, 1)) == (False, False)
+    with err("SequencerGracePeriod", since, GRACE):
+        l2_vault.requireCoverage(1, PRINCIPAL, 1)

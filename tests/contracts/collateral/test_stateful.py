@@ -1,24 +1,35 @@
 """Stateful invariant: the vault always holds exactly the collateral of its open positions (never less
-than it owes borrowers), whatever the sequence of pledges, price moves and feed failures, defaults,
-repayments, liquidations and releases. Every collateral unit minted is at all times with the vault,
-a buyer or a borrower; every stablecoin unit a buyer paid is booked by the market against a loan,
-and no loan ever receives more than its outstanding principal.
+than it owes borrowers), whatever the sequence of pledges, top-ups, price moves and feed failures,
+defaults, repayments, liquidations and releases. Every collateral unit minted is at all times with the
+vault, a buyer or a borrower; every stablecoin unit a buyer paid is either booked by the market against
+a loan (never more than the loan's payoff) or refunded to that loan's borrower; every fill costs the
+discounted value of what it sold, rounded up; openPositions counts exactly the positions holding
+collateral.
 
 Two collateral types with different decimals (18-decimal token on an 8-decimal feed, 8-decimal token
 on an 18-decimal feed) share the vault."""
 
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from collateral_support import MAX_LTV, MAX_UINT, USD, params
-from helpers.stateful import state_machine
+from collateral_support import BPS, DISCOUNT, MAX_LTV, MAX_UINT, USD, params, value_exact
+from helpers.stateful import state_machine, stateful_settings
 
-# derandomize: the same sequences every run, so the coverage check below cannot flake and a failure
-# reproduces; widen max_examples locally to explore more.
-SETTINGS = {"max_examples": 25, "stateful_step_count": 20, "deadline": None, "derandomize": True}
+# `make test`: the same sequences every run (derandomized), so the coverage check below cannot flake and a
+# failure reproduces; `make fuzz` runs hundreds of fresh random ones (helpers/stateful.stateful_settings).
+SETTINGS = stateful_settings(25, 20)
 GAS = {"gas": 1_000_000}  # skips gas estimation on transactions that cannot revert
 FUNDS = 10**30
 # What the run actually exercised, so a vacuous run (nothing ever liquidated) fails the test.
-STATS = {"pledges": 0, "pledgesRefused": 0, "liquidations": 0, "liquidationsRefused": 0, "releases": 0}
+STATS = {
+    "pledges": 0,
+    "pledgesRefused": 0,
+    "topUps": 0,
+    "liquidations": 0,
+    "liquidationsRefused": 0,
+    "refunds": 0,
+    "releases": 0,
+}
+ZERO = "0x" + "00" * 20
 
 
 class VaultStateMachine:
@@ -50,7 +61,8 @@ class VaultStateMachine:
         self.open = {}  # loan id -> {"token": i, "amount": n, "borrower": account}
         self.prices = [2000, 30_000]
         self.feed_ok = [True, True]
-        self.paid = 0
+        self.paid = 0  # booked by the market
+        self.refunds = 0  # paid over a payoff, sent back to borrowers
         self.proceeds = {}
 
     # ------------------------------------------------------------------ helpers
@@ -64,6 +76,11 @@ class VaultStateMachine:
     def _value(self, i, amount):
         td, fd = self._decimals(i), (8, 18)[i]
         return amount * self._feed_price(i, self.prices[i]) * USD // 10 ** (td + fd)
+
+    def _discounted(self, i, amount):
+        """Exact discounted value of `amount` of token i at the current price, in stablecoin units."""
+        price = self._feed_price(i, self.prices[i])
+        return value_exact(amount, price, self._decimals(i), (8, 18)[i], factor=BPS - DISCOUNT)
 
     def _pick(self, st_index):
         if not self.open:
@@ -98,6 +115,16 @@ class VaultStateMachine:
         self.open[loan] = {"token": i, "amount": amount, "borrower": borrower}
         STATS["pledges"] += 1
         self.next_loan += 1
+
+    def rule_add_collateral(self, st_index, st_tokens):
+        loan = self._pick(st_index)
+        if loan is None:
+            return
+        pos = self.open[loan]
+        amount = st_tokens * 10 ** self._decimals(pos["token"])
+        self.market.addCollateral(loan, pos["borrower"], amount, {"from": pos["borrower"], **GAS})
+        pos["amount"] += amount
+        STATS["topUps"] += 1
 
     def rule_move_price(self, st_token, st_price):
         i = st_token
@@ -162,14 +189,24 @@ class VaultStateMachine:
                 return
             raise AssertionError("liquidation accepted while isLiquidatable was false")
         assert self.feed_ok[i] and owed > 0
+        refunded = self.market.refunded(loan)
         tx = self.vault.liquidate(loan, want, MAX_UINT, {"from": buyer, **GAS})
-        bought, payment = tx.return_value
+        bought, payment = (int(v) for v in tx.return_value)
         assert 0 < bought <= min(want, pos["amount"])
-        assert 0 < payment <= owed
-        assert self.market.outstandingPrincipal(loan) == owed - payment
+        # the buyer pays the discounted value of what it got, rounded up: never more than the discount
+        discounted = self._discounted(i, bought)
+        assert discounted <= payment < discounted + 1
+        booked = min(payment, owed)
+        if payment > owed:
+            # an overpaying fill buys no more than the least collateral that repays the loan
+            assert self._discounted(i, bought - 1) < owed
+            STATS["refunds"] += 1
+        assert self.market.outstandingPrincipal(loan) == owed - booked
+        assert self.market.refunded(loan) == refunded + payment - booked
         pos["amount"] -= bought
-        self.paid += payment
-        self.proceeds[loan] = self.proceeds.get(loan, 0) + payment
+        self.paid += booked
+        self.refunds += payment - booked
+        self.proceeds[loan] = self.proceeds.get(loan, 0) + booked
         STATS["liquidations"] += 1
 
     def rule_release(self, st_index):
@@ -180,6 +217,8 @@ class VaultStateMachine:
         before = self.tokens[pos["token"]].balanceOf(pos["borrower"])
         self.market.release(loan, {"from": self.admin, **GAS})
         assert self.tokens[pos["token"]].balanceOf(pos["borrower"]) == before + pos["amount"]
+        # the position is gone, emptied or not: the loan id reads as never pledged
+        assert self.vault.borrowerOf(loan) == ZERO
         STATS["releases"] += 1
 
     # ------------------------------------------------------------------ invariants
@@ -204,6 +243,13 @@ class VaultStateMachine:
 
     def invariant_proceeds_booked(self):
         assert self.stable.balanceOf(self.market) == self.paid == self.market.totalProceeds()
+
+    def invariant_overpayments_refunded_to_borrowers(self):
+        assert sum(self.stable.balanceOf(b) for b in self.borrowers) == self.refunds
+
+    def invariant_open_positions_counted(self):
+        holding = sum(1 for p in self.open.values() if p["amount"] > 0)
+        assert self.vault.openPositions() == holding
 
 
 def test_vault_invariants(

@@ -11,8 +11,16 @@ def commitment(tag="kyc-record"):
     return "0x" + keccak(text=tag).hex()
 
 
+def subject(wallet):
+    """A person id for `wallet`: in these tests every wallet is its own person unless a test links two
+    wallets by passing the same subject."""
+    return "0x" + keccak(text=f"subject:{wallet}").hex()
+
+
 def attest_args(wallet, **overrides):
-    """Positional arguments of `IdentityRegistry.attest` as a dict (level 2, class 3, US, 1 year)."""
+    """Positional arguments of `IdentityRegistry.attest` as a dict, in the order of its parameters
+    (level 2, class 3, US, 1 year, the wallet's own subject, an individual): callers pass
+    `*attest_args(wallet).values()`."""
     args = {
         "wallet": wallet,
         "level": 2,
@@ -20,6 +28,8 @@ def attest_args(wallet, **overrides):
         "jurisdiction": US,
         "expiresAt": chain.time() + YEAR,
         "commitment": commitment(str(wallet)),
+        "subject": subject(wallet),
+        "entity": False,
     }
     args.update(overrides)
     return args

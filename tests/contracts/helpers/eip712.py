@@ -19,7 +19,6 @@ DOMAIN_TYPE = [
     {"name": "verifyingContract", "type": "address"},
 ]
 
-ATTESTATION_FIELDS = ["wallet", "level", "riskClass", "jurisdiction", "expiresAt", "commitment", "nonce", "deadline"]
 ATTESTATION_TYPES = {
     "EIP712Domain": DOMAIN_TYPE,
     "Attestation": [
@@ -29,10 +28,14 @@ ATTESTATION_TYPES = {
         {"name": "jurisdiction", "type": "uint16"},
         {"name": "expiresAt", "type": "uint40"},
         {"name": "commitment", "type": "bytes32"},
+        {"name": "subject", "type": "bytes32"},
+        {"name": "entity", "type": "bool"},
         {"name": "nonce", "type": "uint256"},
         {"name": "deadline", "type": "uint256"},
     ],
 }
+# The struct's fields in declaration order: the order of `attestWithSignature`'s tuple argument.
+ATTESTATION_FIELDS = [f["name"] for f in ATTESTATION_TYPES["Attestation"]]
 
 BATCH_TYPES = {
     "EIP712Domain": DOMAIN_TYPE,
@@ -75,6 +78,7 @@ def attestation_message(registry, attestation, chain_id=None, verifying_contract
     message = dict(attestation)
     message["wallet"] = str(message["wallet"])
     message["commitment"] = _bytes32(message["commitment"])
+    message["subject"] = _bytes32(message["subject"])
     return {
         "types": ATTESTATION_TYPES,
         "primaryType": "Attestation",

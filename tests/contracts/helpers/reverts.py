@@ -41,9 +41,9 @@ def _matching(abis, error):
 def _error_abi(error, arity=None):
     """`error` is a name ("InvalidLevel") or, when two errors share a name, a full signature.
 
-    Contracts may declare errors of the same name with different parameters (the oracle's
-    InvalidBorrower() and the vault's InvalidBorrower(address)); the number of arguments the test
-    passes picks between them, and only a remaining tie needs the full signature."""
+    Two errors may share a name with different parameters (none of PeerLend's do since the shared ones
+    moved to IPeerLendErrors, but Brownie's registry also holds other projects' errors); the number of
+    arguments the test passes picks between them, and only a remaining tie needs the full signature."""
     matches = _matching(_project_errors(), error) or _matching(_errors.values(), error)
     if not matches:
         raise LookupError(f"no compiled contract declares the error {error!r}")

@@ -8,6 +8,7 @@ without the compiled type check. Use exactly like `brownie.test.state_machine`.
 """
 
 import importlib.util
+import os
 from pathlib import Path
 
 import brownie.test
@@ -18,3 +19,17 @@ _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)
 
 state_machine = _module.state_machine
+
+
+def stateful_settings(examples, steps):
+    """Hypothesis settings for a stateful suite: `make test` runs `examples` fixed (derandomized) sequences
+    of up to `steps` steps, so the suite and its coverage checks behave the same in every run; `make fuzz`
+    sets PEERLEND_FUZZ_EXAMPLES and runs that many fresh random sequences instead."""
+    fuzz = int(os.environ.get("PEERLEND_FUZZ_EXAMPLES", "0"))
+    return {
+        "max_examples": fuzz or examples,
+        "stateful_step_count": steps,
+        "deadline": None,
+        "derandomize": not fuzz,
+        "database": None,
+    }

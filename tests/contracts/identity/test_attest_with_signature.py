@@ -1,7 +1,7 @@
 """IdentityRegistry.attestWithSignature: the wallet submits an attester-signed EIP-712 attestation."""
 
 from eth_account import Account
-from helpers.builders import attestation
+from helpers.builders import attestation, subject
 from helpers.chain_time import pin_next_block_time
 from helpers.eip712 import attestation_message, attestation_tuple, sign_attestation
 from eth_account.messages import encode_typed_data
@@ -28,9 +28,45 @@ def test_signed_attestation_stores_identity(registry, attester_key, accounts):
         "jurisdiction": a["jurisdiction"],
         "expiresAt": a["expiresAt"],
         "frozen": False,
+        "entity": False,
         "commitment": a["commitment"],
+        "subject": subject(accounts[5]),
     }
     assert registry.isEligible(accounts[5])
+
+
+def test_signed_attestation_stores_subject_and_entity(registry, attester_key, accounts):
+    person = subject("acme-ltd")
+    a = attestation(accounts[5], subject=person, entity=True)
+    tx = _submit(registry, a, sign_attestation(attester_key, registry, a), accounts[5])
+    stored = registry.identityOf(accounts[5]).dict()
+    assert (stored["subject"], stored["entity"]) == (person, True)
+    event = tx.events["IdentityAttested"]
+    assert (event["subject"], event["entity"]) == (person, True)
+
+
+def test_signed_attestation_with_zero_subject_reverts(registry, attester_key, reverts_with, accounts):
+    a = attestation(accounts[5], subject="0x" + "00" * 32)
+    with reverts_with("InvalidSubject", accounts[5]):
+        _submit(registry, a, sign_attestation(attester_key, registry, a), accounts[5])
+    assert registry.nonces(accounts[5]) == 0
+
+
+def test_tampered_subject_reverts(registry, attester_key, reverts_with, accounts):
+    # The subject is signed: a wallet cannot attach itself to another person's borrowing limit.
+    a = attestation(accounts[5])
+    signature = sign_attestation(attester_key, registry, a)
+    tampered = dict(a, subject=subject("someone-else"))
+    with reverts_with("SignerNotAttester", _recovered(registry, tampered, signature)):
+        _submit(registry, tampered, signature, accounts[5])
+
+
+def test_tampered_entity_flag_reverts(registry, attester_key, reverts_with, accounts):
+    a = attestation(accounts[5], entity=False)
+    signature = sign_attestation(attester_key, registry, a)
+    tampered = dict(a, entity=True)
+    with reverts_with("SignerNotAttester", _recovered(registry, tampered, signature)):
+        _submit(registry, tampered, signature, accounts[5])
 
 
 def test_signed_attestation_names_signer_as_attester(registry, attester, attester_key, accounts):

@@ -64,3 +64,26 @@ def test_unfreeze_reverts_for_non_compliance(registry, attester, compliance, rev
     registry.freeze(accounts[5], 1, {"from": compliance})
     with reverts_with("AccessControlUnauthorizedAccount", attester, registry.COMPLIANCE_ROLE()):
         registry.unfreeze(accounts[5], 1, {"from": attester})
+
+
+def test_is_frozen_follows_freeze_and_unfreeze(registry, attester, compliance, accounts):
+    _attest(registry, attester, accounts[5])
+    assert registry.isFrozen(accounts[5]) is False
+    registry.freeze(accounts[5], 9, {"from": compliance})
+    assert registry.isFrozen(accounts[5]) is True
+    registry.unfreeze(accounts[5], 10, {"from": compliance})
+    assert registry.isFrozen(accounts[5]) is False
+
+
+def test_is_frozen_true_for_frozen_wallet_without_attestation(registry, compliance, accounts):
+    # Unlike isEligible (false for any unattested wallet), isFrozen tells a freeze apart.
+    registry.freeze(accounts[5], 9, {"from": compliance})
+    assert registry.isFrozen(accounts[5]) is True
+    assert registry.isFrozen(accounts[6]) is False
+
+
+def test_is_frozen_survives_revocation(registry, attester, compliance, accounts):
+    _attest(registry, attester, accounts[5])
+    registry.freeze(accounts[5], 9, {"from": compliance})
+    registry.revoke(accounts[5], 1, {"from": attester})
+    assert registry.isFrozen(accounts[5]) is True

@@ -14,7 +14,14 @@ def test_revoke_clears_identity(registry, attester, accounts):
     _attest(registry, attester, accounts[5])
     registry.revoke(accounts[5], 4, {"from": attester})
     assert registry.identityOf(accounts[5]).dict() == {
-        "level": 0, "riskClass": 0, "jurisdiction": 0, "expiresAt": 0, "frozen": False, "commitment": ZERO32
+        "level": 0,
+        "riskClass": 0,
+        "jurisdiction": 0,
+        "expiresAt": 0,
+        "frozen": False,
+        "entity": False,
+        "commitment": ZERO32,
+        "subject": ZERO32,
     }
     assert not registry.isEligible(accounts[5])
     assert registry.riskClassOf(accounts[5]) == 0
@@ -38,11 +45,11 @@ def test_revoke_keeps_nonce_so_old_signature_cannot_replay(registry, attester, a
 
 def test_revoke_voids_a_signed_attestation_not_yet_submitted(registry, attester, attester_key, reverts_with,
                                                               accounts):
-    _attest(registry, attester, accounts[5])
-    pending = attestation(accounts[5], nonce=registry.nonces(accounts[5]))
+    _attest(registry, attester, accounts[5])  # uses nonce 0
+    pending = attestation(accounts[5], nonce=1)
     signature = sign_attestation(attester_key, registry, pending)
     registry.revoke(accounts[5], 3, {"from": attester})
-    with reverts_with("InvalidNonce", accounts[5], 1, 0):
+    with reverts_with("InvalidNonce", accounts[5], 2, 1):
         registry.attestWithSignature(attestation_tuple(pending), signature, {"from": accounts[5]})
     assert not registry.isEligible(accounts[5])
 

@@ -3,6 +3,9 @@
 import pytest
 from brownie import chain
 from helpers.builders import attest_args, report
+from helpers.keys import dev_key
+from helpers.market import loan_market
+from helpers.offers import offer, offer_tuple, sign_offer
 from helpers.oracle import submit
 
 USD = 10**6
@@ -10,20 +13,30 @@ WETH = 10**18
 MAX_UINT = 2**256 - 1
 ZERO_ADDRESS = "0x" + "00" * 20  # no L2 sequencer uptime feed: the vault runs as on an L1
 GRADE_B = 2
+GRADE_B_APR = 1_000
 DAY = 86_400
+OFFER_KEY = dev_key(18)  # the risk service's offer signer in these tests
+
+
+def list_with_offer(market, params, borrower, grade=GRADE_B, apr_bps=GRADE_B_APR):
+    """Lists `params` (a ListingParams tuple) with an offer for exactly it, signed by OFFER_KEY."""
+    principal, _, periods, period_length, _, ctoken, camount = params
+    o = offer(borrower, principal, periods, period_length, grade, apr_bps, collateralToken=ctoken, minCollateral=camount)
+    return market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})
 
 
 @pytest.fixture(scope="module")
 def lending(admin, registry, oracle, stablecoin, oracle_keys, attester, accounts, ReserveFund, LoanNote,
-            LoanMarket, CollateralVault, MockCollateralToken, MockAggregatorV3):
+            CollateralVault, MockCollateralToken, MockAggregatorV3):
     tx = {"from": admin}
     reserve = ReserveFund.deploy(stablecoin, admin, tx)
-    note = LoanNote.deploy(registry, tx)
-    market = LoanMarket.deploy(stablecoin, registry, oracle, note, reserve, admin, admin, tx)
+    note = LoanNote.deploy(tx)
+    market = loan_market(stablecoin, registry, oracle, note, reserve, admin, admin)
     note.setMarket(market, tx)
     reserve.setMarket(market, tx)
     market.grantRole(market.RISK_ROLE(), admin, tx)
-    market.setGradeTerms(GRADE_B, 1_000, 100_000 * USD, True, tx)
+    market.grantRole(market.OFFER_SIGNER_ROLE(), OFFER_KEY.address, tx)
+    market.setGradeTerms(GRADE_B, GRADE_B_APR, 100_000 * USD, True, False, tx)
     market.setMinRiskClass(GRADE_B, 1, tx)
     market.setFees(100, 500, 1_000, tx)
     market.setLateFeeBpsPerDay(10, tx)
@@ -53,7 +66,7 @@ def defaulted_secured_loan(lending, stablecoin):
     borrower, lender = lending["borrower"], lending["lender"]
     weth.approve(vault, MAX_UINT, {"from": borrower})
     params = (10_000 * USD, 0, 6, 30 * DAY, chain.time() + 7 * DAY, weth.address, 10 * WETH)
-    loan_id = market.list(params, {"from": borrower}).return_value
+    loan_id = list_with_offer(market, params, borrower).return_value
     stablecoin.approve(market, MAX_UINT, {"from": lender})
     market.fund(loan_id, 10_000 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})

@@ -1,13 +1,18 @@
 """Fixtures for the loan market tests: test doubles, stablecoin, market, note, reserve, lens.
 
-Accounts: 0 admin (all roles), 1 treasury, 2-4 borrowers, 5-14 lenders, 15 outsider, 16 pauser.
+Accounts: 0 admin (all roles), 1 treasury, 2-4 borrowers, 5-14 lenders, 15 outsider, 16 pauser,
+18 offer signer (the risk service's key; signs the offers every listing needs).
 """
 
 import brownie
 import pytest
 from helpers.chain_time import pin_next_block_time
+from helpers.keys import dev_key
+from helpers.market import loan_market
+from helpers.offers import offer, offer_tuple, sign_offer
 
 from backend.loans.annuity import annuity_schedule, installment, rate_per_period  # noqa: F401 (for the tests)
+from backend.loans.note_ids import note_id  # noqa: F401 (for the tests)
 
 USD = 10**6
 DAY = 86400
@@ -20,16 +25,18 @@ RESERVE_BPS = 1_000  # of interest and late fees
 LATE_BPS_PER_DAY = 10
 MIN_TICKET = 25 * USD
 
-# grade -> (aprBps, maxPrincipal, allowed, minRiskClass)
+# grade -> (aprBps, maxPrincipal, allowed, minRiskClass, collateralRequired)
 GRADES = {
-    1: (600, 50_000 * USD, True, 1),
-    2: (900, 40_000 * USD, True, 1),
-    3: (1_300, 30_000 * USD, True, 2),
-    4: (1_800, 25_000 * USD, True, 3),
-    5: (2_400, 15_000 * USD, True, 4),
-    6: (3_000, 10_000 * USD, True, 5),
-    7: (3_600, 5_000 * USD, False, 5),
+    1: (600, 50_000 * USD, True, 1, False),
+    2: (900, 40_000 * USD, True, 1, False),
+    3: (1_300, 30_000 * USD, True, 2, False),
+    4: (1_800, 25_000 * USD, True, 3, False),
+    5: (2_400, 15_000 * USD, True, 4, True),
+    6: (3_000, 10_000 * USD, True, 5, True),
+    7: (3_600, 5_000 * USD, False, 5, True),
 }
+OFFER_SIGNER_INDEX = 18
+OFFER_KEY = dev_key(OFFER_SIGNER_INDEX)
 
 STATUS = {"None": 0, "Listed": 1, "Drawn": 2, "Repaid": 3, "Defaulted": 4, "Cancelled": 5, "Expired": 6}
 
@@ -72,21 +79,30 @@ def pauser(accounts):
     return accounts[16]
 
 
+@pytest.fixture(scope="module")
+def offer_signer(accounts):
+    return accounts[OFFER_SIGNER_INDEX]
+
+
 # ---------------------------------------------------------------- deployment
 
 
-def deploy_market(token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket):
-    note = LoanNote.deploy(identity, {"from": admin})
-    reserve = ReserveFund.deploy(token, admin, {"from": admin})
-    market = LoanMarket.deploy(token, identity, oracle, note, reserve, treasury, admin, {"from": admin})
-    note.setMarket(market, {"from": admin})
-    reserve.setMarket(market, {"from": admin})
-    market.grantRole(market.RISK_ROLE(), admin, {"from": admin})
-    market.grantRole(market.PAUSER_ROLE(), pauser, {"from": admin})
-    reserve.grantRole(reserve.RISK_ROLE(), admin, {"from": admin})
-    for g, (apr, max_p, allowed, min_rc) in GRADES.items():
-        market.setGradeTerms(g, apr, max_p, allowed, {"from": admin})
-        market.setMinRiskClass(g, min_rc, {"from": admin})
+def deploy_market(token, identity, oracle, admin, treasury, pauser):
+    """Note, reserve fund and the three-part market, wired and configured as in these tests."""
+    project = brownie.project.get_loaded_projects()[0]
+    tx = {"from": admin}
+    note = project.LoanNote.deploy(tx)
+    reserve = project.ReserveFund.deploy(token, admin, tx)
+    market = loan_market(token, identity, oracle, note, reserve, treasury, admin)
+    note.setMarket(market, tx)
+    reserve.setMarket(market, tx)
+    market.grantRole(market.RISK_ROLE(), admin, tx)
+    market.grantRole(market.PAUSER_ROLE(), pauser, tx)
+    market.grantRole(market.OFFER_SIGNER_ROLE(), OFFER_KEY.address, tx)
+    reserve.grantRole(reserve.RISK_ROLE(), admin, tx)
+    for g, (apr, max_p, allowed, min_rc, secured) in GRADES.items():
+        market.setGradeTerms(g, apr, max_p, allowed, secured, tx)
+        market.setMinRiskClass(g, min_rc, tx)
     market.setFees(ORIGINATION_BPS, SERVICING_BPS, RESERVE_BPS, {"from": admin})
     market.setLateFeeBpsPerDay(LATE_BPS_PER_DAY, {"from": admin})
     market.setMinTicket(MIN_TICKET, {"from": admin})
@@ -121,10 +137,8 @@ def token(MockStablecoin, accounts, admin):
 
 
 @pytest.fixture(scope="module")
-def deployed(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
-    market, note, reserve = deploy_market(
-        token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket
-    )
+def deployed(token, identity, oracle, admin, treasury, pauser, accounts):
+    market, note, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser)
     for a in accounts[:17]:
         token.approve(market, 2**256 - 1, {"from": a})
     return market, note, reserve
@@ -152,6 +166,7 @@ def lens(LoanMarketLens, market, admin):
 
 @pytest.fixture(scope="module")
 def vault(TestCollateralVault, market, admin):
+    """The vault double; coverage at drawdown answers what `setCoverage` says (covered by default)."""
     v = TestCollateralVault.deploy(market, {"from": admin})
     market.setCollateralVault(v, {"from": admin})
     return v
@@ -182,11 +197,27 @@ def make_listing():
     return listing
 
 
+def offer_for(params, borrower, grade=2, **overrides):
+    """An offer that admits exactly `params` (a `listing()` tuple) at `grade`'s terms in these tests."""
+    principal, _, periods, period_length, _, ctoken, camount = params
+    fields = {}
+    if camount:
+        fields = {"collateralToken": ctoken, "minCollateral": camount}
+    fields.update(overrides)
+    return offer(borrower, principal, periods, period_length, grade, GRADES[grade][0], **fields)
+
+
+def list_loan(market, params, borrower, grade=2, key=None, **offer_overrides):
+    """Lists `params` with an offer signed for it by the offer signer (or `key`); returns the tx."""
+    o = offer_for(params, borrower, grade, **offer_overrides)
+    signature = sign_offer(key or OFFER_KEY, market, o)
+    return market.list(params, offer_tuple(o), signature, {"from": borrower})
+
+
 @pytest.fixture
 def listed(market, borrower):
     """A 10,000 USD, 12 x 30 day loan listed by `borrower` (grade 2, 9% APR)."""
-    tx = market.list(listing(), {"from": borrower})
-    return tx.return_value
+    return list_loan(market, listing(), borrower).return_value
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 import brownie
-from market_support import DAY, RAY, USD, pay_amount_due, sleep
+from market_support import DAY, RAY, USD, note_id, pay_amount_due, sleep
 
 
 def note_ids(loan_id, n):
-    return [(loan_id << 32) | i for i in range(n)]
+    return [note_id(loan_id, i) for i in range(n)]
 
 
 def test_claim_pays_share_of_lender_funds(market, lens, token, drawn, borrower, lenders):
@@ -88,5 +88,27 @@ def test_full_repayment_distributes_principal_and_interest(market, token, drawn,
 
 
 def test_claim_nonexistent_note_reverts(market, lender, err):
-    with err("ERC721NonexistentToken", (5 << 32)):
-        market.claim(5 << 32, {"from": lender})
+    with err("NotNoteHolder", lender, note_id(5, 0)):
+        market.claim(note_id(5, 0), {"from": lender})
+
+
+def test_claiming_often_loses_no_rounding(market, lens, note, borrower, lenders, admin):
+    """A note that claims after every repayment receives in total exactly what one claim at the end
+    would pay: floor(share * accPerShare / 1e27), not a sum of per-claim floors."""
+    from market_support import list_loan, listing
+
+    market.setMinTicket(1, {"from": admin})
+    loan_id = list_loan(market, listing(principal=3_001 * USD + 7), borrower).return_value
+    shares = [1_000 * USD + 3, 1_000 * USD + 2, 1_001 * USD + 2]
+    for amount, l in zip(shares, lenders[:3]):
+        market.fund(loan_id, amount, {"from": l})
+    market.drawdown(loan_id, {"from": borrower})
+    often = 0
+    for _ in range(6):
+        sleep(30 * DAY)
+        pay_amount_due(market, lens, loan_id, borrower)
+        often += market.claim(note_id(loan_id, 0), {"from": lenders[0]}).return_value
+    acc = market.getLoan(loan_id)["accPerShare"]
+    assert often == shares[0] * acc // RAY
+    once = market.claim(note_id(loan_id, 1), {"from": lenders[1]}).return_value
+    assert once == shares[1] * acc // RAY

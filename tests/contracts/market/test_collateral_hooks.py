@@ -1,17 +1,16 @@
 import brownie
 from helpers.chain_time import pin_next_block_time
-from market_support import DAY, RAY, STATUS, USD, listing, sleep
+from market_support import DAY, RAY, STATUS, USD, list_loan, listing, sleep
 
 
 def secured(market, borrower, collateral, amount=5_000 * USD):
-    return market.list(listing(collateral_token=collateral, collateral_amount=amount), {"from": borrower}).return_value
+    return list_loan(market, listing(collateral_token=collateral, collateral_amount=amount), borrower).return_value
 
 
 def test_secured_listing_pledges_collateral(market, vault, collateral, borrower):
     before = collateral.balanceOf(borrower)
-    tx = market.list(listing(collateral_token=collateral, collateral_amount=5_000 * USD), {"from": borrower})
+    tx = list_loan(market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower)
     loan_id = tx.return_value
-    assert tx.events["CollateralPledged"]["amount"] == 5_000 * USD
     assert tuple(vault.positionOf(loan_id)) == (collateral, 5_000 * USD)
     assert before - collateral.balanceOf(borrower) == 5_000 * USD
     assert market.getLoan(loan_id)["flags"] & 1
@@ -19,9 +18,8 @@ def test_secured_listing_pledges_collateral(market, vault, collateral, borrower)
 
 def test_cancel_releases_collateral(market, vault, collateral, borrower):
     loan_id = secured(market, borrower, collateral)
-    tx = market.cancel(loan_id, {"from": borrower})
-    assert "CollateralReleased" in tx.events
-    assert vault.positionOf(loan_id)[1] == 0
+    market.cancel(loan_id, {"from": borrower})
+    assert vault.positionOf(loan_id)[1] == 0 and vault.releases() == 1
 
 
 def test_expiry_releases_collateral(market, vault, collateral, borrower, outsider):
@@ -54,7 +52,9 @@ def test_liquidation_proceeds_enter_waterfall(market, vault, collateral, token, 
     assert tx.events["LiquidationProceedsReceived"]["refundedToBorrower"] == 0
 
 
-def test_cover_waits_for_collateral_exhaustion(market, vault, collateral, token, borrower, lenders, outsider, err):
+def test_cover_waits_for_collateral_exhaustion(
+    market, vault, reserve, collateral, token, borrower, lenders, outsider, admin, err
+):
     loan_id = secured(market, borrower, collateral)
     for l in lenders[:4]:
         market.fund(loan_id, 2_500 * USD, {"from": l})
@@ -69,7 +69,9 @@ def test_cover_waits_for_collateral_exhaustion(market, vault, collateral, token,
     ev = tx.events["LoanRepaid"]
     assert ev["reserveShare"] == 0 and ev["servicingFee"] == 0  # a recovery goes wholly to notes
     assert market.getLoan(loan_id)["accPerShare"] - acc0 == 4_000 * USD * RAY // (10_000 * USD)
-    market.coverFromReserve(loan_id, {"from": outsider})
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    reserve.deposit(1_000 * USD, {"from": admin})
+    assert market.coverFromReserve(loan_id, {"from": outsider}).events["DefaultCovered"]["covered"] == 1_000 * USD
 
 
 def test_excess_proceeds_refunded_to_borrower(market, vault, collateral, token, borrower, lenders, outsider):
@@ -84,8 +86,33 @@ def test_excess_proceeds_refunded_to_borrower(market, vault, collateral, token, 
     tx = vault.liquidate(loan_id, 5_000 * USD, 20_000 * USD, {"from": outsider})
     refund = tx.events["LiquidationProceedsReceived"]["refundedToBorrower"]
     assert refund == 20_000 * USD - payoff
-    assert token.balanceOf(borrower) - b0 == refund
+    assert token.balanceOf(borrower) == b0 and market.refundOf(borrower) == refund  # credited, not pushed
     assert market.getLoan(loan_id)["status"] == STATUS["Repaid"]
+    tx = market.withdrawRefund({"from": borrower})
+    assert tx.return_value == refund and tx.events["RefundWithdrawn"]["amount"] == refund
+    assert token.balanceOf(borrower) - b0 == refund and market.refundOf(borrower) == 0
+
+
+def test_a_borrower_the_token_will_not_pay_cannot_stop_the_closing_liquidation(
+    market, vault, identity, collateral, token, borrower, lenders, outsider, admin, err
+):
+    """The excess is credited: even a frozen borrower (or one the stablecoin blocks) cannot make the
+    closing fill revert; it withdraws once it may receive again."""
+    loan_id = secured(market, borrower, collateral)
+    for l in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": l})
+    market.drawdown(loan_id, {"from": borrower})
+    identity.freeze(borrower, 1, {"from": admin})
+    token.approve(vault, 2**256 - 1, {"from": outsider})
+    vault.liquidate(loan_id, 5_000 * USD, 20_000 * USD, {"from": outsider})
+    owed = market.refundOf(borrower)
+    assert owed > 0
+    with err("WalletFrozen", borrower):
+        market.withdrawRefund({"from": borrower})
+    identity.unfreeze(borrower, 1, {"from": admin})
+    assert market.withdrawRefund({"from": borrower}).return_value == owed
+    with err("ZeroAmount"):
+        market.withdrawRefund({"from": borrower})
 
 
 def test_proceeds_only_from_vault(market, vault, drawn, outsider, err):

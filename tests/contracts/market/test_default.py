@@ -1,9 +1,9 @@
 import brownie
-from market_support import DAY, RAY, STATUS, USD, pay_amount_due, sleep
+from market_support import DAY, RAY, STATUS, USD, note_id, pay_amount_due, sleep
 
 
 def note_ids(loan_id, n):
-    return [(loan_id << 32) | i for i in range(n)]
+    return [note_id(loan_id, i) for i in range(n)]
 
 
 def test_mark_default_before_90_days_reverts(market, drawn, outsider, err):
@@ -96,11 +96,17 @@ def test_reserve_cover_includes_swept_reserve_share(market, lens, reserve, drawn
     assert tuple(market.pendingFees()) == (0, 0)
 
 
-def test_cover_twice_reverts(market, drawn, outsider, err):
+def test_cover_fully_paid_loan_cannot_be_covered_again(market, reserve, token, drawn, outsider, admin, err):
+    token.approve(reserve, 2**256 - 1, {"from": admin})
+    reserve.deposit(20_000 * USD, {"from": admin})
+    reserve.setCap(5_000, 0, {"from": admin})
     sleep(121 * DAY)
     market.markDefault(drawn, {"from": outsider})
-    market.coverFromReserve(drawn, {"from": outsider})
-    with err("AlreadyCovered", drawn):
+    assert market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]["covered"] == 5_000 * USD
+    reserve.setCap(10_000, 0, {"from": admin})
+    ev = market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]  # the rest, now allowed
+    assert (ev["covered"], ev["loss"], ev["writedownPerShare"]) == (5_000 * USD, 0, 0)
+    with err("NothingToCover", drawn):
         market.coverFromReserve(drawn, {"from": outsider})
 
 

@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, ORIGINATION_BPS, STATUS, USD, listing
+from market_support import DAY, ORIGINATION_BPS, STATUS, USD, list_loan, listing
 
 
 def test_drawdown_pays_borrower_minus_origination_fee(market, token, listed, lenders, borrower, treasury):
@@ -27,7 +27,7 @@ def test_drawdown_before_full_funding_reverts(market, listed, lenders, borrower,
 
 
 def test_partial_fill_accepted_after_deadline(market, token, borrower, lenders):
-    loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
+    loan_id = list_loan(market, listing(min_fill=6_000 * USD), borrower).return_value
     market.fund(loan_id, 7_000 * USD, {"from": lenders[0]})
     brownie.chain.sleep(7 * DAY + 100)
     market.drawdown(loan_id, {"from": borrower})
@@ -36,7 +36,7 @@ def test_partial_fill_accepted_after_deadline(market, token, borrower, lenders):
 
 
 def test_partial_fill_below_min_fill_cannot_draw(market, borrower, lenders, err):
-    loan_id = market.list(listing(min_fill=6_000 * USD), {"from": borrower}).return_value
+    loan_id = list_loan(market, listing(min_fill=6_000 * USD), borrower).return_value
     market.fund(loan_id, 5_000 * USD, {"from": lenders[0]})
     brownie.chain.sleep(7 * DAY + 100)
     with err("DrawdownNotAllowed"):

@@ -1,26 +1,26 @@
 import brownie
-from market_support import DAY, MIN_TICKET, STATUS, USD, listing
+from market_support import DAY, MIN_TICKET, STATUS, USD, listing, note_id
 
 
 def test_fund_mints_note_with_share(market, note, token, listed, lender):
     before = token.balanceOf(lender)
     tx = market.fund(listed, 1_000 * USD, {"from": lender})
-    note_id = tx.return_value
-    assert note_id == listed << 32
-    assert note.ownerOf(note_id) == lender
-    assert note.shareOf(note_id) == 1_000 * USD
-    assert note.loanIdOf(note_id) == listed
+    nid = tx.return_value
+    assert nid == note_id(listed, 0)
+    assert note.ownerOf(nid) == lender
+    assert note.shareOf(nid) == 1_000 * USD
+    assert note.loanIdOf(nid) == listed
     assert note.balanceOf(lender) == 1
     assert token.balanceOf(lender) == before - 1_000 * USD
     assert token.balanceOf(market) == 1_000 * USD
     assert market.getLoan(listed)["funded"] == 1_000 * USD
     ev = tx.events["LoanFunded"]
-    assert (ev["loanId"], ev["noteId"], ev["lender"], ev["amount"]) == (listed, note_id, lender, 1_000 * USD)
+    assert (ev["loanId"], ev["noteId"], ev["lender"], ev["amount"]) == (listed, nid, lender, 1_000 * USD)
 
 
 def test_fund_note_ids_increase_per_loan(market, listed, lenders):
     ids = [market.fund(listed, 100 * USD, {"from": l}).return_value for l in lenders[:3]]
-    assert ids == [(listed << 32) | i for i in range(3)]
+    assert ids == [note_id(listed, i) for i in range(3)]
     assert market.getLoan(listed)["noteCount"] == 3
 
 
@@ -47,7 +47,7 @@ def test_fund_refuses_zero(market, listed, lender, err):
 
 
 def test_borrower_cannot_fund_own_loan(market, listed, borrower, err):
-    with err("BorrowerCannotFund", listed):
+    with err("BorrowerCannotHoldNote", listed):
         market.fund(listed, 100 * USD, {"from": borrower})
 
 

@@ -1,6 +1,6 @@
-import brownie
-import pytest
 from market_support import USD
+
+ZERO = "0x" + "00" * 20
 
 
 def name32(s):
@@ -8,19 +8,20 @@ def name32(s):
 
 
 def test_set_grade_terms(market, admin):
-    tx = market.setGradeTerms(3, 1_500, 20_000 * USD, True, {"from": admin})
+    tx = market.setGradeTerms(3, 1_500, 20_000 * USD, True, True, {"from": admin})
     t = market.gradeTerms(3)
-    assert (t["aprBps"], t["maxPrincipal"], t["allowed"]) == (1_500, 20_000 * USD, True)
-    assert tx.events["GradeTermsSet"]["grade"] == 3
+    assert (t["aprBps"], t["maxPrincipal"], t["allowed"], t["collateralRequired"]) == (1_500, 20_000 * USD, True, True)
+    ev = tx.events["GradeTermsSet"]
+    assert ev["grade"] == 3 and ev["collateralRequired"] is True
 
 
 def test_grade_terms_bounds(market, admin, err):
     with err("ParameterOutOfBounds", name32("aprBps"), 10_001, 10_000):
-        market.setGradeTerms(3, 10_001, 1, True, {"from": admin})
+        market.setGradeTerms(3, 10_001, 1, True, False, {"from": admin})
     with err("InvalidGrade", 0):
-        market.setGradeTerms(0, 100, 1, True, {"from": admin})
+        market.setGradeTerms(0, 100, 1, True, False, {"from": admin})
     with err("InvalidGrade", 8):
-        market.setGradeTerms(8, 100, 1, True, {"from": admin})
+        market.setGradeTerms(8, 100, 1, True, False, {"from": admin})
 
 
 def test_min_risk_class(market, admin, err):
@@ -64,46 +65,65 @@ def test_min_ticket_and_max_open(market, admin, err):
         market.setMaxOpenLoansPerBorrower(21, {"from": admin})
 
 
-def test_admin_sets_treasury_and_vault(market, admin, outsider, err):
+def test_admin_sets_treasury_and_vault(market, TestCollateralVault, admin, outsider, err):
     tx = market.setTreasury(outsider, {"from": admin})
     assert market.treasury() == outsider
     assert tx.events["AddressChanged"]["value"] == outsider
-    market.setCollateralVault(outsider, {"from": admin})
-    assert market.collateralVault() == outsider
+    vault = TestCollateralVault.deploy(market, {"from": admin})
+    market.setCollateralVault(vault, {"from": admin})
+    assert market.collateralVault() == vault
     with err("ZeroAddress"):
-        market.setTreasury("0x" + "00" * 20, {"from": admin})
+        market.setTreasury(ZERO, {"from": admin})
     with err("ZeroAddress"):
-        market.setCollateralVault("0x" + "00" * 20, {"from": admin})
+        market.setCollateralVault(ZERO, {"from": admin})
 
 
-@pytest.mark.parametrize("call", [
-    lambda m: m.setGradeTerms(1, 100, 1, True),
-    lambda m: m.setMinRiskClass(1, 1),
-    lambda m: m.setFees(0, 0, 0),
-    lambda m: m.setLateFeeBpsPerDay(0),
-    lambda m: m.setMinTicket(0),
-    lambda m: m.setMaxOpenLoansPerBorrower(1),
-])
-def test_risk_setters_need_risk_role(market, outsider, call):
-    with brownie.reverts():
-        call(type("M", (), {k: (lambda f: lambda *a: f(*a, {"from": outsider}))(getattr(market, k))
-                            for k in ["setGradeTerms", "setMinRiskClass", "setFees", "setLateFeeBpsPerDay",
-                                      "setMinTicket", "setMaxOpenLoansPerBorrower"]}))
+def test_vault_of_another_market_is_refused(market, TestCollateralVault, admin, outsider, err):
+    other = TestCollateralVault.deploy(outsider, {"from": admin})
+    with err("InvalidCollateralVault", other):
+        market.setCollateralVault(other, {"from": admin})
 
 
-def test_admin_setters_need_admin_role(market, outsider, pauser):
-    with brownie.reverts():
-        market.setTreasury(outsider, {"from": outsider})
-    with brownie.reverts():
-        market.setCollateralVault(outsider, {"from": pauser})
+def test_person_caps(market, admin, err):
+    assert tuple(market.personCaps()) == (200_000 * USD, 1_000_000 * USD)  # the defaults, in whole units
+    tx = market.setPersonCaps(50_000 * USD, 500_000 * USD, {"from": admin})
+    assert tuple(market.personCaps()) == (50_000 * USD, 500_000 * USD)
+    assert tx.events["PersonCapsSet"]["entity"] == 500_000 * USD
 
 
-def test_constructor_rejects_zero_addresses(LoanMarket, token, identity, oracle, note, reserve, admin, err):
-    zero = "0x" + "00" * 20
+def test_constructor_rejects_zero_addresses(
+    LoanMarket, LoanMarketExt, LoanMarketOrigination, token, identity, oracle, note, reserve, admin, err
+):
+    origination = LoanMarketOrigination.deploy(token, identity, oracle, note, {"from": admin})
+    ext = LoanMarketExt.deploy(token, identity, oracle, note, origination, {"from": admin})
     with err("ZeroAddress"):
-        LoanMarket.deploy(zero, identity, oracle, note, reserve, admin, admin, {"from": admin})
+        LoanMarket.deploy(ZERO, identity, oracle, note, ext, reserve, admin, admin, {"from": admin})
     with err("ZeroAddress"):
-        LoanMarket.deploy(token, identity, oracle, note, reserve, zero, admin, {"from": admin})
+        LoanMarket.deploy(token, identity, oracle, note, ext, ZERO, admin, admin, {"from": admin})
+    with err("ZeroAddress"):
+        LoanMarket.deploy(token, identity, oracle, note, ext, reserve, ZERO, admin, {"from": admin})
+    with err("InvalidAdmin", ZERO):
+        LoanMarket.deploy(token, identity, oracle, note, ext, reserve, admin, ZERO, {"from": admin})
+
+
+def test_constructor_rejects_an_extension_built_for_other_contracts(
+    LoanMarket, LoanMarketExt, LoanMarketOrigination, MockStablecoin, token, identity, oracle, note, reserve, admin, err
+):
+    other_token = MockStablecoin.deploy({"from": admin})
+    origination = LoanMarketOrigination.deploy(other_token, identity, oracle, note, {"from": admin})
+    ext = LoanMarketExt.deploy(other_token, identity, oracle, note, origination, {"from": admin})
+    with err("InvalidExtension", ext):
+        LoanMarket.deploy(token, identity, oracle, note, ext, reserve, admin, admin, {"from": admin})
+    with err("InvalidExtension", admin):  # no code at all
+        LoanMarket.deploy(token, identity, oracle, note, admin, reserve, admin, admin, {"from": admin})
+    mismatched = LoanMarketOrigination.deploy(other_token, identity, oracle, note, {"from": admin})
+    with err("InvalidExtension", mismatched):
+        LoanMarketExt.deploy(token, identity, oracle, note, mismatched, {"from": admin})
+
+
+def test_extension_cannot_be_initialised_again(market, outsider, err):
+    with err("AlreadyInitialized"):
+        market.initialize(outsider, outsider, outsider, {"from": outsider})
 
 
 def test_views_expose_wiring(market, token, identity, oracle, note, reserve):

@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, USD
+from market_support import DAY, USD, note_id
 
 
 def test_note_metadata_and_interfaces(note, market):
@@ -13,7 +13,7 @@ def test_note_metadata_and_interfaces(note, market):
 
 
 def test_transfer_to_eligible_wallet(note, drawn, lenders):
-    nid = drawn << 32
+    nid = note_id(drawn, 0)
     tx = note.transferFrom(lenders[0], lenders[7], nid, {"from": lenders[0]})
     assert note.ownerOf(nid) == lenders[7]
     assert note.balanceOf(lenders[0]) == 0 and note.balanceOf(lenders[7]) == 1
@@ -23,12 +23,12 @@ def test_transfer_to_eligible_wallet(note, drawn, lenders):
 
 def test_transfer_to_ineligible_wallet_reverts(note, identity, drawn, lenders, admin, err):
     identity.freeze(lenders[7], 1, {"from": admin})
-    with err("RecipientNotEligible", lenders[7]):
-        note.transferFrom(lenders[0], lenders[7], drawn << 32, {"from": lenders[0]})
+    with err("NotEligible", lenders[7]):
+        note.transferFrom(lenders[0], lenders[7], note_id(drawn, 0), {"from": lenders[0]})
 
 
 def test_transfer_by_approved_operator(note, drawn, lenders):
-    nid = drawn << 32
+    nid = note_id(drawn, 0)
     note.approve(lenders[8], nid, {"from": lenders[0]})
     assert note.getApproved(nid) == lenders[8]
     note.transferFrom(lenders[0], lenders[8], nid, {"from": lenders[8]})
@@ -41,24 +41,29 @@ def test_transfer_by_approved_operator(note, drawn, lenders):
 
 
 def test_transfer_without_approval_reverts(note, drawn, lenders, err):
-    with err("ERC721InsufficientApproval", lenders[8], drawn << 32):
-        note.transferFrom(lenders[0], lenders[8], drawn << 32, {"from": lenders[8]})
+    with err("ERC721InsufficientApproval", lenders[8], note_id(drawn, 0)):
+        note.transferFrom(lenders[0], lenders[8], note_id(drawn, 0), {"from": lenders[8]})
 
 
 def test_transfer_from_wrong_owner_reverts(note, drawn, lenders, err):
-    with err("ERC721IncorrectOwner", lenders[1], drawn << 32, lenders[0]):
-        note.transferFrom(lenders[1], lenders[8], drawn << 32, {"from": lenders[1]})
+    with err("ERC721IncorrectOwner", lenders[1], note_id(drawn, 0), lenders[0]):
+        note.transferFrom(lenders[1], lenders[8], note_id(drawn, 0), {"from": lenders[1]})
 
 
 def test_only_market_mints_and_burns(note, outsider, err):
     with err("NotMarket", outsider):
-        note.mint(outsider, 1, 1, {"from": outsider})
+        note.mint(outsider, 1, {"from": outsider})
     with err("NotMarket", outsider):
-        note.burn(1, {"from": outsider})
+        note.burn(outsider, 1, {"from": outsider})
 
 
-def test_set_market_once_by_deployer(LoanNote, identity, admin, outsider, market, err):
-    n = LoanNote.deploy(identity, {"from": admin})
+def test_only_the_note_moves_the_ledger(market, drawn, lenders, err):
+    with err("NotLoanNote", lenders[0]):
+        market.transferNote(lenders[0], lenders[7], note_id(drawn, 0), {"from": lenders[0]})
+
+
+def test_set_market_once_by_deployer(LoanNote, admin, outsider, market, err):
+    n = LoanNote.deploy({"from": admin})
     with err("NotInitializer", outsider):
         n.setMarket(market, {"from": outsider})
     n.setMarket(market, {"from": admin})
@@ -67,12 +72,23 @@ def test_set_market_once_by_deployer(LoanNote, identity, admin, outsider, market
 
 
 def test_safe_transfer_to_non_receiver_contract_reverts(note, drawn, lenders, market, identity, admin, err):
-    identity.set(market, 2, 5, brownie.chain.time() + 365 * DAY, False, {"from": admin})
+    identity.set(market, 2, 5, brownie.chain.time() + 365 * DAY, False, {"from": admin})  # eligible, no receiver
     with err("ERC721InvalidReceiver", market):
-        note.safeTransferFrom(lenders[0], market, drawn << 32, {"from": lenders[0]})
+        note.safeTransferFrom(lenders[0], market, note_id(drawn, 0), {"from": lenders[0]})
 
 
 def test_token_uri_and_nonexistent(note, drawn, err):
-    assert note.tokenURI(drawn << 32) == ""
+    assert note.tokenURI(note_id(drawn, 0)) == ""
     with err("ERC721NonexistentToken", 12345):
         note.ownerOf(12345)
+
+
+def test_note_ids_follow_the_shared_layout(market, note, listed, lenders):
+    """The Solidity NoteIds library and its Python twin (backend/loans/note_ids.py) agree."""
+    from backend.loans import note_ids
+
+    ids = [market.fund(listed, 1_000 * USD, {"from": l}).return_value for l in lenders[:3]]
+    assert ids == [note_ids.note_id(listed, i) for i in range(3)]
+    for i, nid in enumerate(ids):
+        assert note.loanIdOf(nid) == note_ids.loan_of(nid) == listed
+        assert note_ids.index_of(nid) == i

@@ -1,15 +1,15 @@
 import brownie
-from market_support import DAY, STATUS, USD, listing, pay_amount_due, sleep
+from market_support import DAY, STATUS, USD, list_loan, listing, note_id, pay_amount_due, sleep
 
 
 def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser, err):
-    loan_id = market.list(listing(), {"from": borrower}).return_value
+    loan_id = list_loan(market, listing(), borrower).return_value
     for l in lenders[:3]:
         market.fund(loan_id, 2_500 * USD, {"from": l})
     tx = market.pause({"from": pauser})
     assert "Paused" in tx.events and market.paused()
     with err("MarketPaused"):
-        market.list(listing(), {"from": lenders[9]})
+        list_loan(market, listing(), lenders[9])
     with err("MarketPaused"):
         market.fund(loan_id, 2_500 * USD, {"from": lenders[3]})
     market.unpause({"from": pauser})
@@ -28,8 +28,8 @@ def test_pause_never_blocks_repay(market, lens, drawn, borrower, pauser):
 
 def test_pause_blocks_note_transfers(market, note, drawn, lenders, pauser, err):
     market.pause({"from": pauser})
-    with err("NoteTransfersPaused"):
-        note.transferFrom(lenders[0], lenders[5], drawn << 32, {"from": lenders[0]})
+    with err("MarketPaused"):
+        note.transferFrom(lenders[0], lenders[5], note_id(drawn, 0), {"from": lenders[0]})
 
 
 def test_only_pauser_pauses(market, outsider, admin):
@@ -48,25 +48,25 @@ def test_pause_twice_and_unpause_unpaused_revert(market, pauser, err):
 
 
 def test_wind_down_blocks_new_business_but_not_exits(market, lens, token, drawn, borrowers, lenders, admin, outsider, err):
-    listed2 = market.list(listing(), {"from": borrowers[1]}).return_value
+    listed2 = list_loan(market, listing(), borrowers[1]).return_value
     market.fund(listed2, 1_000 * USD, {"from": lenders[5]})
     tx = market.windDown({"from": admin})
     assert "WoundDown" in tx.events and market.woundDown()
     with err("MarketWoundDown"):
-        market.list(listing(), {"from": borrowers[2]})
+        list_loan(market, listing(), borrowers[2])
     with err("MarketWoundDown"):
         market.fund(listed2, 1_000 * USD, {"from": lenders[6]})
     with err("MarketWoundDown"):
         market.drawdown(listed2, {"from": borrowers[1]})
     # listings expire at once; lenders withdraw
     before = token.balanceOf(lenders[5])
-    market.withdrawFunding(listed2 << 32, {"from": lenders[5]})
+    market.withdrawFunding(note_id(listed2, 0), {"from": lenders[5]})
     assert token.balanceOf(lenders[5]) - before == 1_000 * USD
     assert market.getLoan(listed2)["status"] == STATUS["Expired"]
     # repayments and claims continue
     sleep(30 * DAY)
     pay_amount_due(market, lens, drawn, borrowers[0])
-    assert market.claim(drawn << 32, {"from": lenders[0]}).return_value > 0
+    assert market.claim(note_id(drawn, 0), {"from": lenders[0]}).return_value > 0
     loans, principal = market.windDownProgress()
     assert loans == 1 and 0 < principal < 10_000 * USD
 

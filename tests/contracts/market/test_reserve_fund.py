@@ -26,7 +26,7 @@ def test_cap_bounds_and_role(reserve, admin, outsider, err):
     tx = reserve.setCap(5_000, 1_000 * USD, {"from": admin})
     assert tx.events["CapChanged"]["capBps"] == 5_000
     assert (reserve.capBps(), reserve.capAbsolute()) == (5_000, 1_000 * USD)
-    with err("CapBpsOutOfBounds", 10_001):
+    with err("ParameterOutOfBounds", b"capBps".ljust(32, b"\0"), 10_001, 10_000):
         reserve.setCap(10_001, 0, {"from": admin})
     with brownie.reverts():
         reserve.setCap(1, 0, {"from": outsider})

@@ -1,10 +1,10 @@
 """Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
 import pytest
-from market_support import DAY, USD, deploy_market, listing, sleep
+from market_support import DAY, USD, deploy_market, list_loan, listing, note_id, sleep
 
 
-def _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
-    market, note, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser, LoanNote, ReserveFund, LoanMarket)
+def _setup(token, identity, oracle, admin, treasury, pauser, accounts):
+    market, note, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser)
     for a in accounts[:17]:
         token.mint(a, 1_000_000 * USD, {"from": admin})
         token.approve(market, 2**256 - 1, {"from": a})
@@ -12,21 +12,21 @@ def _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote,
 
 
 @pytest.fixture
-def reentrant(ReentrantToken, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
-    token = ReentrantToken.deploy({"from": admin})
-    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket)
+def reentrant(ReentrantToken, identity, oracle, admin, treasury, pauser, accounts):
+    token = ReentrantToken.deploy(6, {"from": admin})
+    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts)
     return token, market
 
 
 @pytest.fixture
-def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket):
-    token = FeeOnTransferToken.deploy({"from": admin})
-    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts, LoanNote, ReserveFund, LoanMarket)
+def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, accounts):
+    token = FeeOnTransferToken.deploy(6, {"from": admin})
+    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts)
     return token, market, reserve
 
 
 def _drawn_loan(market, borrower, lenders):
-    loan_id = market.list(listing(), {"from": borrower}).return_value
+    loan_id = list_loan(market, listing(), borrower).return_value
     for l in lenders[:4]:
         market.fund(loan_id, 2_500 * USD, {"from": l})
     market.drawdown(loan_id, {"from": borrower})
@@ -38,18 +38,18 @@ def test_reentry_during_claim_is_refused(reentrant, borrower, lenders, err):
     loan_id = _drawn_loan(market, borrower, lenders)
     sleep(30 * DAY)
     market.repay(loan_id, 1_000 * USD, {"from": borrower})  # an installment and some principal
-    note_id = loan_id << 32
+    nid = note_id(loan_id, 0)
     # during the payout, the token calls back into claim (a double-claim attempt)
-    token.arm(market, market.claim.encode_input(note_id), {"from": lenders[0]})
+    token.arm(market, market.claim.encode_input(nid), {"from": lenders[0]})
     with err("ReentrancyGuardReentrantCall"):
-        market.claim(note_id, {"from": lenders[0]})
+        market.claim(nid, {"from": lenders[0]})
     token.disarm({"from": lenders[0]})
-    assert market.claim(note_id, {"from": lenders[0]}).return_value > 0
+    assert market.claim(nid, {"from": lenders[0]}).return_value > 0
 
 
 def test_reentry_during_fund_is_refused(reentrant, borrower, lenders, err):
     token, market = reentrant
-    loan_id = market.list(listing(), {"from": borrower}).return_value
+    loan_id = list_loan(market, listing(), borrower).return_value
     token.arm(market, market.fund.encode_input(loan_id, 100 * USD), {"from": lenders[0]})
     with err("ReentrancyGuardReentrantCall"):
         market.fund(loan_id, 100 * USD, {"from": lenders[0]})
@@ -66,13 +66,13 @@ def test_reentry_during_repay_is_refused(reentrant, borrower, lenders, err):
 
 def test_fee_on_transfer_token_refused_on_fund(fee_token, borrower, lenders, err):
     token, market, _ = fee_token
-    loan_id = market.list(listing(), {"from": borrower}).return_value
-    with err("FeeOnTransferNotSupported", 1_000 * USD, 990 * USD):
+    loan_id = list_loan(market, listing(), borrower).return_value
+    with err("FeeOnTransferNotSupported", token, 1_000 * USD, 990 * USD):
         market.fund(loan_id, 1_000 * USD, {"from": lenders[0]})
 
 
 def test_fee_on_transfer_token_refused_on_reserve_deposit(fee_token, admin, err):
     token, market, reserve = fee_token
     token.approve(reserve, 2**256 - 1, {"from": admin})
-    with err("FeeOnTransferNotSupported", 1_000 * USD, 990 * USD):
+    with err("FeeOnTransferNotSupported", token, 1_000 * USD, 990 * USD):
         reserve.deposit(1_000 * USD, {"from": admin})

@@ -18,7 +18,7 @@ from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import pack_reports, sign_batch
 from helpers.keys import dev_key
 from helpers.reverts import call_expecting
-from helpers.stateful import state_machine
+from helpers.stateful import state_machine, stateful_settings
 
 BORROWERS = (5, 6)
 EMPTY = {"score": 0, "grade": 0, "pdBps": 0, "modelVersion": 0, "asOf": 0}
@@ -81,7 +81,7 @@ class OracleMachine:
             b = r["_index"]
             who = self.accounts[b]
             if r["grade"] == 0 or r["grade"] > 7:
-                return ("InvalidGrade", who, r["grade"]), None
+                return ("InvalidReportGrade", who, r["grade"]), None
             if r["pdBps"] > 10000:
                 return ("InvalidPd", who, r["pdBps"]), None
             if r["asOf"] > now:
@@ -218,7 +218,7 @@ def test_credit_oracle_matches_model(accounts, oracle, governor, oracle_keys):
     state_machine(
         OracleMachine, accounts, oracle, governor, oracle_keys,
         # derandomize: the same sequences every run, so CI results are reproducible.
-        settings={"max_examples": 20, "stateful_step_count": 12, "deadline": None, "derandomize": True},
+        settings=stateful_settings(20, 12),
     )
     # The rules must have refreshed records, or the invariants only saw the initial ones.
     print("batches accepted by rules:", OracleMachine.accepted_total)

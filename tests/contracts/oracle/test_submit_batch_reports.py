@@ -11,17 +11,17 @@ ZERO = "0x" + "00" * 20
 
 
 def test_zero_borrower_reverts(oracle, oracle_keys, reverts_with, accounts):
-    with reverts_with("InvalidBorrower"):
+    with reverts_with("InvalidBorrower", ZERO):
         submit(oracle, oracle_keys[:2], accounts[4], 1, [report(ZERO)])
 
 
 def test_grade_zero_reverts(oracle, oracle_keys, reverts_with, accounts):
-    with reverts_with("InvalidGrade", accounts[5], 0):
+    with reverts_with("InvalidReportGrade", accounts[5], 0):
         submit(oracle, oracle_keys[:2], accounts[4], 1, [report(accounts[5], grade=0)])
 
 
 def test_grade_eight_reverts(oracle, oracle_keys, reverts_with, accounts):
-    with reverts_with("InvalidGrade", accounts[5], 8):
+    with reverts_with("InvalidReportGrade", accounts[5], 8):
         submit(oracle, oracle_keys[:2], accounts[4], 1, [report(accounts[5], grade=8)])
 
 
@@ -77,7 +77,7 @@ def test_same_borrower_twice_with_same_as_of_reverts(oracle, oracle_keys, revert
 
 def test_invalid_report_reverts_whole_batch(oracle, oracle_keys, reverts_with, accounts):
     reports = [report(accounts[5]), report(accounts[6]), report(accounts[7], grade=9)]
-    with reverts_with("InvalidGrade", accounts[7], 9):
+    with reverts_with("InvalidReportGrade", accounts[7], 9):
         submit(oracle, oracle_keys[:2], accounts[4], 1, reports)
     assert oracle.recordOf(accounts[5]).dict()["asOf"] == 0
     assert oracle.lastRound() == 0

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IPeerLendErrors} from "./IPeerLendErrors.sol";
+import {ILoanMarketTypes} from "./ILoanMarketTypes.sol";
+
+/// @title Errors only the loan market raises (shared ones are in {IPeerLendErrors})
+interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
+    error CreditRecordStale(address borrower);
+    /// @dev The borrower's credit record grades it worse than `allowedGrade` (the offer's, or the
+    ///      listing's at drawdown).
+    error CreditGradeWorse(address borrower, uint8 grade, uint8 allowedGrade);
+    error GradeNotAllowed(uint8 grade);
+    error PrincipalOutOfBounds(uint256 principal, uint256 maxPrincipal);
+    error InvalidMinFill(uint256 minFill, uint256 principal);
+    error InvalidTerm(uint256 numPeriods, uint256 periodLength);
+    error InvalidDeadline(uint256 deadline, uint256 nowTs);
+    error TooManyOpenLoans(address borrower, uint256 open, uint256 max);
+    /// @dev Listing or drawing `principal` would take the person's outstanding principal above its cap.
+    error PersonLimitExceeded(bytes32 subject, uint256 principal, uint256 cap);
+    error OfferBorrowerMismatch(address caller, address borrower);
+    error OfferAlreadyUsed(address borrower, uint256 nonce);
+    error OfferSignerNotAuthorized(address signer);
+    /// @dev The grade's APR changed since the offer was priced: the service must issue a new offer.
+    error OfferTermsOutdated(uint8 grade, uint16 offerAprBps, uint16 currentAprBps);
+    /// @dev The listing asks for more than the offer allows, or another period length (`term` names which).
+    error ListingOutsideOffer(bytes32 term, uint256 value, uint256 offered);
+    error CollateralRequired(uint8 grade);
+    error CollateralBelowOffer(address token, uint256 amount, address offeredToken, uint256 minAmount);
+    error CollateralNotPledged(uint256 loanId);
+    error MarketPaused();
+    error MarketWoundDown();
+    error UnknownLoan(uint256 loanId);
+    error InvalidLoanStatus(uint256 loanId, LoanStatus status);
+    error ListingClosed(uint256 loanId, uint256 deadline);
+    error TicketTooSmall(uint256 amount, uint256 minTicket);
+    error OverFunding(uint256 amount, uint256 remaining);
+    /// @dev A borrower can neither fund nor receive a note of its own loan.
+    error BorrowerCannotHoldNote(uint256 loanId);
+    error NotBorrower(address caller, address borrower);
+    error DrawdownNotAllowed(uint256 loanId, uint256 funded, uint256 principal, uint256 minFill);
+    error NotExpirable(uint256 loanId);
+    error NotNoteHolder(address caller, uint256 noteId);
+    error NotLoanNote(address caller);
+    error NotDefaultable(uint256 loanId, uint256 daysPastDue);
+    /// @dev The reserve fund can pay nothing for this loan now (empty, capped, or nothing left to cover).
+    error NothingToCover(uint256 loanId);
+    error CollateralNotExhausted(uint256 loanId, uint256 amount);
+    error CollateralVaultNotSet();
+    error CollateralVaultInUse(address vault, uint256 openPositions);
+    error InvalidCollateralVault(address vault);
+    error NotCollateralVault(address caller);
+    error InvalidReserveFund(address fund);
+    error LoanNotSettled(uint256 loanId);
+    error DustAlreadySwept(uint256 loanId);
+    error AlreadyWoundDown();
+    error NotPaused();
+    error AlreadyPaused();
+    error AlreadyInitialized();
+    error InvalidExtension(address extension);
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ILoanMarketTypes} from "./ILoanMarketTypes.sol";
+
+/// @title Events of the PeerLend loan market
+/// @notice Every state change of the market emits one of these, from the market's address, whichever
+///         half of it (LoanMarket or LoanMarketExt) ran the code. The indexer, the disclosure figures
+///         and AML monitoring are built from them alone. Collateral events come from the vault.
+interface ILoanMarketEvents is ILoanMarketTypes {
+    event LoanListed(
+        uint256 indexed loanId, address indexed borrower, uint8 grade, uint256 principal, uint256 minFill,
+        uint16 aprBps, uint16 numPeriods, uint32 periodLength, uint40 listingDeadline
+    );
+    /// @notice The signed offer `nonce` of `borrower` listed `loanId`; it cannot list again.
+    event OfferUsed(address indexed borrower, uint256 indexed nonce, uint256 indexed loanId);
+    event LoanFunded(uint256 indexed loanId, uint256 indexed noteId, address indexed lender, uint256 amount);
+    /// @notice The fees are those fixed for this loan; later governance changes do not apply to it.
+    event LoanDrawn(
+        uint256 indexed loanId, address indexed borrower, uint256 principal, uint256 originationFee,
+        uint256 installment, uint40 firstDueDate, uint16 servicingFeeBps, uint16 reserveShareBps,
+        uint16 lateFeeBpsPerDay
+    );
+    event LoanRepaid(
+        uint256 indexed loanId, address indexed payer, uint256 lateFee, uint256 interest, uint256 principal,
+        uint256 reserveShare, uint256 servicingFee
+    );
+    /// @notice The whole debt is paid: a drawn loan becomes Repaid; a defaulted loan stays Defaulted but
+    ///         is settled, so the borrower's open-loan slot and person limit are freed.
+    event LoanRepaidInFull(uint256 indexed loanId);
+    /// @notice `refundedToBorrower` (what exceeded the debt) is credited to the borrower, not sent.
+    event LiquidationProceedsReceived(uint256 indexed loanId, uint256 amount, uint256 refundedToBorrower);
+    event RefundWithdrawn(address indexed borrower, uint256 amount);
+    event Claimed(uint256 indexed noteId, address holder, uint256 amount);
+    event LoanDefaulted(
+        uint256 indexed loanId, uint256 principalOutstanding, uint256 interestUnpaid, uint256 lateFeeUnpaid
+    );
+    /// @notice One reserve cover of `loanId` paid `covered` to the notes; `loss` is the principal the
+    ///         notes still miss after it (`writedownPerShare` per unit of funded principal, ray).
+    ///         A loan may be covered more than once, up to the fund's per-loan cap.
+    event DefaultCovered(uint256 indexed loanId, uint256 covered, uint256 loss, uint256 writedownPerShare);
+    event LoanCancelled(uint256 indexed loanId);
+    /// @notice The listing closed without drawdown; lenders withdraw their funding.
+    /// @param reason 1 deadline passed, 2 market wound down, 3 the listing no longer qualifies
+    event LoanExpired(uint256 indexed loanId, uint8 reason);
+    event FundingWithdrawn(uint256 indexed loanId, uint256 indexed noteId, address indexed holder, uint256 amount);
+    event FeesSwept(uint256 reserveAmount, uint256 treasuryAmount);
+    /// @notice Rounding dust no note of the settled `loanId` can ever claim went to the treasury.
+    event DustSwept(uint256 indexed loanId, uint256 amount);
+    event ParameterChanged(bytes32 indexed name, uint256 previous, uint256 value);
+    event AddressChanged(bytes32 indexed name, address previous, address value);
+    event GradeTermsSet(uint8 indexed grade, uint16 aprBps, uint96 maxPrincipal, bool allowed, bool collateralRequired);
+    event MinRiskClassSet(uint8 indexed grade, uint8 riskClass);
+    event PersonCapsSet(uint256 individual, uint256 entity);
+    event Paused(address account);
+    event Unpaused(address account);
+    event WoundDown(address account);
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {ILoanMarketOrigination} from "../interfaces/ILoanMarketOrigination.sol";
+import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {ILoanNote} from "../interfaces/ILoanNote.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
+import {NoteIds} from "../common/NoteIds.sol";
+import {BPS} from "../common/Constants.sol";
+import {AnnuityMath} from "./AnnuityMath.sol";
+import {LoanMarketBase} from "./LoanMarketBase.sol";
+import {LoanOffers} from "./LoanOffers.sol";
+import {ListingRules} from "./origination/ListingRules.sol";
+
+/// @title The loan market's origination module: listing within a signed offer, drawdown, cancellation,
+///        expiry, refunds and collateral top-ups, run by delegatecall against the market's storage
+/// @notice Reached through LoanMarketExt's fallback (see {ILoanMarketOrigination}). Deploy one per market,
+///         first, with the market's own stablecoin, registry, oracle and note (the extension checks).
+/// @dev Called at its own address it acts on an empty store: nothing is listed there and no offer signer
+///      can be confirmed, so nothing can happen.
+contract LoanMarketOrigination is ListingRules {
+    using SafeERC20 for IERC20;
+
+    constructor(IERC20 stablecoin_, IIdentityRegistry identity_, ICreditOracle oracle_, ILoanNote note_)
+        LoanMarketBase(stablecoin_, identity_, oracle_, note_)
+    {}
+
+    /// @inheritdoc ILoanMarketOrigination
+    function originationBoundTo() external view returns (address, address, address, address) {
+        return (address(_token), address(_identity), address(_oracle), address(_note));
+    }
+
+    // ------------------------------------------------------------------ borrower
+
+    function list(ListingParams calldata p, LoanOffer calldata o, bytes calldata signature)
+        external
+        nonReentrant
+        returns (uint256 loanId)
+    {
+        MarketConfig memory c = _config;
+        _requireOpen(c);
+        _useOffer(o, signature);
+        _checkBorrower(o.grade);
+        GradeTerms memory t = _grades[o.grade];
+        uint256 minFill = _checkTerms(p, o, t);
+        uint256 open = _openLoansOf[msg.sender];
+        if (open >= c.maxOpenLoansPerBorrower) revert TooManyOpenLoans(msg.sender, open, c.maxOpenLoansPerBorrower);
+        bytes32 subject = _countAgainstPerson(p.principal);
+
+        loanId = _storeListing(p, o.grade, t.aprBps, minFill, subject);
+        emit OfferUsed(msg.sender, o.nonce, loanId);
+        if (p.collateralAmount != 0) {
+            _loans[loanId].flags = FLAG_SECURED;
+            ICollateralVault(_vault).pledge(
+                loanId, msg.sender, p.collateralToken, p.collateralAmount, p.principal, o.grade
+            );
+        }
+    }
+
+    function drawdown(uint256 loanId) external nonReentrant {
+        MarketConfig memory c = _config;
+        _requireOpen(c);
+        Loan memory l = _loans[loanId];
+        _requireStatus(loanId, l.status, LoanStatus.Listed);
+        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
+        uint256 funded = l.funded;
+        bool accepted = block.timestamp <= uint256(l.listingDeadline) + ACCEPT_WINDOW
+            && (funded == l.principal || (block.timestamp > l.listingDeadline && funded >= l.minFill));
+        if (!accepted || funded == 0) revert DrawdownNotAllowed(loanId, funded, l.principal, l.minFill);
+        _qualifies(loanId, l, funded, true);
+
+        // The person's limit counted the requested principal; from now on it counts what was drawn.
+        _personPrincipal[_loanSubject[loanId]] -= l.principal - funded;
+        uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, l.periodLength);
+        uint256 inst = AnnuityMath.installment(funded, r, l.numPeriods);
+        l.principal = uint96(funded);
+        l.status = LoanStatus.Drawn;
+        l.drawnAt = uint40(block.timestamp);
+        l.lastAccrual = uint40(block.timestamp);
+        l.installment = uint128(inst);
+        l.schedBalance = uint128(funded);
+        l.principalOutstanding = uint128(funded);
+        // Fixed now: a later governance change of these applies to loans drawn after it only.
+        l.servicingFeeBps = c.servicingFeeBps;
+        l.reserveShareBps = c.reserveShareBps;
+        l.lateFeeBpsPerDay = c.lateFeeBpsPerDay;
+        _loans[loanId] = l;
+        _totals.principalOutstanding += uint128(funded);
+
+        uint256 fee = Math.mulDiv(funded, c.originationFeeBps, BPS, Math.Rounding.Ceil);
+        emit LoanDrawn(
+            loanId,
+            l.borrower,
+            funded,
+            fee,
+            inst,
+            uint40(block.timestamp + l.periodLength),
+            c.servicingFeeBps,
+            c.reserveShareBps,
+            c.lateFeeBpsPerDay
+        );
+        if (fee != 0) _token.safeTransfer(_treasury, fee);
+        _token.safeTransfer(l.borrower, funded - fee);
+    }
+
+    function cancel(uint256 loanId) external nonReentrant {
+        Loan storage l = _loans[loanId];
+        _requireStatus(loanId, l.status, LoanStatus.Listed);
+        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
+        _closeListing(loanId, l, LoanStatus.Cancelled);
+        emit LoanCancelled(loanId);
+        _releaseCollateral(loanId, l.flags);
+    }
+
+    function addCollateral(uint256 loanId, uint256 amount) external nonReentrant {
+        Loan storage l = _loans[loanId];
+        LoanStatus s = l.status;
+        if (s != LoanStatus.Listed && s != LoanStatus.Drawn) {
+            if (s == LoanStatus.None) revert UnknownLoan(loanId);
+            revert InvalidLoanStatus(loanId, s);
+        }
+        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
+        if (l.flags & FLAG_SECURED == 0) revert CollateralNotPledged(loanId);
+        ICollateralVault(_vault).addCollateral(loanId, msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ lender and anyone
+
+    function withdrawFunding(uint256 noteId) external nonReentrant returns (uint256 amount) {
+        uint256 loanId = NoteIds.loanOf(noteId);
+        Loan storage l = _loans[loanId];
+        if (l.status == LoanStatus.Listed) {
+            uint8 reason = _expiryReason(loanId, l);
+            if (reason != 0) _expire(loanId, l, reason);
+        }
+        LoanStatus s = l.status;
+        if (s != LoanStatus.Cancelled && s != LoanStatus.Expired) revert InvalidLoanStatus(loanId, s);
+        address holder;
+        (holder, amount) = _noteOf(noteId);
+        if (holder != msg.sender) revert NotNoteHolder(msg.sender, noteId);
+        _requireNotFrozen(holder);
+        l.funded -= uint96(amount);
+        delete _notes[noteId];
+        emit FundingWithdrawn(loanId, noteId, holder, amount);
+        _note.burn(holder, noteId);
+        _token.safeTransfer(holder, amount);
+    }
+
+    function withdrawRefund() external nonReentrant returns (uint256 amount) {
+        amount = _refunds[msg.sender];
+        if (amount == 0) revert ZeroAmount();
+        _requireNotFrozen(msg.sender);
+        delete _refunds[msg.sender];
+        emit RefundWithdrawn(msg.sender, amount);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    function expire(uint256 loanId) external nonReentrant {
+        Loan storage l = _loans[loanId];
+        _requireStatus(loanId, l.status, LoanStatus.Listed);
+        uint8 reason = _expiryReason(loanId, l);
+        if (reason == 0) revert NotExpirable(loanId);
+        _expire(loanId, l, reason);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILoanMarketOrigination
+    function expiryReason(uint256 loanId) external view returns (uint8) {
+        return _expiryReason(loanId, _loans[loanId]);
+    }
+
+    /// @inheritdoc ILoanMarketOrigination
+    function offerDigest(LoanOffer calldata offer) external view returns (bytes32) {
+        return _typedDataHash(LoanOffers.structHash(offer));
+    }
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+
+import {ILoanMarketOrigination} from "../../interfaces/ILoanMarketOrigination.sol";
+import {ICollateralVault} from "../../interfaces/ICollateralVault.sol";
+import {LoanMarketBase} from "../LoanMarketBase.sol";
+
+/// @title What origination's entry points share: the offer domain, the rule that a listing still
+///        qualifies, and how a listing ends without drawdown
+/// @dev Declares no storage (LoanMarketExt's AccessControl map follows LoanMarketStorage, so this module
+///      must not put anything there): the EIP-712 domain is built from constants and the role check
+///      asks the market itself.
+abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase {
+    /// @notice After the listing deadline the borrower has this long to accept a partial fill.
+    uint256 public constant ACCEPT_WINDOW = 7 days;
+    uint256 internal constant MAX_PERIODS = 360;
+    uint256 internal constant MIN_PERIOD_LENGTH = 1 days;
+    uint256 internal constant MAX_PERIOD_LENGTH = 365 days;
+    uint256 internal constant MAX_TERM = 10 * 365 days;
+    uint256 internal constant MAX_LISTING_DURATION = 60 days;
+
+    uint8 internal constant EXPIRED_DEADLINE = 1;
+    uint8 internal constant EXPIRED_WOUND_DOWN = 2;
+    uint8 internal constant EXPIRED_DISQUALIFIED = 3;
+
+    bytes32 internal constant OFFER_SIGNER_ROLE = keccak256("OFFER_SIGNER_ROLE");
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("PeerLend LoanMarket");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+
+    /// @inheritdoc ILoanMarketOrigination
+    /// @dev Built on every call from this chain and this address (the market, under delegatecall), so a
+    ///      fork or another deployment never accepts an offer signed for this one.
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _typedDataHash(bytes32 structHash) internal view returns (bytes32) {
+        return MessageHashUtils.toTypedDataHash(DOMAIN_SEPARATOR(), structHash);
+    }
+
+    /// @dev The roles live in LoanMarketExt's AccessControl; under delegatecall `this` is the market,
+    ///      whose fallback reaches it.
+    function _isOfferSigner(address account) internal view returns (bool) {
+        return IAccessControl(address(this)).hasRole(OFFER_SIGNER_ROLE, account);
+    }
+
+    /// @dev Whether a listing could be drawn for `funded` now: what listing checked, at today's state —
+    ///      the borrower eligible, its credit record fresh and graded no worse than the listing, the grade
+    ///      still allowed, the person within its cap once the listing shrinks to `funded`, and a secured
+    ///      loan's collateral admitting `funded` at the grade's maximum LTV at the current price. `strict`
+    ///      (drawdown) reverts with the reason; otherwise (expiry) it answers, and a price that cannot be
+    ///      used now proves nothing, so it counts as qualifying.
+    function _qualifies(uint256 loanId, Loan memory l, uint256 funded, bool strict) internal view returns (bool) {
+        address borrower = l.borrower;
+        if (!_identity.isEligible(borrower)) return _fail(strict, abi.encodeWithSelector(NotEligible.selector, borrower));
+        if (!_oracle.isFresh(borrower)) {
+            return _fail(strict, abi.encodeWithSelector(CreditRecordStale.selector, borrower));
+        }
+        uint8 grade = _oracle.recordOf(borrower).grade;
+        if (grade > l.grade) {
+            return _fail(strict, abi.encodeWithSelector(CreditGradeWorse.selector, borrower, grade, l.grade));
+        }
+        if (!_grades[l.grade].allowed) return _fail(strict, abi.encodeWithSelector(GradeNotAllowed.selector, l.grade));
+        bytes32 subject = _loanSubject[loanId];
+        uint256 principal = _personPrincipal[subject] - (l.principal - funded);
+        uint256 cap = _capFor(_identity.identityOf(borrower).entity);
+        if (principal > cap) {
+            return _fail(strict, abi.encodeWithSelector(PersonLimitExceeded.selector, subject, principal, cap));
+        }
+        if (l.flags & FLAG_SECURED != 0) {
+            ICollateralVault vault = ICollateralVault(_vault);
+            if (strict) {
+                vault.requireCoverage(loanId, funded, l.grade); // reverts with the price error or the shortfall
+            } else {
+                (bool priced, bool covered) = vault.coverage(loanId, funded, l.grade);
+                if (priced && !covered) return false;
+            }
+        }
+        return true;
+    }
+
+    /// @dev `revert(err)` when strict, else false: one place turns a failed rule into either.
+    function _fail(bool strict, bytes memory err) private pure returns (bool) {
+        if (strict) {
+            assembly ("memory-safe") {
+                revert(add(err, 0x20), mload(err))
+            }
+        }
+        return false;
+    }
+
+    /// @return 0 when the listing `loanId` may not be expired now, else the reason it may
+    function _expiryReason(uint256 loanId, Loan memory l) internal view returns (uint8) {
+        if (l.status != LoanStatus.Listed) return 0;
+        if (_config.woundDown) return EXPIRED_WOUND_DOWN;
+        uint256 deadline = l.listingDeadline;
+        if (block.timestamp > deadline + ACCEPT_WINDOW || (block.timestamp > deadline && l.funded < l.minFill)) {
+            return EXPIRED_DEADLINE;
+        }
+        if (!_qualifies(loanId, l, l.funded, false)) return EXPIRED_DISQUALIFIED;
+        return 0;
+    }
+
+    /// @dev Ends a listing without drawdown (cancelled or expired): lenders may withdraw their funding.
+    function _closeListing(uint256 loanId, Loan storage l, LoanStatus status) internal {
+        l.status = status;
+        _totals.openLoans -= 1;
+        _releaseBorrower(loanId, l.borrower, l.principal);
+    }
+
+    function _expire(uint256 loanId, Loan storage l, uint8 reason) internal {
+        _closeListing(loanId, l, LoanStatus.Expired);
+        emit LoanExpired(loanId, reason);
+        _releaseCollateral(loanId, l.flags);
+    }
+}
