@@ -144,7 +144,9 @@ class Chain:
         return {name: self.balance(address) for name, address in named.items()}
 
     def abi(self, name: str) -> list:
-        return load_abi(self.stack.build_dir, name)
+        """The ABI to call deployed contract `name` through: the one the manifest names (the merged
+        `ILoanMarket` for the three-part loan market), else the contract's own."""
+        return load_abi(self.stack.build_dir, self.client.manifest.abi_name(name))
 
     # ------------------------------------------------------------------ collateral
 

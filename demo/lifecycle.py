@@ -8,8 +8,10 @@ stablecoin and collateral token (faucets) and moving the mock price feed (as a p
 `run_scenario(ctx, on_phase)` plays the whole story; `on_phase(name, ctx)` is called after each phase
 (the end-to-end test asserts balances there, the demo prints them).
 
-Story: two borrowers pass KYC and apply. Ada (strong file, grade A) borrows 10,000 over 3 monthly
-installments, unsecured; Ben (thinner file, around grade D) borrows 3,000 over 6, secured by collateral.
+Story: two borrowers pass KYC and apply; each approved application carries an offer signed by the
+risk service, which the borrower lists with. Ada (strong file, grade A) borrows 10,000 over 3 monthly
+installments, unsecured; Ben (thinner file, around grade D) borrows 3,000 over 6, secured by collateral
+(his grade's offer names the collateral token where the pricing table requires one).
 Three investors pass KYC and suitability and fund both loans. Ada repays every installment on its due
 date; Ben pays the first, then stops: 1-30, 31-90, then more than 90 days late, his loan is defaulted,
 a liquidator buys his collateral after its price fell, and the reserve fund covers what is left.
@@ -25,17 +27,18 @@ from typing import Any
 from eth_account import Account
 from web3.logs import DISCARD
 
+from backend.loans.note_ids import index_of, loan_of
 from demo import people
 from demo.api import Api, ApiError
 from demo.chain import DAY, USD, Chain
 from demo.stack import Stack
 
 MAX_UINT = 2**256 - 1
+ZERO_ADDRESS = "0x" + "00" * 20
 RAY = 10**27
 # Gas for transactions mined at a chosen future time: an estimate taken now would miss the accrual work
 # (due dates passed) that the transaction does then.
 TIMED_TX_GAS = 1_000_000
-PERIOD = 30 * DAY  # one monthly installment
 LISTING_WINDOW = 7 * DAY
 STATUS = ("None", "Listed", "Drawn", "Repaid", "Defaulted", "Cancelled", "Expired")
 TIERS = ("current", "1-30 days late", "31-90 days late", "more than 90 days late")
@@ -349,27 +352,73 @@ def refresh_price(ctx: Lifecycle, collateral, price: int | None = None) -> int:
     return price
 
 
+def signed_offer(ctx: Lifecycle, borrower: Actor, application: dict, attempts: int = 5) -> dict:
+    """The application's signed offer, as the API returns it. One the service could not sign yet (the
+    chain was out of reach) is asked for again: reading the application retries the signing."""
+    offer = application.get("signed_offer") or {}
+    api = borrower.api
+    assert api is not None, f"{borrower.name} has not signed in"
+    for _ in range(attempts):
+        if offer.get("status") == "signed":
+            return offer
+        time.sleep(1)
+        offer = api.get(f"/v1/loan-applications/{application['id']}").get("signed_offer") or {}
+    raise RuntimeError(
+        f"{borrower.name}'s offer was not signed: {offer.get('reason')}: {offer.get('detail')}"
+    )
+
+
+def offer_struct(offer: dict) -> tuple:
+    """The LoanOffer struct from the offer's typed data (its uint256 nonce travels as decimal text)."""
+    fields = [f["name"] for f in offer["typed_data"]["types"]["LoanOffer"]]
+    message = offer["typed_data"]["message"]
+    return tuple(int(message[f]) if f == "nonce" else message[f] for f in fields)
+
+
 def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, collateral=None) -> Loan:
-    """The borrower lists the offered loan on-chain; the market prices it from the on-chain grade.
-    A secured listing pledges collateral to the vault (approved beforehand)."""
-    offer = application["offer"]
+    """The borrower lists the loan the risk service offered, with the offer's typed data and signature:
+    the market checks the signature and lists within the offer (principal, term, period, grade, APR).
+    A grade that requires collateral names the collateral token in the offer; the borrower may also
+    secure a loan of another grade (`collateral`). The pledge goes to the vault (approved beforehand)."""
+    offer = signed_offer(ctx, borrower, application)
+    terms = offer["typed_data"]["message"]
     loan = Loan(
         name=name,
         borrower=borrower,
         application=application,
-        principal=offer["principal"],
-        num_periods=offer["term_months"],
+        principal=terms["maxPrincipal"],
+        num_periods=terms["maxPeriods"],
     )
-    token, amount = "0x" + "0" * 40, 0
+    if terms["collateralToken"] != ZERO_ADDRESS:
+        named = [c for c in ctx.chain.collateral_types() if c.token.address == terms["collateralToken"]]
+        if not named:
+            raise RuntimeError(
+                f"the offer asks for collateral {terms['collateralToken']} the vault does not take"
+            )
+        collateral = named[0]
+    token, amount = ZERO_ADDRESS, 0
     if collateral is not None:
         refresh_price(ctx, collateral)
-        amount = collateral_amount_for(ctx, collateral, loan.principal, application["grade"])
+        amount = max(
+            collateral_amount_for(ctx, collateral, loan.principal, terms["grade"]), terms["minCollateral"]
+        )
         ctx.chain.send(collateral.token.functions.mint(borrower.address, amount), borrower.account)
         approve(ctx, borrower, collateral.token, ctx.chain.vault.address, amount)
         token = collateral.token.address
         loan.collateral, loan.collateral_amount = collateral, amount
-    params = (loan.principal, 0, loan.num_periods, PERIOD, ctx.chain.now() + LISTING_WINDOW, token, amount)
-    receipt = ctx.chain.send(ctx.chain.market.functions.list(params), borrower.account)
+    params = (
+        loan.principal,
+        0,
+        loan.num_periods,
+        terms["periodLength"],
+        ctx.chain.now() + LISTING_WINDOW,
+        token,
+        amount,
+    )
+    signature = bytes.fromhex(offer["signature"][2:])
+    receipt = ctx.chain.send(
+        ctx.chain.market.functions.list(params, offer_struct(offer), signature), borrower.account
+    )
     listed = _event(ctx.chain.market, "LoanListed", receipt)
     loan.loan_id = listed["loanId"]
     ctx.loans[name] = loan
@@ -379,9 +428,10 @@ def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, col
         else ", unsecured"
     )
     ctx.say(
-        f"{borrower.name} listed loan #{loan.loan_id}: {usd(loan.principal)} grade "
-        f"{'ABCDEFG'[listed['grade'] - 1]} at {listed['aprBps'] / 100:.2f}% over {loan.num_periods} x 30 days"
-        f"{secured}"
+        f"{borrower.name} listed loan #{loan.loan_id} with the risk service's signed offer (nonce "
+        f"{terms['nonce'][:12]}..., valid until {terms['expiry']}): {usd(loan.principal)} grade "
+        f"{'ABCDEFG'[listed['grade'] - 1]} at {listed['aprBps'] / 100:.2f}% over {loan.num_periods} x "
+        f"{terms['periodLength'] // DAY} days{secured}"
     )
     return loan
 
@@ -394,7 +444,7 @@ def fund(ctx: Lifecycle, loan: Loan, lender: Actor, amount: int) -> int:
     loan.funded_by[lender.name] = amount
     ctx.say(
         f"{lender.name} funded {usd(amount)} of loan #{loan.loan_id} -> note "
-        f"{note_id >> 32}/{note_id & 0xFFFFFFFF} (gas {receipt['gasUsed']:,})"
+        f"{loan_of(note_id)}/{index_of(note_id)} (gas {receipt['gasUsed']:,})"
     )
     return note_id
 

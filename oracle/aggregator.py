@@ -13,7 +13,7 @@ store: a fresh process on the same store continues exactly where a crashed one s
   submitted  receipt: success -> confirmed + `submitted` acks in one write; not known to the node ->
              rebroadcast the same bytes (same hash, so never a second submission) unless the round was
              consumed or the deadline passed, then rebuild; reverted -> isolate: a per-borrower error
-             (AsOfNotIncreasing, AsOfInFuture, InvalidGrade, InvalidPd) rejects that report, an
+             (AsOfNotIncreasing, AsOfInFuture, InvalidReportGrade, InvalidPd) rejects that report, an
              undecodable revert halves the batch (bisection) down to the single culprit.
 Every rebuild takes a new round number (lastRound on-chain or the highest persisted, + 1) and deadline,
 so no node is ever asked to sign two different batches for one round.

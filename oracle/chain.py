@@ -17,7 +17,7 @@ from oracle.retry import retry_call
 from oracle.signing import ScoreBatch
 
 # errors that name the one report the contract refused (first argument = borrower)
-REPORT_ERRORS = {"AsOfNotIncreasing", "AsOfInFuture", "InvalidGrade", "InvalidPd"}
+REPORT_ERRORS = {"AsOfNotIncreasing", "AsOfInFuture", "InvalidReportGrade", "InvalidPd"}
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,14 @@ class Reverted(Exception):
 
 
 def load_abi(build_dir: Path, name: str = "CreditOracle") -> list:
-    for candidate in (name, f"I{name}"):
-        path = Path(build_dir) / f"{candidate}.json"
-        if path.exists():
-            return json.loads(path.read_text())["abi"]
+    """The contract's ABI from `build_dir` (build/contracts), else its interface's, there or in the
+    sibling build/interfaces (where the compiler puts interfaces)."""
+    build = Path(build_dir)
+    for directory in (build, build.parent / "interfaces"):
+        for candidate in (name, f"I{name}"):
+            path = directory / f"{candidate}.json"
+            if path.exists():
+                return json.loads(path.read_text())["abi"]
     raise FileNotFoundError(f"no ABI for {name} in {build_dir} (run `make compile`)")
 
 
@@ -106,7 +110,10 @@ class OracleChain:
 
     @classmethod
     def from_manifest(cls, rpc_url: str, manifest: dict, build_dir: Path, **kwargs) -> OracleChain:
-        return cls(rpc_url, manifest["contracts"]["CreditOracle"]["address"], load_abi(build_dir), **kwargs)
+        entry = manifest["contracts"]["CreditOracle"]
+        # the manifest names the ABI to call a contract through when it is not the contract's own
+        abi = load_abi(build_dir, entry.get("abi") or "CreditOracle")
+        return cls(rpc_url, entry["address"], abi, **kwargs)
 
     def _call(self, what: str, fn):
         return retry_call(fn, what=what, attempts=self._attempts, base_delay=self._backoff)

@@ -22,11 +22,13 @@ PANIC_SELECTOR = "4e487b71"  # Panic(uint256)
 
 
 def load_abi(build_dir: str | Path, name: str) -> list[dict[str, Any]]:
+    """The ABI of a compiled contract (`build/contracts/<name>.json`), or of an interface
+    (`build/interfaces/<name>.json`), such as the merged `ILoanMarket` of the split loan market."""
     path = Path(build_dir) / f"{name}.json"
-    try:
-        return json.loads(path.read_text())["abi"]
-    except FileNotFoundError:
-        raise ContractNotFound(f"no build artifact {path}; run `make compile`") from None
+    for candidate in (path, Path(build_dir).parent / "interfaces" / f"{name}.json"):
+        if candidate.exists():
+            return json.loads(candidate.read_text())["abi"]
+    raise ContractNotFound(f"no build artifact {path}; run `make compile`")
 
 
 def error_selectors(abi: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

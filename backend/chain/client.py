@@ -113,7 +113,7 @@ class ChainClient:
         with self._lock:
             contract = self._contracts.get(name)
             if contract is None:
-                abi = load_abi(self.build_dir, name)
+                abi = load_abi(self.build_dir, self.manifest.abi_name(name))
                 address = cast(Any, self.manifest.address(name))
                 contract = self.w3.eth.contract(address=address, abi=cast(Any, abi))
                 self._contracts[name] = contract
@@ -130,6 +130,11 @@ class ChainClient:
 
     def block_number(self) -> int:
         return self._rpc(lambda: self.w3.eth.block_number)
+
+    def latest_timestamp(self) -> int:
+        """The chain's clock: the latest block's timestamp (what `block.timestamp` is near for the next
+        transaction; a local chain's clock may be far from the wall clock)."""
+        return int(self._rpc(lambda: self.w3.eth.get_block("latest"))["timestamp"])
 
     def is_reachable(self) -> bool:
         try:

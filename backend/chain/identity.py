@@ -28,6 +28,8 @@ ATTESTATION_FIELDS = [
     {"name": "jurisdiction", "type": "uint16"},
     {"name": "expiresAt", "type": "uint40"},
     {"name": "commitment", "type": "bytes32"},
+    {"name": "subject", "type": "bytes32"},
+    {"name": "entity", "type": "bool"},
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
@@ -55,12 +57,19 @@ class Attestation:
     jurisdiction: int
     expiresAt: int  # noqa: N815
     commitment: str  # 0x-prefixed 32 bytes
+    # Keyed hash naming the person behind the wallet (the same for all of its wallets, never zero):
+    # the market caps a person's borrowing across wallets by it. 0x-prefixed 32 bytes.
+    subject: str
+    entity: bool = False  # a legal entity rather than an individual (its borrowing cap differs)
     nonce: int = 0
     deadline: int = 0
 
     def __post_init__(self) -> None:
         if len(to_bytes(hexstr=self.commitment)) != 32:
             raise ValueError("commitment must be 32 bytes")
+        subject = to_bytes(hexstr=self.subject)
+        if len(subject) != 32 or subject == bytes(32):
+            raise ValueError("subject must be 32 non-zero bytes")
         if not 1 <= self.level <= 2 or not 1 <= self.riskClass <= 5:
             raise ValueError("level must be 1..2 and riskClass 1..5")
         if not 0 <= self.jurisdiction < 2**16 or not 0 < self.expiresAt < 2**40:
@@ -74,6 +83,8 @@ class Attestation:
             self.jurisdiction,
             self.expiresAt,
             to_bytes(hexstr=self.commitment),
+            to_bytes(hexstr=self.subject),
+            bool(self.entity),
             self.nonce,
             self.deadline,
         )
@@ -92,7 +103,11 @@ def typed_data(att: Attestation, chain_id: int, verifying_contract: str) -> dict
             "chainId": int(chain_id),
             "verifyingContract": to_checksum_address(verifying_contract),
         },
-        "message": {**att.to_dict(), "commitment": to_bytes(hexstr=att.commitment)},
+        "message": {
+            **att.to_dict(),
+            "commitment": to_bytes(hexstr=att.commitment),
+            "subject": to_bytes(hexstr=att.subject),
+        },
     }
 
 
@@ -134,8 +149,11 @@ class IdentityRegistryClient:
     def is_eligible(self, wallet: str) -> bool:
         return bool(self._call(self.contract.functions.isEligible(to_checksum_address(wallet))))
 
+    def is_frozen(self, wallet: str) -> bool:
+        return bool(self._call(self.contract.functions.isFrozen(to_checksum_address(wallet))))
+
     def identity_of(self, wallet: str) -> dict[str, Any]:
-        level, risk_class, jurisdiction, expires_at, frozen, commitment = self._call(
+        level, risk_class, jurisdiction, expires_at, frozen, entity, commitment, subject = self._call(
             self.contract.functions.identityOf(to_checksum_address(wallet))
         )
         return {
@@ -144,7 +162,9 @@ class IdentityRegistryClient:
             "jurisdiction": jurisdiction,
             "expiresAt": expires_at,
             "frozen": frozen,
+            "entity": entity,
             "commitment": "0x" + bytes(commitment).hex(),
+            "subject": "0x" + bytes(subject).hex(),
         }
 
     def nonce_of(self, wallet: str) -> int:
@@ -152,7 +172,9 @@ class IdentityRegistryClient:
 
     # ------------------------------------------------------------------------------------- writes
     def attest(self, att: Attestation, attester_key: str) -> str:
-        return self._transact(self.contract.functions.attest(*att.as_tuple()[:6]), attester_key)
+        # attest(wallet, level, riskClass, jurisdiction, expiresAt, commitment, subject, entity): the
+        # struct without nonce and deadline (a direct attestation uses the wallet's nonce up itself).
+        return self._transact(self.contract.functions.attest(*att.as_tuple()[:8]), attester_key)
 
     def signed_attestation(
         self, att: Attestation, attester_key: str, deadline: int
@@ -160,6 +182,11 @@ class IdentityRegistryClient:
         """Fills in the wallet's current nonce and ``deadline`` and signs; the wallet submits it."""
         filled = Attestation(**{**asdict(att), "nonce": self.nonce_of(att.wallet), "deadline": int(deadline)})
         return filled, sign_attestation(filled, self.chain_id, self.address, attester_key)
+
+    def invalidate_signatures(self, wallet: str, attester_key: str) -> str:
+        """Voids every signed attestation of `wallet` not yet submitted (its nonce moves on)."""
+        fn = self.contract.functions.invalidateSignatures(to_checksum_address(wallet))
+        return self._transact(fn, attester_key)
 
     def revoke(self, wallet: str, reason_code: int, attester_key: str) -> str:
         fn = self.contract.functions.revoke(to_checksum_address(wallet), reason_code)

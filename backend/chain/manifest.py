@@ -17,6 +17,7 @@ class DeployedContract:
     name: str
     address: str
     block: int
+    abi: str | None = None  # the artifact clients call it through, when not its own (the merged ILoanMarket)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class Manifest:
                 f"{name} is not in the deployment manifest (deployed: {sorted(self.contracts)})"
             ) from None
 
+    def abi_name(self, name: str) -> str:
+        """The ABI artifact to call `name` through: the merged interface of a split contract, else its own."""
+        entry = self.contracts.get(name)
+        return entry.abi if entry is not None and entry.abi else name
+
     def start_block(self, name: str | None = None) -> int:
         """First block worth indexing: the contract's deployment block, else the manifest's."""
         if name is not None and name in self.contracts:
@@ -49,7 +55,9 @@ class Manifest:
 def parse_manifest(data: dict[str, Any]) -> Manifest:
     try:
         contracts = {
-            name: DeployedContract(name, to_checksum_address(entry["address"]), int(entry.get("block") or 0))
+            name: DeployedContract(
+                name, to_checksum_address(entry["address"]), int(entry.get("block") or 0), entry.get("abi")
+            )
             for name, entry in data["contracts"].items()
         }
         return Manifest(

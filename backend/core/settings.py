@@ -22,12 +22,16 @@ DEV_HASH_KEY = "dev-hash-key-change-me"
 DEV_ENCRYPTION_KEY = "ZGV2LWVuY3J5cHRpb24ta2V5LWNoYW5nZS1tZS0wMDA="
 # anvil account #1 (the local attester); public knowledge, so never acceptable on a real network.
 DEV_ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+# anvil account #7 (the local offer signer, scripts/deployment/local_accounts.py ROLE_INDEX["offerSigner"]);
+# public knowledge as well.
+DEV_OFFER_SIGNER_KEY = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"
 
 _PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-", "example", "secret")
 _ANVIL_KEY_PREFIXES = (
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    DEV_OFFER_SIGNER_KEY,
 )
 
 Environment = Literal["development", "test", "production"]
@@ -61,6 +65,8 @@ class Settings(BaseSettings):
     rpc_timeout_seconds: float = 10.0
     tx_timeout_seconds: float = 120.0
     attester_private_key: SecretStr = SecretStr(DEV_ATTESTER_KEY)
+    # Signs the loan offers of approved applications (LoanMarket's OFFER_SIGNER_ROLE).
+    offer_signer_private_key: SecretStr = SecretStr(DEV_OFFER_SIGNER_KEY)
 
     # Secrets
     token_secret: SecretStr = SecretStr(DEV_TOKEN_SECRET)
@@ -120,11 +126,12 @@ class Settings(BaseSettings):
             value = getattr(self, name).get_secret_value()
             if _looks_like_placeholder(value, min_length=32):
                 problems.append(f"PEERLEND_{name.upper()} is a default or placeholder value")
-        key = self.attester_private_key.get_secret_value().lower()
-        if not key.startswith("0x"):
-            key = "0x" + key
-        if key in _ANVIL_KEY_PREFIXES:
-            problems.append("PEERLEND_ATTESTER_PRIVATE_KEY is a well-known local development key")
+        for name in ("attester_private_key", "offer_signer_private_key"):
+            key = getattr(self, name).get_secret_value().lower()
+            if not key.startswith("0x"):
+                key = "0x" + key
+            if key in _ANVIL_KEY_PREFIXES:
+                problems.append(f"PEERLEND_{name.upper()} is a well-known local development key")
         if self.bootstrap_admin_key is not None:
             problems.append("PEERLEND_BOOTSTRAP_ADMIN_KEY is only allowed in development/test")
         if problems:

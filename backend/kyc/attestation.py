@@ -2,11 +2,14 @@
 
 The attestation carries the risk class of the wallet's latest *valid* suitability assessment and expires
 at the earlier of the configured validity (a year) and that assessment's own expiry, so the chain never
-holds a risk class older than a year.
+holds a risk class older than a year. It names the person behind the wallet by `subject`, a keyed hash
+of the national ID number that is the same for all of that person's wallets (the market caps a person's
+borrowing across wallets by it), and `entity` false: KYC here admits individuals only.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +24,10 @@ from backend.core.problems import Problem
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 from backend.kyc.config import AttestationMode, KycSettings
-from backend.kyc.models import KycApplication
+from backend.kyc.models import KycApplication, pii_aad
 from backend.kyc.schemas import SignedAttestation
+from backend.privacy import person_subject
+from backend.privacy.keys import hasher_from_settings, keyring_from_settings
 from backend.suitability import service as suitability
 
 
@@ -62,6 +67,19 @@ def require_current_suitability(session: Session, wallet: str):
     return record
 
 
+def subject_of(settings: Settings, application: KycApplication) -> str:
+    """The application's on-chain subject; for an application stored before subjects existed, derived
+    from its encrypted record (decrypted in memory only) and kept on the row."""
+    if application.subject is None:
+        record = json.loads(
+            keyring_from_settings(settings).decrypt(application.pii_ciphertext, pii_aad(application.id))
+        )
+        application.subject = person_subject(
+            hasher_from_settings(settings), application.jurisdiction, record["national_id_number"]
+        )
+    return application.subject
+
+
 def issue(
     session: Session,
     settings: Settings,
@@ -86,6 +104,8 @@ def issue(
         jurisdiction=application.jurisdiction_numeric,
         expiresAt=int(expires.timestamp()),
         commitment=application.commitment,
+        subject=subject_of(settings, application),
+        entity=False,
     )
     application.attestation_mode = mode
     application.attestation_risk_class = assessment.risk_class
@@ -129,6 +149,7 @@ def issue(
             "jurisdiction": application.jurisdiction_numeric,
             "expires_at": attestation.expiresAt,
             "commitment": application.commitment,
+            "subject": attestation.subject,
             "tx": application.attestation_tx,
             "error": application.attestation_error,
         },

@@ -22,7 +22,7 @@ def _rewrap(_args: argparse.Namespace) -> int:
     from backend.core.audit import record_audit
     from backend.core.settings import get_settings
     from backend.db.session import session_scope
-    from backend.kyc.models import KycApplication
+    from backend.kyc.models import KycApplication, pii_aad
     from backend.privacy.keys import keyring_from_settings
     from backend.privacy.rewrap import Sealed, rewrap_all
     from backend.suitability.models import SuitabilityAssessment
@@ -30,7 +30,7 @@ def _rewrap(_args: argparse.Namespace) -> int:
     settings = get_settings()
     keyring = keyring_from_settings(settings)
     targets = [
-        Sealed(KycApplication, "pii_ciphertext", lambda row: f"kyc_application:{row.id}".encode()),
+        Sealed(KycApplication, "pii_ciphertext", lambda row: pii_aad(row.id)),
         Sealed(
             SuitabilityAssessment,
             "answers_ciphertext",

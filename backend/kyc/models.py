@@ -8,6 +8,8 @@ What is stored, and why:
   wallets for AML) without decrypting anything.
 - ``commitment``: what goes on-chain. No masked card digits are kept: no screen needs them, and the last
   four digits plus a BIN guess narrow a card number more than one would like.
+- ``subject``: the person's on-chain subject, a keyed hash of the national ID number (its own purpose tag,
+  see backend/privacy/hashing.py ``person_subject``), the same for every wallet of one person.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ ATTESTATION_STATUSES = ("none", "attested", "signed", "failed", "revoked")
 
 
 _ACTIVE = text("status IN ('in_review', 'approved')")
+
+
+def pii_aad(application_id: str) -> bytes:
+    """Associated data of an application's personal-data ciphertext: its row, so a copy elsewhere fails."""
+    return f"kyc_application:{application_id}".encode()
 
 
 class KycApplication(Base):
@@ -58,6 +65,8 @@ class KycApplication(Base):
     bank_card_hash: Mapped[str] = mapped_column(String(64), index=True)
     phone_hash: Mapped[str] = mapped_column(String(64), index=True)
     commitment: Mapped[str] = mapped_column(String(66))
+    # None only on applications stored before subjects existed: derived from the record when attested.
+    subject: Mapped[str | None] = mapped_column(String(66), nullable=True)
 
     provider: Mapped[str] = mapped_column(String(32))
     provider_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

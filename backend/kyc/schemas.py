@@ -38,7 +38,7 @@ class SignedAttestation(BaseModel):
 
     registry: str
     chain_id: int
-    attestation: dict[str, int | str]
+    attestation: dict[str, bool | int | str]
     signature: str
     deadline: int
 
@@ -50,6 +50,9 @@ class AttestationView(BaseModel):
     risk_class: int | None
     jurisdiction_numeric: int
     commitment: str
+    # Keyed hash naming the person (the same for all of its wallets); public on-chain, reveals nobody.
+    subject: str | None
+    entity: bool = False
     expires_at: datetime | None
     tx_hash: str | None
     error: str | None = None

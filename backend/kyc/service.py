@@ -24,19 +24,15 @@ from backend.db.types import utcnow
 from backend.kyc import attestation
 from backend.kyc.config import AttestationMode, KycSettings
 from backend.kyc.intake import NormalizedIdentity, SubmissionInvalid, validate_submission
-from backend.kyc.models import KycApplication, KycReviewItem
+from backend.kyc.models import KycApplication, KycReviewItem, pii_aad
 from backend.kyc.provider import IdentityClaim, ProviderUnavailable, VerificationResult, get_provider
 from backend.kyc.risk import assess
 from backend.kyc.schemas import KycSubmission, SignedAttestation
 from backend.kyc.screening import load_list
-from backend.privacy import commitment_for, new_salt
+from backend.privacy import commitment_for, new_salt, person_subject
 from backend.privacy.keys import hasher_from_settings, keyring_from_settings
 
 ACTIVE = ("in_review", "approved")
-
-
-def _aad(application_id: str) -> bytes:
-    return f"kyc_application:{application_id}".encode()
 
 
 def _actor(wallet: str) -> str:
@@ -104,7 +100,7 @@ def open_review_item(session: Session, application_id: str) -> KycReviewItem | N
 
 
 def decrypt_applicant(settings: Settings, app: KycApplication) -> dict[str, str]:
-    return json.loads(keyring_from_settings(settings).decrypt(app.pii_ciphertext, _aad(app.id)))
+    return json.loads(keyring_from_settings(settings).decrypt(app.pii_ciphertext, pii_aad(app.id)))
 
 
 # ------------------------------------------------------------------------------------------ submission
@@ -200,6 +196,7 @@ def submit(
         bank_card_hash=hasher.digest("bank_card", identity.bank_card_number),
         phone_hash=hasher.digest("phone", identity.phone),
         commitment="0x" + commitment.hex(),
+        subject=person_subject(hasher, identity.jurisdiction.alpha2, identity.national_id_number),
         provider=provider.name,
         provider_result=verification.as_dict() if verification else None,
         screening_outcome=screening.outcome,
@@ -286,7 +283,7 @@ def _encrypt_identity(
         "salt": salt.hex(),
     }
     return keyring_from_settings(settings).encrypt(
-        json.dumps(document, ensure_ascii=False).encode("utf-8"), _aad(application_id)
+        json.dumps(document, ensure_ascii=False).encode("utf-8"), pii_aad(application_id)
     )
 
 
@@ -493,7 +490,7 @@ def set_frozen(
     key = kyc.compliance_private_key.get_secret_value()
     try:
         client = attestation.registry_client(settings)
-        if client.identity_of(wallet)["frozen"] == frozen:
+        if client.is_frozen(wallet) == frozen:
             raise Problem(
                 status=409,
                 title="Nothing to change",

@@ -41,6 +41,9 @@ def application_view(app: KycApplication, signed: SignedAttestation | None = Non
             risk_class=app.attestation_risk_class,
             jurisdiction_numeric=app.jurisdiction_numeric,
             commitment=app.commitment,
+            # shown once an attestation was issued (it is public from then on), never before a decision
+            subject=app.subject if app.attestation_status != "none" else None,
+            entity=False,
             expires_at=app.attestation_expires_at,
             tx_hash=app.attestation_tx,
             error=app.attestation_error,

@@ -27,7 +27,12 @@ class LoanOut(BaseModel):
     writtenDown: int  # noqa: N815
     periodsPaid: int  # noqa: N815
     collateralToken: str | None  # noqa: N815
-    collateralAmount: int  # noqa: N815
+    collateralAmount: int  # noqa: N815 - in the collateral token's own units
+    # fixed for the loan at drawdown (0 before): of interest and late fees, and per day overdue
+    servicingFeeBps: int  # noqa: N815
+    reserveShareBps: int  # noqa: N815
+    lateFeeBpsPerDay: int  # noqa: N815
+    expiryReason: int | None  # noqa: N815 - 1 deadline passed, 2 market wound down, 3 no longer qualifies
     closedAt: int | None  # noqa: N815
 
 

@@ -59,7 +59,11 @@ def loan_out(loan: LoanView, cls=LoanOut, **extra):
         writtenDown=loan.written_down,
         periodsPaid=loan.periods_paid,
         collateralToken=loan.collateral_token,
-        collateralAmount=loan.collateral_amount,
+        collateralAmount=int(loan.collateral_amount),
+        servicingFeeBps=loan.servicing_fee_bps,
+        reserveShareBps=loan.reserve_share_bps,
+        lateFeeBpsPerDay=loan.late_fee_bps_per_day,
+        expiryReason=loan.expiry_reason,
         closedAt=loan.closed_at,
         **extra,
     )

@@ -6,6 +6,14 @@ the database only ever holds ciphertext, keyed hashes and commitments, never pla
 
 from backend.privacy.commitment import commitment_for, new_salt
 from backend.privacy.crypto import DecryptionError, Keyring, KeyringError
-from backend.privacy.hashing import KeyedHasher
+from backend.privacy.hashing import KeyedHasher, person_subject
 
-__all__ = ["DecryptionError", "KeyedHasher", "Keyring", "KeyringError", "commitment_for", "new_salt"]
+__all__ = [
+    "DecryptionError",
+    "KeyedHasher",
+    "Keyring",
+    "KeyringError",
+    "commitment_for",
+    "new_salt",
+    "person_subject",
+]

@@ -29,3 +29,20 @@ class KeyedHasher:
         """Hex HMAC of ``purpose`` || 0x00 || normalized ``value``."""
         message = purpose.encode("utf-8") + b"\x00" + normalize_identifier(value).encode("utf-8")
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+
+# The purpose tag of the on-chain subject: a digest of its own, so the public subject cannot be matched
+# against the lookup hashes stored beside the KYC records (and vice versa).
+SUBJECT_PURPOSE = "chain_subject"
+
+
+def person_subject(hasher: KeyedHasher, jurisdiction: str, national_id_number: str) -> str:
+    """The IdentityRegistry ``subject`` of a person: 0x-prefixed 32 bytes, the same for every wallet of
+    one person (same jurisdiction and national ID number) and different across people.
+
+    It is published on-chain, so it must reveal nothing: it is a keyed hash (HMAC-SHA256 under the
+    service's hash key), which nobody without the key can recompute from a guessed ID number, where a
+    plain hash of an 18-digit ID could be reversed by enumeration. Rotating the hash key changes every
+    subject: wallets attested before and after a rotation would no longer count as one person.
+    """
+    return "0x" + hasher.digest(SUBJECT_PURPOSE, f"{jurisdiction}:{national_id_number}")

@@ -55,6 +55,12 @@ class RiskSettings(BaseSettings):
     # Refresh of on-chain records nearing maxAge: an approved application older than this is not re-scored
     refresh_basis_max_days: int = Field(default=180, ge=1)
 
+    # Signed loan offers (LoanMarket.list): the platform lists monthly installments, so an offer admits
+    # exactly this period length (LoanMarket allows 1..365 days), and stays valid this long on the
+    # chain's clock.
+    offer_period_seconds: int = Field(default=30 * 86_400, ge=86_400, le=365 * 86_400)
+    offer_ttl_seconds: int = Field(default=7 * 86_400, ge=60, le=90 * 86_400)
+
     @field_validator("grade_bands")
     @classmethod
     def _bands(cls, value: list[float] | None) -> list[float] | None:

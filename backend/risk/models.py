@@ -41,6 +41,11 @@ class LoanApplication(Base):
     decision_reasons: Mapped[list[str]] = mapped_column(JSON)
     offer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(10), index=True)  # approved | review | declined
+    # The offer signed for LoanMarket.list once approved (backend/risk/signed_offers.py): typed data,
+    # signature and digest, or why none could be signed yet. Stored so every read returns the same one.
+    signed_offer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # its uint256 nonce as decimal text; LoanMarket's OfferUsed event names it when the offer lists a loan
+    offer_nonce: Mapped[str | None] = mapped_column(String(78), index=True, unique=True, nullable=True)
 
     reviewed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

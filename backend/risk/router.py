@@ -10,7 +10,7 @@ from backend.auth.dependencies import CurrentWallet, IdempotencyKey, Operator, r
 from backend.core.problems import problem_responses
 from backend.db.session import SessionDep
 from backend.risk import service, views
-from backend.risk.dependencies import RiskSettingsDep, ScorecardDep
+from backend.risk.dependencies import AppSettingsDep, RiskSettingsDep, ScorecardDep
 from backend.risk.schemas import (
     BatchResult,
     BatchScoreRequest,
@@ -42,12 +42,16 @@ def create_loan_application(
     session: SessionDep,
     card: ScorecardDep,
     settings: RiskSettingsDep,
+    app_settings: AppSettingsDep,
     _key: IdempotencyKey,
 ) -> LoanApplicationView:
     """Apply for a loan as the signed-in wallet. The decision is immediate: approved (with an offer; the
-    score is queued for the credit oracle), declined, or sent to manual review. Send an Idempotency-Key
-    header so a retried request does not apply twice."""
-    return views.application_view(service.submit(session, card, settings, wallet, body))
+    score is queued for the credit oracle), declined, or sent to manual review. An approved application
+    carries `signed_offer`: the EIP-712 LoanOffer typed data and the risk service's signature that
+    LoanMarket.list requires (or, when the chain cannot be reached, `status: unavailable` and the reason;
+    reading the application again retries). Send an Idempotency-Key header so a retried request does not
+    apply twice."""
+    return views.application_view(service.submit(session, card, settings, wallet, body, app_settings))
 
 
 @router.get("/loan-applications", response_model=list[LoanApplicationView], responses=problem_responses(401))
@@ -64,9 +68,17 @@ def list_loan_applications(
     responses=problem_responses(401, 404),
 )
 def read_loan_application(
-    application_id: str, wallet: CurrentWallet, session: SessionDep
+    application_id: str,
+    wallet: CurrentWallet,
+    session: SessionDep,
+    settings: RiskSettingsDep,
+    app_settings: AppSettingsDep,
 ) -> LoanApplicationView:
-    return views.application_view(service.get_for_wallet(session, wallet, application_id))
+    """One of the signed-in wallet's applications, with the same signed offer every time (an offer that
+    could not be signed before is tried again)."""
+    return views.application_view(
+        service.read_for_wallet(session, app_settings, settings, wallet, application_id)
+    )
 
 
 @router.get("/risk/reviews", response_model=list[ReviewView], responses=problem_responses(401, 403))
@@ -83,11 +95,19 @@ def list_reviews(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def decide_review(
-    application_id: str, body: ReviewDecisionIn, operator: Reviewer, session: SessionDep
+    application_id: str,
+    body: ReviewDecisionIn,
+    operator: Reviewer,
+    session: SessionDep,
+    settings: RiskSettingsDep,
+    app_settings: AppSettingsDep,
 ) -> ReviewView:
-    """Approve (the score is queued for the oracle) or decline an application in review. Audited."""
+    """Approve (the score is queued for the oracle and the offer signed) or decline an application in
+    review. Audited."""
     return views.review_view(
-        service.review(session, application_id, body.decision, body.note, operator.actor)
+        service.review(
+            session, application_id, body.decision, body.note, operator.actor, app_settings, settings
+        )
     )
 
 

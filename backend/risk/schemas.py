@@ -60,6 +60,25 @@ class OfferView(BaseModel):
     min_risk_class: int
 
 
+class SignedOfferView(BaseModel):
+    """The offer LoanMarket.list takes with the listing: `typed_data` is the EIP-712 LoanOffer (types,
+    primaryType, domain, message; the uint256 nonce as decimal text), `signature` the risk service's
+    65-byte signature of it and `digest` the EIP-712 hash signed (LoanMarket.offerDigest returns the same).
+    `expires_at` is on the chain's clock. `unavailable`: no offer could be signed yet (`reason`, `detail`);
+    reading the application again retries."""
+
+    status: Literal["signed", "unavailable"]
+    market: str | None = None
+    chain_id: int | None = None
+    typed_data: dict[str, Any] | None = None
+    signature: str | None = None
+    digest: str | None = None
+    signer: str | None = None
+    expires_at: int | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
 class LoanApplicationView(BaseModel):
     id: str
     wallet: str
@@ -76,6 +95,7 @@ class LoanApplicationView(BaseModel):
     grade_letter: str
     reasons: list[ReasonView]
     offer: OfferView | None
+    signed_offer: SignedOfferView | None = None
     created_at: datetime
     reviewed_at: datetime | None = None
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from backend.core.audit import record_audit
 from backend.core.problems import Problem
+from backend.core.settings import Settings
 from backend.db.types import utcnow
 from backend.risk import decision as decision_mod
-from backend.risk import fraud, gates, monitoring, reports
+from backend.risk import fraud, gates, monitoring, reports, signed_offers
 from backend.risk.applicant import applicant_context
 from backend.risk.config import RiskSettings
 from backend.risk.features import check_attributes, model_input
@@ -74,7 +75,12 @@ def _reason_dicts(result) -> list[dict]:
 
 
 def submit(
-    session: Session, card: Scorecard, settings: RiskSettings, wallet: str, body: LoanApplicationCreate
+    session: Session,
+    card: Scorecard,
+    settings: RiskSettings,
+    wallet: str,
+    body: LoanApplicationCreate,
+    app_settings: Settings,
 ) -> LoanApplication:
     errors = validate_terms(body, settings) + check_attributes(card, body.attributes)
     if errors:
@@ -163,7 +169,22 @@ def submit(
         None,
         _audit_summary(app),
     )
+    # The decision is committed before any chain call, so a slow or failing node cannot lose it.
     session.commit()
+    if app.status == "approved":
+        signed_offers.ensure_signed(session, app_settings, settings, app, "system:risk")
+        session.commit()
+    return app
+
+
+def read_for_wallet(
+    session: Session, app_settings: Settings, settings: RiskSettings, wallet: str, application_id: str
+) -> LoanApplication:
+    """The wallet's application; an approved one whose offer could not be signed yet is tried again."""
+    app = get_for_wallet(session, wallet, application_id)
+    if app.status == "approved" and (app.signed_offer or {}).get("status") != signed_offers.SIGNED:
+        signed_offers.ensure_signed(session, app_settings, settings, app, "system:risk")
+        session.commit()
     return app
 
 
@@ -216,7 +237,15 @@ def review_queue(session: Session, limit: int, offset: int) -> list[LoanApplicat
     )
 
 
-def review(session: Session, application_id: str, outcome: str, note: str, actor: str) -> LoanApplication:
+def review(
+    session: Session,
+    application_id: str,
+    outcome: str,
+    note: str,
+    actor: str,
+    app_settings: Settings,
+    settings: RiskSettings,
+) -> LoanApplication:
     app = session.get(LoanApplication, application_id)
     if app is None:
         raise Problem(
@@ -255,6 +284,9 @@ def review(session: Session, application_id: str, outcome: str, note: str, actor
         {**_audit_summary(app), "note": note},
     )
     session.commit()
+    if app.status == "approved":
+        signed_offers.ensure_signed(session, app_settings, settings, app, actor)
+        session.commit()
     return app
 
 

@@ -25,9 +25,17 @@ def _common(app: LoanApplication) -> dict:
         "grade_letter": GRADE_LETTERS[app.grade - 1],
         "reasons": app.reason_codes,
         "offer": app.offer if app.status != "declined" else None,
+        # only an approved application may list: one in review has a quote, not yet an offer to sign
+        "signed_offer": _signed_offer(app.signed_offer) if app.status == "approved" else None,
         "created_at": app.created_at,
         "reviewed_at": app.reviewed_at,
     }
+
+
+def _signed_offer(stored: dict | None) -> dict | None:
+    if stored is None:
+        return None
+    return {k: v for k, v in stored.items() if k != "checked_at"}
 
 
 def application_view(app: LoanApplication) -> LoanApplicationView:

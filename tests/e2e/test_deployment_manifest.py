@@ -26,7 +26,7 @@ ADMIN = b"\x00" * 32
 GOVERNED = {
     "IdentityRegistry": ["ATTESTER_ROLE", "COMPLIANCE_ROLE"],
     "CreditOracle": ["GOVERNOR_ROLE"],
-    "LoanMarket": ["RISK_ROLE", "PAUSER_ROLE"],
+    "LoanMarket": ["RISK_ROLE", "PAUSER_ROLE", "OFFER_SIGNER_ROLE"],
     "ReserveFund": ["RISK_ROLE"],
     "CollateralVault": ["RISK_ROLE", "PAUSER_ROLE"],
 }
@@ -55,9 +55,16 @@ def test_pricing_table_on_chain_matches_the_risk_engine_table(deployed_chain):
     market = deployed_chain.contract("LoanMarket")
     table = json.loads((ROOT / "backend/risk/pricing_table.json").read_text())["grades"]
     for g in table:
-        apr, max_principal, allowed = market.functions.gradeTerms(g["grade"]).call()[:3]
-        assert (apr, max_principal, allowed) == (g["aprBps"], g["maxPrincipal"], g["allowed"]), g["grade"]
-        assert market.functions.minRiskClassForGrade(g["grade"]).call() == g["minRiskClass"]
+        apr, max_principal, allowed, min_risk_class, collateral = market.functions.gradeTerms(
+            g["grade"]
+        ).call()
+        assert (apr, max_principal, allowed, collateral) == (
+            g["aprBps"],
+            g["maxPrincipal"],
+            g["allowed"],
+            g["collateralRequired"],
+        ), g["grade"]
+        assert market.functions.minRiskClassForGrade(g["grade"]).call() == g["minRiskClass"] == min_risk_class
 
 
 def test_oracle_parameters_match_manifest(deployed_chain):
@@ -72,8 +79,33 @@ def test_oracle_parameters_match_manifest(deployed_chain):
 
 def test_manifest_accounts_are_the_local_role_holders(deployed_chain):
     accounts = deployed_chain.manifest["accounts"]
-    assert accounts["attester"] == deployed_chain.accounts["attester"].address
-    assert accounts["submitter"] == deployed_chain.accounts["submitter"].address
+    for role in ("attester", "submitter", "offerSigner"):
+        assert accounts[role] == deployed_chain.accounts[role].address, role
+    assert deployed_chain.manifest["roles"]["LoanMarket"]["OFFER_SIGNER_ROLE"] == [accounts["offerSigner"]]
+
+
+def test_the_split_market_is_one_address_with_the_merged_abi(deployed_chain):
+    contracts = deployed_chain.manifest["contracts"]
+    assert contracts["LoanMarket"]["abi"] == "ILoanMarket"
+    market = deployed_chain.contract("LoanMarket")
+    ext, origination = contracts["LoanMarketExt"]["address"], contracts["LoanMarketOrigination"]["address"]
+    # LoanMarket delegates to its extension, which delegates to origination; all answer at one address
+    assert market.functions.extension().call() == ext
+    assert market.functions.origination().call() == origination
+    assert market.functions.loanCount().call() >= 0  # an extension view, through LoanMarket's fallback
+    assert market.functions.ACCEPT_WINDOW().call() > 0  # an origination view, two fallbacks down
+    assert (
+        len(deployed_chain.w3.eth.get_code(ext)) > 0 and len(deployed_chain.w3.eth.get_code(origination)) > 0
+    )
+
+
+def test_local_offer_signer_is_the_services_default(deployed_chain):
+    from backend.core.settings import Settings
+
+    signer = deployed_chain.manifest["accounts"]["offerSigner"]
+    key = Settings(env="development").offer_signer_private_key.get_secret_value()
+    assert deployed_chain.accounts["offerSigner"].address == signer
+    assert "0x" + bytes(deployed_chain.accounts["offerSigner"].key).hex() == key
 
 
 def test_schedule_lens_reads_the_deployed_market(deployed_chain):

@@ -204,9 +204,11 @@ class LoanModel:
         self.acc += amount * RAY // self.funded
 
     def claims(self) -> dict[str, int]:
+        """ILoanMarket: a note has claimed floor(share * checkpoint / 1e27) in total and can claim
+        floor(share * accPerShare / 1e27) minus that."""
         out = {}
         for lender, share in self.shares.items():
-            out[lender] = share * (self.acc - self.checkpoint.get(lender, 0)) // RAY
+            out[lender] = share * self.acc // RAY - share * self.checkpoint.get(lender, 0) // RAY
             self.checkpoint[lender] = self.acc
         return out
 
@@ -353,6 +355,15 @@ def _phase_checks(ledger: Ledger):
                 assert (
                     onchain[8] == chain.call(market.gradeTerms(onchain[9]))[0]
                 )  # the market prices the grade
+                # listed with the offer the API returned: its terms, its nonce used up on-chain
+                terms = loan.application["signed_offer"]["typed_data"]["message"]
+                assert (onchain[5], onchain[3], onchain[2], onchain[8]) == (
+                    terms["maxPrincipal"],
+                    terms["maxPeriods"],
+                    terms["periodLength"],
+                    terms["aprBps"],
+                )
+                assert chain.call(market.offerUsed(loan.borrower.address, int(terms["nonce"])))
             b = ctx.loans["B"]
             assert chain.call(chain.vault.functions.positionOf(b.loan_id)) == [
                 b.collateral.token.address,
@@ -487,9 +498,11 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
 
     def caught_up() -> dict | None:
         seen = indexed()
+        # B's liquidation follows its default: its collateral at zero means the indexer is past it
         if (
             seen.get(a.loan_id, {}).get("status") == "repaid"
             and seen.get(b.loan_id, {}).get("status") == "defaulted"
+            and seen.get(b.loan_id, {}).get("collateralAmount") == 0
         ):
             return seen
         return None
@@ -499,7 +512,17 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
     assert seen[a.loan_id]["principal"] == model_a.funded
     assert seen[a.loan_id]["principalRepaid"] == model_a.funded
     assert seen[a.loan_id]["interestPaid"] == sum(r["interest"] for r in a.schedule)
-    assert seen[b.loan_id]["collateralAmount"] == b.collateral_amount
+    # the vault's events: pledged at listing, then all of it sold to the liquidator
+    assert b.collateral_amount > 0
+    assert seen[b.loan_id]["collateralToken"] == b.collateral.token.address
+    # the fees fixed into each loan at drawdown
+    for loan in (a, b):
+        fees = (seen[loan.loan_id][k] for k in ("servicingFeeBps", "reserveShareBps", "lateFeeBpsPerDay"))
+        assert tuple(fees) == (
+            ledger_box["ledger"].servicing_bps,
+            ledger_box["ledger"].reserve_bps,
+            ledger_box["ledger"].late_bps,
+        )
     assert seen[b.loan_id]["principal"] == ledger_box["ledger"].loans["B"].funded
 
     # the loan page shows the contractual schedule and every repayment

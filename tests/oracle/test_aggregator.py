@@ -107,6 +107,38 @@ def test_report_the_chain_rejects_is_isolated_by_its_custom_error(system):
     assert chain.record_of(borrower(7))["grade"] == 2
 
 
+def test_a_report_with_a_grade_out_of_range_is_isolated_by_its_borrower(system):
+    """InvalidReportGrade names the borrower, so the aggregator drops that one report and lands the rest."""
+    chain = system.chain()
+    ok_id = system.report(borrower(17))
+    bad_id = system.report(borrower(18))
+    agg = system.aggregator()
+    good, bad = (system.feed.reports[i] for i in (ok_id, bad_id))
+    batch = ScoreBatch.build(chain.last_round() + 1, system.now() + 600, [good, {**bad, "grade": 8}])
+    signatures = order_signatures(
+        [
+            (a.address, sign_batch(batch, chain.chain_id, chain.address, a.key))
+            for a in system.signer_accounts[:2]
+        ]
+    )
+    with pytest.raises(Reverted) as err:
+        chain.simulate(batch, signatures, system.submitter.address)
+    assert (err.value.error.name, err.value.error.borrower) == ("InvalidReportGrade", borrower(18))
+
+    rnd = agg.store.create(batch, [ok_id, bad_id])
+    agg.store.set_signed(
+        rnd.id,
+        {
+            a.address: "0x" + sign_batch(batch, chain.chain_id, chain.address, a.key).hex()
+            for a in system.signer_accounts[:2]
+        },
+    )
+    assert "confirmed" in agg.run_until_idle()
+    rejected = {a["report_id"]: a["reason"] for a in agg.store.acks() if a["status"] == "rejected"}
+    assert list(rejected) == [bad_id] and "InvalidReportGrade" in rejected[bad_id]
+    assert chain.record_of(borrower(17))["grade"] == 2 and chain.record_of(borrower(18))["grade"] == 0
+
+
 def test_forged_and_replayed_batches_are_rejected_on_chain(system):
     chain = system.chain()
     system.report(borrower(9))

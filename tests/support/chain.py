@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from backend.chain.abi import load_abi
 from scripts.deployment.local_accounts import FIRST_USER_INDEX, ROLE_INDEX, local_account
 from tests.support.anvil import ROOT, Anvil, brownie_env, rpc
 
-USER_COUNT = 13
+ANVIL_ACCOUNTS = 20  # Anvil's default, which the test chain keeps
+USER_COUNT = ANVIL_ACCOUNTS - FIRST_USER_INDEX  # every account after the role holders is a user
 
 
 def local_accounts() -> dict:
@@ -47,21 +49,30 @@ class DeployedChain:
         return Web3(Web3.HTTPProvider(self.rpc_url, request_kwargs={"timeout": 60}))
 
     def server_settings(self, **overrides) -> dict:
-        """API settings wiring a test server to this deployment, attesting with its attester key."""
+        """API settings wiring a test server to this deployment, attesting with its attester key and
+        signing loan offers with its offer signer's."""
         return {
             "rpc_url": self.rpc_url,
             "chain_id": self.chain_id,
             "manifest_path": self.manifest_path,
             "build_dir": self.build_dir,
-            "attester_private_key": "0x" + bytes(self.accounts["attester"].key).hex(),
+            "attester_private_key": self.key("attester"),
+            "offer_signer_private_key": self.key("offerSigner"),
             **overrides,
         }
 
     def abi(self, name: str) -> list:
-        return json.loads((self.build_dir / f"{name}.json").read_text())["abi"]
+        """The ABI to call deployed contract `name` through: the one the manifest names (the merged
+        `ILoanMarket` of the split loan market), else the contract's own."""
+        entry = self.manifest["contracts"].get(name) or {}
+        return load_abi(self.build_dir, entry.get("abi") or name)
 
     def contract(self, name: str):
         return self.w3.eth.contract(address=self.manifest["contracts"][name]["address"], abi=self.abi(name))
+
+    def key(self, role: str) -> str:
+        """The private key of a local account (`attester`, `offerSigner`, `user3`, ...), 0x-prefixed."""
+        return "0x" + bytes(self.accounts[role].key).hex()
 
     def snapshot(self) -> str:
         return rpc(self.rpc_url, "evm_snapshot")

@@ -6,7 +6,6 @@ Decoding with eth_abi directly (topic0 -> event ABI per address) is several time
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +13,9 @@ from pathlib import Path
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
+
+from backend.chain.abi import load_abi
+from backend.chain.errors import ContractNotFound
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,15 @@ class EventDecoder:
     @classmethod
     def from_manifest(cls, manifest: dict, build_dir: str | Path) -> EventDecoder:
         decoder = cls()
-        build = Path(build_dir)
         for name, entry in manifest["contracts"].items():
-            path = build / f"{name}.json"
-            if not path.exists():
-                raise FileNotFoundError(f"no build artifact for {name} at {path} (run `make compile`)")
-            decoder.add(name, entry["address"], json.loads(path.read_text())["abi"])
+            try:
+                # A split contract (the loan market) is decoded with its merged ABI, the one clients use.
+                abi = load_abi(build_dir, entry.get("abi") or name)
+            except ContractNotFound:
+                raise FileNotFoundError(
+                    f"no build artifact for {name} in {build_dir} (run `make compile`)"
+                ) from None
+            decoder.add(name, entry["address"], abi)
         return decoder
 
     def add(self, contract: str, address: str, abi: list[dict]) -> None:

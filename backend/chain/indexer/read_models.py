@@ -7,7 +7,7 @@ token transfers can carry any uint256 so their amount column is decimal text.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -24,6 +24,10 @@ class IdentityView(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger, default=0)
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)
     commitment: Mapped[str | None] = mapped_column(String(66))
+    # The person behind the wallet (a keyed hash, the same for all of its wallets): finds one person's
+    # wallets without any personal data. None once revoked, as on-chain.
+    subject: Mapped[str | None] = mapped_column(String(66), index=True)
+    entity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     attester: Mapped[str | None] = mapped_column(String(42))
     updated_block: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)  # block timestamp
@@ -70,7 +74,9 @@ class LoanView(Base):
     funded: Mapped[int] = mapped_column(BigInteger, default=0)
     lenders: Mapped[int] = mapped_column(Integer, default=0)
     collateral_token: Mapped[str | None] = mapped_column(String(42))
-    collateral_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # what the vault holds for the loan, in the collateral token's own units: any uint256 (an 18-decimal
+    # token passes 2^63 at 9.2 tokens), so decimal text like token transfers
+    collateral_amount: Mapped[str] = mapped_column(String(80), default="0")
     listing_deadline: Mapped[int] = mapped_column(BigInteger, default=0)
     listed_at: Mapped[int] = mapped_column(BigInteger)
     drawn_at: Mapped[int | None] = mapped_column(BigInteger)
@@ -86,6 +92,15 @@ class LoanView(Base):
     reserve_covered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     reserve_recovered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     periods_paid: Mapped[int] = mapped_column(Integer, default=0)
+    # fees fixed for this loan at drawdown (LoanDrawn); 0 before
+    servicing_fee_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reserve_share_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    late_fee_bps_per_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # LoanExpired reason: 1 listing deadline passed, 2 market wound down, 3 listing no longer qualifies
+    expiry_reason: Mapped[int | None] = mapped_column(Integer)
+    # the signed offer the loan was listed with (OfferUsed), uint256 as decimal text: joins the risk
+    # service's loan_applications.offer_nonce
+    offer_nonce: Mapped[str | None] = mapped_column(String(78), index=True)
     closed_at: Mapped[int | None] = mapped_column(BigInteger)
     updated_block: Mapped[int] = mapped_column(BigInteger)
 

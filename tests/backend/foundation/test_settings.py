@@ -7,6 +7,7 @@ STRONG = {
     "hash_key": "Zx8Kq2Lm4Nb6Vc8Xz0Aa2Ss4Dd6Ff8Gg0Hh2Jj4Kk6L",
     "encryption_key": "mF3k9Q2wE7rT1yU5iO8pA4sD6fG0hJ2kL9zX3cV7bN1=",
     "attester_private_key": "0x" + "4f" * 32,
+    "offer_signer_private_key": "0x" + "5e" * 32,
 }
 
 
@@ -25,6 +26,7 @@ def test_production_refuses_default_secrets():
         "PEERLEND_HASH_KEY",
         "PEERLEND_ENCRYPTION_KEY",
         "PEERLEND_ATTESTER_PRIVATE_KEY",
+        "PEERLEND_OFFER_SIGNER_PRIVATE_KEY",
     ):
         assert name in message
 
@@ -40,6 +42,15 @@ def test_production_refuses_anvil_keys():
     key = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"  # anvil #0, without 0x
     with pytest.raises(SettingsError, match="ATTESTER_PRIVATE_KEY"):
         Settings(env="production", **{**STRONG, "attester_private_key": key})
+
+
+def test_production_refuses_the_local_offer_signer_key():
+    from scripts.deployment.local_accounts import ROLE_INDEX, local_private_key
+
+    local = local_private_key(ROLE_INDEX["offerSigner"])
+    assert Settings(env="development").offer_signer_private_key.get_secret_value() == local
+    with pytest.raises(SettingsError, match="OFFER_SIGNER_PRIVATE_KEY"):
+        Settings(env="production", **{**STRONG, "offer_signer_private_key": local})
 
 
 def test_production_accepts_real_secrets():

@@ -19,9 +19,11 @@ from backend.chain.indexer.read_models import (
 )
 from backend.chain.indexer.rpc import RpcClient
 from backend.loans.annuity import annuity_installment
+from backend.loans.note_ids import note_id
 from oracle.chain import OracleChain
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from tests.backend.indexer.conftest import dump
+from tests.support.offers import offer, signed
 
 USDC = 10**6
 DAY = 86_400
@@ -47,9 +49,14 @@ def lifecycle(deployed_chain):
         assert receipt["status"] == 1
         return receipt
 
+    # lender_b and the buyer are one person (two wallets, one subject)
+    subjects = {borrower: b"\x21" * 32, lender_a: b"\x22" * 32, lender_b: b"\x23" * 32, buyer: b"\x23" * 32}
+    subjects[frozen] = b"\x24" * 32
     for wallet, risk_class in ((borrower, 3), (lender_a, 5), (lender_b, 4), (buyer, 5), (frozen, 2)):
         send(
-            registry.functions.attest(wallet, 2, risk_class, 276, now + 365 * DAY, b"\x11" * 32),
+            registry.functions.attest(
+                wallet, 2, risk_class, 276, now + 365 * DAY, b"\x11" * 32, subjects[wallet], False
+            ),
             acc["attester"].address,
         )
     send(registry.functions.freeze(frozen, 7), acc["compliance"].address)
@@ -85,7 +92,8 @@ def lifecycle(deployed_chain):
         send(token.functions.mint(wallet, 5_000 * USDC), wallet)
         send(token.functions.approve(market.address, 2**256 - 1), wallet)
     params = (1_000 * USDC, 0, 6, 30 * DAY, now + 3 * DAY, "0x" + "00" * 20, 0)
-    send(market.functions.list(params), borrower)
+    loan_offer = offer(chain, borrower, 1_000 * USDC, 6, grade=2)
+    send(market.functions.list(params, *signed(chain, loan_offer)), borrower)
     loan_id = 1
     send(market.functions.fund(loan_id, 600 * USDC), lender_a)
     send(market.functions.fund(loan_id, 400 * USDC), lender_b)
@@ -94,7 +102,7 @@ def lifecycle(deployed_chain):
     due = chain.contract("LoanMarketLens").functions.amountDue(loan_id).call()
     # a dollar above what was due at the read covers the seconds until the repay's block
     send(market.functions.repay(loan_id, due + USDC), borrower)
-    note_a, note_b = loan_id << 32, (loan_id << 32) | 1
+    note_a, note_b = note_id(loan_id, 0), note_id(loan_id, 1)
     send(market.functions.claim(note_a), lender_a)
     send(note.functions.transferFrom(lender_b, buyer, note_b), lender_b)
     chain.mine()
@@ -111,6 +119,8 @@ def lifecycle(deployed_chain):
         "loan_id": loan_id,
         "notes": (note_a, note_b),
         "round": batch.round,
+        "subjects": subjects,
+        "offer_nonce": loan_offer["nonce"],
     }
     chain.revert(snap)
 
@@ -146,6 +156,9 @@ def test_read_models_agree_with_the_contracts(lifecycle, make_db):
             False,
         )
         assert s.get(IdentityView, lifecycle["frozen"]).frozen is True
+        for wallet, subject in lifecycle["subjects"].items():
+            row = s.get(IdentityView, wallet)
+            assert (row.subject, row.entity) == ("0x" + subject.hex(), False)
 
         record, onchain = (
             s.get(CreditRecordView, lifecycle["borrower"]),
@@ -168,6 +181,13 @@ def test_read_models_agree_with_the_contracts(lifecycle, make_db):
             6,
         )
         assert loan.principal - loan.principal_repaid == market.functions.outstandingPrincipal(loan_id).call()
+        assert loan.offer_nonce == str(lifecycle["offer_nonce"])
+        config = market.functions.config().call()  # the fees fixed into the loan at its drawdown
+        assert (loan.servicing_fee_bps, loan.reserve_share_bps, loan.late_fee_bps_per_day) == (
+            config[1],
+            config[2],
+            config[3],
+        )
         assert loan.periods_paid == 1
         assert loan.installment == annuity_installment(loan.principal, loan.rate_bps, 6, 30 * DAY)
         schedule = s.scalars(select(InstallmentView).where(InstallmentView.loan_id == loan_id)).all()

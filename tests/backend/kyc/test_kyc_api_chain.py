@@ -29,11 +29,12 @@ def test_auto_approval_attests_on_chain(kyc_server, registry):
     att = app["attestation"]
     assert att["status"] == "attested" and att["mode"] == "direct" and att["tx_hash"].startswith("0x")
     assert registry.functions.isEligible(wallet.address).call() is True
-    level, risk_class, jurisdiction, expires_at, frozen, commitment = registry.functions.identityOf(
-        wallet.address
-    ).call()
-    assert (level, risk_class, jurisdiction, frozen) == (2, 5, 156, False)
+    level, risk_class, jurisdiction, expires_at, frozen, entity, commitment, subject = (
+        registry.functions.identityOf(wallet.address).call()
+    )
+    assert (level, risk_class, jurisdiction, frozen, entity) == (2, 5, 156, False, False)
     assert "0x" + commitment.hex() == att["commitment"]
+    assert "0x" + subject.hex() == att["subject"] and subject != b"\x00" * 32
     expected = datetime.now(UTC) + timedelta(days=365)
     assert abs(expires_at - expected.timestamp()) < 120
     assert registry.functions.riskClassOf(wallet.address).call() == 5
@@ -103,9 +104,12 @@ def test_wallet_submits_the_signed_attestation_itself(kyc_server, registry, depl
         fields["jurisdiction"],
         fields["expiresAt"],
         to_bytes(hexstr=fields["commitment"]),
+        to_bytes(hexstr=fields["subject"]),
+        fields["entity"],
         fields["nonce"],
         fields["deadline"],
     )
+    assert fields["subject"] == att["subject"] and fields["entity"] is False
     call = registry.functions.attestWithSignature(as_tuple, to_bytes(hexstr=signed["signature"]))
     tx = call.build_transaction(
         {
@@ -119,7 +123,8 @@ def test_wallet_submits_the_signed_attestation_itself(kyc_server, registry, depl
     )
     assert receipt["status"] == 1
     assert registry.functions.isEligible(account.address).call() is True
-    assert "0x" + registry.functions.identityOf(account.address).call()[5].hex() == att["commitment"]
+    identity = registry.functions.identityOf(account.address).call()
+    assert ("0x" + identity[6].hex(), "0x" + identity[7].hex()) == (att["commitment"], att["subject"])
     # The service notices the wallet's submission on the next status read.
     assert wallet.http.get("/v1/kyc/application").json()["attestation"]["status"] == "attested"
 

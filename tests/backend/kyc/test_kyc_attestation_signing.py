@@ -13,7 +13,7 @@ KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 
 TYPEHASH = keccak(
     text="Attestation(address wallet,uint8 level,uint8 riskClass,uint16 jurisdiction,uint40 expiresAt,"
-    "bytes32 commitment,uint256 nonce,uint256 deadline)"
+    "bytes32 commitment,bytes32 subject,bool entity,uint256 nonce,uint256 deadline)"
 )
 DOMAIN_TYPEHASH = keccak(
     text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
@@ -29,7 +29,19 @@ def expected_digest(att: Attestation, chain_id: int) -> bytes:
     )
     struct = keccak(
         encode(
-            ["bytes32", "address", "uint8", "uint8", "uint16", "uint40", "bytes32", "uint256", "uint256"],
+            [
+                "bytes32",
+                "address",
+                "uint8",
+                "uint8",
+                "uint16",
+                "uint40",
+                "bytes32",
+                "bytes32",
+                "bool",
+                "uint256",
+                "uint256",
+            ],
             [
                 TYPEHASH,
                 att.wallet,
@@ -38,6 +50,8 @@ def expected_digest(att: Attestation, chain_id: int) -> bytes:
                 att.jurisdiction,
                 att.expiresAt,
                 to_bytes(hexstr=att.commitment),
+                to_bytes(hexstr=att.subject),
+                att.entity,
                 att.nonce,
                 att.deadline,
             ],
@@ -53,6 +67,8 @@ ATT = Attestation(
     jurisdiction=156,
     expiresAt=1_900_000_000,
     commitment="0x" + "ab" * 32,
+    subject="0x" + "5b" * 32,
+    entity=False,
     nonce=4,
     deadline=1_800_000_000,
 )
@@ -61,6 +77,9 @@ ATT = Attestation(
 def test_digest_matches_the_contracts_encoding():
     assert attestation_digest(ATT, 31337, CONTRACT) == expected_digest(ATT, 31337)
     assert attestation_digest(ATT, 1, CONTRACT) != attestation_digest(ATT, 31337, CONTRACT)
+    entity = Attestation(**{**ATT.__dict__, "entity": True})
+    assert attestation_digest(entity, 31337, CONTRACT) == expected_digest(entity, 31337)
+    assert attestation_digest(entity, 31337, CONTRACT) != attestation_digest(ATT, 31337, CONTRACT)
 
 
 def test_signature_recovers_to_the_attester():
@@ -79,6 +98,8 @@ def test_signature_recovers_to_the_attester():
         {"riskClass": 6},
         {"jurisdiction": 70000},
         {"commitment": "0x1234"},
+        {"subject": "0x" + "00" * 32},
+        {"subject": "0x1234"},
         {"expiresAt": 0},
     ],
 )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from backend.chain.indexer import projections
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainBlock, ChainEvent
+from backend.loans.note_ids import note_id
 
 RAY = 10**27
 DAY = 86_400
@@ -21,6 +22,12 @@ def wallet(i: int) -> str:
 
 
 BORROWER, LENDER_A, LENDER_B, BUYER = wallet(1), wallet(2), wallet(3), wallet(4)
+WETH = wallet(100)  # the collateral token of loan 1
+ETHER = 10**18
+# loan 1's collateral: pledged at listing, topped up after drawdown (18-decimal amounts beyond 2^63)
+PLEDGED, ADDED = 6 * ETHER, 5 * ETHER
+OFFER_NONCE = 2**255 + 7  # a uint256 nonce, as the risk service derives them
+FEES = {"servicingFeeBps": 500, "reserveShareBps": 1_000, "lateFeeBpsPerDay": 10}
 
 
 class Stream:
@@ -47,7 +54,8 @@ class Stream:
 
 def lifecycle() -> list[DecodedEvent]:
     s = Stream()
-    # loan 1: two lenders, drawn, two installments repaid, claims, a note sold, default, reserve cover
+    # loan 1: secured, two lenders, drawn, collateral topped up, two installments repaid, claims, a note
+    # sold, default, two reserve covers
     s.add(
         "LoanMarket",
         "LoanListed",
@@ -61,8 +69,18 @@ def lifecycle() -> list[DecodedEvent]:
         periodLength=30 * DAY,
         listingDeadline=T0 + 7 * DAY,
     )
-    s.add("LoanMarket", "LoanFunded", loanId=1, noteId=(1 << 32), lender=LENDER_A, amount=600_000_000)
-    s.add("LoanMarket", "LoanFunded", loanId=1, noteId=(1 << 32) | 1, lender=LENDER_B, amount=400_000_000)
+    s.add("LoanMarket", "OfferUsed", borrower=BORROWER, nonce=OFFER_NONCE, loanId=1)
+    s.add(
+        "CollateralVault",
+        "CollateralPledged",
+        loanId=1,
+        borrower=BORROWER,
+        token=WETH,
+        amount=PLEDGED,
+        value=18_000_000_000,
+    )
+    s.add("LoanMarket", "LoanFunded", loanId=1, noteId=note_id(1, 0), lender=LENDER_A, amount=600_000_000)
+    s.add("LoanMarket", "LoanFunded", loanId=1, noteId=note_id(1, 1), lender=LENDER_B, amount=400_000_000)
     s.add(
         "LoanMarket",
         "LoanDrawn",
@@ -72,7 +90,9 @@ def lifecycle() -> list[DecodedEvent]:
         originationFee=10_000_000,
         installment=88_848_789,
         firstDueDate=T0 + 30 * DAY,
+        **FEES,
     )
+    s.add("CollateralVault", "CollateralAdded", loanId=1, **{"from": BORROWER}, token=WETH, amount=ADDED)
     s.add(
         "LoanMarket",
         "LoanRepaid",
@@ -84,8 +104,8 @@ def lifecycle() -> list[DecodedEvent]:
         reserveShare=986_302,
         servicingFee=98_631,
     )
-    s.add("LoanMarket", "Claimed", noteId=(1 << 32), holder=LENDER_A, amount=52_000_000)
-    s.add("LoanNote", "Transfer", **{"from": LENDER_B, "to": BUYER, "tokenId": (1 << 32) | 1})
+    s.add("LoanMarket", "Claimed", noteId=note_id(1, 0), holder=LENDER_A, amount=52_000_000)
+    s.add("LoanNote", "Transfer", **{"from": LENDER_B, "to": BUYER, "tokenId": note_id(1, 1)})
     s.add(
         "LoanMarket",
         "LoanRepaid",
@@ -105,11 +125,20 @@ def lifecycle() -> list[DecodedEvent]:
         interestUnpaid=0,
         lateFeeUnpaid=0,
     )
+    # the reserve fund covers in two goes (its balance grew in between): 300 then 200
     s.add(
         "LoanMarket",
         "DefaultCovered",
         loanId=1,
-        covered=500_000_000,
+        covered=300_000_000,
+        loss=542_014_225,
+        writedownPerShare=542_014_225 * RAY // 1_000_000_000,
+    )
+    s.add(
+        "LoanMarket",
+        "DefaultCovered",
+        loanId=1,
+        covered=200_000_000,
         loss=342_014_225,
         writedownPerShare=342_014_225 * RAY // 1_000_000_000,
     )
@@ -127,9 +156,12 @@ def lifecycle() -> list[DecodedEvent]:
         periodLength=30 * DAY,
         listingDeadline=T0 + 3 * DAY,
     )
-    s.add("LoanMarket", "LoanFunded", loanId=2, noteId=(2 << 32), lender=LENDER_A, amount=100_000_000)
-    s.add("LoanMarket", "LoanExpired", loanId=2)
-    s.add("LoanMarket", "FundingWithdrawn", loanId=2, noteId=(2 << 32), holder=LENDER_A, amount=100_000_000)
+    s.add("LoanMarket", "OfferUsed", borrower=wallet(5), nonce=2, loanId=2)
+    s.add("LoanMarket", "LoanFunded", loanId=2, noteId=note_id(2, 0), lender=LENDER_A, amount=100_000_000)
+    s.add("LoanMarket", "LoanExpired", loanId=2, reason=1)
+    s.add(
+        "LoanMarket", "FundingWithdrawn", loanId=2, noteId=note_id(2, 0), holder=LENDER_A, amount=100_000_000
+    )
     # loan 3: listed and still open; a stablecoin transfer for the wallet history
     s.add(
         "LoanMarket",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from eth_account import Account
 
-from tests.backend.loans.lifecycle import LENDER_A
+from tests.backend.loans.lifecycle import ADDED, FEES, LENDER_A, PLEDGED
 from tests.support.server import auth_headers, create_operator_key, siwe_login
 
 LENDER_A_ACCOUNT = Account.from_key((0xA11CE + 2).to_bytes(32, "big"))
@@ -40,6 +40,11 @@ def test_loan_detail_has_schedule_and_repayments(loans_server):
     assert sum(r["principal"] for r in loan["schedule"]) == loan["principal"]
     assert [r["paid"] for r in loan["schedule"][:2]] == [True, False]
     assert [r["principal"] for r in loan["repayments"]] == [78_985_775, 79_000_000]
+    # collateral in the token's own units, beyond 2^63; the fees fixed for the loan at drawdown
+    assert loan["collateralAmount"] == PLEDGED + ADDED
+    fees = (loan["servicingFeeBps"], loan["reserveShareBps"], loan["lateFeeBpsPerDay"])
+    assert fees == tuple(FEES.values())
+    assert httpx.get(f"{loans_server}/v1/loans/2").json()["expiryReason"] == 1
     reply = httpx.get(f"{loans_server}/v1/loans/99")
     assert reply.status_code == 404 and reply.json()["status"] == 404
 

@@ -95,8 +95,8 @@ def add_kyc(
 
 
 class Borrower:
-    def __init__(self, server, kyc: str | None = "approved", **kyc_hashes) -> None:
-        self.account = Account.create()
+    def __init__(self, server, kyc: str | None = "approved", account=None, **kyc_hashes) -> None:
+        self.account = account or Account.create()
         self.address = self.account.address
         self.http = httpx.Client(
             base_url=str(server), timeout=60.0, headers=auth_headers(siwe_login(server, self.account))

@@ -6,11 +6,15 @@ through the same handlers, so an incremental index and a rebuild from scratch ag
 
 Mapping table (contract.event -> read models):
 
-  IdentityRegistry.IdentityAttested/Revoked/Frozen/Unfrozen -> chain_identities
+  IdentityRegistry.IdentityAttested/Revoked/Frozen/Unfrozen -> chain_identities (with the person's
+                                                               subject and entity flag)
   CreditOracle.CreditRecordUpdated                          -> chain_credit_records
   CreditOracle.BatchSubmitted                               -> chain_oracle_rounds
   <any ERC-20 in the manifest>.Transfer                     -> chain_wallet_transactions (transfer_in/out)
-  LoanMarket / LoanNote / ReserveFund / CollateralVault     -> see projections/loans.py LOAN_EVENTS
+  LoanMarket / LoanNote / CollateralVault                   -> see the table in projections/loans.py
+
+Events with no handler (governance, SignaturesInvalidated, DustSwept, ReserveFund's own) are kept in
+chain_events only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,12 @@
-"""IdentityRegistry events -> chain_identities."""
+"""IdentityRegistry events -> chain_identities.
+
+  IdentityAttested       status attested, level, risk class, jurisdiction, expiry, commitment, the
+                         person's subject and whether it is an entity
+  IdentityRevoked        status revoked; the attestation's fields cleared (the registry deletes them;
+                         the frozen flag survives, as on-chain)
+  IdentityFrozen/Unfrozen frozen
+SignaturesInvalidated changes no attestation and is kept in chain_events only.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ def _row(session: Session, e: DecodedEvent) -> IdentityView:
             jurisdiction=0,
             expires_at=0,
             frozen=False,
+            entity=False,
             updated_block=e.block_number,
             updated_at=e.timestamp,
         )
@@ -38,11 +47,13 @@ def attested(session: Session, e: DecodedEvent) -> None:
         a["commitment"],
         a["attester"],
     )
+    row.subject, row.entity = a["subject"], bool(a["entity"])
 
 
 def revoked(session: Session, e: DecodedEvent) -> None:
     row = _row(session, e)
     row.status, row.level, row.risk_class, row.expires_at, row.commitment = "revoked", 0, 0, 0, None
+    row.subject, row.entity = None, False
 
 
 def frozen(session: Session, e: DecodedEvent) -> None:

@@ -1,30 +1,44 @@
 """Lending contract events -> loans, schedules, repayments, notes, portfolios, wallet transactions.
 
-Mapping table (events as declared in contracts/interfaces/ILoanMarket.sol, ILoanNote.sol,
-IReserveFund.sol):
+Mapping table (events as declared in contracts/interfaces/ILoanMarketEvents.sol, ICollateralLiquidation.sol,
+ILoanNote.sol; LoanMarket's events come from its address whichever of its three parts ran the code):
 
   LoanMarket.LoanListed                 chain_loans (status listed, terms)
-  LoanMarket.CollateralPledged/Released chain_loans.collateral_*
+  LoanMarket.OfferUsed                  chain_loans.offer_nonce (the signed offer the loan was listed
+                                        with; joins loan_applications.offer_nonce)
+  CollateralVault.CollateralPledged     chain_loans.collateral_token, collateral_amount = amount
+  CollateralVault.CollateralAdded       collateral_amount += amount (the borrower's top-up)
+  CollateralVault.CollateralLiquidated  collateral_amount -= collateralAmount (sold to the buyer)
+  CollateralVault.CollateralReleased    collateral_amount = 0 (back to the borrower)
   LoanMarket.LoanFunded                 chain_loans.funded, chain_notes (new),
                                         portfolio invested/outstanding, wallet tx "fund"
-  LoanMarket.LoanDrawn                  chain_loans (status active), chain_loan_installments
-                                        (annuity schedule), portfolio borrowed, wallet tx "drawdown"
+  LoanMarket.LoanDrawn                  chain_loans (status active, the fees fixed for the loan:
+                                        servicing_fee_bps, reserve_share_bps, late_fee_bps_per_day),
+                                        chain_loan_installments (annuity schedule), portfolio borrowed,
+                                        wallet tx "drawdown"
   LoanMarket.LoanRepaid                 chain_repayments, chain_loans paid totals (reserve_recovered
                                         after a default), notes' principal returned (pro rata,
                                         recomputed from totals so rounding never drifts),
                                         portfolio repaid / outstanding, wallet tx "repay"
-  LoanMarket.LoanRepaidInFull           status repaid
+  LoanMarket.LoanRepaidInFull           status repaid (a defaulted loan stays defaulted: settled)
   LoanMarket.LiquidationProceedsReceived chain_loans.recovered
   LoanMarket.Claimed                    chain_notes.claimed, portfolio received, wallet tx "claim"
   LoanMarket.LoanDefaulted              status defaulted
-  LoanMarket.DefaultCovered             chain_loans.written_down, reserve_covered; notes' principal
-                                        returned includes the cover; notes' write-down =
-                                        share * writedownPerShare / 1e27; portfolio losses / outstanding
-  LoanMarket.LoanCancelled/LoanExpired  status cancelled / expired
+  LoanMarket.DefaultCovered             may fire several times per loan: reserve_covered += covered;
+                                        written_down = loss (the latest); notes' principal returned
+                                        includes the cover; notes' write-down = share *
+                                        writedownPerShare / 1e27 (the latest); portfolio losses /
+                                        outstanding move by the difference
+  LoanMarket.LoanCancelled              status cancelled
+  LoanMarket.LoanExpired                status expired, expiry_reason (1 deadline, 2 wound down,
+                                        3 the listing no longer qualifies)
   LoanMarket.FundingWithdrawn           note refunded; portfolio invested/outstanding reversed,
                                         wallet tx "refund"
   LoanNote.Transfer (not mint/burn)     note owner; outstanding moves between portfolios;
                                         wallet tx note_in/out
+
+DustSwept (rounding dust to the treasury) changes no loan, note or portfolio; like the governance
+events it is kept in chain_events only.
 """
 
 from __future__ import annotations
@@ -108,7 +122,7 @@ def listed(session: Session, e: DecodedEvent) -> None:
             grade=a["grade"],
             funded=0,
             lenders=0,
-            collateral_amount=0,
+            collateral_amount="0",
             listing_deadline=a["listingDeadline"],
             listed_at=e.timestamp,
             drawn_amount=0,
@@ -125,14 +139,34 @@ def listed(session: Session, e: DecodedEvent) -> None:
     )
 
 
+def offer_used(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.offer_nonce = str(e.args["nonce"])
+
+
+def _move_collateral(loan: LoanView, delta: int) -> None:
+    # decimal text: a token amount can be any uint256 (see LoanView.collateral_amount)
+    loan.collateral_amount = str(max(0, int(loan.collateral_amount) + delta))
+
+
 def collateral_pledged(session: Session, e: DecodedEvent) -> None:
     if loan := _loan(session, e):
-        loan.collateral_token, loan.collateral_amount = e.args["token"], e.args["amount"]
+        loan.collateral_token, loan.collateral_amount = e.args["token"], str(e.args["amount"])
+
+
+def collateral_added(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        _move_collateral(loan, e.args["amount"])
+
+
+def collateral_liquidated(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        _move_collateral(loan, -e.args["collateralAmount"])
 
 
 def collateral_released(session: Session, e: DecodedEvent) -> None:
     if loan := _loan(session, e):
-        loan.collateral_amount = 0
+        loan.collateral_amount = "0"
 
 
 def funded(session: Session, e: DecodedEvent) -> None:
@@ -169,6 +203,8 @@ def drawn(session: Session, e: DecodedEvent) -> None:
     loan.status, loan.principal, loan.drawn_at = "active", a["principal"], e.timestamp
     loan.origination_fee, loan.drawn_amount = a["originationFee"], a["principal"] - a["originationFee"]
     loan.installment = a["installment"]
+    loan.servicing_fee_bps, loan.reserve_share_bps = a["servicingFeeBps"], a["reserveShareBps"]
+    loan.late_fee_bps_per_day = a["lateFeeBpsPerDay"]
     for period, due, payment, interest, principal, balance in annuity_schedule(
         a["principal"], loan.rate_bps, loan.term, loan.period_seconds, a["firstDueDate"], a["installment"]
     ):
@@ -242,7 +278,8 @@ def _return_principal_to_notes(session: Session, loan: LoanView, block: int) -> 
 
 
 def repaid_in_full(session: Session, e: DecodedEvent) -> None:
-    if loan := _loan(session, e):
+    # A defaulted loan whose recoveries paid the whole debt stays defaulted on-chain (settled).
+    if (loan := _loan(session, e)) and loan.status != "defaulted":
         loan.status, loan.closed_at = "repaid", e.timestamp
 
 
@@ -279,8 +316,9 @@ def default_covered(session: Session, e: DecodedEvent) -> None:
     loan = _loan(session, e)
     if loan is None:
         return
+    # Each cover pays `covered` more; `loss` and `writedownPerShare` are what the notes miss after it.
     loan.written_down = a["loss"]
-    loan.reserve_covered = a["covered"]
+    loan.reserve_covered += a["covered"]
     _return_principal_to_notes(session, loan, e.block_number)
     for note in _notes(session, loan.loan_id):
         if note.refunded:
@@ -298,6 +336,11 @@ def closed(status: str):
 
     handler.__name__ = f"loan_{status}"
     return handler
+
+
+def expired(session: Session, e: DecodedEvent) -> None:
+    if loan := _loan(session, e):
+        loan.status, loan.closed_at, loan.expiry_reason = "expired", e.timestamp, e.args["reason"]
 
 
 def funding_withdrawn(session: Session, e: DecodedEvent) -> None:
@@ -352,8 +395,11 @@ def note_transfer(session: Session, e: DecodedEvent) -> None:
 
 HANDLERS = {
     ("LoanMarket", "LoanListed"): listed,
-    ("LoanMarket", "CollateralPledged"): collateral_pledged,
-    ("LoanMarket", "CollateralReleased"): collateral_released,
+    ("LoanMarket", "OfferUsed"): offer_used,
+    ("CollateralVault", "CollateralPledged"): collateral_pledged,
+    ("CollateralVault", "CollateralAdded"): collateral_added,
+    ("CollateralVault", "CollateralLiquidated"): collateral_liquidated,
+    ("CollateralVault", "CollateralReleased"): collateral_released,
     ("LoanMarket", "LoanFunded"): funded,
     ("LoanMarket", "LoanDrawn"): drawn,
     ("LoanMarket", "LoanRepaid"): repaid,
@@ -363,7 +409,7 @@ HANDLERS = {
     ("LoanMarket", "LoanDefaulted"): defaulted,
     ("LoanMarket", "DefaultCovered"): default_covered,
     ("LoanMarket", "LoanCancelled"): closed("cancelled"),
-    ("LoanMarket", "LoanExpired"): closed("expired"),
+    ("LoanMarket", "LoanExpired"): expired,
     ("LoanMarket", "FundingWithdrawn"): funding_withdrawn,
     ("LoanNote", "Transfer"): note_transfer,
 }
