@@ -155,7 +155,7 @@ def seed_loans(database_url: str, count: int) -> int:
                         funded=principal if i % 3 else principal // 2,
                         lenders=1 + i % 40,
                         collateral_token=None,
-                        collateral_amount=0,
+                        collateral_amount="0",
                         listing_deadline=now + 14 * 86_400,
                         listed_at=now - i * 600,
                         updated_block=i,

@@ -29,6 +29,13 @@ def _gas(section: dict) -> None:
     for test in section.get("tests", []):
         state = "passed" if test["ok"] else "FAILED"
         print(f"  [{state}] {test['test']} ({test['seconds']}s)")
+    sizes = section.get("sizes") or {}
+    if sizes:
+        width = max(len(k) for k in sizes)
+        print(f"\n  {'contract':<{width}}  {'bytes':>7}  {'room under EIP-170':>18}")
+        for name, s in sizes.items():
+            status = "within aim" if s["within_aim"] else "OVER AIM"
+            print(f"  {name:<{width}}  {s['bytes']:>7,}  {s['headroom']:>18,}  {status}")
 
 
 def _api(section: dict) -> None:
