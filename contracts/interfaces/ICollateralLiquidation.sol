@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IPeerLendErrors} from "./IPeerLendErrors.sol";
+import {ICollateralErrors} from "./ICollateralErrors.sol";
 
 /// @title Valuation and liquidation of collateral positions
 /// @notice A position may be liquidated when its loan is defaulted, or when its LTV (the loan's payoff:
@@ -19,34 +19,13 @@ import {IPeerLendErrors} from "./IPeerLendErrors.sol";
 ///         Surplus: once the proceeds repay the loan, the market calls `release` (it may do so from
 ///         inside `receiveLiquidationProceeds`) and the rest of the collateral returns to the borrower.
 ///         While the loan's payoff is zero no liquidation is possible, so the surplus stays intact.
-interface ICollateralLiquidation is IPeerLendErrors {
+interface ICollateralLiquidation is ICollateralErrors {
     event CollateralPledged(
         uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount, uint256 value
     );
     event CollateralAdded(uint256 indexed loanId, address indexed from, address indexed token, uint256 amount);
     event CollateralReleased(uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount);
     event CollateralLiquidated(uint256 indexed loanId, address indexed buyer, uint256 collateralAmount, uint256 payment);
-
-    // --- price feed ---
-    error StalePrice(address feed, uint256 updatedAt, uint256 heartbeat);
-    error InvalidPrice(address feed, int256 answer);
-    error IncompleteRound(address feed, uint80 roundId, uint80 answeredInRound, uint256 updatedAt);
-    /// @dev the L2 sequencer uptime feed reports the sequencer down (or has no round yet)
-    error SequencerDown(address uptimeFeed);
-    /// @dev the sequencer came back at `upSince`; prices are not acted on until `upSince + gracePeriod`
-    error SequencerGracePeriod(uint256 upSince, uint256 gracePeriod);
-
-    // --- pledge / release ---
-    error PositionExists(uint256 loanId);
-    error NoPosition(uint256 loanId);
-    error CollateralNotEnabled(address token);
-    error AmountTooLarge(uint256 amount, uint256 maxAmount);
-    error InsufficientCollateral(uint256 loanId, uint256 value, uint256 principal, uint16 maxLtvBps);
-
-    // --- liquidation ---
-    error NotLiquidatable(uint256 loanId, uint256 ltvBps, uint16 thresholdBps);
-    error NothingOutstanding(uint256 loanId);
-    error SlippageExceeded(uint256 payment, uint256 maxPayment);
 
     /// @notice Buys up to `collateralAmount` of the loan's collateral at the discounted feed price.
     /// @dev Anyone may call. The purchase is capped at the position and at the least collateral whose

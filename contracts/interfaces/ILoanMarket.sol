@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {ICollateralErrors} from "./ICollateralErrors.sol";
 import {ILoanMarketCore} from "./ILoanMarketCore.sol";
 import {ILoanMarketExt} from "./ILoanMarketExt.sol";
 import {ILoanMarketOrigination} from "./ILoanMarketOrigination.sol";
@@ -70,7 +72,19 @@ import {ILoanMarketOrigination} from "./ILoanMarketOrigination.sol";
 ///
 /// Tokens: fee-on-transfer (or any token delivering less than asked) is refused with
 /// `FeeOnTransferNotSupported`; rebasing tokens are not supported.
-interface ILoanMarket is ILoanMarketCore, ILoanMarketExt, ILoanMarketOrigination, IAccessControl, IERC165 {
+///
+/// Errors: besides the market's own, the merged ABI carries the stablecoin's (IERC20Errors: a fund or
+/// repay without allowance) and the collateral vault's (ICollateralErrors), which calls made at the market
+/// can revert with.
+interface ILoanMarket is
+    ILoanMarketCore,
+    ILoanMarketExt,
+    ILoanMarketOrigination,
+    IAccessControl,
+    IERC165,
+    IERC20Errors,
+    ICollateralErrors
+{
     /// @notice 0x00: the admin of every other role (AccessControl), held by the timelock.
     function DEFAULT_ADMIN_ROLE() external view returns (bytes32);
 }

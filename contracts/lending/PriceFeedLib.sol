@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
-import {ICollateralLiquidation} from "../interfaces/ICollateralLiquidation.sol";
+import {ICollateralErrors} from "../interfaces/ICollateralErrors.sol";
 
 /// @title Reading Chainlink-style feeds and converting token amounts to stablecoin value
 /// @notice A price is only used when its round is complete, its answer positive and its update younger
@@ -17,12 +17,12 @@ library PriceFeedLib {
         // updatedAt == 0 is how a round that has started but not been answered reads; answeredInRound
         // behind roundId means the answer was carried over from an earlier round.
         if (updatedAt == 0 || answeredInRound < roundId) {
-            revert ICollateralLiquidation.IncompleteRound(address(feed), roundId, answeredInRound, updatedAt);
+            revert ICollateralErrors.IncompleteRound(address(feed), roundId, answeredInRound, updatedAt);
         }
-        if (answer <= 0) revert ICollateralLiquidation.InvalidPrice(address(feed), answer);
+        if (answer <= 0) revert ICollateralErrors.InvalidPrice(address(feed), answer);
         // Written as an addition so an updatedAt slightly ahead of this block cannot underflow.
         if (updatedAt + heartbeat < block.timestamp) {
-            revert ICollateralLiquidation.StalePrice(address(feed), updatedAt, heartbeat);
+            revert ICollateralErrors.StalePrice(address(feed), updatedAt, heartbeat);
         }
         return uint256(answer);
     }
@@ -55,9 +55,9 @@ library PriceFeedLib {
     function requireSequencerUp(AggregatorV3Interface uptimeFeed, uint256 gracePeriod) internal view {
         if (address(uptimeFeed) == address(0)) return;
         (, int256 answer, uint256 startedAt,,) = uptimeFeed.latestRoundData();
-        if (answer != 0 || startedAt == 0) revert ICollateralLiquidation.SequencerDown(address(uptimeFeed));
+        if (answer != 0 || startedAt == 0) revert ICollateralErrors.SequencerDown(address(uptimeFeed));
         if (block.timestamp < startedAt + gracePeriod) {
-            revert ICollateralLiquidation.SequencerGracePeriod(startedAt, gracePeriod);
+            revert ICollateralErrors.SequencerGracePeriod(startedAt, gracePeriod);
         }
     }
 

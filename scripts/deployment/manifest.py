@@ -40,6 +40,17 @@ class ManifestBuilder:
         """Clients should call `name` through the ABI artifact `abi_name` (a contract or an interface)."""
         self.data["contracts"][name]["abi"] = abi_name
 
+    def errors(self, abis: list[list[dict]]) -> None:
+        """Every custom error the deployed system can revert with, once each: what a client needs to decode
+        any revert of a call it makes (the stablecoin's and the vault's included), whatever ABI it holds."""
+        seen: dict[str, dict] = {}
+        for abi in abis:
+            for entry in abi:
+                if entry.get("type") == "error":
+                    types = ",".join(i["type"] for i in entry["inputs"])
+                    seen.setdefault(f"{entry['name']}({types})", entry)
+        self.data["errors"] = [seen[k] for k in sorted(seen)]
+
     def role(self, contract: str, role: str, holders: list[str]) -> None:
         self.data["roles"].setdefault(contract, {})[role] = list(holders)
 

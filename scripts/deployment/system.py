@@ -15,6 +15,12 @@ from scripts.deployment.manifest import ManifestBuilder
 from scripts.deployment.market import deploy_loan_market
 
 ZERO = "0x0000000000000000000000000000000000000000"
+# Whose errors a client may meet: every deployed contract (the market by its merged ABI), and the
+# stablecoin's standard ERC-20 errors (OpenZeppelin's IERC20Errors) for whatever token is used.
+ERROR_SOURCES = (
+    "IdentityRegistry", "CreditOracle", "ReserveFund", "LoanNote", "ILoanMarket", "LoanMarketLens",
+    "CollateralVault", "PeerLendTimelock", "IERC20Errors", "IERC721Errors",
+)
 
 
 def _containers():
@@ -86,6 +92,7 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
         "minDelay": timelock.getMinDelay(), "proposers": holders.proposers, "executors": "anyone",
     })
     hand_over_to_timelock(d, timelock, holders, manifest, tx)
+    manifest.errors([c._build.get(name)["abi"] for name in ERROR_SOURCES])
     return d
 
 

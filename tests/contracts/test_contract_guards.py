@@ -95,3 +95,11 @@ def test_the_parts_of_the_market_agree_on_every_slot(layouts):
     extra = layouts["LoanMarketExt"][len(core) :]
     assert [v["label"] for v in extra] == ["_roles"]  # AccessControl's map, after everything shared
     assert int(extra[0]["slot"]) > max(int(v["slot"]) for v in core)
+
+
+def test_the_merged_abi_decodes_the_errors_calls_at_the_market_meet():
+    """A front end holding only ILoanMarket decodes the stablecoin's and the vault's reverts too."""
+    errors = {item["name"] for item in _artifact("ILoanMarket")["abi"] if item.get("type") == "error"}
+    assert {"ERC20InsufficientAllowance", "ERC20InsufficientBalance"} <= errors  # the token's
+    assert {"InsufficientCollateral", "StalePrice", "SequencerDown"} <= errors  # the vault's
+    assert {"OfferSignerNotAuthorized", "PersonLimitExceeded", "NotSuitable"} <= errors  # its own
