@@ -9,7 +9,9 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 ///         leave before it applies. Operational roles (attester, compliance, pauser) are held directly
 ///         by their operators because they must act at once.
 contract PeerLendTimelock is TimelockController {
-    constructor(uint256 minDelay, address[] memory proposers, address[] memory executors)
-        TimelockController(minDelay, proposers, executors, address(0))
-    {}
+    constructor(
+        uint256 minDelay,
+        address[] memory proposers,
+        address[] memory executors
+    ) TimelockController(minDelay, proposers, executors, address(0)) {}
 }

@@ -168,25 +168,34 @@ contract IdentityRegistry is IIdentityRegistry, AccessControl, EIP712 {
         id.commitment = a.commitment;
         id.subject = a.subject;
         emit IdentityAttested(
-            wallet, attester, a.level, a.riskClass, a.jurisdiction, a.expiresAt, a.commitment, a.subject, a.entity
+            wallet,
+            attester,
+            a.level,
+            a.riskClass,
+            a.jurisdiction,
+            a.expiresAt,
+            a.commitment,
+            a.subject,
+            a.entity
         );
     }
 
     function _hashAttestation(Attestation calldata a) private pure returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                ATTESTATION_TYPEHASH,
-                a.wallet,
-                a.level,
-                a.riskClass,
-                a.jurisdiction,
-                a.expiresAt,
-                a.commitment,
-                a.subject,
-                a.entity,
-                a.nonce,
-                a.deadline
-            )
-        );
+        return
+            keccak256(
+                abi.encode(
+                    ATTESTATION_TYPEHASH,
+                    a.wallet,
+                    a.level,
+                    a.riskClass,
+                    a.jurisdiction,
+                    a.expiresAt,
+                    a.commitment,
+                    a.subject,
+                    a.entity,
+                    a.nonce,
+                    a.deadline
+                )
+            );
     }
 }

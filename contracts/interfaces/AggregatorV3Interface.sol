@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 /// @title Chainlink price feed interface (AggregatorV3Interface)
 /// @notice The standard interface of Chainlink data feed proxies, reproduced here so the project does not
 ///         depend on the Chainlink package for five function signatures.
+// Chainlink's own name, kept so that the interface reads as theirs.
+// solhint-disable-next-line interface-starts-with-i
 interface AggregatorV3Interface {
     function decimals() external view returns (uint8);
 
@@ -11,7 +13,9 @@ interface AggregatorV3Interface {
 
     function version() external view returns (uint256);
 
-    function getRoundData(uint80 _roundId)
+    function getRoundData(
+        uint80 _roundId
+    )
         external
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);

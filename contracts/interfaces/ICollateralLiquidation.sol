@@ -21,23 +21,35 @@ import {ICollateralErrors} from "./ICollateralErrors.sol";
 ///         While the loan's payoff is zero no liquidation is possible, so the surplus stays intact.
 interface ICollateralLiquidation is ICollateralErrors {
     event CollateralPledged(
-        uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount, uint256 value
+        uint256 indexed loanId,
+        address indexed borrower,
+        address indexed token,
+        uint256 amount,
+        uint256 value
     );
     event CollateralAdded(uint256 indexed loanId, address indexed from, address indexed token, uint256 amount);
     event CollateralReleased(uint256 indexed loanId, address indexed borrower, address indexed token, uint256 amount);
-    event CollateralLiquidated(uint256 indexed loanId, address indexed buyer, uint256 collateralAmount, uint256 payment);
+    event CollateralLiquidated(
+        uint256 indexed loanId,
+        address indexed buyer,
+        uint256 collateralAmount,
+        uint256 payment
+    );
 
     /// @notice Buys up to `collateralAmount` of the loan's collateral at the discounted feed price.
     /// @dev Anyone may call. The purchase is capped at the position and at the least collateral whose
-    ///      discounted value repays the loan. The buyer must have approved the vault for the stablecoin; the payment goes straight
-    ///      to the market, then `receiveLiquidationProceeds` books it. Not blocked by pause or wind-down.
+    ///      discounted value repays the loan. The buyer must have approved the vault for the stablecoin; the
+    ///      payment goes straight to the market, then `receiveLiquidationProceeds` books it. Not blocked by
+    ///      pause or wind-down.
     /// @param collateralAmount the most collateral to buy (type(uint256).max: as much as allowed)
     /// @param maxPayment       the most stablecoin the buyer accepts to pay (slippage protection)
     /// @return bought  collateral transferred to the buyer
     /// @return payment stablecoin paid by the buyer
-    function liquidate(uint256 loanId, uint256 collateralAmount, uint256 maxPayment)
-        external
-        returns (uint256 bought, uint256 payment);
+    function liquidate(
+        uint256 loanId,
+        uint256 collateralAmount,
+        uint256 maxPayment
+    ) external returns (uint256 bought, uint256 payment);
 
     /// @return the borrower of `loanId`'s position (kept after a full liquidation until released)
     function borrowerOf(uint256 loanId) external view returns (address);
@@ -55,8 +67,8 @@ interface ICollateralLiquidation is ICollateralErrors {
 
     /// @notice What `liquidate(loanId, collateralAmount, ...)` would do now, caps included, without
     ///         checking whether the position is liquidatable.
-    function quoteLiquidation(uint256 loanId, uint256 collateralAmount)
-        external
-        view
-        returns (uint256 bought, uint256 payment);
+    function quoteLiquidation(
+        uint256 loanId,
+        uint256 collateralAmount
+    ) external view returns (uint256 bought, uint256 payment);
 }

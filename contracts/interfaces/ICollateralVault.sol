@@ -8,8 +8,14 @@ interface ICollateralVault {
     /// @notice Called by the market when a secured loan is listed: pulls `amount` of `token` from `borrower`.
     /// @dev Reverts unless the collateral type is enabled, its price is valid, and the value admits
     ///      `principal` at the grade's maximum LTV.
-    function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256 principal, uint8 grade)
-        external;
+    function pledge(
+        uint256 loanId,
+        address borrower,
+        address token,
+        uint256 amount,
+        uint256 principal,
+        uint8 grade
+    ) external;
 
     /// @notice Called by the market when the borrower adds collateral to a listed or drawn loan: pulls
     ///         `amount` more of the pledged token from `from`. Needs no price: it can only make the
@@ -27,10 +33,7 @@ interface ICollateralVault {
     /// @notice `requireCoverage` for callers that must answer rather than revert.
     /// @return priced  false when no usable price exists now (nothing can be concluded)
     /// @return covered true when priced and the position admits `principal` at the grade's maximum LTV
-    function coverage(uint256 loanId, uint256 principal, uint8 grade)
-        external
-        view
-        returns (bool priced, bool covered);
+    function coverage(uint256 loanId, uint256 principal, uint8 grade) external view returns (bool priced, bool covered);
 
     /// @return token and amount currently held for `loanId`
     function positionOf(uint256 loanId) external view returns (address token, uint256 amount);

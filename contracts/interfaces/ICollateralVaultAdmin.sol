@@ -12,10 +12,12 @@ interface ICollateralVaultAdmin {
     /// @param feed              Chainlink-style USD price feed of the token
     /// @param heartbeat         maximum age of a feed answer, seconds (MIN_HEARTBEAT .. MAX_HEARTBEAT)
     /// @param tokenDecimals     the token's decimals as governance expects them; checked against the token
-    /// @param maxLtvBps         maximum loan-to-value at listing, per grade: index 0 = grade 1 (A) .. 6 = grade 7 (G);
-    ///                          0 means the grade may not pledge this token. Each must be below the threshold.
-    /// @param liquidationThresholdBps LTV at or above which anyone may liquidate (at most MAX_LIQUIDATION_THRESHOLD_BPS)
-    /// @param liquidationDiscountBps  discount to the feed value a liquidation buyer gets (at most MAX_LIQUIDATION_DISCOUNT_BPS)
+    /// @param maxLtvBps         maximum loan-to-value at listing, per grade: index 0 = grade 1 (A) .. 6 = grade 7
+    ///                          (G); 0 means the grade may not pledge this token. Each must be below the threshold.
+    /// @param liquidationThresholdBps LTV at or above which anyone may liquidate (at most
+    ///                          MAX_LIQUIDATION_THRESHOLD_BPS)
+    /// @param liquidationDiscountBps  discount to the feed value a liquidation buyer gets (at most
+    ///                          MAX_LIQUIDATION_DISCOUNT_BPS)
     struct CollateralParams {
         AggregatorV3Interface feed;
         uint32 heartbeat;

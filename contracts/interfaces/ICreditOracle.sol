@@ -5,7 +5,8 @@ import {IPeerLendErrors} from "./IPeerLendErrors.sol";
 
 /// @title PeerLend credit oracle: per-borrower credit records signed by a threshold of oracle nodes
 /// @notice EIP-712 domain: name "PeerLend CreditOracle", version "1", this chain id, this contract.
-///   CreditReport(address borrower,uint16 score,uint8 grade,uint16 pdBps,uint16 modelVersion,uint40 asOf,bytes32 reasonsHash)
+///   CreditReport(address borrower,uint16 score,uint8 grade,uint16 pdBps,uint16 modelVersion,uint40 asOf,
+///                bytes32 reasonsHash)
 ///   ScoreBatch(uint64 round,uint64 deadline,CreditReport[] reports)
 /// Signatures accompany a batch ordered by strictly increasing signer address, which rejects a
 /// duplicate signer without extra storage.
@@ -34,8 +35,14 @@ interface ICreditOracle is IPeerLendErrors {
     ///         with 3 topics and 6 data words it costs ~3,000 gas per borrower, which alone breaks the
     ///         8,000-gas-per-borrower refresh budget. `submitBatch` emits `CreditRecordsUpdated` instead.
     event CreditRecordUpdated(
-        address indexed borrower, uint64 indexed round, uint16 score, uint8 grade, uint16 pdBps,
-        uint16 modelVersion, uint40 asOf, bytes32 reasonsHash
+        address indexed borrower,
+        uint64 indexed round,
+        uint16 score,
+        uint8 grade,
+        uint16 pdBps,
+        uint16 modelVersion,
+        uint40 asOf,
+        bytes32 reasonsHash
     );
 
     /// @notice Every record a batch stored, in report order, as 64 bytes per report:
@@ -85,8 +92,7 @@ interface ICreditOracle is IPeerLendErrors {
     ///      strictly increasing address, and there must be at least `threshold` of them. Each report
     ///      needs borrower != 0, grade 1..7, pdBps <= 10000, asOf <= now and asOf > the stored asOf
     ///      (a borrower may appear twice in a batch only with increasing asOf).
-    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures)
-        external;
+    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures) external;
 
     function recordOf(address borrower) external view returns (CreditRecord memory);
 

@@ -44,8 +44,15 @@ interface IIdentityRegistry is IPeerLendErrors {
     }
 
     event IdentityAttested(
-        address indexed wallet, address indexed attester, uint8 level, uint8 riskClass, uint16 jurisdiction,
-        uint40 expiresAt, bytes32 commitment, bytes32 indexed subject, bool entity
+        address indexed wallet,
+        address indexed attester,
+        uint8 level,
+        uint8 riskClass,
+        uint16 jurisdiction,
+        uint40 expiresAt,
+        bytes32 commitment,
+        bytes32 indexed subject,
+        bool entity
     );
     event IdentityRevoked(address indexed wallet, address indexed by, uint8 reasonCode);
     event IdentityFrozen(address indexed wallet, address indexed by, uint8 reasonCode);

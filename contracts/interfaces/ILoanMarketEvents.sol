@@ -9,21 +9,39 @@ import {ILoanMarketTypes} from "./ILoanMarketTypes.sol";
 ///         and AML monitoring are built from them alone. Collateral events come from the vault.
 interface ILoanMarketEvents is ILoanMarketTypes {
     event LoanListed(
-        uint256 indexed loanId, address indexed borrower, uint8 grade, uint256 principal, uint256 minFill,
-        uint16 aprBps, uint16 numPeriods, uint32 periodLength, uint40 listingDeadline
+        uint256 indexed loanId,
+        address indexed borrower,
+        uint8 grade,
+        uint256 principal,
+        uint256 minFill,
+        uint16 aprBps,
+        uint16 numPeriods,
+        uint32 periodLength,
+        uint40 listingDeadline
     );
     /// @notice The signed offer `nonce` of `borrower` listed `loanId`; it cannot list again.
     event OfferUsed(address indexed borrower, uint256 indexed nonce, uint256 indexed loanId);
     event LoanFunded(uint256 indexed loanId, uint256 indexed noteId, address indexed lender, uint256 amount);
     /// @notice The fees are those fixed for this loan; later governance changes do not apply to it.
     event LoanDrawn(
-        uint256 indexed loanId, address indexed borrower, uint256 principal, uint256 originationFee,
-        uint256 installment, uint40 firstDueDate, uint16 servicingFeeBps, uint16 reserveShareBps,
+        uint256 indexed loanId,
+        address indexed borrower,
+        uint256 principal,
+        uint256 originationFee,
+        uint256 installment,
+        uint40 firstDueDate,
+        uint16 servicingFeeBps,
+        uint16 reserveShareBps,
         uint16 lateFeeBpsPerDay
     );
     event LoanRepaid(
-        uint256 indexed loanId, address indexed payer, uint256 lateFee, uint256 interest, uint256 principal,
-        uint256 reserveShare, uint256 servicingFee
+        uint256 indexed loanId,
+        address indexed payer,
+        uint256 lateFee,
+        uint256 interest,
+        uint256 principal,
+        uint256 reserveShare,
+        uint256 servicingFee
     );
     /// @notice The whole debt is paid: a drawn loan becomes Repaid; a defaulted loan stays Defaulted but
     ///         is settled, so the borrower's open-loan slot and person limit are freed.
@@ -33,7 +51,10 @@ interface ILoanMarketEvents is ILoanMarketTypes {
     event RefundWithdrawn(address indexed borrower, uint256 amount);
     event Claimed(uint256 indexed noteId, address holder, uint256 amount);
     event LoanDefaulted(
-        uint256 indexed loanId, uint256 principalOutstanding, uint256 interestUnpaid, uint256 lateFeeUnpaid
+        uint256 indexed loanId,
+        uint256 principalOutstanding,
+        uint256 interestUnpaid,
+        uint256 lateFeeUnpaid
     );
     /// @notice One reserve cover of `loanId` paid `covered` to the notes; `loss` is the principal the
     ///         notes still miss after it (`writedownPerShare` per unit of funded principal, ray).

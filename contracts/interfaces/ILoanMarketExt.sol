@@ -47,8 +47,13 @@ interface ILoanMarketExt is ILoanMarketEvents, ILoanMarketErrors {
     function OFFER_SIGNER_ROLE() external view returns (bytes32);
 
     /// @notice RISK_ROLE
-    function setGradeTerms(uint8 grade, uint16 aprBps, uint96 maxPrincipal, bool allowed, bool collateralRequired)
-        external;
+    function setGradeTerms(
+        uint8 grade,
+        uint16 aprBps,
+        uint96 maxPrincipal,
+        bool allowed,
+        bool collateralRequired
+    ) external;
     /// @notice RISK_ROLE
     function setMinRiskClass(uint8 grade, uint8 riskClass) external;
     /// @notice RISK_ROLE: applies to loans drawn after the change; drawn loans keep their fees.

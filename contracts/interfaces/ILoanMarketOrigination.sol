@@ -25,9 +25,11 @@ interface ILoanMarketOrigination is ILoanMarketEvents, ILoanMarketErrors {
     ///      requires collateral must be secured. The person's outstanding principal, across the wallets
     ///      the identity registry links to it, must stay within its cap. With collateral the vault
     ///      pledges it (the borrower approves the vault beforehand). The offer is used up.
-    function list(ListingParams calldata params, LoanOffer calldata offer, bytes calldata signature)
-        external
-        returns (uint256 loanId);
+    function list(
+        ListingParams calldata params,
+        LoanOffer calldata offer,
+        bytes calldata signature
+    ) external returns (uint256 loanId);
 
     /// @notice Borrower: takes the funds (all funded, or >= minFill after the deadline within the accept
     ///         window), less the origination fee. Re-checks at drawdown time what listing checked: the

@@ -19,10 +19,10 @@ library AnnuityMath {
     function rpow(uint256 x, uint256 n) internal pure returns (uint256 z) {
         z = RAY;
         while (n > 0) {
-            if (n & 1 == 1) z = z * x / RAY;
+            if (n & 1 == 1) z = (z * x) / RAY;
             n >>= 1;
             // Skip the last squaring: it is never used and could overflow for large x.
-            if (n > 0) x = x * x / RAY;
+            if (n > 0) x = (x * x) / RAY;
         }
     }
 
@@ -42,11 +42,13 @@ library AnnuityMath {
     /// @notice One step of the contractual schedule.
     /// @return interest interest part of installment `k` (1-based) on scheduled balance `balance`
     /// @return principalPart principal part; the last period (k == n) pays the whole balance
-    function scheduledStep(uint256 balance, uint256 r, uint256 inst, uint256 k, uint256 n)
-        internal
-        pure
-        returns (uint256 interest, uint256 principalPart)
-    {
+    function scheduledStep(
+        uint256 balance,
+        uint256 r,
+        uint256 inst,
+        uint256 k,
+        uint256 n
+    ) internal pure returns (uint256 interest, uint256 principalPart) {
         interest = interestOn(balance, r);
         if (k >= n) return (interest, balance);
         principalPart = inst > interest ? inst - interest : 0;

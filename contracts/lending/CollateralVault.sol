@@ -85,12 +85,14 @@ contract CollateralVault is
     // ---------------------------------------------------------------- market
 
     /// @inheritdoc ICollateralVault
-    function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256 principal, uint8 grade)
-        external
-        onlyMarket
-        whenNotPaused
-        nonReentrant
-    {
+    function pledge(
+        uint256 loanId,
+        address borrower,
+        address token,
+        uint256 amount,
+        uint256 principal,
+        uint8 grade
+    ) external onlyMarket whenNotPaused nonReentrant {
         if (_positions[loanId].borrower != address(0)) revert PositionExists(loanId);
         if (borrower == address(0)) revert InvalidBorrower(borrower);
         if (amount == 0) revert ZeroAmount();
@@ -146,11 +148,11 @@ contract CollateralVault is
     }
 
     /// @inheritdoc ICollateralVault
-    function coverage(uint256 loanId, uint256 principal, uint8 grade)
-        external
-        view
-        returns (bool priced, bool covered)
-    {
+    function coverage(
+        uint256 loanId,
+        uint256 principal,
+        uint8 grade
+    ) external view returns (bool priced, bool covered) {
         if (grade == 0 || grade > GRADE_COUNT) return (true, false);
         Position storage pos = _positions[loanId];
         uint256 held = pos.amount;
@@ -167,11 +169,11 @@ contract CollateralVault is
     // ---------------------------------------------------------------- liquidation
 
     /// @inheritdoc ICollateralLiquidation
-    function liquidate(uint256 loanId, uint256 collateralAmount, uint256 maxPayment)
-        external
-        nonReentrant
-        returns (uint256 bought, uint256 payment)
-    {
+    function liquidate(
+        uint256 loanId,
+        uint256 collateralAmount,
+        uint256 maxPayment
+    ) external nonReentrant returns (uint256 bought, uint256 payment) {
         Position storage pos = _positions[loanId];
         uint256 held = pos.amount;
         if (held == 0) revert NoPosition(loanId);
@@ -314,11 +316,10 @@ contract CollateralVault is
     }
 
     /// @inheritdoc ICollateralLiquidation
-    function quoteLiquidation(uint256 loanId, uint256 collateralAmount)
-        external
-        view
-        returns (uint256 bought, uint256 payment)
-    {
+    function quoteLiquidation(
+        uint256 loanId,
+        uint256 collateralAmount
+    ) external view returns (uint256 bought, uint256 payment) {
         Position storage pos = _positions[loanId];
         uint256 held = pos.amount;
         if (held == 0 || collateralAmount == 0) return (0, 0);
@@ -358,10 +359,13 @@ contract CollateralVault is
 
     /// @dev Reverts unless `value` admits `principal` at the grade's maximum LTV: principal / value <= maxLtv,
     ///      cross-multiplied so the only rounding is the value's, downwards. A max LTV of 0 admits nothing.
-    function _requireAdmits(uint256 loanId, uint256 value, uint256 principal, uint8 grade, CollateralConfig storage cfg)
-        private
-        view
-    {
+    function _requireAdmits(
+        uint256 loanId,
+        uint256 value,
+        uint256 principal,
+        uint8 grade,
+        CollateralConfig storage cfg
+    ) private view {
         if (grade == 0 || grade > GRADE_COUNT) revert InvalidGrade(grade);
         uint16 maxLtv = cfg.maxLtvBps[grade - 1];
         if (principal * BPS > value * maxLtv) revert InsufficientCollateral(loanId, value, principal, maxLtv);
@@ -410,7 +414,13 @@ contract CollateralVault is
         payment = _value(bought, price, factor, cfg, Math.Rounding.Ceil);
         if (payment > owed) {
             bought = PriceFeedLib.toAmount(
-                owed, price, factor, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, Math.Rounding.Ceil
+                owed,
+                price,
+                factor,
+                cfg.tokenDecimals,
+                cfg.feedDecimals,
+                _stableDecimals,
+                Math.Rounding.Ceil
             );
             payment = _value(bought, price, factor, cfg, Math.Rounding.Ceil);
         }
@@ -421,11 +431,13 @@ contract CollateralVault is
         return PriceFeedLib.latestPrice(cfg.feed, cfg.heartbeat);
     }
 
-    function _value(uint256 amount, uint256 price, uint256 factorBps, CollateralConfig storage cfg, Math.Rounding r)
-        private
-        view
-        returns (uint256)
-    {
+    function _value(
+        uint256 amount,
+        uint256 price,
+        uint256 factorBps,
+        CollateralConfig storage cfg,
+        Math.Rounding r
+    ) private view returns (uint256) {
         return PriceFeedLib.toValue(amount, price, factorBps, cfg.tokenDecimals, cfg.feedDecimals, _stableDecimals, r);
     }
 

@@ -17,64 +17,64 @@ library LoanAccounting {
     /// @notice Brings a drawn loan to `nowTs`: accrues interest on the outstanding principal segment by
     ///         segment between due dates, makes it due at each due date passed, steps the contractual
     ///         balance and accrues late fees. Defaulted loans are frozen.
-    function accrue(ILoanMarketTypes.Loan memory l, uint256 nowTs) internal pure {
-        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return;
-        uint256 lateFeeBps = l.lateFeeBpsPerDay;
-        uint256 t = l.lastAccrual;
+    function accrue(ILoanMarketTypes.Loan memory loan, uint256 nowTs) internal pure {
+        if (loan.status != ILoanMarketTypes.LoanStatus.Drawn) return;
+        uint256 lateFeeBps = loan.lateFeeBpsPerDay;
+        uint256 t = loan.lastAccrual;
         if (nowTs <= t) return;
-        uint256 len = l.periodLength;
-        uint256 dueNow = (nowTs - l.drawnAt) / len;
-        if (dueNow > l.numPeriods) dueNow = l.numPeriods;
-        uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, len);
+        uint256 len = loan.periodLength;
+        uint256 dueNow = (nowTs - loan.drawnAt) / len;
+        if (dueNow > loan.numPeriods) dueNow = loan.numPeriods;
+        uint256 r = AnnuityMath.ratePerPeriod(loan.aprBps, len);
 
-        uint256 fee = l.lateFeeUnpaid + _lateFee(overdue(l), lateFeeBps, nowTs - t);
-        for (uint256 k = uint256(l.duePeriods) + 1; k <= dueNow; ++k) {
-            fee += _passDueDate(l, k, r, t, lateFeeBps, nowTs);
-            t = uint256(l.drawnAt) + k * len;
+        uint256 fee = loan.lateFeeUnpaid + _lateFee(overdue(loan), lateFeeBps, nowTs - t);
+        for (uint256 k = uint256(loan.duePeriods) + 1; k <= dueNow; ++k) {
+            fee += _passDueDate(loan, k, r, t, lateFeeBps, nowTs);
+            t = uint256(loan.drawnAt) + k * len;
         }
-        l.duePeriods = uint16(dueNow);
-        uint256 maturity = uint256(l.drawnAt) + uint256(l.numPeriods) * len;
+        loan.duePeriods = uint16(dueNow);
+        uint256 maturity = uint256(loan.drawnAt) + uint256(loan.numPeriods) * len;
         if (t < maturity) {
-            uint256 accrued = _interest(l.principalOutstanding, r, Math.min(nowTs, maturity) - t, len);
-            l.interestUnpaid += uint128(accrued);
-            l.interestNotDue += uint128(accrued);
+            uint256 accrued = _interest(loan.principalOutstanding, r, Math.min(nowTs, maturity) - t, len);
+            loan.interestUnpaid += uint128(accrued);
+            loan.interestNotDue += uint128(accrued);
         }
-        l.lateFeeUnpaid = uint128(fee);
-        l.lastAccrual = uint40(nowTs);
+        loan.lateFeeUnpaid = uint128(fee);
+        loan.lastAccrual = uint40(nowTs);
     }
 
     /// @dev Due date `k` passes: interest accrued since `t` joins the due interest, the contractual
     ///      balance steps down, and what became overdue pays late fees from the due date on.
     function _passDueDate(
-        ILoanMarketTypes.Loan memory l,
+        ILoanMarketTypes.Loan memory loan,
         uint256 k,
         uint256 r,
         uint256 t,
         uint256 lateFeeBps,
         uint256 nowTs
     ) private pure returns (uint256 fee) {
-        uint256 len = l.periodLength;
-        uint256 dueDate = uint256(l.drawnAt) + k * len; // > t: t is before the next unprocessed due date
-        uint256 before = overdue(l);
-        l.interestUnpaid += uint128(_interest(l.principalOutstanding, r, dueDate - t, len));
-        l.interestNotDue = 0; // everything accrued up to a due date is due
-        (, uint256 p) = AnnuityMath.scheduledStep(l.schedBalance, r, l.installment, k, l.numPeriods);
-        l.schedBalance -= uint128(p);
+        uint256 len = loan.periodLength;
+        uint256 dueDate = uint256(loan.drawnAt) + k * len; // > t: t is before the next unprocessed due date
+        uint256 before = overdue(loan);
+        loan.interestUnpaid += uint128(_interest(loan.principalOutstanding, r, dueDate - t, len));
+        loan.interestNotDue = 0; // everything accrued up to a due date is due
+        (, uint256 p) = AnnuityMath.scheduledStep(loan.schedBalance, r, loan.installment, k, loan.numPeriods);
+        loan.schedBalance -= uint128(p);
         // overdue never decreases here: due interest only grows and the scheduled balance only falls
-        fee = _lateFee(overdue(l) - before, lateFeeBps, nowTs - dueDate);
+        fee = _lateFee(overdue(loan) - before, lateFeeBps, nowTs - dueDate);
     }
 
     /// @return unpaid interest of past periods plus principal above the contractual balance (no fees)
-    function overdue(ILoanMarketTypes.Loan memory l) internal pure returns (uint256) {
-        uint256 iu = l.interestUnpaid;
-        uint256 cur = l.interestNotDue;
-        uint256 out = l.principalOutstanding;
-        uint256 b = l.schedBalance;
+    function overdue(ILoanMarketTypes.Loan memory loan) internal pure returns (uint256) {
+        uint256 iu = loan.interestUnpaid;
+        uint256 cur = loan.interestNotDue;
+        uint256 out = loan.principalOutstanding;
+        uint256 b = loan.schedBalance;
         return (iu > cur ? iu - cur : 0) + (out > b ? out - b : 0);
     }
 
-    function payoff(ILoanMarketTypes.Loan memory l) internal pure returns (uint256) {
-        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + l.principalOutstanding;
+    function payoff(ILoanMarketTypes.Loan memory loan) internal pure returns (uint256) {
+        return uint256(loan.lateFeeUnpaid) + loan.interestUnpaid + loan.principalOutstanding;
     }
 
     /// @notice Days since the oldest unpaid due date, rounded up; 0 when current.
@@ -83,23 +83,23 @@ library LoanAccounting {
     ///      overdue amount in installments instead would over-count: interest on unpaid principal makes
     ///      two missed installments weigh more than two. Due interest with principal on or ahead of
     ///      schedule (a borrower who prepaid) dates from the latest due date.
-    function daysPastDue(ILoanMarketTypes.Loan memory l, uint256 nowTs) internal pure returns (uint256) {
-        if (overdue(l) == 0) return 0;
-        uint256 k = l.duePeriods; // >= 1 whenever something is overdue
-        uint256 out = l.principalOutstanding;
-        if (out > l.schedBalance) {
+    function daysPastDue(ILoanMarketTypes.Loan memory loan, uint256 nowTs) internal pure returns (uint256) {
+        if (overdue(loan) == 0) return 0;
+        uint256 k = loan.duePeriods; // >= 1 whenever something is overdue
+        uint256 out = loan.principalOutstanding;
+        if (out > loan.schedBalance) {
             // walk the contractual balances forward to the first one the principal has not reached;
             // it exists because b_duePeriods = schedBalance < out
-            uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, l.periodLength);
-            uint256 b = l.principal;
+            uint256 r = AnnuityMath.ratePerPeriod(loan.aprBps, loan.periodLength);
+            uint256 b = loan.principal;
             k = 0;
             while (out <= b) {
                 ++k;
-                (, uint256 p) = AnnuityMath.scheduledStep(b, r, l.installment, k, l.numPeriods);
+                (, uint256 p) = AnnuityMath.scheduledStep(b, r, loan.installment, k, loan.numPeriods);
                 b -= p;
             }
         }
-        uint256 dueDate = uint256(l.drawnAt) + k * l.periodLength;
+        uint256 dueDate = uint256(loan.drawnAt) + k * loan.periodLength;
         return nowTs > dueDate ? Math.ceilDiv(nowTs - dueDate, 1 days) : 0;
     }
 
@@ -112,28 +112,29 @@ library LoanAccounting {
     }
 
     /// @notice Applies `amount` (<= payoff) late fee -> interest -> principal.
-    function applyPayment(ILoanMarketTypes.Loan memory l, uint256 amount)
-        internal
-        pure
-        returns (uint256 late, uint256 interest, uint256 principal)
-    {
-        late = Math.min(amount, l.lateFeeUnpaid);
+    function applyPayment(
+        ILoanMarketTypes.Loan memory loan,
+        uint256 amount
+    ) internal pure returns (uint256 late, uint256 interest, uint256 principal) {
+        late = Math.min(amount, loan.lateFeeUnpaid);
         amount -= late;
-        interest = Math.min(amount, l.interestUnpaid);
+        interest = Math.min(amount, loan.interestUnpaid);
         principal = amount - interest; // amount <= payoff, so principal <= outstanding
-        l.lateFeeUnpaid -= uint128(late);
-        l.interestUnpaid -= uint128(interest);
-        l.principalOutstanding -= uint128(principal);
+        loan.lateFeeUnpaid -= uint128(late);
+        loan.interestUnpaid -= uint128(interest);
+        loan.principalOutstanding -= uint128(principal);
         // interest is paid oldest first: what remains unpaid is the most recent, not yet due, part
-        if (l.interestNotDue > l.interestUnpaid) l.interestNotDue = l.interestUnpaid;
+        if (loan.interestNotDue > loan.interestUnpaid) loan.interestNotDue = loan.interestUnpaid;
     }
 
     /// @return rows the contractual schedule for `principal` drawn at `start`
-    function schedule(uint256 principal, uint256 aprBps, uint256 periodLength, uint256 n, uint256 start)
-        internal
-        pure
-        returns (ILoanMarketTypes.Installment[] memory rows)
-    {
+    function schedule(
+        uint256 principal,
+        uint256 aprBps,
+        uint256 periodLength,
+        uint256 n,
+        uint256 start
+    ) internal pure returns (ILoanMarketTypes.Installment[] memory rows) {
         uint256 r = AnnuityMath.ratePerPeriod(aprBps, periodLength);
         uint256 inst = AnnuityMath.installment(principal, r, n);
         uint256 b = principal;
@@ -141,7 +142,12 @@ library LoanAccounting {
         for (uint256 k = 1; k <= n; ++k) {
             (uint256 i, uint256 p) = AnnuityMath.scheduledStep(b, r, inst, k, n);
             b -= p;
-            rows[k - 1] = ILoanMarketTypes.Installment(uint40(start + k * periodLength), uint128(i + p), uint128(i), uint128(p));
+            rows[k - 1] = ILoanMarketTypes.Installment(
+                uint40(start + k * periodLength),
+                uint128(i + p),
+                uint128(i),
+                uint128(p)
+            );
         }
     }
 

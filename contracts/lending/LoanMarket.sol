@@ -54,8 +54,9 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
         _requireSameWiring(extension_, [t, i, o, n]);
         _extension = extension_;
         // The storage set-up is the extension's code (it owns the roles), run against this storage.
-        (bool ok, bytes memory reason) =
-            extension_.delegatecall(abi.encodeCall(ILoanMarketExt.initialize, (reserve_, treasury_, admin_)));
+        (bool ok, bytes memory reason) = extension_.delegatecall(
+            abi.encodeCall(ILoanMarketExt.initialize, (reserve_, treasury_, admin_))
+        );
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(reason, 0x20), mload(reason))
@@ -75,20 +76,20 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
     function fund(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 noteId) {
         MarketConfig memory c = _config;
         _requireOpen(c);
-        Loan storage l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Listed);
-        if (block.timestamp > l.listingDeadline) revert ListingClosed(loanId, l.listingDeadline);
+        Loan storage loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Listed);
+        if (block.timestamp > loan.listingDeadline) revert ListingClosed(loanId, loan.listingDeadline);
         if (amount == 0) revert ZeroAmount();
-        uint256 funded = l.funded;
-        uint256 remaining = l.principal - funded;
+        uint256 funded = loan.funded;
+        uint256 remaining = loan.principal - funded;
         if (amount > remaining) revert OverFunding(amount, remaining);
         if (amount < c.minTicket && amount != remaining) revert TicketTooSmall(amount, c.minTicket);
-        _requireCanHold(msg.sender, l.borrower, l.grade, loanId);
+        _requireCanHold(msg.sender, loan.borrower, loan.grade, loanId);
 
-        uint32 index = l.noteCount;
+        uint32 index = loan.noteCount;
         noteId = NoteIds.encode(loanId, index);
-        l.funded = uint96(funded + amount); // <= principal
-        l.noteCount = index + 1;
+        loan.funded = uint96(funded + amount); // <= principal
+        loan.noteCount = index + 1;
         _notes[noteId] = _packNote(msg.sender, amount);
         emit LoanFunded(loanId, noteId, msg.sender, amount);
         _pull(msg.sender, amount);
@@ -120,8 +121,8 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
         if (holder != from) revert ERC721IncorrectOwner(from, noteId, holder);
         _requireNotFrozen(from);
         uint256 loanId = NoteIds.loanOf(noteId);
-        Loan storage l = _loans[loanId];
-        _requireCanHold(to, l.borrower, l.grade, loanId);
+        Loan storage loan = _loans[loanId];
+        _requireCanHold(to, loan.borrower, loan.grade, loanId);
         _notes[noteId] = _packNote(to, share);
     }
 
@@ -141,17 +142,17 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
 
     /// @inheritdoc ILoanMarketCore
     function markDefault(uint256 loanId) external nonReentrant {
-        Loan memory l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Drawn);
-        LoanAccounting.accrue(l, block.timestamp);
-        uint256 dpd = LoanAccounting.daysPastDue(l, block.timestamp);
+        Loan memory loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Drawn);
+        LoanAccounting.accrue(loan, block.timestamp);
+        uint256 dpd = LoanAccounting.daysPastDue(loan, block.timestamp);
         if (dpd <= LoanAccounting.DEFAULT_AFTER_DAYS) revert NotDefaultable(loanId, dpd);
-        l.status = LoanStatus.Defaulted;
-        _loans[loanId] = l;
+        loan.status = LoanStatus.Defaulted;
+        _loans[loanId] = loan;
         Totals storage tot = _totals;
-        tot.principalOutstanding -= l.principalOutstanding;
+        tot.principalOutstanding -= loan.principalOutstanding;
         tot.openLoans -= 1;
-        emit LoanDefaulted(loanId, l.principalOutstanding, l.interestUnpaid, l.lateFeeUnpaid);
+        emit LoanDefaulted(loanId, loan.principalOutstanding, loan.interestUnpaid, loan.lateFeeUnpaid);
     }
 
     // ------------------------------------------------------------------ collateral vault
@@ -203,9 +204,9 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
 
     /// @inheritdoc ILoanMarketCore
     function payoffAmount(uint256 loanId) external view returns (uint256) {
-        Loan memory l = _accrued(loanId);
-        if (l.status != LoanStatus.Drawn && l.status != LoanStatus.Defaulted) return 0;
-        return LoanAccounting.payoff(l);
+        Loan memory loan = _accrued(loanId);
+        if (loan.status != LoanStatus.Drawn && loan.status != LoanStatus.Defaulted) return 0;
+        return LoanAccounting.payoff(loan);
     }
 
     /// @inheritdoc ILoanMarketCore
@@ -233,53 +234,56 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
     /// @dev Shared by repay and liquidation proceeds: accrues, applies min(amount, payoff) and distributes.
     ///      Tokens are pulled by the caller afterwards (checks-effects-interactions).
     function _repay(uint256 loanId, uint256 amount, address payer) internal returns (uint256 paid, bool closed) {
-        Loan memory l = _loans[loanId];
-        LoanStatus s = l.status;
+        Loan memory loan = _loans[loanId];
+        LoanStatus s = loan.status;
         if (s != LoanStatus.Drawn && s != LoanStatus.Defaulted) {
             if (s == LoanStatus.None) revert UnknownLoan(loanId);
             revert InvalidLoanStatus(loanId, s);
         }
-        LoanAccounting.accrue(l, block.timestamp);
-        uint256 owed = LoanAccounting.payoff(l);
+        LoanAccounting.accrue(loan, block.timestamp);
+        uint256 owed = LoanAccounting.payoff(loan);
         paid = amount < owed ? amount : owed;
         closed = paid == owed && paid != 0;
-        uint256 toLenders = _distribute(loanId, l, paid, payer, s == LoanStatus.Drawn);
+        uint256 toLenders = _distribute(loanId, loan, paid, payer, s == LoanStatus.Drawn);
         if (closed) {
             // Repaid in full; a defaulted loan stays Defaulted (its record) but is settled. Either way
             // the borrower's slot and the person's limit are free again.
             if (s == LoanStatus.Drawn) {
-                l.status = LoanStatus.Repaid;
+                loan.status = LoanStatus.Repaid;
                 _totals.openLoans -= 1;
             }
-            _releaseBorrower(loanId, l.borrower, l.principal);
+            _releaseBorrower(loanId, loan.borrower, loan.principal);
             emit LoanRepaidInFull(loanId);
         }
         // Rounded down: the dust stays in the market, lenders are never paid more than was received.
-        l.accPerShare += uint128(toLenders * RAY / l.funded);
-        _loans[loanId] = l;
+        loan.accPerShare += uint128((toLenders * RAY) / loan.funded);
+        _loans[loanId] = loan;
     }
 
     /// @dev Applies the waterfall, books servicing fee and reserve share at the loan's own rates
     ///      (performing loans only: a recovery after default carries no fee) and returns what goes to the
     ///      notes.
-    function _distribute(uint256 loanId, Loan memory l, uint256 paid, address payer, bool performing)
-        internal
-        returns (uint256 toLenders)
-    {
-        (uint256 late, uint256 interest, uint256 principal) = LoanAccounting.applyPayment(l, paid);
+    function _distribute(
+        uint256 loanId,
+        Loan memory loan,
+        uint256 paid,
+        address payer,
+        bool performing
+    ) internal returns (uint256 toLenders) {
+        (uint256 late, uint256 interest, uint256 principal) = LoanAccounting.applyPayment(loan, paid);
         uint256 servicingFee;
         uint256 reserveShare;
         if (performing) {
             uint256 base = late + interest;
-            servicingFee = Math.mulDiv(base, l.servicingFeeBps, BPS, Math.Rounding.Ceil);
-            reserveShare = Math.mulDiv(base, l.reserveShareBps, BPS, Math.Rounding.Ceil);
+            servicingFee = Math.mulDiv(base, loan.servicingFeeBps, BPS, Math.Rounding.Ceil);
+            reserveShare = Math.mulDiv(base, loan.reserveShareBps, BPS, Math.Rounding.Ceil);
             if (reserveShare > base - servicingFee) reserveShare = base - servicingFee;
             _totals.principalOutstanding -= uint128(principal);
-        } else if (l.flags & FLAG_COVERED != 0 && principal != 0) {
+        } else if (loan.flags & FLAG_COVERED != 0 && principal != 0) {
             // Subrogation: the reserve fund paid the notes `claim` of this loan's principal, so the last
             // `claim` of principal recovered is its; the notes recover their uncovered loss first.
             uint256 claim_ = _reserveCover[loanId];
-            uint256 out = l.principalOutstanding; // after this payment
+            uint256 out = loan.principalOutstanding; // after this payment
             reserveShare = Math.min(claim_, out + principal) - Math.min(claim_, out);
         }
         if (servicingFee != 0 || reserveShare != 0) {

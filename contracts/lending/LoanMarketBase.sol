@@ -31,8 +31,10 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
 
     constructor(IERC20 stablecoin_, IIdentityRegistry identity_, ICreditOracle oracle_, ILoanNote note_) {
         if (
-            address(stablecoin_) == address(0) || address(identity_) == address(0) || address(oracle_) == address(0)
-                || address(note_) == address(0)
+            address(stablecoin_) == address(0) ||
+            address(identity_) == address(0) ||
+            address(oracle_) == address(0) ||
+            address(note_) == address(0)
         ) revert ZeroAddress();
         _token = stablecoin_;
         _identity = identity_;
@@ -46,8 +48,11 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
     ///      and note (`wiring` is what its bound-to view returned).
     function _requireSameWiring(address part, address[4] memory wiring) internal view {
         if (
-            part.code.length == 0 || wiring[0] != address(_token) || wiring[1] != address(_identity)
-                || wiring[2] != address(_oracle) || wiring[3] != address(_note)
+            part.code.length == 0 ||
+            wiring[0] != address(_token) ||
+            wiring[1] != address(_identity) ||
+            wiring[2] != address(_oracle) ||
+            wiring[3] != address(_note)
         ) revert InvalidExtension(part);
     }
 
@@ -59,8 +64,12 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
             let ok := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())
             switch ok
-            case 0 { revert(0, returndatasize()) }
-            default { return(0, returndatasize()) }
+            case 0 {
+                revert(0, returndatasize())
+            }
+            default {
+                return(0, returndatasize())
+            }
         }
     }
 
@@ -136,7 +145,7 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
         // unchecked: share < 2^96 and acc, checkpoint < 2^128, so neither product overflows; a note's
         // checkpoint never exceeds its loan's accumulator, which only grows, so the difference is >= 0.
         unchecked {
-            return share * acc / RAY - share * checkpoint / RAY;
+            return (share * acc) / RAY - (share * checkpoint) / RAY;
         }
     }
 
@@ -166,9 +175,9 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
         if (received != amount) revert FeeOnTransferNotSupported(address(_token), amount, received);
     }
 
-    function _accrued(uint256 loanId) internal view returns (Loan memory l) {
-        l = _loans[loanId];
-        if (l.status == LoanStatus.None) revert UnknownLoan(loanId);
-        LoanAccounting.accrue(l, block.timestamp);
+    function _accrued(uint256 loanId) internal view returns (Loan memory loan) {
+        loan = _loans[loanId];
+        if (loan.status == LoanStatus.None) revert UnknownLoan(loanId);
+        LoanAccounting.accrue(loan, block.timestamp);
     }
 }

@@ -18,9 +18,9 @@ contract LoanMarketLens {
     /// @return rows the contractual schedule (due date, installment, interest part, principal part).
     ///         Before drawdown: a preview for the requested principal drawn now.
     function schedule(uint256 loanId) external view returns (ILoanMarketTypes.Installment[] memory rows) {
-        ILoanMarketTypes.Loan memory l = market.getLoan(loanId);
-        uint256 start = l.drawnAt != 0 ? l.drawnAt : block.timestamp;
-        return LoanAccounting.schedule(l.principal, l.aprBps, l.periodLength, l.numPeriods, start);
+        ILoanMarketTypes.Loan memory loan = market.getLoan(loanId);
+        uint256 start = loan.drawnAt != 0 ? loan.drawnAt : block.timestamp;
+        return LoanAccounting.schedule(loan.principal, loan.aprBps, loan.periodLength, loan.numPeriods, start);
     }
 
     /// @return 0 when current; otherwise what a payment must be to become current under the waterfall:
@@ -28,23 +28,23 @@ contract LoanMarketLens {
     ///         remaining debt once defaulted. Fees keep accruing per second: pay a little more, the
     ///         excess goes to principal.
     function amountDue(uint256 loanId) external view returns (uint256) {
-        ILoanMarketTypes.Loan memory l = market.getLoan(loanId); // accrued to this block
-        if (l.status == ILoanMarketTypes.LoanStatus.Defaulted) return LoanAccounting.payoff(l);
-        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
-        if (LoanAccounting.overdue(l) == 0 && l.lateFeeUnpaid == 0) return 0;
+        ILoanMarketTypes.Loan memory loan = market.getLoan(loanId); // accrued to this block
+        if (loan.status == ILoanMarketTypes.LoanStatus.Defaulted) return LoanAccounting.payoff(loan);
+        if (loan.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
+        if (LoanAccounting.overdue(loan) == 0 && loan.lateFeeUnpaid == 0) return 0;
         // The waterfall pays all accrued interest before principal, so clearing overdue principal
         // takes the interest accrued since the last due date too.
         uint256 principalOverdue =
-            l.principalOutstanding > l.schedBalance ? l.principalOutstanding - l.schedBalance : 0;
-        return uint256(l.lateFeeUnpaid) + l.interestUnpaid + principalOverdue;
+            loan.principalOutstanding > loan.schedBalance ? loan.principalOutstanding - loan.schedBalance : 0;
+        return uint256(loan.lateFeeUnpaid) + loan.interestUnpaid + principalOverdue;
     }
 
     /// @return days (rounded up) since the oldest unpaid due date, by the rule `markDefault` applies
     ///         (see LoanAccounting.daysPastDue); 0 when current or not drawn
     function daysPastDue(uint256 loanId) public view returns (uint256) {
-        ILoanMarketTypes.Loan memory l = market.getLoan(loanId);
-        if (l.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
-        return LoanAccounting.daysPastDue(l, block.timestamp);
+        ILoanMarketTypes.Loan memory loan = market.getLoan(loanId);
+        if (loan.status != ILoanMarketTypes.LoanStatus.Drawn) return 0;
+        return LoanAccounting.daysPastDue(loan, block.timestamp);
     }
 
     /// @return 0 current, 1 for 1-30 days past the oldest unpaid due date, 2 for 31-90, 3 beyond

@@ -26,9 +26,12 @@ import {ListingRules} from "./origination/ListingRules.sol";
 contract LoanMarketOrigination is ListingRules {
     using SafeERC20 for IERC20;
 
-    constructor(IERC20 stablecoin_, IIdentityRegistry identity_, ICreditOracle oracle_, ILoanNote note_)
-        LoanMarketBase(stablecoin_, identity_, oracle_, note_)
-    {}
+    constructor(
+        IERC20 stablecoin_,
+        IIdentityRegistry identity_,
+        ICreditOracle oracle_,
+        ILoanNote note_
+    ) LoanMarketBase(stablecoin_, identity_, oracle_, note_) {}
 
     /// @inheritdoc ILoanMarketOrigination
     function originationBoundTo() external view returns (address, address, address, address) {
@@ -37,11 +40,11 @@ contract LoanMarketOrigination is ListingRules {
 
     // ------------------------------------------------------------------ borrower
 
-    function list(ListingParams calldata p, LoanOffer calldata o, bytes calldata signature)
-        external
-        nonReentrant
-        returns (uint256 loanId)
-    {
+    function list(
+        ListingParams calldata p,
+        LoanOffer calldata o,
+        bytes calldata signature
+    ) external nonReentrant returns (uint256 loanId) {
         MarketConfig memory c = _config;
         _requireOpen(c);
         _useOffer(o, signature);
@@ -57,7 +60,12 @@ contract LoanMarketOrigination is ListingRules {
         if (p.collateralAmount != 0) {
             _loans[loanId].flags = FLAG_SECURED;
             ICollateralVault(_vault).pledge(
-                loanId, msg.sender, p.collateralToken, p.collateralAmount, p.principal, o.grade
+                loanId,
+                msg.sender,
+                p.collateralToken,
+                p.collateralAmount,
+                p.principal,
+                o.grade
             );
         }
     }
@@ -65,67 +73,68 @@ contract LoanMarketOrigination is ListingRules {
     function drawdown(uint256 loanId) external nonReentrant {
         MarketConfig memory c = _config;
         _requireOpen(c);
-        Loan memory l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Listed);
-        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
-        uint256 funded = l.funded;
-        bool accepted = block.timestamp <= uint256(l.listingDeadline) + ACCEPT_WINDOW
-            && (funded == l.principal || (block.timestamp > l.listingDeadline && funded >= l.minFill));
-        if (!accepted || funded == 0) revert DrawdownNotAllowed(loanId, funded, l.principal, l.minFill);
-        _qualifies(loanId, l, funded, true);
+        Loan memory loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Listed);
+        if (msg.sender != loan.borrower) revert NotBorrower(msg.sender, loan.borrower);
+        uint256 funded = loan.funded;
+        bool accepted =
+            block.timestamp <= uint256(loan.listingDeadline) + ACCEPT_WINDOW &&
+                (funded == loan.principal || (block.timestamp > loan.listingDeadline && funded >= loan.minFill));
+        if (!accepted || funded == 0) revert DrawdownNotAllowed(loanId, funded, loan.principal, loan.minFill);
+        _qualifies(loanId, loan, funded, true);
 
         // The person's limit counted the requested principal; from now on it counts what was drawn.
-        _personPrincipal[_loanSubject[loanId]] -= l.principal - funded;
-        uint256 r = AnnuityMath.ratePerPeriod(l.aprBps, l.periodLength);
-        uint256 inst = AnnuityMath.installment(funded, r, l.numPeriods);
-        l.principal = uint96(funded);
-        l.status = LoanStatus.Drawn;
-        l.drawnAt = uint40(block.timestamp);
-        l.lastAccrual = uint40(block.timestamp);
-        l.installment = uint128(inst);
-        l.schedBalance = uint128(funded);
-        l.principalOutstanding = uint128(funded);
+        _personPrincipal[_loanSubject[loanId]] -= loan.principal - funded;
+        uint256 r = AnnuityMath.ratePerPeriod(loan.aprBps, loan.periodLength);
+        uint256 inst = AnnuityMath.installment(funded, r, loan.numPeriods);
+        loan.principal = uint96(funded);
+        loan.status = LoanStatus.Drawn;
+        loan.drawnAt = uint40(block.timestamp);
+        loan.lastAccrual = uint40(block.timestamp);
+        loan.installment = uint128(inst);
+        loan.schedBalance = uint128(funded);
+        loan.principalOutstanding = uint128(funded);
         // Fixed now: a later governance change of these applies to loans drawn after it only.
-        l.servicingFeeBps = c.servicingFeeBps;
-        l.reserveShareBps = c.reserveShareBps;
-        l.lateFeeBpsPerDay = c.lateFeeBpsPerDay;
-        _loans[loanId] = l;
+        loan.servicingFeeBps = c.servicingFeeBps;
+        loan.reserveShareBps = c.reserveShareBps;
+        loan.lateFeeBpsPerDay = c.lateFeeBpsPerDay;
+        _loans[loanId] = loan;
         _totals.principalOutstanding += uint128(funded);
 
         uint256 fee = Math.mulDiv(funded, c.originationFeeBps, BPS, Math.Rounding.Ceil);
         emit LoanDrawn(
             loanId,
-            l.borrower,
+            loan.borrower,
             funded,
             fee,
             inst,
-            uint40(block.timestamp + l.periodLength),
+            uint40(block.timestamp + loan.periodLength),
             c.servicingFeeBps,
             c.reserveShareBps,
             c.lateFeeBpsPerDay
         );
         if (fee != 0) _token.safeTransfer(_treasury, fee);
-        _token.safeTransfer(l.borrower, funded - fee);
+        _token.safeTransfer(loan.borrower, funded - fee);
     }
 
     function cancel(uint256 loanId) external nonReentrant {
-        Loan storage l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Listed);
-        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
-        _closeListing(loanId, l, LoanStatus.Cancelled);
+        Loan storage loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Listed);
+        if (msg.sender != loan.borrower) revert NotBorrower(msg.sender, loan.borrower);
+        _closeListing(loanId, loan, LoanStatus.Cancelled);
         emit LoanCancelled(loanId);
-        _releaseCollateral(loanId, l.flags);
+        _releaseCollateral(loanId, loan.flags);
     }
 
     function addCollateral(uint256 loanId, uint256 amount) external nonReentrant {
-        Loan storage l = _loans[loanId];
-        LoanStatus s = l.status;
+        Loan storage loan = _loans[loanId];
+        LoanStatus s = loan.status;
         if (s != LoanStatus.Listed && s != LoanStatus.Drawn) {
             if (s == LoanStatus.None) revert UnknownLoan(loanId);
             revert InvalidLoanStatus(loanId, s);
         }
-        if (msg.sender != l.borrower) revert NotBorrower(msg.sender, l.borrower);
-        if (l.flags & FLAG_SECURED == 0) revert CollateralNotPledged(loanId);
+        if (msg.sender != loan.borrower) revert NotBorrower(msg.sender, loan.borrower);
+        if (loan.flags & FLAG_SECURED == 0) revert CollateralNotPledged(loanId);
         ICollateralVault(_vault).addCollateral(loanId, msg.sender, amount);
     }
 
@@ -133,18 +142,18 @@ contract LoanMarketOrigination is ListingRules {
 
     function withdrawFunding(uint256 noteId) external nonReentrant returns (uint256 amount) {
         uint256 loanId = NoteIds.loanOf(noteId);
-        Loan storage l = _loans[loanId];
-        if (l.status == LoanStatus.Listed) {
-            uint8 reason = _expiryReason(loanId, l);
-            if (reason != 0) _expire(loanId, l, reason);
+        Loan storage loan = _loans[loanId];
+        if (loan.status == LoanStatus.Listed) {
+            uint8 reason = _expiryReason(loanId, loan);
+            if (reason != 0) _expire(loanId, loan, reason);
         }
-        LoanStatus s = l.status;
+        LoanStatus s = loan.status;
         if (s != LoanStatus.Cancelled && s != LoanStatus.Expired) revert InvalidLoanStatus(loanId, s);
         address holder;
         (holder, amount) = _noteOf(noteId);
         if (holder != msg.sender) revert NotNoteHolder(msg.sender, noteId);
         _requireNotFrozen(holder);
-        l.funded -= uint96(amount);
+        loan.funded -= uint96(amount);
         delete _notes[noteId];
         emit FundingWithdrawn(loanId, noteId, holder, amount);
         _note.burn(holder, noteId);
@@ -161,11 +170,11 @@ contract LoanMarketOrigination is ListingRules {
     }
 
     function expire(uint256 loanId) external nonReentrant {
-        Loan storage l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Listed);
-        uint8 reason = _expiryReason(loanId, l);
+        Loan storage loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Listed);
+        uint8 reason = _expiryReason(loanId, loan);
         if (reason == 0) revert NotExpirable(loanId);
-        _expire(loanId, l, reason);
+        _expire(loanId, loan, reason);
     }
 
     // ------------------------------------------------------------------ views

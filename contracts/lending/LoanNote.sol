@@ -158,12 +158,14 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     }
 
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
-        return interfaceId == type(IERC165).interfaceId || interfaceId == type(IERC721).interfaceId
-            || interfaceId == type(IERC721Metadata).interfaceId;
+        return
+            interfaceId == type(IERC165).interfaceId ||
+            interfaceId == type(IERC721).interfaceId ||
+            interfaceId == type(IERC721Metadata).interfaceId;
     }
 
     function _requireOwned(uint256 noteId) private view returns (address holder) {
-        (holder,) = INoteLedger(market).noteInfo(noteId);
+        (holder, ) = INoteLedger(market).noteInfo(noteId);
         if (holder == address(0)) revert ERC721NonexistentToken(noteId);
     }
 }

@@ -12,20 +12,21 @@ library LoanOffers {
     );
 
     function structHash(ILoanMarketTypes.LoanOffer calldata o) internal pure returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                TYPEHASH,
-                o.borrower,
-                o.maxPrincipal,
-                o.maxPeriods,
-                o.periodLength,
-                o.grade,
-                o.aprBps,
-                o.collateralToken,
-                o.minCollateral,
-                o.expiry,
-                o.nonce
-            )
-        );
+        return
+            keccak256(
+                abi.encode(
+                    TYPEHASH,
+                    o.borrower,
+                    o.maxPrincipal,
+                    o.maxPeriods,
+                    o.periodLength,
+                    o.grade,
+                    o.aprBps,
+                    o.collateralToken,
+                    o.minCollateral,
+                    o.expiry,
+                    o.nonce
+                )
+            );
     }
 }

@@ -13,7 +13,7 @@ library PriceFeedLib {
 
     /// @return price the latest answer, in the feed's own decimals
     function latestPrice(AggregatorV3Interface feed, uint256 heartbeat) internal view returns (uint256 price) {
-        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
+        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
         // updatedAt == 0 is how a round that has started but not been answered reads; answeredInRound
         // behind roundId means the answer was carried over from an earlier round.
         if (updatedAt == 0 || answeredInRound < roundId) {
@@ -29,16 +29,18 @@ library PriceFeedLib {
 
     /// @notice Same checks as `latestPrice`, for views that must answer rather than revert: a feed that
     ///         reverts or returns an unusable answer reads as (false, 0).
-    function tryLatestPrice(AggregatorV3Interface feed, uint256 heartbeat)
-        internal
-        view
-        returns (bool ok, uint256 price)
-    {
+    function tryLatestPrice(
+        AggregatorV3Interface feed,
+        uint256 heartbeat
+    ) internal view returns (bool ok, uint256 price) {
         try feed.latestRoundData() returns (
-            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
+            uint80 roundId,
+            int256 answer,
+            uint256,
+            uint256 updatedAt,
+            uint80 answeredInRound
         ) {
-            if (updatedAt == 0 || answeredInRound < roundId || answer <= 0 || updatedAt + heartbeat < block.timestamp)
-            {
+            if (updatedAt == 0 || answeredInRound < roundId || answer <= 0 || updatedAt + heartbeat < block.timestamp) {
                 return (false, 0);
             }
             return (true, uint256(answer));
@@ -54,7 +56,7 @@ library PriceFeedLib {
     /// @dev Chainlink uptime feeds answer 0 when up, 1 when down; startedAt is when that status began.
     function requireSequencerUp(AggregatorV3Interface uptimeFeed, uint256 gracePeriod) internal view {
         if (address(uptimeFeed) == address(0)) return;
-        (, int256 answer, uint256 startedAt,,) = uptimeFeed.latestRoundData();
+        (, int256 answer, uint256 startedAt, , ) = uptimeFeed.latestRoundData();
         if (answer != 0 || startedAt == 0) revert ICollateralErrors.SequencerDown(address(uptimeFeed));
         if (block.timestamp < startedAt + gracePeriod) {
             revert ICollateralErrors.SequencerGracePeriod(startedAt, gracePeriod);
@@ -103,11 +105,11 @@ library PriceFeedLib {
 
     /// @dev Splits 10^(quote - token - feed) into a multiplier and a divisor, one of which is 1.
     ///      Decimals are bounded at configuration (each <= 36), so 10^72 * BPS < 2^256.
-    function _scale(uint8 tokenDecimals, uint8 feedDecimals, uint8 quoteDecimals)
-        private
-        pure
-        returns (uint256 up, uint256 down)
-    {
+    function _scale(
+        uint8 tokenDecimals,
+        uint8 feedDecimals,
+        uint8 quoteDecimals
+    ) private pure returns (uint256 up, uint256 down) {
         uint256 source = uint256(tokenDecimals) + feedDecimals;
         if (source >= quoteDecimals) return (1, 10 ** (source - quoteDecimals));
         return (10 ** (quoteDecimals - source), 1);

@@ -78,8 +78,10 @@ contract ReserveFund is IReserveFund, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IReserveFund
     function migrate(address successor_) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant inService {
         if (
-            successor_ == address(0) || successor_ == address(this) || IReserveFund(successor_).market() != market
-                || IReserveFund(successor_).stablecoin() != address(_token)
+            successor_ == address(0) ||
+            successor_ == address(this) ||
+            IReserveFund(successor_).market() != market ||
+            IReserveFund(successor_).stablecoin() != address(_token)
         ) revert InvalidSuccessor(successor_);
         successor = successor_;
         uint256 amount = _token.balanceOf(address(this));
@@ -91,7 +93,7 @@ contract ReserveFund is IReserveFund, AccessControl, ReentrancyGuardTransient {
     function availableCover(uint256 loanId) public view returns (uint256) {
         if (successor != address(0)) return 0;
         IMarketForReserve m = IMarketForReserve(market);
-        uint256 cap = m.fundedPrincipal(loanId) * capBps / BPS;
+        uint256 cap = (m.fundedPrincipal(loanId) * capBps) / BPS;
         if (capAbsolute != 0 && capAbsolute < cap) cap = capAbsolute;
         uint256 used = m.reserveCoverOf(loanId);
         uint256 left = cap > used ? cap - used : 0;
@@ -102,7 +104,7 @@ contract ReserveFund is IReserveFund, AccessControl, ReentrancyGuardTransient {
     function coverageRatioBps() external view returns (uint256) {
         uint256 outstanding = IMarketForReserve(market).totalPrincipalOutstanding();
         if (outstanding == 0) return type(uint256).max;
-        return _token.balanceOf(address(this)) * BPS / outstanding;
+        return (_token.balanceOf(address(this)) * BPS) / outstanding;
     }
 
     /// @inheritdoc IReserveFund

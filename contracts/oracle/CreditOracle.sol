@@ -28,7 +28,8 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     /// @dev keccak256("CreditReport(address borrower,uint16 score,uint8 grade,uint16 pdBps,uint16 modelVersion,
     ///      uint40 asOf,bytes32 reasonsHash)"), a literal because inline assembly takes no computed
     ///      constant; every signed-batch test fails if it does not match the type string.
-    bytes32 private constant CREDIT_REPORT_TYPEHASH = 0xd969bfc04be247a7b5259804a7a64934a5c130ad65b44594b0a887c3a871d905;
+    bytes32 private constant CREDIT_REPORT_TYPEHASH =
+        0xd969bfc04be247a7b5259804a7a64934a5c130ad65b44594b0a887c3a871d905;
 
     /// @dev keccak256("CreditRecordsUpdated(uint64,bytes)"); checked by the event tests.
     bytes32 private constant RECORDS_UPDATED_TOPIC = 0x864d044c1e3f2a6506de057a42d19234efde4f02a4fa0e80b80e7d241fa038c0;
@@ -50,9 +51,12 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     Config private _config;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and grants GOVERNOR_ROLE (e.g. to the timelock)
-    constructor(address admin, address[] memory initialSigners, uint8 threshold_, uint32 maxAge_)
-        EIP712("PeerLend CreditOracle", "1")
-    {
+    constructor(
+        address admin,
+        address[] memory initialSigners,
+        uint8 threshold_,
+        uint32 maxAge_
+    ) EIP712("PeerLend CreditOracle", "1") {
         if (admin == address(0)) revert InvalidAdmin(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         for (uint256 i = 0; i < initialSigners.length; ++i) {
@@ -63,9 +67,7 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     }
 
     /// @inheritdoc ICreditOracle
-    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures)
-        external
-    {
+    function submitBatch(uint64 round, uint64 deadline, bytes calldata records, bytes[] calldata signatures) external {
         if (block.timestamp > deadline) revert BatchExpired(deadline, block.timestamp);
         Config memory config = _config;
         if (round <= config.lastRound) revert StaleRound(round, config.lastRound);
@@ -166,10 +168,10 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
     ///      Memory past the free pointer is scratch, never allocated: an 8-word preimage (the type
     ///      hash and the report's 7 fields, its EIP-712 encodeData), then the struct hashes, then the
     ///      event data, logged before returning.
-    function _storeReports(uint64 round, bytes calldata records)
-        private
-        returns (uint256 failedAt, bytes32 reportsHash)
-    {
+    function _storeReports(
+        uint64 round,
+        bytes calldata records
+    ) private returns (uint256 failedAt, bytes32 reportsHash) {
         assembly ("memory-safe") {
             let preimage := mload(0x40)
             mstore(preimage, CREDIT_REPORT_TYPEHASH)
@@ -177,7 +179,11 @@ contract CreditOracle is ICreditOracle, OracleSignerSet, AccessControl, EIP712 {
             let h := hashes
             failedAt := not(0) // ALL_VALID
             let end := add(records.offset, records.length)
-            for { let src := records.offset } lt(src, end) { src := add(src, 0x40) } {
+            for {
+                let src := records.offset
+            } lt(src, end) {
+                src := add(src, 0x40)
+            } {
                 let word := calldataload(src)
                 let borrower := shr(96, word)
                 let grade := and(shr(72, word), 0xff)

@@ -27,12 +27,13 @@ library CreditRecordPacking {
     }
 
     function unpack(uint256 word) internal pure returns (ICreditOracle.CreditRecord memory) {
-        return ICreditOracle.CreditRecord({
-            score: uint16(word >> SCORE_SHIFT),
-            grade: uint8(word >> GRADE_SHIFT),
-            pdBps: uint16(word >> PD_SHIFT),
-            modelVersion: uint16(word >> MODEL_SHIFT),
-            asOf: uint40(word)
-        });
+        return
+            ICreditOracle.CreditRecord({
+                score: uint16(word >> SCORE_SHIFT),
+                grade: uint8(word >> GRADE_SHIFT),
+                pdBps: uint16(word >> PD_SHIFT),
+                modelVersion: uint16(word >> MODEL_SHIFT),
+                asOf: uint40(word)
+            });
     }
 }

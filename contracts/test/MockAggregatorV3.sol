@@ -8,6 +8,8 @@ import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 contract MockAggregatorV3 is AggregatorV3Interface {
     uint8 public decimals;
     string public description = "mock / USD";
+    // implements AggregatorV3Interface.version()
+    // solhint-disable-next-line const-name-snakecase
     uint256 public constant version = 4;
 
     uint80 private _roundId;
@@ -31,9 +33,13 @@ contract MockAggregatorV3 is AggregatorV3Interface {
     }
 
     /// @notice Sets every field of the latest round as given.
-    function setRoundData(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-        external
-    {
+    function setRoundData(
+        uint80 roundId,
+        int256 answer,
+        uint256 startedAt,
+        uint256 updatedAt,
+        uint80 answeredInRound
+    ) external {
         _roundId = roundId;
         _answer = answer;
         _startedAt = startedAt;
@@ -49,11 +55,7 @@ contract MockAggregatorV3 is AggregatorV3Interface {
         decimals = decimals_;
     }
 
-    function getRoundData(uint80)
-        external
-        view
-        returns (uint80, int256, uint256, uint256, uint80)
-    {
+    function getRoundData(uint80) external view returns (uint80, int256, uint256, uint256, uint80) {
         return (_roundId, _answer, _startedAt, _updatedAt, _answeredInRound);
     }
 

@@ -19,6 +19,7 @@ contract TestCollateralVault is ICollateralVault {
     bool public covered = true;
 
     error TestCoverageShort(uint256 loanId, uint256 principal);
+    error NotMarket(address caller);
 
     constructor(address market_) {
         market = market_;
@@ -30,7 +31,7 @@ contract TestCollateralVault is ICollateralVault {
     }
 
     function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256, uint8) external {
-        require(msg.sender == market, "only market");
+        if (msg.sender != market) revert NotMarket(msg.sender);
         IERC20(token).transferFrom(borrower, address(this), amount);
         tokenOf[loanId] = token;
         amountOf[loanId] = amount;
@@ -39,14 +40,14 @@ contract TestCollateralVault is ICollateralVault {
     }
 
     function addCollateral(uint256 loanId, address from, uint256 amount) external {
-        require(msg.sender == market, "only market");
+        if (msg.sender != market) revert NotMarket(msg.sender);
         IERC20(tokenOf[loanId]).transferFrom(from, address(this), amount);
         if (amountOf[loanId] == 0) openPositions += 1;
         amountOf[loanId] += amount;
     }
 
     function release(uint256 loanId) external {
-        require(msg.sender == market, "only market");
+        if (msg.sender != market) revert NotMarket(msg.sender);
         releases += 1;
         uint256 amount = amountOf[loanId];
         amountOf[loanId] = 0;

@@ -10,12 +10,14 @@ contract TestCreditOracle is ICreditOracle {
     uint64 public lastRound;
     uint8 public threshold = 1;
 
+    error NotSupported();
+
     function setRecord(address borrower, uint16 score, uint8 grade, uint16 pdBps, uint40 asOf) external {
         _records[borrower] = CreditRecord(score, grade, pdBps, 1, asOf);
     }
 
     function submitBatch(uint64, uint64, bytes calldata, bytes[] calldata) external pure {
-        revert("TestCreditOracle: not supported");
+        revert NotSupported();
     }
 
     function recordOf(address borrower) external view returns (CreditRecord memory) {

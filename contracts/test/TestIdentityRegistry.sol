@@ -9,9 +9,18 @@ contract TestIdentityRegistry is IIdentityRegistry {
     mapping(address => Identity) private _ids;
     mapping(address => uint256) public nonces;
 
+    error NotSupported();
+
     function set(address wallet, uint8 level, uint8 riskClass, uint40 expiresAt, bool frozen) external {
         _ids[wallet] = Identity(
-            level, riskClass, 0, expiresAt, frozen, false, bytes32(0), bytes32(uint256(uint160(wallet)))
+            level,
+            riskClass,
+            0,
+            expiresAt,
+            frozen,
+            false,
+            bytes32(0),
+            bytes32(uint256(uint160(wallet)))
         );
     }
 
@@ -32,12 +41,20 @@ contract TestIdentityRegistry is IIdentityRegistry {
     ) external {
         _ids[wallet] = Identity(level, riskClass, jurisdiction, expiresAt, false, entity, commitment, subject);
         emit IdentityAttested(
-            wallet, msg.sender, level, riskClass, jurisdiction, expiresAt, commitment, subject, entity
+            wallet,
+            msg.sender,
+            level,
+            riskClass,
+            jurisdiction,
+            expiresAt,
+            commitment,
+            subject,
+            entity
         );
     }
 
     function attestWithSignature(Attestation calldata, bytes calldata) external pure {
-        revert("TestIdentityRegistry: not supported");
+        revert NotSupported();
     }
 
     function revoke(address wallet, uint8) external {

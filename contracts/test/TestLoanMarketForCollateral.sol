@@ -48,9 +48,14 @@ contract TestLoanMarketForCollateral is ILoanMarketForCollateral {
         isDefaulted[loanId] = defaulted;
     }
 
-    function pledge(uint256 loanId, address borrower, address token, uint256 amount, uint256 principal, uint8 grade)
-        external
-    {
+    function pledge(
+        uint256 loanId,
+        address borrower,
+        address token,
+        uint256 amount,
+        uint256 principal,
+        uint8 grade
+    ) external {
         vault.pledge(loanId, borrower, token, amount, principal, grade);
     }
 

@@ -24,9 +24,12 @@ abstract contract LoanMarketExtBase is ILoanMarketExt, LoanMarketBase, AccessCon
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant OFFER_SIGNER_ROLE = keccak256("OFFER_SIGNER_ROLE");
 
-    constructor(IERC20 stablecoin_, IIdentityRegistry identity_, ICreditOracle oracle_, ILoanNote note_)
-        LoanMarketBase(stablecoin_, identity_, oracle_, note_)
-    {}
+    constructor(
+        IERC20 stablecoin_,
+        IIdentityRegistry identity_,
+        ICreditOracle oracle_,
+        ILoanNote note_
+    ) LoanMarketBase(stablecoin_, identity_, oracle_, note_) {}
 
     /// @dev Pushes pending reserve share to the reserve fund and servicing fees to the treasury.
     function _sweep() internal {
@@ -43,21 +46,23 @@ abstract contract LoanMarketExtBase is ILoanMarketExt, LoanMarketBase, AccessCon
     /// @dev A settled loan's accumulator never moves again: repaid in full, or defaulted with nothing left
     ///      to recover.
     function _settled(uint256 loanId) internal view returns (bool) {
-        Loan memory l = _loans[loanId];
-        return l.status == LoanStatus.Repaid || (l.status == LoanStatus.Defaulted && LoanAccounting.payoff(l) == 0);
+        Loan memory loan = _loans[loanId];
+        return
+            loan.status == LoanStatus.Repaid ||
+            (loan.status == LoanStatus.Defaulted && LoanAccounting.payoff(loan) == 0);
     }
 
     /// @dev floor(funded * acc / RAY) is at most what reached the notes (each step's accumulator increment
     ///      rounds down), and every note can claim floor(share * acc / RAY) over its life; the sum of those
     ///      floors is at most the floor of their sum. The difference is owed to no note.
-    function _dust(uint256 loanId, Loan storage l) internal view returns (uint256) {
-        uint256 acc = l.accPerShare;
+    function _dust(uint256 loanId, Loan storage loan) internal view returns (uint256) {
+        uint256 acc = loan.accPerShare;
         uint256 owed;
-        uint256 count = l.noteCount;
+        uint256 count = loan.noteCount;
         for (uint256 i; i < count; ++i) {
             (, uint256 share) = _noteOf(NoteIds.encode(loanId, i));
-            owed += share * acc / RAY;
+            owed += (share * acc) / RAY;
         }
-        return uint256(l.funded) * acc / RAY - owed;
+        return (uint256(loan.funded) * acc) / RAY - owed;
     }
 }

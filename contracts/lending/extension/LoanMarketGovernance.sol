@@ -16,10 +16,13 @@ abstract contract LoanMarketGovernance is LoanMarketExtBase {
     uint256 internal constant MAX_APR_BPS = 10_000;
     uint256 internal constant MAX_OPEN_LOANS = 20;
 
-    function setGradeTerms(uint8 grade, uint16 aprBps, uint96 maxPrincipal, bool allowed, bool collateralRequired)
-        external
-        onlyRole(RISK_ROLE)
-    {
+    function setGradeTerms(
+        uint8 grade,
+        uint16 aprBps,
+        uint96 maxPrincipal,
+        bool allowed,
+        bool collateralRequired
+    ) external onlyRole(RISK_ROLE) {
         _requireGrade(grade);
         _bound("aprBps", aprBps, MAX_APR_BPS);
         GradeTerms storage t = _grades[grade];
@@ -39,10 +42,11 @@ abstract contract LoanMarketGovernance is LoanMarketExtBase {
         emit MinRiskClassSet(grade, riskClass);
     }
 
-    function setFees(uint16 originationFeeBps, uint16 servicingFeeBps, uint16 reserveShareBps)
-        external
-        onlyRole(RISK_ROLE)
-    {
+    function setFees(
+        uint16 originationFeeBps,
+        uint16 servicingFeeBps,
+        uint16 reserveShareBps
+    ) external onlyRole(RISK_ROLE) {
         _bound("originationFeeBps", originationFeeBps, MAX_FEE_BPS);
         _bound("servicingFeeBps", servicingFeeBps, MAX_FEE_BPS);
         _bound("reserveShareBps", reserveShareBps, MAX_RESERVE_SHARE_BPS);

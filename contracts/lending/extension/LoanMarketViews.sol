@@ -67,9 +67,9 @@ abstract contract LoanMarketViews is LoanMarketExtBase {
     }
 
     function dustOf(uint256 loanId) external view returns (uint256) {
-        Loan storage l = _loans[loanId];
-        if (l.flags & FLAG_DUST_SWEPT != 0 || !_settled(loanId)) return 0;
-        return _dust(loanId, l);
+        Loan storage loan = _loans[loanId];
+        if (loan.flags & FLAG_DUST_SWEPT != 0 || !_settled(loanId)) return 0;
+        return _dust(loanId, loan);
     }
 
     function refundOf(address borrower) external view returns (uint256) {

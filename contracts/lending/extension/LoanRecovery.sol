@@ -15,9 +15,9 @@ abstract contract LoanRecovery is LoanMarketExtBase {
     using SafeERC20 for IERC20;
 
     function coverFromReserve(uint256 loanId) external nonReentrant {
-        Loan storage l = _loans[loanId];
-        _requireStatus(loanId, l.status, LoanStatus.Defaulted);
-        uint8 flags = l.flags;
+        Loan storage loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Defaulted);
+        uint8 flags = loan.flags;
         if (flags & FLAG_SECURED != 0 && _vault != address(0)) {
             (, uint256 held) = ICollateralVault(_vault).positionOf(loanId);
             if (held != 0) revert CollateralNotExhausted(loanId, held);
@@ -26,14 +26,14 @@ abstract contract LoanRecovery is LoanMarketExtBase {
         // The reserve funds own the last `claimed` units of this loan's principal (see _distribute), so what
         // the notes still miss is the rest.
         uint256 claimed = _reserveCover[loanId];
-        uint256 out = l.principalOutstanding;
+        uint256 out = loan.principalOutstanding;
         uint256 uncovered = out > claimed ? out - claimed : 0;
         IReserveFund fund = IReserveFund(_reserve);
         uint256 covered = Math.min(uncovered, fund.availableCover(loanId));
         // An empty fund must not use up the loan's cover: nothing is recorded unless something is paid.
         if (covered == 0) revert NothingToCover(loanId);
         uint256 loss = uncovered - covered;
-        uint256 funded = l.funded;
+        uint256 funded = loan.funded;
         uint256 writedown = Math.mulDiv(loss, RAY, funded, Math.Rounding.Ceil);
 
         // Paid first: the fund checks its cap against the covers recorded before this one.
@@ -43,11 +43,11 @@ abstract contract LoanRecovery is LoanMarketExtBase {
         if (received != covered) revert FeeOnTransferNotSupported(address(_token), covered, received);
 
         _reserveCover[loanId] = claimed + covered;
-        l.flags = flags | FLAG_COVERED;
+        loan.flags = flags | FLAG_COVERED;
         // The borrower still owes the whole principal: the reserve fund takes over the notes' claim to
         // the part it paid (see _distribute), it does not forgive it.
-        l.accPerShare += uint128(covered * RAY / funded);
-        l.writedownPerShare = uint128(writedown);
+        loan.accPerShare += uint128((covered * RAY) / funded);
+        loan.writedownPerShare = uint128(writedown);
         emit DefaultCovered(loanId, covered, loss, writedown);
     }
 
@@ -55,14 +55,16 @@ abstract contract LoanRecovery is LoanMarketExtBase {
         _sweep();
     }
 
-    function sweepDust(uint256[] calldata loanIds) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant returns (uint256 total) {
+    function sweepDust(
+        uint256[] calldata loanIds
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant returns (uint256 total) {
         for (uint256 i; i < loanIds.length; ++i) {
             uint256 loanId = loanIds[i];
-            Loan storage l = _loans[loanId];
+            Loan storage loan = _loans[loanId];
             if (!_settled(loanId)) revert LoanNotSettled(loanId);
-            if (l.flags & FLAG_DUST_SWEPT != 0) revert DustAlreadySwept(loanId);
-            l.flags |= FLAG_DUST_SWEPT;
-            uint256 dust = _dust(loanId, l);
+            if (loan.flags & FLAG_DUST_SWEPT != 0) revert DustAlreadySwept(loanId);
+            loan.flags |= FLAG_DUST_SWEPT;
+            uint256 dust = _dust(loanId, loan);
             emit DustSwept(loanId, dust);
             total += dust;
         }

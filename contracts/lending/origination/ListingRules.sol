@@ -31,11 +31,11 @@ abstract contract ListingRules is LoanOriginationBase {
     }
 
     /// @dev The listing stays within the grade's terms and the offer. Returns the effective minimum fill.
-    function _checkTerms(ListingParams calldata p, LoanOffer calldata o, GradeTerms memory t)
-        internal
-        view
-        returns (uint256 minFill)
-    {
+    function _checkTerms(
+        ListingParams calldata p,
+        LoanOffer calldata o,
+        GradeTerms memory t
+    ) internal view returns (uint256 minFill) {
         _requireGrade(o.grade);
         if (!t.allowed) revert GradeNotAllowed(o.grade);
         if (t.aprBps != o.aprBps) revert OfferTermsOutdated(o.grade, o.aprBps, t.aprBps);
@@ -44,8 +44,11 @@ abstract contract ListingRules is LoanOriginationBase {
         minFill = p.minFill == 0 ? p.principal : p.minFill;
         if (minFill > p.principal) revert InvalidMinFill(p.minFill, p.principal);
         if (
-            p.numPeriods == 0 || p.numPeriods > MAX_PERIODS || p.periodLength < MIN_PERIOD_LENGTH
-                || p.periodLength > MAX_PERIOD_LENGTH || uint256(p.numPeriods) * p.periodLength > MAX_TERM
+            p.numPeriods == 0 ||
+            p.numPeriods > MAX_PERIODS ||
+            p.periodLength < MIN_PERIOD_LENGTH ||
+            p.periodLength > MAX_PERIOD_LENGTH ||
+            uint256(p.numPeriods) * p.periodLength > MAX_TERM
         ) revert InvalidTerm(p.numPeriods, p.periodLength);
         if (p.numPeriods > o.maxPeriods) revert ListingOutsideOffer("numPeriods", p.numPeriods, o.maxPeriods);
         if (p.periodLength != o.periodLength) {
@@ -66,8 +69,8 @@ abstract contract ListingRules is LoanOriginationBase {
         }
         if (_vault == address(0)) revert CollateralVaultNotSet();
         if (
-            o.collateralToken != address(0)
-                && (p.collateralToken != o.collateralToken || p.collateralAmount < o.minCollateral)
+            o.collateralToken != address(0) &&
+            (p.collateralToken != o.collateralToken || p.collateralAmount < o.minCollateral)
         ) revert CollateralBelowOffer(p.collateralToken, p.collateralAmount, o.collateralToken, o.minCollateral);
     }
 
@@ -81,32 +84,43 @@ abstract contract ListingRules is LoanOriginationBase {
         _personPrincipal[subject] = total;
     }
 
-    function _storeListing(ListingParams calldata p, uint8 grade, uint16 aprBps, uint256 minFill, bytes32 subject)
-        internal
-        returns (uint256 loanId)
-    {
+    function _storeListing(
+        ListingParams calldata p,
+        uint8 grade,
+        uint16 aprBps,
+        uint256 minFill,
+        bytes32 subject
+    ) internal returns (uint256 loanId) {
         Totals memory tot = _totals;
         loanId = uint256(tot.nextLoanId) + 1; // ids start at 1
         _totals = Totals(tot.principalOutstanding, tot.openLoans + 1, uint64(loanId));
         _openLoansOf[msg.sender] += 1;
         _loanSubject[loanId] = subject;
-        Loan storage l = _loans[loanId];
-        l.borrower = msg.sender;
-        l.listingDeadline = p.listingDeadline;
-        l.periodLength = p.periodLength;
-        l.numPeriods = p.numPeriods;
-        l.status = LoanStatus.Listed;
-        l.principal = uint96(p.principal); // <= maxPrincipal, a uint96
-        l.aprBps = aprBps;
-        l.grade = grade;
-        l.minFill = uint96(minFill);
-        _emitListed(loanId, l);
+        Loan storage loan = _loans[loanId];
+        loan.borrower = msg.sender;
+        loan.listingDeadline = p.listingDeadline;
+        loan.periodLength = p.periodLength;
+        loan.numPeriods = p.numPeriods;
+        loan.status = LoanStatus.Listed;
+        loan.principal = uint96(p.principal); // <= maxPrincipal, a uint96
+        loan.aprBps = aprBps;
+        loan.grade = grade;
+        loan.minFill = uint96(minFill);
+        _emitListed(loanId, loan);
     }
 
     /// @dev Read back from storage: the calldata fields alone would overflow the stack.
-    function _emitListed(uint256 loanId, Loan storage l) private {
+    function _emitListed(uint256 loanId, Loan storage loan) private {
         emit LoanListed(
-            loanId, l.borrower, l.grade, l.principal, l.minFill, l.aprBps, l.numPeriods, l.periodLength, l.listingDeadline
+            loanId,
+            loan.borrower,
+            loan.grade,
+            loan.principal,
+            loan.minFill,
+            loan.aprBps,
+            loan.numPeriods,
+            loan.periodLength,
+            loan.listingDeadline
         );
     }
 }

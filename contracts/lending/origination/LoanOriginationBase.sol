@@ -27,8 +27,9 @@ abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase 
     uint8 internal constant EXPIRED_DISQUALIFIED = 3;
 
     bytes32 internal constant OFFER_SIGNER_ROLE = keccak256("OFFER_SIGNER_ROLE");
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     bytes32 private constant NAME_HASH = keccak256("PeerLend LoanMarket");
     bytes32 private constant VERSION_HASH = keccak256("1");
 
@@ -55,29 +56,31 @@ abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase 
     ///      loan's collateral admitting `funded` at the grade's maximum LTV at the current price. `strict`
     ///      (drawdown) reverts with the reason; otherwise (expiry) it answers, and a price that cannot be
     ///      used now proves nothing, so it counts as qualifying.
-    function _qualifies(uint256 loanId, Loan memory l, uint256 funded, bool strict) internal view returns (bool) {
-        address borrower = l.borrower;
-        if (!_identity.isEligible(borrower)) return _fail(strict, abi.encodeWithSelector(NotEligible.selector, borrower));
+    function _qualifies(uint256 loanId, Loan memory loan, uint256 funded, bool strict) internal view returns (bool) {
+        address borrower = loan.borrower;
+        if (!_identity.isEligible(borrower))
+            return _fail(strict, abi.encodeWithSelector(NotEligible.selector, borrower));
         if (!_oracle.isFresh(borrower)) {
             return _fail(strict, abi.encodeWithSelector(CreditRecordStale.selector, borrower));
         }
         uint8 grade = _oracle.recordOf(borrower).grade;
-        if (grade > l.grade) {
-            return _fail(strict, abi.encodeWithSelector(CreditGradeWorse.selector, borrower, grade, l.grade));
+        if (grade > loan.grade) {
+            return _fail(strict, abi.encodeWithSelector(CreditGradeWorse.selector, borrower, grade, loan.grade));
         }
-        if (!_grades[l.grade].allowed) return _fail(strict, abi.encodeWithSelector(GradeNotAllowed.selector, l.grade));
+        if (!_grades[loan.grade].allowed)
+            return _fail(strict, abi.encodeWithSelector(GradeNotAllowed.selector, loan.grade));
         bytes32 subject = _loanSubject[loanId];
-        uint256 principal = _personPrincipal[subject] - (l.principal - funded);
+        uint256 principal = _personPrincipal[subject] - (loan.principal - funded);
         uint256 cap = _capFor(_identity.identityOf(borrower).entity);
         if (principal > cap) {
             return _fail(strict, abi.encodeWithSelector(PersonLimitExceeded.selector, subject, principal, cap));
         }
-        if (l.flags & FLAG_SECURED != 0) {
+        if (loan.flags & FLAG_SECURED != 0) {
             ICollateralVault vault = ICollateralVault(_vault);
             if (strict) {
-                vault.requireCoverage(loanId, funded, l.grade); // reverts with the price error or the shortfall
+                vault.requireCoverage(loanId, funded, loan.grade); // reverts with the price error or the shortfall
             } else {
-                (bool priced, bool covered) = vault.coverage(loanId, funded, l.grade);
+                (bool priced, bool covered) = vault.coverage(loanId, funded, loan.grade);
                 if (priced && !covered) return false;
             }
         }
@@ -95,27 +98,27 @@ abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase 
     }
 
     /// @return 0 when the listing `loanId` may not be expired now, else the reason it may
-    function _expiryReason(uint256 loanId, Loan memory l) internal view returns (uint8) {
-        if (l.status != LoanStatus.Listed) return 0;
+    function _expiryReason(uint256 loanId, Loan memory loan) internal view returns (uint8) {
+        if (loan.status != LoanStatus.Listed) return 0;
         if (_config.woundDown) return EXPIRED_WOUND_DOWN;
-        uint256 deadline = l.listingDeadline;
-        if (block.timestamp > deadline + ACCEPT_WINDOW || (block.timestamp > deadline && l.funded < l.minFill)) {
+        uint256 deadline = loan.listingDeadline;
+        if (block.timestamp > deadline + ACCEPT_WINDOW || (block.timestamp > deadline && loan.funded < loan.minFill)) {
             return EXPIRED_DEADLINE;
         }
-        if (!_qualifies(loanId, l, l.funded, false)) return EXPIRED_DISQUALIFIED;
+        if (!_qualifies(loanId, loan, loan.funded, false)) return EXPIRED_DISQUALIFIED;
         return 0;
     }
 
     /// @dev Ends a listing without drawdown (cancelled or expired): lenders may withdraw their funding.
-    function _closeListing(uint256 loanId, Loan storage l, LoanStatus status) internal {
-        l.status = status;
+    function _closeListing(uint256 loanId, Loan storage loan, LoanStatus status) internal {
+        loan.status = status;
         _totals.openLoans -= 1;
-        _releaseBorrower(loanId, l.borrower, l.principal);
+        _releaseBorrower(loanId, loan.borrower, loan.principal);
     }
 
-    function _expire(uint256 loanId, Loan storage l, uint8 reason) internal {
-        _closeListing(loanId, l, LoanStatus.Expired);
+    function _expire(uint256 loanId, Loan storage loan, uint8 reason) internal {
+        _closeListing(loanId, loan, LoanStatus.Expired);
         emit LoanExpired(loanId, reason);
-        _releaseCollateral(loanId, l.flags);
+        _releaseCollateral(loanId, loan.flags);
     }
 }
