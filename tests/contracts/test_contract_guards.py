@@ -1,7 +1,9 @@
 """Guards of the contract layer's shape: every production contract keeps 2 KiB of room under EIP-170,
 and the three parts of the split loan market agree on every storage slot, share no function selector,
 and together implement exactly the merged ILoanMarket ABI clients use."""
+
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,14 +31,20 @@ def production_contracts():
     for path in sorted(BUILD.glob("*.json")):
         build = json.loads(path.read_text())
         source = build.get("sourcePath", "")
-        if source.startswith("contracts/") and not source.startswith("contracts/test/") and build.get("deployedBytecode"):
+        if (
+            source.startswith("contracts/")
+            and not source.startswith("contracts/test/")
+            and build.get("deployedBytecode")
+        ):
             found.append((build["contractName"], len(build["deployedBytecode"]) // 2))
     return found
 
 
 def test_every_production_contract_keeps_2kib_under_eip170():
     sizes = dict(production_contracts())
-    assert {"LoanMarket", "LoanMarketExt", "LoanMarketOrigination", "CollateralVault", "CreditOracle"} <= set(sizes)
+    assert {"LoanMarket", "LoanMarketExt", "LoanMarketOrigination", "CollateralVault", "CreditOracle"} <= set(
+        sizes
+    )
     too_big = {name: size for name, size in sizes.items() if size > EIP170 - HEADROOM}
     assert not too_big, f"contracts with less than {HEADROOM} bytes under EIP-170: {too_big}"
 
@@ -71,7 +79,12 @@ def test_the_parts_implement_exactly_the_merged_abi():
     for name in MARKET_PARTS:
         implemented.update(_selectors(_artifact(name)["abi"]))
     # set-up entry points are called by the market's constructor and the deploy check, not by clients
-    internal = {"initialize(address,address,address)", "extensionBoundTo()", "originationBoundTo()", "origination()"}
+    internal = {
+        "initialize(address,address,address)",
+        "extensionBoundTo()",
+        "originationBoundTo()",
+        "origination()",
+    }
     assert set(merged.values()) - set(implemented.values()) == set()
     assert set(implemented.values()) - set(merged.values()) - internal == set()
 
@@ -79,9 +92,14 @@ def test_the_parts_implement_exactly_the_merged_abi():
 @pytest.fixture(scope="module")
 def layouts():
     args = [f"{path}:{name}" for name, path in MARKET_PARTS.items()]
-    out = subprocess.run(  # noqa: S603 - fixed argv
-        ["node", str(ROOT / "toolchain" / "storage-layout.cjs"), *args],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+    node = shutil.which("node") or "node"
+    out = subprocess.run(  # noqa: S603 - fixed argv: the project's own script
+        [node, str(ROOT / "toolchain" / "storage-layout.cjs"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     return json.loads(out.stdout)
 

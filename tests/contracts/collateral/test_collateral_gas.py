@@ -38,7 +38,7 @@ def _trace(tx):
         return web3.provider.make_request("debug_traceTransaction", [tx.txid, {"tracer": "callTracer"}])[
             "result"
         ]
-    except Exception:  # noqa: BLE001 - a node without the debug API: no breakdown
+    except Exception:
         return None
 
 

@@ -89,15 +89,15 @@ def attestation_message(registry, attestation, chain_id=None, verifying_contract
 
 def sign_attestation(key, registry, attestation, chain_id=None, verifying_contract=None):
     """65-byte signature of `attestation` (a dict of ATTESTATION_FIELDS) by `key`."""
-    signable = encode_typed_data(full_message=attestation_message(registry, attestation, chain_id, verifying_contract))
+    signable = encode_typed_data(
+        full_message=attestation_message(registry, attestation, chain_id, verifying_contract)
+    )
     return bytes(key.sign_message(signable).signature)
 
 
 def attestation_tuple(attestation):
     """The `Attestation` struct argument for `attestWithSignature`."""
-    return tuple(
-        str(attestation[f]) if f == "wallet" else attestation[f] for f in ATTESTATION_FIELDS
-    )
+    return tuple(str(attestation[f]) if f == "wallet" else attestation[f] for f in ATTESTATION_FIELDS)
 
 
 # ------------------------------------------------------------------ oracle
@@ -112,7 +112,8 @@ def batch_message(oracle, round_, deadline, reports, chain_id=None, verifying_co
             "round": round_,
             "deadline": deadline,
             "reports": [
-                {**r, "borrower": str(r["borrower"]), "reasonsHash": _bytes32(r["reasonsHash"])} for r in reports
+                {**r, "borrower": str(r["borrower"]), "reasonsHash": _bytes32(r["reasonsHash"])}
+                for r in reports
             ],
         },
     }

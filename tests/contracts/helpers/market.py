@@ -8,4 +8,6 @@ from scripts.deployment.market import deploy_loan_market
 
 def loan_market(token, identity, oracle, note, reserve, treasury, admin):
     project = brownie.project.get_loaded_projects()[0]
-    return deploy_loan_market(project, token, identity, oracle, note, reserve, treasury, admin, {"from": admin}).market
+    return deploy_loan_market(
+        project, token, identity, oracle, note, reserve, treasury, admin, {"from": admin}
+    ).market

@@ -70,7 +70,7 @@ def expected_revert_msg(error, *args):
     if len(types) != len(args):
         raise TypeError(f"{_signature(abi)} takes {len(types)} arguments, got {len(args)}")
     selector = keccak(text=_signature(abi))[:4]
-    data = selector + encode(types, [_normalise(t, a) for t, a in zip(types, args)])
+    data = selector + encode(types, [_normalise(t, a) for t, a in zip(types, args, strict=False)])
     return decode_typed_error("0x" + data.hex())
 
 

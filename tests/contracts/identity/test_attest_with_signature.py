@@ -1,11 +1,11 @@
 """IdentityRegistry.attestWithSignature: the wallet submits an attester-signed EIP-712 attestation."""
 
 from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import keccak
 from helpers.builders import attestation, subject
 from helpers.chain_time import pin_next_block_time
 from helpers.eip712 import attestation_message, attestation_tuple, sign_attestation
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak
 
 
 def _submit(registry, a, signature, sender):
@@ -89,11 +89,19 @@ def test_signed_attestation_consumes_nonce(registry, attester_key, accounts):
 def test_domain_separator_matches_eip712_domain(registry):
     from eth_abi import encode
 
-    domain_type = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+    domain_type = keccak(
+        text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    )
     expected = keccak(
         encode(
             ["bytes32", "bytes32", "bytes32", "uint256", "address"],
-            [domain_type, keccak(text="PeerLend IdentityRegistry"), keccak(text="1"), 31337, registry.address],
+            [
+                domain_type,
+                keccak(text="PeerLend IdentityRegistry"),
+                keccak(text="1"),
+                31337,
+                registry.address,
+            ],
         )
     )
     assert registry.DOMAIN_SEPARATOR() == "0x" + expected.hex()
@@ -164,7 +172,9 @@ def test_signature_for_another_contract_reverts(registry, attester_key, reverts_
         _submit(registry, a, signature, accounts[5])
 
 
-def test_signature_of_revoked_attester_reverts(registry, admin, attester, attester_key, reverts_with, accounts):
+def test_signature_of_revoked_attester_reverts(
+    registry, admin, attester, attester_key, reverts_with, accounts
+):
     a = attestation(accounts[5])
     signature = sign_attestation(attester_key, registry, a)
     registry.revokeRole(registry.ATTESTER_ROLE(), attester, {"from": admin})

@@ -2,9 +2,9 @@
 
 import brownie
 from brownie import chain
+from eth_utils import keccak
 from helpers.builders import attest_args
 from helpers.chain_time import mine_at, pin_next_block_time
-from eth_utils import keccak
 
 ZERO = "0x" + "00" * 20
 

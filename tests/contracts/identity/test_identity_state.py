@@ -10,13 +10,12 @@ agree with the model:
 Every transaction is mined at a pinned timestamp, so the model knows the block time exactly.
 """
 
-from hypothesis import strategies as st
-from helpers.stateful import state_machine, stateful_settings
-
 from helpers.builders import commitment, subject
 from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import attestation_tuple, sign_attestation
 from helpers.reverts import call_expecting
+from helpers.stateful import state_machine, stateful_settings
+from hypothesis import strategies as st
 
 WALLETS = (5, 6)  # accounts[5], accounts[6]: few wallets, so rules often hit the same one
 ZERO32 = "0x" + "00" * 32
@@ -26,8 +25,14 @@ SUBJECTS = (subject("person-a"), subject("person-b"), ZERO32)
 
 def _empty():
     return {
-        "level": 0, "riskClass": 0, "jurisdiction": 0, "expiresAt": 0, "frozen": False, "entity": False,
-        "commitment": ZERO32, "subject": ZERO32,
+        "level": 0,
+        "riskClass": 0,
+        "jurisdiction": 0,
+        "expiresAt": 0,
+        "frozen": False,
+        "entity": False,
+        "commitment": ZERO32,
+        "subject": ZERO32,
     }
 
 
@@ -70,8 +75,14 @@ class IdentityMachine:
     def _record(self, wallet, level, risk, expires_at, tag, person, entity):
         frozen = self.model[wallet]["frozen"]  # a re-attestation never lifts a freeze
         self.model[wallet] = {
-            "level": level, "riskClass": risk, "jurisdiction": 840, "expiresAt": expires_at,
-            "frozen": frozen, "entity": entity, "commitment": commitment(tag), "subject": person,
+            "level": level,
+            "riskClass": risk,
+            "jurisdiction": 840,
+            "expiresAt": expires_at,
+            "frozen": frozen,
+            "entity": entity,
+            "commitment": commitment(tag),
+            "subject": person,
         }
 
     # ------------------------------------------------------------------ rules
@@ -85,7 +96,14 @@ class IdentityMachine:
         error = self._attest_error(st_wallet, st_level, st_risk, expires_at, person, now)
         call_expecting(
             lambda: self.registry.attest(
-                wallet, st_level, st_risk, 840, expires_at, commitment(tag), person, st_entity,
+                wallet,
+                st_level,
+                st_risk,
+                840,
+                expires_at,
+                commitment(tag),
+                person,
+                st_entity,
                 {"from": self.attester},
             ),
             error,
@@ -104,9 +122,16 @@ class IdentityMachine:
         nonce = max(0, self.nonces[st_wallet] + st_nonce_skew)
         person = SUBJECTS[st_subject]
         a = {
-            "wallet": str(wallet), "level": st_level, "riskClass": st_risk, "jurisdiction": 840,
-            "expiresAt": expires_at, "commitment": commitment(tag), "subject": person, "entity": st_entity,
-            "nonce": nonce, "deadline": now + 60,
+            "wallet": str(wallet),
+            "level": st_level,
+            "riskClass": st_risk,
+            "jurisdiction": 840,
+            "expiresAt": expires_at,
+            "commitment": commitment(tag),
+            "subject": person,
+            "entity": st_entity,
+            "nonce": nonce,
+            "deadline": now + 60,
         }
         signature = sign_attestation(self.attester_key, self.registry, a)
         if nonce != self.nonces[st_wallet]:
@@ -114,7 +139,8 @@ class IdentityMachine:
         else:
             error = self._attest_error(st_wallet, st_level, st_risk, expires_at, person, now)
         call_expecting(
-            lambda: self.registry.attestWithSignature(attestation_tuple(a), signature, {"from": wallet}), error
+            lambda: self.registry.attestWithSignature(attestation_tuple(a), signature, {"from": wallet}),
+            error,
         )
         if error is None:
             self.nonces[st_wallet] += 1
@@ -173,7 +199,12 @@ class IdentityMachine:
 
 def test_identity_registry_matches_model(accounts, registry, attester, compliance, attester_key):
     state_machine(
-        IdentityMachine, accounts, registry, attester, compliance, attester_key,
+        IdentityMachine,
+        accounts,
+        registry,
+        attester,
+        compliance,
+        attester_key,
         # derandomize: the same sequences every run, so CI results are reproducible.
         settings=stateful_settings(20, 10),
     )

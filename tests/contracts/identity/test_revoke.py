@@ -33,7 +33,9 @@ def test_revoke_emits_identity_revoked(registry, attester, accounts):
     assert tx.events["IdentityRevoked"] == {"wallet": accounts[5], "by": attester, "reasonCode": 4}
 
 
-def test_revoke_keeps_nonce_so_old_signature_cannot_replay(registry, attester, attester_key, reverts_with, accounts):
+def test_revoke_keeps_nonce_so_old_signature_cannot_replay(
+    registry, attester, attester_key, reverts_with, accounts
+):
     a = attestation(accounts[5], nonce=0)
     signature = sign_attestation(attester_key, registry, a)
     registry.attestWithSignature(attestation_tuple(a), signature, {"from": accounts[5]})
@@ -43,8 +45,9 @@ def test_revoke_keeps_nonce_so_old_signature_cannot_replay(registry, attester, a
         registry.attestWithSignature(attestation_tuple(a), signature, {"from": accounts[5]})
 
 
-def test_revoke_voids_a_signed_attestation_not_yet_submitted(registry, attester, attester_key, reverts_with,
-                                                              accounts):
+def test_revoke_voids_a_signed_attestation_not_yet_submitted(
+    registry, attester, attester_key, reverts_with, accounts
+):
     _attest(registry, attester, accounts[5])  # uses nonce 0
     pending = attestation(accounts[5], nonce=1)
     signature = sign_attestation(attester_key, registry, pending)

@@ -21,13 +21,34 @@ OFFER_KEY = dev_key(18)  # the risk service's offer signer in these tests
 def list_with_offer(market, params, borrower, grade=GRADE_B, apr_bps=GRADE_B_APR):
     """Lists `params` (a ListingParams tuple) with an offer for exactly it, signed by OFFER_KEY."""
     principal, _, periods, period_length, _, ctoken, camount = params
-    o = offer(borrower, principal, periods, period_length, grade, apr_bps, collateralToken=ctoken, minCollateral=camount)
+    o = offer(
+        borrower,
+        principal,
+        periods,
+        period_length,
+        grade,
+        apr_bps,
+        collateralToken=ctoken,
+        minCollateral=camount,
+    )
     return market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})
 
 
 @pytest.fixture(scope="module")
-def lending(admin, registry, oracle, stablecoin, oracle_keys, attester, accounts, ReserveFund, LoanNote,
-            CollateralVault, MockCollateralToken, MockAggregatorV3):
+def lending(
+    admin,
+    registry,
+    oracle,
+    stablecoin,
+    oracle_keys,
+    attester,
+    accounts,
+    ReserveFund,
+    LoanNote,
+    CollateralVault,
+    MockCollateralToken,
+    MockAggregatorV3,
+):
     tx = {"from": admin}
     reserve = ReserveFund.deploy(stablecoin, admin, tx)
     note = LoanNote.deploy(tx)
@@ -55,8 +76,16 @@ def lending(admin, registry, oracle, stablecoin, oracle_keys, attester, accounts
     stablecoin.mint(lender, 100_000 * USD, tx)
     stablecoin.mint(buyer, 100_000 * USD, tx)
     weth.mint(borrower, 10 * WETH, tx)
-    return {"market": market, "vault": vault, "weth": weth, "feed": feed, "reserve": reserve,
-            "borrower": borrower, "lender": lender, "buyer": buyer}
+    return {
+        "market": market,
+        "vault": vault,
+        "weth": weth,
+        "feed": feed,
+        "reserve": reserve,
+        "borrower": borrower,
+        "lender": lender,
+        "buyer": buyer,
+    }
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Collateral rules on the real market and vault together: drawdown values the collateral at today's
 price, the liquidation LTV counts interest and late fees, and a buyer never gets more than the discount,
 whatever the collateral's decimals."""
+
 from fractions import Fraction
 
 from brownie import MockAggregatorV3, MockCollateralToken, chain
@@ -34,7 +35,12 @@ def test_collateral_that_halved_since_listing_cannot_be_drawn(lending, stablecoi
 
 
 def test_collateral_still_covering_the_loan_can_be_drawn(lending, stablecoin):
-    market, feed, lender, borrower = lending["market"], lending["feed"], lending["lender"], lending["borrower"]
+    market, feed, lender, borrower = (
+        lending["market"],
+        lending["feed"],
+        lending["lender"],
+        lending["borrower"],
+    )
     loan_id = _secured_listing(lending, 5 * WETH)
     stablecoin.approve(market, MAX_UINT, {"from": lender})
     market.fund(loan_id, 10_000 * USD, {"from": lender})

@@ -1,5 +1,6 @@
 """Gas of a liquidation through the real market and vault together (the collateral gas test measures
 the vault against a market double); writes reports/gas-integration.json."""
+
 import json
 import os
 

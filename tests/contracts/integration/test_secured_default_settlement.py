@@ -25,8 +25,9 @@ def test_one_liquidation_settles_the_whole_debt(lending, defaulted_secured_loan,
     assert market.outstandingPrincipal(loan_id) == 0
 
 
-def test_surplus_collateral_returns_to_the_borrower_when_liquidation_settles(lending, defaulted_secured_loan,
-                                                                            stablecoin):
+def test_surplus_collateral_returns_to_the_borrower_when_liquidation_settles(
+    lending, defaulted_secured_loan, stablecoin
+):
     vault, weth = lending["vault"], lending["weth"]
     borrower, buyer = lending["borrower"], lending["buyer"]
     loan_id = defaulted_secured_loan
@@ -41,8 +42,9 @@ def test_surplus_collateral_returns_to_the_borrower_when_liquidation_settles(len
     assert weth.balanceOf(vault) == 0
 
 
-def test_partial_liquidation_keeps_the_rest_of_the_collateral_pledged(lending, defaulted_secured_loan,
-                                                                     stablecoin):
+def test_partial_liquidation_keeps_the_rest_of_the_collateral_pledged(
+    lending, defaulted_secured_loan, stablecoin
+):
     market, vault, weth = lending["market"], lending["vault"], lending["weth"]
     borrower, buyer = lending["borrower"], lending["buyer"]
     loan_id = defaulted_secured_loan
@@ -75,8 +77,9 @@ def test_lenders_can_claim_every_unit_the_liquidation_recovered(lending, default
     assert stablecoin.balanceOf(lender) - balance_before == owed + claimed_before
 
 
-def test_wind_down_lets_a_defaulted_secured_loan_run_off(lending, defaulted_secured_loan, stablecoin, admin,
-                                                         reverts_with):
+def test_wind_down_lets_a_defaulted_secured_loan_run_off(
+    lending, defaulted_secured_loan, stablecoin, admin, reverts_with
+):
     market, vault, weth = lending["market"], lending["vault"], lending["weth"]
     borrower, lender, buyer = lending["borrower"], lending["lender"], lending["buyer"]
     loan_id = defaulted_secured_loan

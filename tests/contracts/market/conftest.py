@@ -1,4 +1,4 @@
 """Fixtures of this folder, defined in market_support.py so tests can import its constants and helpers
 under a unique module name (every folder's conftest.py is importable as plain `conftest`)."""
 
-from market_support import *  # noqa: F401,F403
+from market_support import *  # noqa: F403

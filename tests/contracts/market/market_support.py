@@ -185,8 +185,15 @@ def collateral(MockStablecoin, borrowers, admin, vault):
 # ---------------------------------------------------------------- helpers
 
 
-def listing(principal=10_000 * USD, periods=12, period_length=30 * DAY, deadline_in=7 * DAY, min_fill=0,
-            collateral_token=None, collateral_amount=0):
+def listing(
+    principal=10_000 * USD,
+    periods=12,
+    period_length=30 * DAY,
+    deadline_in=7 * DAY,
+    min_fill=0,
+    collateral_token=None,
+    collateral_amount=0,
+):
     deadline = brownie.chain.time() + deadline_in
     ctoken = collateral_token.address if collateral_token is not None else "0x" + "00" * 20
     return (principal, min_fill, periods, period_length, deadline, ctoken, collateral_amount)
@@ -223,8 +230,8 @@ def listed(market, borrower):
 @pytest.fixture
 def drawn(market, borrower, lenders, listed):
     """The listed loan funded by 4 lenders (4 x 2,500) and drawn."""
-    for l in lenders[:4]:
-        market.fund(listed, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": lender})
     market.drawdown(listed, {"from": borrower})
     return listed
 

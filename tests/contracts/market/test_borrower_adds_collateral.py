@@ -1,11 +1,14 @@
 """A borrower can add collateral to a listed or drawn secured loan."""
+
 import pytest
 from market_support import STATUS, USD, list_loan, listing
 
 
 @pytest.fixture
 def secured(market, vault, collateral, borrower):
-    return list_loan(market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower).return_value
+    return list_loan(
+        market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower
+    ).return_value
 
 
 def test_added_to_a_listed_loan(market, vault, collateral, secured, borrower):
@@ -16,8 +19,8 @@ def test_added_to_a_listed_loan(market, vault, collateral, secured, borrower):
 
 
 def test_added_to_a_drawn_loan_even_while_paused(market, vault, secured, borrower, lenders, pauser):
-    for l in lenders[:4]:
-        market.fund(secured, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(secured, 2_500 * USD, {"from": lender})
     market.drawdown(secured, {"from": borrower})
     market.pause({"from": pauser})  # a top-up only makes the loan safer
     market.addCollateral(secured, 2_000 * USD, {"from": borrower})

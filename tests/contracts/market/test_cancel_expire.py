@@ -59,8 +59,8 @@ def test_expire_before_deadline_reverts(market, listed, outsider, err):
 
 
 def test_filled_listing_expires_only_after_accept_window(market, listed, lenders, outsider, err):
-    for l in lenders[:4]:
-        market.fund(listed, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": lender})
     sleep(8 * DAY)
     with err("NotExpirable", listed):
         market.expire(listed, {"from": outsider})

@@ -1,4 +1,3 @@
-import brownie
 from market_support import DAY, RAY, USD, note_id, pay_amount_due, sleep
 
 
@@ -39,8 +38,8 @@ def test_claim_twice_pays_nothing_the_second_time(market, lens, token, drawn, bo
 
 def test_claim_many_sums_notes_of_one_holder(market, lens, token, note, drawn, borrower, lenders):
     ids = note_ids(drawn, 4)
-    for nid, l in zip(ids[1:], lenders[1:4]):
-        note.transferFrom(l, lenders[0], nid, {"from": l})
+    for nid, lender in zip(ids[1:], lenders[1:4], strict=False):
+        note.transferFrom(lender, lenders[0], nid, {"from": lender})
     sleep(30 * DAY)
     pay_amount_due(market, lens, drawn, borrower)
     expected = sum(market.claimable(i) for i in ids)
@@ -81,8 +80,8 @@ def test_full_repayment_distributes_principal_and_interest(market, token, drawn,
     sleep(60 * DAY)
     market.repay(drawn, 10**12, {"from": borrower})
     total = 0
-    for nid, l in zip(note_ids(drawn, 4), lenders[:4]):
-        total += market.claim(nid, {"from": l}).return_value
+    for nid, lender in zip(note_ids(drawn, 4), lenders[:4], strict=False):
+        total += market.claim(nid, {"from": lender}).return_value
     assert total > 10_000 * USD
     assert token.balanceOf(market) >= sum(market.pendingFees())
 
@@ -100,8 +99,8 @@ def test_claiming_often_loses_no_rounding(market, lens, note, borrower, lenders,
     market.setMinTicket(1, {"from": admin})
     loan_id = list_loan(market, listing(principal=3_001 * USD + 7), borrower).return_value
     shares = [1_000 * USD + 3, 1_000 * USD + 2, 1_001 * USD + 2]
-    for amount, l in zip(shares, lenders[:3]):
-        market.fund(loan_id, amount, {"from": l})
+    for amount, lender in zip(shares, lenders[:3], strict=False):
+        market.fund(loan_id, amount, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     often = 0
     for _ in range(6):

@@ -1,10 +1,11 @@
-import brownie
 from helpers.chain_time import pin_next_block_time
 from market_support import DAY, RAY, STATUS, USD, list_loan, listing, sleep
 
 
 def secured(market, borrower, collateral, amount=5_000 * USD):
-    return list_loan(market, listing(collateral_token=collateral, collateral_amount=amount), borrower).return_value
+    return list_loan(
+        market, listing(collateral_token=collateral, collateral_amount=amount), borrower
+    ).return_value
 
 
 def test_secured_listing_pledges_collateral(market, vault, collateral, borrower):
@@ -31,8 +32,8 @@ def test_expiry_releases_collateral(market, vault, collateral, borrower, outside
 
 def test_full_repayment_releases_collateral(market, vault, collateral, borrower, lenders):
     loan_id = secured(market, borrower, collateral)
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     market.repay(loan_id, 10**12, {"from": borrower})
     assert vault.positionOf(loan_id)[1] == 0 and vault.releases() == 1
@@ -40,8 +41,8 @@ def test_full_repayment_releases_collateral(market, vault, collateral, borrower,
 
 def test_liquidation_proceeds_enter_waterfall(market, vault, collateral, token, borrower, lenders, outsider):
     loan_id = secured(market, borrower, collateral)
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     sleep(40 * DAY)
     token.approve(vault, 2**256 - 1, {"from": outsider})
@@ -56,8 +57,8 @@ def test_cover_waits_for_collateral_exhaustion(
     market, vault, reserve, collateral, token, borrower, lenders, outsider, admin, err
 ):
     loan_id = secured(market, borrower, collateral)
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     sleep(121 * DAY)
     market.markDefault(loan_id, {"from": outsider})
@@ -71,13 +72,16 @@ def test_cover_waits_for_collateral_exhaustion(
     assert market.getLoan(loan_id)["accPerShare"] - acc0 == 4_000 * USD * RAY // (10_000 * USD)
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(1_000 * USD, {"from": admin})
-    assert market.coverFromReserve(loan_id, {"from": outsider}).events["DefaultCovered"]["covered"] == 1_000 * USD
+    assert (
+        market.coverFromReserve(loan_id, {"from": outsider}).events["DefaultCovered"]["covered"]
+        == 1_000 * USD
+    )
 
 
 def test_excess_proceeds_refunded_to_borrower(market, vault, collateral, token, borrower, lenders, outsider):
     loan_id = secured(market, borrower, collateral)
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     token.approve(vault, 2**256 - 1, {"from": outsider})
     pin_next_block_time()  # the payoff at the liquidation's own block: it accrues per second
@@ -99,8 +103,8 @@ def test_a_borrower_the_token_will_not_pay_cannot_stop_the_closing_liquidation(
     """The excess is credited: even a frozen borrower (or one the stablecoin blocks) cannot make the
     closing fill revert; it withdraws once it may receive again."""
     loan_id = secured(market, borrower, collateral)
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     identity.freeze(borrower, 1, {"from": admin})
     token.approve(vault, 2**256 - 1, {"from": outsider})

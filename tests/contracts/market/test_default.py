@@ -12,7 +12,9 @@ def test_mark_default_before_90_days_reverts(market, drawn, outsider, err):
         market.markDefault(drawn, {"from": outsider})
 
 
-def test_default_counts_from_the_first_missed_installment_not_the_overdue_amount(market, lens, drawn, borrower, outsider, err):
+def test_default_counts_from_the_first_missed_installment_not_the_overdue_amount(
+    market, lens, drawn, borrower, outsider, err
+):
     # installment 1 paid, then nothing: the overdue amount soon exceeds the installments it stands
     # for (interest on unpaid principal), but the 90 days run from due date 2 only
     sleep(30 * DAY)
@@ -33,12 +35,12 @@ def test_mark_default_current_loan_reverts(market, drawn, outsider, err):
 def test_anyone_marks_default_after_90_days(market, drawn, outsider):
     sleep(30 * DAY + 91 * DAY)
     tx = market.markDefault(drawn, {"from": outsider})
-    l = market.getLoan(drawn)
-    assert l["status"] == STATUS["Defaulted"]
+    loan = market.getLoan(drawn)
+    assert loan["status"] == STATUS["Defaulted"]
     assert market.isDefaulted(drawn)
     ev = tx.events["LoanDefaulted"]
-    assert ev["principalOutstanding"] == l["principalOutstanding"] == 10_000 * USD
-    assert ev["interestUnpaid"] == l["interestUnpaid"] > 0
+    assert ev["principalOutstanding"] == loan["principalOutstanding"] == 10_000 * USD
+    assert ev["interestUnpaid"] == loan["interestUnpaid"] > 0
     assert market.totalPrincipalOutstanding() == 0
     assert tuple(market.windDownProgress()) == (0, 0)
 
@@ -58,7 +60,9 @@ def test_mark_default_twice_reverts(market, drawn, outsider, err):
         market.markDefault(drawn, {"from": outsider})
 
 
-def test_reserve_covers_principal_up_to_balance_then_writes_down(market, reserve, token, drawn, outsider, admin, lenders):
+def test_reserve_covers_principal_up_to_balance_then_writes_down(
+    market, reserve, token, drawn, outsider, admin, lenders
+):
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(4_000 * USD, {"from": admin})
     sleep(121 * DAY)
@@ -66,11 +70,14 @@ def test_reserve_covers_principal_up_to_balance_then_writes_down(market, reserve
     tx = market.coverFromReserve(drawn, {"from": outsider})
     ev = tx.events["DefaultCovered"]
     assert ev["covered"] == 4_000 * USD and ev["loss"] == 6_000 * USD
-    l = market.getLoan(drawn)
-    assert l["writedownPerShare"] == 6_000 * USD * RAY // (10_000 * USD)
-    assert l["principalOutstanding"] == 10_000 * USD  # the cover is not forgiven: the borrower owes it all
+    loan = market.getLoan(drawn)
+    assert loan["writedownPerShare"] == 6_000 * USD * RAY // (10_000 * USD)
+    assert loan["principalOutstanding"] == 10_000 * USD  # the cover is not forgiven: the borrower owes it all
     assert reserve.coveredOf(drawn) == 4_000 * USD
-    total = sum(market.claim(n, {"from": l}).return_value for n, l in zip(note_ids(drawn, 4), lenders[:4]))
+    total = sum(
+        market.claim(n, {"from": lender}).return_value
+        for n, lender in zip(note_ids(drawn, 4), lenders[:4], strict=True)
+    )
     assert 4_000 * USD - 4 <= total <= 4_000 * USD
 
 
@@ -102,7 +109,9 @@ def test_cover_fully_paid_loan_cannot_be_covered_again(market, reserve, token, d
     reserve.setCap(5_000, 0, {"from": admin})
     sleep(121 * DAY)
     market.markDefault(drawn, {"from": outsider})
-    assert market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]["covered"] == 5_000 * USD
+    assert (
+        market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]["covered"] == 5_000 * USD
+    )
     reserve.setCap(10_000, 0, {"from": admin})
     ev = market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]  # the rest, now allowed
     assert (ev["covered"], ev["loss"], ev["writedownPerShare"]) == (5_000 * USD, 0, 0)
@@ -151,7 +160,9 @@ class err_nothing_owed:
         return False
 
 
-def test_default_then_repay_covers_reconcile(market, reserve, token, drawn, borrower, outsider, admin, lenders):
+def test_default_then_repay_covers_reconcile(
+    market, reserve, token, drawn, borrower, outsider, admin, lenders
+):
     """Reserve cover, then the borrower repays the whole frozen debt: the notes get at least their
     principal and the reserve fund gets back exactly what it covered."""
     token.approve(reserve, 2**256 - 1, {"from": admin})
@@ -161,7 +172,10 @@ def test_default_then_repay_covers_reconcile(market, reserve, token, drawn, borr
     market.coverFromReserve(drawn, {"from": outsider})
     assert reserve.balance() == 0
     market.repay(drawn, market.payoffAmount(drawn), {"from": borrower})
-    total = sum(market.claim(n, {"from": l}).return_value for n, l in zip(note_ids(drawn, 4), lenders[:4]))
+    total = sum(
+        market.claim(n, {"from": lender}).return_value
+        for n, lender in zip(note_ids(drawn, 4), lenders[:4], strict=False)
+    )
     assert total >= 10_000 * USD
     assert tuple(market.pendingFees()) == (3_000 * USD, 0)
     market.sweepFees({"from": outsider})
@@ -192,9 +206,9 @@ def test_recoveries_after_cover_reach_the_notes_loss_first_then_the_reserve(
     market, reserve, token, drawn, borrower, outsider, admin
 ):
     _covered_4000_of_10000(market, reserve, token, drawn, outsider, admin)
-    l = market.getLoan(drawn)
-    ahead_of_principal = l["lateFeeUnpaid"] + l["interestUnpaid"]
-    acc = l["accPerShare"]
+    loan = market.getLoan(drawn)
+    ahead_of_principal = loan["lateFeeUnpaid"] + loan["interestUnpaid"]
+    acc = loan["accPerShare"]
     # fees, interest and the notes' 6,000 uncovered principal: all to the notes
     tx = market.repay(drawn, ahead_of_principal + 6_000 * USD, {"from": borrower})
     assert tx.events["LoanRepaid"]["reserveShare"] == 0
@@ -209,10 +223,12 @@ def test_recoveries_after_cover_reach_the_notes_loss_first_then_the_reserve(
     assert market.payoffAmount(drawn) == 0
 
 
-def test_recovery_straddling_the_reserve_claim_is_split(market, reserve, token, drawn, borrower, outsider, admin):
+def test_recovery_straddling_the_reserve_claim_is_split(
+    market, reserve, token, drawn, borrower, outsider, admin
+):
     _covered_4000_of_10000(market, reserve, token, drawn, outsider, admin)
-    l = market.getLoan(drawn)
-    ahead_of_principal = l["lateFeeUnpaid"] + l["interestUnpaid"]
+    loan = market.getLoan(drawn)
+    ahead_of_principal = loan["lateFeeUnpaid"] + loan["interestUnpaid"]
     tx = market.repay(drawn, ahead_of_principal + 7_000 * USD, {"from": borrower})
     ev = tx.events["LoanRepaid"]
     assert ev["principal"] == 7_000 * USD

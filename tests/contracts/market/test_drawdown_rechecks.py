@@ -2,6 +2,7 @@
 credit record graded no worse than the listing, the grade still allowed and a secured loan's collateral
 covering the funded amount. A funded listing that no longer qualifies cannot be drawn, and anyone may
 expire it so that its lenders take their money back, even while the market is paused."""
+
 import pytest
 from brownie import chain
 from market_support import DAY, GRADES, STATUS, USD, list_loan, listing
@@ -9,8 +10,8 @@ from market_support import DAY, GRADES, STATUS, USD, list_loan, listing
 
 @pytest.fixture
 def funded(market, listed, lenders):
-    for l in lenders[:4]:
-        market.fund(listed, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(listed, 2_500 * USD, {"from": lender})
     return listed
 
 
@@ -38,21 +39,29 @@ def test_a_grade_closed_since_listing_stops_the_drawdown(market, funded, borrowe
         market.drawdown(funded, {"from": borrower})
 
 
-def test_collateral_short_at_current_prices_stops_the_drawdown(market, vault, collateral, borrower, lenders, err):
-    loan_id = list_loan(market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower).return_value
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+def test_collateral_short_at_current_prices_stops_the_drawdown(
+    market, vault, collateral, borrower, lenders, err
+):
+    loan_id = list_loan(
+        market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower
+    ).return_value
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     vault.setCoverage(True, False, {"from": borrower})  # the price fell: the vault says short
     with err("TestCoverageShort", loan_id, 10_000 * USD):
         market.drawdown(loan_id, {"from": borrower})
 
 
-@pytest.mark.parametrize("change", ["record stale", "grade worse", "grade closed", "borrower frozen", "collateral short"])
+@pytest.mark.parametrize(
+    "change", ["record stale", "grade worse", "grade closed", "borrower frozen", "collateral short"]
+)
 def test_lenders_take_their_money_back_from_a_listing_that_no_longer_qualifies(
     market, oracle, identity, vault, collateral, token, borrower, lenders, admin, pauser, outsider, change
 ):
-    loan_id = list_loan(market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower).return_value
-    notes = [market.fund(loan_id, 2_500 * USD, {"from": l}).return_value for l in lenders[:4]]
+    loan_id = list_loan(
+        market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower
+    ).return_value
+    notes = [market.fund(loan_id, 2_500 * USD, {"from": lender}).return_value for lender in lenders[:4]]
     assert market.expiryReason(loan_id) == 0
     if change == "record stale":
         oracle.setRecord(borrower, 700, 2, 300, chain.time() - 3651 * DAY, {"from": admin})
@@ -70,16 +79,18 @@ def test_lenders_take_their_money_back_from_a_listing_that_no_longer_qualifies(
     tx = market.withdrawFunding(notes[0], {"from": lenders[0]})  # expires the listing on the way
     assert tx.events["LoanExpired"]["reason"] == 3
     assert token.balanceOf(lenders[0]) - before == 2_500 * USD
-    for nid, l in zip(notes[1:], lenders[1:4]):
-        market.withdrawFunding(nid, {"from": l})
+    for nid, lender in zip(notes[1:], lenders[1:4], strict=False):
+        market.withdrawFunding(nid, {"from": lender})
     assert market.getLoan(loan_id)["status"] == STATUS["Expired"]
     assert vault.positionOf(loan_id)[1] == 0  # the borrower's collateral is back
 
 
 def test_an_unusable_price_proves_nothing(market, vault, collateral, borrower, lenders, outsider, err):
-    loan_id = list_loan(market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower).return_value
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    loan_id = list_loan(
+        market, listing(collateral_token=collateral, collateral_amount=5_000 * USD), borrower
+    ).return_value
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     vault.setCoverage(False, False, {"from": outsider})  # the feed is stale
     assert market.expiryReason(loan_id) == 0
     with err("NotExpirable", loan_id):

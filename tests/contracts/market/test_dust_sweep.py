@@ -1,5 +1,6 @@
 """Governance sweeps the rounding dust of settled loans to the treasury without touching any note's
 claim: what the accumulator promised the notes in total, less what every note can claim in total."""
+
 import pytest
 from market_support import DAY, RAY, STATUS, USD, list_loan, listing, note_id, sleep
 
@@ -10,8 +11,8 @@ SHARES = [1_000 * USD + 3 * i + 1 for i in range(9)]  # nine notes with odd shar
 def repaid(market, borrower, lenders, admin):
     market.setMinTicket(1, {"from": admin})
     loan_id = list_loan(market, listing(principal=sum(SHARES), periods=3), borrower).return_value
-    for amount, l in zip(SHARES, lenders):
-        market.fund(loan_id, amount, {"from": l})
+    for amount, lender in zip(SHARES, lenders, strict=False):
+        market.fund(loan_id, amount, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     for _ in range(3):
         sleep(30 * DAY)
@@ -29,8 +30,8 @@ def test_dust_is_what_no_note_can_claim(market, token, repaid, lenders, treasury
     tx = market.sweepDust([repaid], {"from": admin})
     assert tx.return_value == expected and tx.events["DustSwept"]["amount"] == expected
     assert token.balanceOf(treasury) - before == expected
-    for i, (share, l) in enumerate(zip(SHARES, lenders)):
-        assert market.claim(note_id(repaid, i), {"from": l}).return_value == share * acc // RAY
+    for i, (share, lender) in enumerate(zip(SHARES, lenders, strict=False)):
+        assert market.claim(note_id(repaid, i), {"from": lender}).return_value == share * acc // RAY
     assert token.balanceOf(market) >= sum(market.pendingFees())
 
 

@@ -1,7 +1,18 @@
 """Servicing fee, reserve share and late fee are fixed per loan when it is drawn: a governance change
 applies only to loans drawn after it."""
+
 from helpers.chain_time import pin_next_block_time
-from market_support import DAY, LATE_BPS_PER_DAY, RESERVE_BPS, SERVICING_BPS, USD, list_loan, listing, pay_amount_due, sleep
+from market_support import (
+    DAY,
+    LATE_BPS_PER_DAY,
+    RESERVE_BPS,
+    SERVICING_BPS,
+    USD,
+    list_loan,
+    listing,
+    pay_amount_due,
+    sleep,
+)
 
 
 def _fees(tx):
@@ -10,8 +21,12 @@ def _fees(tx):
 
 
 def test_a_drawn_loan_keeps_its_fees(market, lens, drawn, borrower, admin):
-    l = market.getLoan(drawn)
-    assert (l["servicingFeeBps"], l["reserveShareBps"], l["lateFeeBpsPerDay"]) == (SERVICING_BPS, RESERVE_BPS, LATE_BPS_PER_DAY)
+    loan = market.getLoan(drawn)
+    assert (loan["servicingFeeBps"], loan["reserveShareBps"], loan["lateFeeBpsPerDay"]) == (
+        SERVICING_BPS,
+        RESERVE_BPS,
+        LATE_BPS_PER_DAY,
+    )
     market.setFees(100, 2_000, 3_000, {"from": admin})
     market.setLateFeeBpsPerDay(100, {"from": admin})
     sleep(30 * DAY)
@@ -25,8 +40,8 @@ def test_a_loan_drawn_after_the_change_pays_the_new_fees(market, lens, borrowers
     market.setLateFeeBpsPerDay(100, {"from": admin})
     b = borrowers[1]
     loan_id = list_loan(market, listing(), b).return_value
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     tx = market.drawdown(loan_id, {"from": b})
     ev = tx.events["LoanDrawn"]
     assert (ev["servicingFeeBps"], ev["reserveShareBps"], ev["lateFeeBpsPerDay"]) == (2_000, 3_000, 100)

@@ -1,5 +1,5 @@
 import brownie
-from market_support import DAY, MIN_TICKET, STATUS, USD, listing, note_id
+from market_support import DAY, MIN_TICKET, STATUS, USD, note_id
 
 
 def test_fund_mints_note_with_share(market, note, token, listed, lender):
@@ -19,7 +19,7 @@ def test_fund_mints_note_with_share(market, note, token, listed, lender):
 
 
 def test_fund_note_ids_increase_per_loan(market, listed, lenders):
-    ids = [market.fund(listed, 100 * USD, {"from": l}).return_value for l in lenders[:3]]
+    ids = [market.fund(listed, 100 * USD, {"from": lender}).return_value for lender in lenders[:3]]
     assert ids == [note_id(listed, i) for i in range(3)]
     assert market.getLoan(listed)["noteCount"] == 3
 

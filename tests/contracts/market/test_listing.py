@@ -6,14 +6,14 @@ def test_list_stores_terms_priced_by_grade(market, borrower):
     tx = list_loan(market, listing(principal=12_000 * USD, periods=6, min_fill=9_000 * USD), borrower)
     loan_id = tx.return_value
     assert loan_id == 1
-    l = market.getLoan(loan_id)
-    assert l["borrower"] == borrower
-    assert l["status"] == STATUS["Listed"]
-    assert l["grade"] == 2
-    assert l["aprBps"] == GRADES[2][0]
-    assert l["principal"] == 12_000 * USD
-    assert l["minFill"] == 9_000 * USD
-    assert l["numPeriods"] == 6
+    loan = market.getLoan(loan_id)
+    assert loan["borrower"] == borrower
+    assert loan["status"] == STATUS["Listed"]
+    assert loan["grade"] == 2
+    assert loan["aprBps"] == GRADES[2][0]
+    assert loan["principal"] == 12_000 * USD
+    assert loan["minFill"] == 9_000 * USD
+    assert loan["numPeriods"] == 6
     ev = tx.events["LoanListed"]
     assert ev["loanId"] == 1 and ev["borrower"] == borrower and ev["aprBps"] == GRADES[2][0]
     assert ev["principal"] == 12_000 * USD and ev["minFill"] == 9_000 * USD

@@ -1,6 +1,7 @@
 """A listing needs the risk service's signed offer and stays within it (principal, periods, period
 length, grade, APR, collateral); each offer lists once, and only an OFFER_SIGNER_ROLE holder's
 signature under this market's EIP-712 domain counts."""
+
 import brownie
 from helpers.chain_time import pin_next_block_time
 from helpers.keys import dev_key
@@ -15,7 +16,9 @@ def test_listing_within_the_offer_uses_it_up(market, borrower, err):
     o = offer_for(params, borrower)
     signature = sign_offer(OFFER_KEY, market, o)
     tx = market.list(params, offer_tuple(o), signature, {"from": borrower})
-    assert tx.events["OfferUsed"]["nonce"] == o["nonce"] and tx.events["OfferUsed"]["loanId"] == tx.return_value
+    assert (
+        tx.events["OfferUsed"]["nonce"] == o["nonce"] and tx.events["OfferUsed"]["loanId"] == tx.return_value
+    )
     assert market.offerUsed(borrower, o["nonce"])
     market.cancel(tx.return_value, {"from": borrower})
     with err("OfferAlreadyUsed", borrower, o["nonce"]):

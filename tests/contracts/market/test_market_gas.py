@@ -4,6 +4,7 @@ The hot paths may cost at most 3% more than they did before the market was split
 enforced on every path (the figures in TURN_1), whatever those rules add: a frozen holder is refused
 at claim, which costs one more cold storage read in the identity registry.
 """
+
 import json
 import os
 

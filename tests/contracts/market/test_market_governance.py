@@ -10,7 +10,12 @@ def name32(s):
 def test_set_grade_terms(market, admin):
     tx = market.setGradeTerms(3, 1_500, 20_000 * USD, True, True, {"from": admin})
     t = market.gradeTerms(3)
-    assert (t["aprBps"], t["maxPrincipal"], t["allowed"], t["collateralRequired"]) == (1_500, 20_000 * USD, True, True)
+    assert (t["aprBps"], t["maxPrincipal"], t["allowed"], t["collateralRequired"]) == (
+        1_500,
+        20_000 * USD,
+        True,
+        True,
+    )
     ev = tx.events["GradeTermsSet"]
     assert ev["grade"] == 3 and ev["collateralRequired"] is True
 
@@ -107,7 +112,17 @@ def test_constructor_rejects_zero_addresses(
 
 
 def test_constructor_rejects_an_extension_built_for_other_contracts(
-    LoanMarket, LoanMarketExt, LoanMarketOrigination, MockStablecoin, token, identity, oracle, note, reserve, admin, err
+    LoanMarket,
+    LoanMarketExt,
+    LoanMarketOrigination,
+    MockStablecoin,
+    token,
+    identity,
+    oracle,
+    note,
+    reserve,
+    admin,
+    err,
 ):
     other_token = MockStablecoin.deploy({"from": admin})
     origination = LoanMarketOrigination.deploy(other_token, identity, oracle, note, {"from": admin})

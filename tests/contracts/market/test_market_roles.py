@@ -1,5 +1,6 @@
 """Every role-gated function of the whole market (all three parts, at the market's address) refuses
 accounts without its role, including holders of the other roles."""
+
 import pytest
 from brownie import web3
 from helpers.roles import assert_role_gated, assert_role_management

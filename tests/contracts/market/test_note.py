@@ -72,7 +72,9 @@ def test_set_market_once_by_deployer(LoanNote, admin, outsider, market, err):
 
 
 def test_safe_transfer_to_non_receiver_contract_reverts(note, drawn, lenders, market, identity, admin, err):
-    identity.set(market, 2, 5, brownie.chain.time() + 365 * DAY, False, {"from": admin})  # eligible, no receiver
+    identity.set(
+        market, 2, 5, brownie.chain.time() + 365 * DAY, False, {"from": admin}
+    )  # eligible, no receiver
     with err("ERC721InvalidReceiver", market):
         note.safeTransferFrom(lenders[0], market, note_id(drawn, 0), {"from": lenders[0]})
 
@@ -87,7 +89,7 @@ def test_note_ids_follow_the_shared_layout(market, note, listed, lenders):
     """The Solidity NoteIds library and its Python twin (backend/loans/note_ids.py) agree."""
     from backend.loans import note_ids
 
-    ids = [market.fund(listed, 1_000 * USD, {"from": l}).return_value for l in lenders[:3]]
+    ids = [market.fund(listed, 1_000 * USD, {"from": lender}).return_value for lender in lenders[:3]]
     assert ids == [note_ids.note_id(listed, i) for i in range(3)]
     for i, nid in enumerate(ids):
         assert note.loanIdOf(nid) == note_ids.loan_of(nid) == listed

@@ -1,6 +1,7 @@
 """A note transfer applies to the recipient what funding applies to a lender — KYC'd, not frozen,
 suitable for the loan's grade, not its borrower — and a frozen wallet can neither send, receive nor
 claim. What a frozen holder's note earns keeps accruing and is paid once the wallet is unfrozen."""
+
 from brownie import chain
 from market_support import DAY, USD, note_id, pay_amount_due, sleep
 
@@ -34,7 +35,9 @@ def test_a_frozen_holder_cannot_send(market, identity, note, drawn, lenders, adm
         note.transferFrom(lenders[0], lenders[7], note_id(drawn, 0), {"from": lenders[8]})
 
 
-def test_a_frozen_holder_cannot_claim_but_keeps_earning(market, lens, identity, token, drawn, borrower, lenders, admin, err):
+def test_a_frozen_holder_cannot_claim_but_keeps_earning(
+    market, lens, identity, token, drawn, borrower, lenders, admin, err
+):
     identity.freeze(lenders[0], 1, {"from": admin})
     nid = note_id(drawn, 0)
     sleep(30 * DAY)
@@ -62,7 +65,9 @@ def test_a_frozen_lender_cannot_withdraw_funding(market, identity, listed, borro
     assert market.withdrawFunding(nid, {"from": lenders[0]}).return_value == 1_000 * USD
 
 
-def test_a_suitable_recipient_takes_the_note_and_its_claims(market, lens, note, token, drawn, borrower, lenders):
+def test_a_suitable_recipient_takes_the_note_and_its_claims(
+    market, lens, note, token, drawn, borrower, lenders
+):
     nid = note_id(drawn, 0)
     sleep(30 * DAY)
     pay_amount_due(market, lens, drawn, borrower)

@@ -4,8 +4,8 @@ from market_support import DAY, STATUS, USD, list_loan, listing, note_id, pay_am
 
 def test_pause_blocks_listing_funding_drawdown(market, borrower, lenders, pauser, err):
     loan_id = list_loan(market, listing(), borrower).return_value
-    for l in lenders[:3]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:3]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     tx = market.pause({"from": pauser})
     assert "Paused" in tx.events and market.paused()
     with err("MarketPaused"):
@@ -47,7 +47,9 @@ def test_pause_twice_and_unpause_unpaused_revert(market, pauser, err):
         market.pause({"from": pauser})
 
 
-def test_wind_down_blocks_new_business_but_not_exits(market, lens, token, drawn, borrowers, lenders, admin, outsider, err):
+def test_wind_down_blocks_new_business_but_not_exits(
+    market, lens, token, drawn, borrowers, lenders, admin, outsider, err
+):
     listed2 = list_loan(market, listing(), borrowers[1]).return_value
     market.fund(listed2, 1_000 * USD, {"from": lenders[5]})
     tx = market.windDown({"from": admin})

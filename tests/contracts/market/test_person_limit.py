@@ -1,6 +1,7 @@
 """A person's outstanding principal is capped across every wallet the identity registry links to it
 (individuals and entities have their own caps). Listing counts the requested principal, drawdown the
 drawn one, and every way a loan ends for the borrower gives it back."""
+
 import pytest
 from brownie import web3
 from helpers.chain_time import pin_next_block_time
@@ -68,7 +69,9 @@ def test_every_ending_frees_the_persons_room(market, alice, lenders, outsider, e
             sleep(121 * DAY)
             market.markDefault(loan_id, {"from": outsider})
         pin_next_block_time()
-        market.repay(loan_id, market.payoffAmount(loan_id, block_identifier="pending") + 10**9, {"from": alice[0]})
+        market.repay(
+            loan_id, market.payoffAmount(loan_id, block_identifier="pending") + 10**9, {"from": alice[0]}
+        )
     assert market.personPrincipalOf(ALICE) == 0
     assert market.openLoansOf(alice[0]) == 0
     list_loan(market, listing(principal=15_000 * USD), alice[1])  # the person may borrow again

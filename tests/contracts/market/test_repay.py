@@ -1,6 +1,16 @@
 import brownie
 from helpers.chain_time import mine_at, pin_next_block_time
-from market_support import DAY, LATE_BPS_PER_DAY, RAY, RESERVE_BPS, SERVICING_BPS, STATUS, USD, ceil_div, pay_amount_due, sleep
+from market_support import (
+    DAY,
+    LATE_BPS_PER_DAY,
+    RESERVE_BPS,
+    SERVICING_BPS,
+    STATUS,
+    USD,
+    ceil_div,
+    pay_amount_due,
+    sleep,
+)
 
 
 def test_amount_due_is_zero_before_first_due_date(market, lens, drawn):
@@ -19,21 +29,22 @@ def test_installment_due_after_due_date(market, lens, drawn):
 
 def test_paying_on_schedule_keeps_loan_current(market, lens, token, drawn, borrower):
     rows = lens.schedule(drawn)
-    for k in range(3):
+    for _ in range(3):
         sleep(30 * DAY)
         pay_amount_due(market, lens, drawn, borrower)
         assert lens.amountDue(drawn) == 0
         assert lens.delinquencyTier(drawn) == 0
-    l = market.getLoan(drawn)
-    # principal follows the contractual balance (interest accrued seconds past a due date is owed, not overdue)
-    assert l["principalOutstanding"] <= l["schedBalance"]
-    assert l["principalOutstanding"] >= 10_000 * USD - sum(r["principal"] for r in rows[:3]) - 10
+    loan = market.getLoan(drawn)
+    # principal follows the contractual balance (interest accrued seconds past a due date is owed, not
+    # overdue)
+    assert loan["principalOutstanding"] <= loan["schedBalance"]
+    assert loan["principalOutstanding"] >= 10_000 * USD - sum(r["principal"] for r in rows[:3]) - 10
 
 
 def test_repay_splits_late_fee_interest_principal(market, drawn, borrower):
     sleep(40 * DAY)  # 10 days late on the first installment
-    l = market.getLoan(drawn)
-    late, interest = l["lateFeeUnpaid"], l["interestUnpaid"]
+    loan = market.getLoan(drawn)
+    late, interest = loan["lateFeeUnpaid"], loan["interestUnpaid"]
     assert late > 0
     tx = market.repay(drawn, late + interest + 100 * USD, {"from": borrower})
     ev = tx.events["LoanRepaid"]
@@ -48,9 +59,9 @@ def test_repay_splits_late_fee_interest_principal(market, drawn, borrower):
 def test_late_fee_accrues_daily_on_overdue(market, lens, drawn):
     inst = lens.schedule(drawn)[0]["amount"]
     sleep(30 * DAY + 10 * DAY)
-    l = market.getLoan(drawn)
+    loan = market.getLoan(drawn)
     expected = inst * LATE_BPS_PER_DAY * 10 // 10_000
-    assert abs(l["lateFeeUnpaid"] - expected) <= expected // 100 + 2
+    assert abs(loan["lateFeeUnpaid"] - expected) <= expected // 100 + 2
 
 
 def test_partial_payment_applies_to_late_fee_first(market, drawn, borrower):
@@ -86,8 +97,8 @@ def test_prepayment_charges_interest_only_to_the_payment_date(market, lens, draw
 
 def test_partial_prepayment_reduces_principal_and_later_interest(market, lens, drawn, borrower):
     market.repay(drawn, 5_000 * USD, {"from": borrower})
-    l = market.getLoan(drawn)
-    assert l["principalOutstanding"] < 5_100 * USD
+    loan = market.getLoan(drawn)
+    assert loan["principalOutstanding"] < 5_100 * USD
     sleep(30 * DAY)
     # both views at one block, so they see the same accrual
     block = brownie.web3.eth.block_number
@@ -149,19 +160,21 @@ def test_missed_installments_after_paid_ones_date_from_the_first_missed(market, 
     sleep(30 * DAY)
     pay_amount_due(market, lens, drawn, borrower)
     sleep(65 * DAY - 60)
-    l = market.getLoan(drawn)
-    assert l["duePeriods"] == 3
-    overdue = l["interestUnpaid"] - l["interestNotDue"] + l["principalOutstanding"] - l["schedBalance"]
-    assert overdue > 2 * l["installment"]
+    loan = market.getLoan(drawn)
+    assert loan["duePeriods"] == 3
+    overdue = (
+        loan["interestUnpaid"] - loan["interestNotDue"] + loan["principalOutstanding"] - loan["schedBalance"]
+    )
+    assert overdue > 2 * loan["installment"]
     assert lens.daysPastDue(drawn) == 35
     assert lens.delinquencyTier(drawn) == 2
 
 
 def _cure_first_of_two(market, lens, drawn):
     """What clears due date 1 of two missed ones: fees, all accrued interest, installment 1's principal."""
-    l = market.getLoan(drawn)
+    loan = market.getLoan(drawn)
     principal_1 = lens.schedule(drawn)[0]["principal"]
-    return l["lateFeeUnpaid"] + l["interestUnpaid"] + principal_1
+    return loan["lateFeeUnpaid"] + loan["interestUnpaid"] + principal_1
 
 
 def test_catching_up_the_oldest_installment_moves_the_oldest_due_date(market, lens, drawn, borrower):
@@ -179,8 +192,8 @@ def test_paying_one_installment_amount_of_two_missed_pays_interest_first(market,
     # the waterfall takes both periods' interest before principal, so one installment's amount leaves
     # part of installment 1's principal unpaid and its due date still the oldest unpaid
     sleep(30 * DAY * 2 + DAY - 60)
-    l = market.getLoan(drawn)
-    market.repay(drawn, l["lateFeeUnpaid"] + l["installment"], {"from": borrower})
+    loan = market.getLoan(drawn)
+    market.repay(drawn, loan["lateFeeUnpaid"] + loan["installment"], {"from": borrower})
     assert lens.daysPastDue(drawn) == 31
     assert market.repay(drawn, _cure_first_of_two(market, lens, drawn) + USD, {"from": borrower})
     assert lens.daysPastDue(drawn) == 1
@@ -192,8 +205,8 @@ def test_prepaid_principal_dates_unpaid_interest_from_the_latest_due_date(market
     sleep(DAY)
     market.repay(drawn, 3 * market.getLoan(drawn)["installment"], {"from": borrower})
     sleep(94 * DAY - 60)
-    l = market.getLoan(drawn)
-    assert l["duePeriods"] == 3 and l["principalOutstanding"] <= l["schedBalance"]
+    loan = market.getLoan(drawn)
+    assert loan["duePeriods"] == 3 and loan["principalOutstanding"] <= loan["schedBalance"]
     assert lens.amountDue(drawn) > 0
     assert lens.daysPastDue(drawn) == 5
     assert lens.delinquencyTier(drawn) == 1

@@ -1,8 +1,9 @@
 """The reserve fund can be replaced through the timelock: one batch points the market at a successor
 fund and moves the old fund's whole balance to it. What reserve funds paid per loan stays with the
 market, so caps and claims on recoveries survive the move."""
+
 import pytest
-from brownie import ReserveFund, PeerLendTimelock, chain
+from brownie import PeerLendTimelock, ReserveFund, chain
 from market_support import DAY, USD, sleep
 
 ZERO = "0x" + "00" * 20
@@ -61,7 +62,9 @@ def test_covers_and_their_caps_continue_in_the_successor(
     successor.deposit(20_000 * USD, {"from": admin})
     assert successor.coveredOf(drawn) == 3_000 * USD  # the market's record, not the fund's
     assert successor.availableCover(drawn) == 7_000 * USD  # cap 100% of 10,000 less what was paid
-    assert market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]["covered"] == 7_000 * USD
+    assert (
+        market.coverFromReserve(drawn, {"from": outsider}).events["DefaultCovered"]["covered"] == 7_000 * USD
+    )
 
 
 def test_the_market_refuses_a_fund_bound_elsewhere(market, token, admin, outsider, err):

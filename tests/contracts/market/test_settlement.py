@@ -1,5 +1,6 @@
 """A defaulted loan whose whole debt is later recovered is settled: it stays Defaulted on record, and the
 borrower's open-loan slot is free again."""
+
 from market_support import DAY, STATUS, USD, list_loan, listing, sleep
 
 

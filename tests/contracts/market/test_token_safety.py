@@ -1,4 +1,5 @@
 """Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
+
 import pytest
 from market_support import DAY, USD, deploy_market, list_loan, listing, note_id, sleep
 
@@ -27,8 +28,8 @@ def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, acc
 
 def _drawn_loan(market, borrower, lenders):
     loan_id = list_loan(market, listing(), borrower).return_value
-    for l in lenders[:4]:
-        market.fund(loan_id, 2_500 * USD, {"from": l})
+    for lender in lenders[:4]:
+        market.fund(loan_id, 2_500 * USD, {"from": lender})
     market.drawdown(loan_id, {"from": borrower})
     return loan_id
 

@@ -12,13 +12,12 @@ the model says so, or revert with exactly the error the model predicts. After ev
 """
 
 from eth_utils import keccak
-from hypothesis import strategies as st
-
 from helpers.chain_time import latest_timestamp, mine_at, pin_next_block_time
 from helpers.eip712 import pack_reports, sign_batch
 from helpers.keys import dev_key
 from helpers.reverts import call_expecting
 from helpers.stateful import state_machine, stateful_settings
+from hypothesis import strategies as st
 
 BORROWERS = (5, 6)
 EMPTY = {"score": 0, "grade": 0, "pdBps": 0, "modelVersion": 0, "asOf": 0}
@@ -104,8 +103,13 @@ class OracleMachine:
         now = pin_next_block_time()
         reports = [
             {
-                "_index": b, "borrower": str(self.accounts[b]), "score": score, "grade": grade, "pdBps": pd,
-                "modelVersion": 3, "asOf": self.records[b]["asOf"] if age is None else max(0, now - age),
+                "_index": b,
+                "borrower": str(self.accounts[b]),
+                "score": score,
+                "grade": grade,
+                "pdBps": pd,
+                "modelVersion": 3,
+                "asOf": self.records[b]["asOf"] if age is None else max(0, now - age),
                 "reasonsHash": "0x" + keccak(text=f"{b}:{now}:{age}").hex(),
             }
             for b, age, grade, pd, score in entries
@@ -149,7 +153,9 @@ class OracleMachine:
 
     def initialize_records(self):
         """Every example starts with a record for each borrower, so refreshes are exercised."""
-        self._submit([(b, 3000, 2, 250, 700) for b in BORROWERS], self.last_round + 1, self._quorum(0), counted=False)
+        self._submit(
+            [(b, 3000, 2, 250, 700) for b in BORROWERS], self.last_round + 1, self._quorum(0), counted=False
+        )
 
     def rule_governance(self, st_action, st_key, st_threshold):
         """One rule for the three governance calls, so they do not crowd out submissions."""
@@ -216,7 +222,11 @@ class OracleMachine:
 def test_credit_oracle_matches_model(accounts, oracle, governor, oracle_keys):
     OracleMachine.accepted_total = 0
     state_machine(
-        OracleMachine, accounts, oracle, governor, oracle_keys,
+        OracleMachine,
+        accounts,
+        oracle,
+        governor,
+        oracle_keys,
         # derandomize: the same sequences every run, so CI results are reproducible.
         settings=stateful_settings(20, 12),
     )

@@ -19,7 +19,10 @@ def test_batch_advances_last_round(oracle, oracle_keys, accounts):
 
 
 def test_batch_emits_records_updated_with_packed_payload(oracle, oracle_keys, accounts):
-    reports = [report(accounts[5]), report(accounts[6], score=65535, grade=7, pdBps=10000, modelVersion=65535)]
+    reports = [
+        report(accounts[5]),
+        report(accounts[6], score=65535, grade=7, pdBps=10000, modelVersion=65535),
+    ]
     tx = submit(oracle, oracle_keys[:2], accounts[4], 3, reports)
     event = tx.events["CreditRecordsUpdated"]
     assert event["round"] == 3
@@ -76,7 +79,9 @@ def test_all_signers_may_sign(oracle, oracle_keys, accounts):
 
 def test_any_two_of_three_signers_suffice(oracle, oracle_keys, accounts):
     base = chain.time() - 100
-    for round_, pair in enumerate([oracle_keys[0:2], oracle_keys[1:3], [oracle_keys[0], oracle_keys[2]]], start=1):
+    for round_, pair in enumerate(
+        [oracle_keys[0:2], oracle_keys[1:3], [oracle_keys[0], oracle_keys[2]]], start=1
+    ):
         submit(oracle, pair, accounts[4], round_, [report(accounts[5], as_of=base + round_)])
     assert oracle.lastRound() == 3
 
@@ -100,7 +105,13 @@ def test_as_of_equal_to_block_time_is_accepted(oracle, oracle_keys, accounts):
 
 
 def test_unknown_borrower_has_empty_record(oracle, accounts):
-    assert oracle.recordOf(accounts[5]).dict() == {"score": 0, "grade": 0, "pdBps": 0, "modelVersion": 0, "asOf": 0}
+    assert oracle.recordOf(accounts[5]).dict() == {
+        "score": 0,
+        "grade": 0,
+        "pdBps": 0,
+        "modelVersion": 0,
+        "asOf": 0,
+    }
     assert not oracle.isFresh(accounts[5])
 
 
@@ -108,7 +119,9 @@ def test_domain_separator_matches_eip712_domain(oracle):
     from eth_abi import encode
     from eth_utils import keccak
 
-    domain_type = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+    domain_type = keccak(
+        text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    )
     expected = keccak(
         encode(
             ["bytes32", "bytes32", "bytes32", "uint256", "address"],

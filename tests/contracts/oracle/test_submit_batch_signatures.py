@@ -128,7 +128,9 @@ def test_signatures_for_another_chain_revert(oracle, oracle_keys, reverts_with, 
 def test_signatures_for_another_contract_revert(oracle, oracle_keys, reverts_with, accounts):
     reports = [report(accounts[5])]
     deadline = chain.time() + 3600
-    signatures = sign_batch(oracle_keys[:2], oracle, 1, deadline, reports, verifying_contract=accounts[8].address)
+    signatures = sign_batch(
+        oracle_keys[:2], oracle, 1, deadline, reports, verifying_contract=accounts[8].address
+    )
     _assert_rejected(oracle, reverts_with, accounts[4], 1, deadline, reports, signatures)
 
 

@@ -37,8 +37,21 @@ FAR_FUTURE = 2**40 - 1  # chain time is not rewound between examples: attestatio
 
 
 @pytest.fixture(scope="module")
-def system(accounts, admin, attester, registry, oracle, oracle_keys, stablecoin, LoanNote, ReserveFund,
-           CollateralVault, MockCollateralToken, MockAggregatorV3, LoanMarketLens):
+def system(
+    accounts,
+    admin,
+    attester,
+    registry,
+    oracle,
+    oracle_keys,
+    stablecoin,
+    LoanNote,
+    ReserveFund,
+    CollateralVault,
+    MockCollateralToken,
+    MockAggregatorV3,
+    LoanMarketLens,
+):
     tx = {"from": admin}
     borrowers, lenders = accounts[4:7], accounts[7:12]
     liquidator, treasury, pauser = accounts[12], accounts[13], accounts[14]
@@ -68,7 +81,9 @@ def system(accounts, admin, attester, registry, oracle, oracle_keys, stablecoin,
     weth = MockCollateralToken.deploy("WETH", 18, tx)
     feed = MockAggregatorV3.deploy(8, PRICE, tx)
     vault.grantRole(vault.RISK_ROLE(), admin, tx)
-    vault.configureCollateral(weth, (feed, DAY, 18, [7_000, 7_000, 6_500, 6_000, 5_500, 5_000, 4_000], 8_500, 500), tx)
+    vault.configureCollateral(
+        weth, (feed, DAY, 18, [7_000, 7_000, 6_500, 6_000, 5_500, 5_000, 4_000], 8_500, 500), tx
+    )
 
     for i, wallet in enumerate(list(borrowers) + list(lenders) + [liquidator]):
         risk_class = 1 + (i - 3) if 3 <= i < 8 else 3
@@ -87,15 +102,35 @@ def system(accounts, admin, attester, registry, oracle, oracle_keys, stablecoin,
     stablecoin.approve(reserve, MAX_UINT, tx)
     submit(oracle, oracle_keys, admin, 1, [report(b, grade=2) for b in borrowers])
     return {
-        "market": market, "lens": LoanMarketLens.deploy(market, tx), "note": note, "reserve": reserve, "vault": vault, "weth": weth, "feed": feed,
-        "registry": registry, "oracle": oracle, "token": stablecoin, "borrowers": list(borrowers),
-        "lenders": list(lenders), "liquidator": liquidator, "treasury": treasury, "pauser": pauser,
+        "market": market,
+        "lens": LoanMarketLens.deploy(market, tx),
+        "note": note,
+        "reserve": reserve,
+        "vault": vault,
+        "weth": weth,
+        "feed": feed,
+        "registry": registry,
+        "oracle": oracle,
+        "token": stablecoin,
+        "borrowers": list(borrowers),
+        "lenders": list(lenders),
+        "liquidator": liquidator,
+        "treasury": treasury,
+        "pauser": pauser,
     }
 
 
 def list_loan(market, borrower, params, grade):
     """Lists `params` with an offer for exactly it at `grade`, signed by the offer signer."""
     principal, _, periods, period_length, _, ctoken, camount = params
-    o = offer(borrower, principal, periods, period_length, grade, GRADES[grade][0],
-              collateralToken=ctoken, minCollateral=camount)
+    o = offer(
+        borrower,
+        principal,
+        periods,
+        period_length,
+        grade,
+        GRADES[grade][0],
+        collateralToken=ctoken,
+        minCollateral=camount,
+    )
     return market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})

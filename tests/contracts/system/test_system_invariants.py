@@ -26,8 +26,8 @@ from fractions import Fraction
 from brownie import chain
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from helpers.chain_time import pin_next_block_time
 from helpers.builders import attest_args, report
+from helpers.chain_time import pin_next_block_time
 from helpers.oracle import submit
 from helpers.stateful import state_machine, stateful_settings
 from system_support import DAY, FAR_FUTURE, GRADES, MAX_UINT, PRICE, USD, WETH, ZERO, list_loan
@@ -52,7 +52,12 @@ class SystemMachine:
 
     def __init__(cls, system, probe, admin, attester, compliance, oracle_keys):
         cls.s, cls.probe = system, probe
-        cls.market, cls.note, cls.reserve, cls.vault = system["market"], system["note"], system["reserve"], system["vault"]
+        cls.market, cls.note, cls.reserve, cls.vault = (
+            system["market"],
+            system["note"],
+            system["reserve"],
+            system["vault"],
+        )
         cls.lens = system["lens"]
         cls.token, cls.weth, cls.feed = system["token"], system["weth"], system["feed"]
         cls.registry, cls.oracle = system["registry"], system["oracle"]
@@ -94,13 +99,28 @@ class SystemMachine:
             (a, 8_000 * USD, True, ((l3, 3_000),), False),
         ):
             collateral = principal * 10**12 * 2 // 3_000 if secured else 0
-            params = (principal, principal // 2, 6, 30 * DAY, self._now() + 7 * DAY,
-                      self.weth.address if collateral else ZERO, collateral)
+            params = (
+                principal,
+                principal // 2,
+                6,
+                30 * DAY,
+                self._now() + 7 * DAY,
+                self.weth.address if collateral else ZERO,
+                collateral,
+            )
             tx = list_loan(self.market, borrower, params, 2)
             loan_id = tx.return_value
-            self.loans[loan_id] = {"borrower": borrower, "grade": 2, "to_lenders": 0, "principal_paid": 0,
-                                   "steps": 0, "acc": 0, "to_reserve": 0, "defaulted": False,
-                                   "subject": self.subjects[borrower]}
+            self.loans[loan_id] = {
+                "borrower": borrower,
+                "grade": 2,
+                "to_lenders": 0,
+                "principal_paid": 0,
+                "steps": 0,
+                "acc": 0,
+                "to_reserve": 0,
+                "defaulted": False,
+                "subject": self.subjects[borrower],
+            }
             for lender, amount in fundings:
                 nid = self.market.fund(loan_id, amount * USD, {"from": lender}).return_value
                 self.notes[nid] = {"loan": loan_id, "holder": lender, "share": amount * USD, "claimed": 0}
@@ -137,8 +157,13 @@ class SystemMachine:
         chain.sleep(2)
         chain.mine()  # a new second, so the new as-of is later than any stored one
         as_of = self._now() - 1
-        submit(self.oracle, self.oracle_keys, self.admin, self.round,
-               [report(b, as_of=as_of, grade=grade) for b in (who or self.borrowers)])
+        submit(
+            self.oracle,
+            self.oracle_keys,
+            self.admin,
+            self.round,
+            [report(b, as_of=as_of, grade=grade) for b in (who or self.borrowers)],
+        )
 
     def _pick(self, idx, *statuses):
         ids = [i for i in sorted(self.loans) if self.market.getLoan(i)["status"] in statuses]
@@ -149,7 +174,9 @@ class SystemMachine:
         for ev in tx.events:
             if ev.name == "LoanRepaid":
                 g = self.loans[ev["loanId"]]
-                g["to_lenders"] += ev["lateFee"] + ev["interest"] + ev["principal"] - ev["reserveShare"] - ev["servicingFee"]
+                g["to_lenders"] += (
+                    ev["lateFee"] + ev["interest"] + ev["principal"] - ev["reserveShare"] - ev["servicingFee"]
+                )
                 g["principal_paid"] += ev["principal"]
                 g["steps"] += 1
                 if g["defaulted"]:  # no fees after a default: the reserve's part is principal it covered
@@ -182,43 +209,91 @@ class SystemMachine:
         collateral = 0
         if secured % 2 or GRADES.get(grade, (0, 0, 0, True))[3]:
             collateral = principal * 10**12 * 2 // 3_000  # twice the principal at 3,000 USD per WETH
-        params = (principal, principal // 2, periods % 12 + 1, 30 * DAY, self._now() + 30 * DAY,
-                  self.s["weth"].address if collateral else ZERO, collateral)
+        params = (
+            principal,
+            principal // 2,
+            periods % 12 + 1,
+            30 * DAY,
+            self._now() + 30 * DAY,
+            self.s["weth"].address if collateral else ZERO,
+            collateral,
+        )
         subject = self.registry.identityOf(b)["subject"]
-        tx = self._try("list", list_loan, self.market, b, params, grade, allowed=(
-            "CreditRecordStale", "NotEligible", "TooManyOpenLoans", "PersonLimitExceeded", "MarketPaused",
-            "MarketWoundDown", "PrincipalOutOfBounds", "InsufficientCollateral", "StalePrice", "GradeNotAllowed",
-        ))
+        tx = self._try(
+            "list",
+            list_loan,
+            self.market,
+            b,
+            params,
+            grade,
+            allowed=(
+                "CreditRecordStale",
+                "NotEligible",
+                "TooManyOpenLoans",
+                "PersonLimitExceeded",
+                "MarketPaused",
+                "MarketWoundDown",
+                "PrincipalOutOfBounds",
+                "InsufficientCollateral",
+                "StalePrice",
+                "GradeNotAllowed",
+            ),
+        )
         if tx is None:
             return
         cap = self.caps[1] if self.registry.identityOf(b)["entity"] else self.caps[0]
         assert self.market.personPrincipalOf(subject) <= cap  # what grew stayed within the cap
         loan_id = tx.return_value
-        self.loans[loan_id] = {"borrower": b, "grade": grade, "to_lenders": 0, "principal_paid": 0, "steps": 0,
-                               "acc": 0, "to_reserve": 0, "defaulted": False, "subject": subject}
+        self.loans[loan_id] = {
+            "borrower": b,
+            "grade": grade,
+            "to_lenders": 0,
+            "principal_paid": 0,
+            "steps": 0,
+            "acc": 0,
+            "to_reserve": 0,
+            "defaulted": False,
+            "subject": subject,
+        }
 
     def rule_drawdown(self, idx="st_idx"):
         loan_id = self._pick(idx, LISTED)
         if loan_id is None:
             return
-        l = self.market.getLoan(loan_id)
-        if l["funded"] < l["minFill"] or (l["funded"] < l["principal"] and self._now() <= l["listingDeadline"]):
+        loan = self.market.getLoan(loan_id)
+        if loan["funded"] < loan["minFill"] or (
+            loan["funded"] < loan["principal"] and self._now() <= loan["listingDeadline"]
+        ):
             return
-        if self._now() > l["listingDeadline"] + 7 * DAY - 60:
+        if self._now() > loan["listingDeadline"] + 7 * DAY - 60:
             return
-        tx = self._try("drawdown", self.market.drawdown, loan_id, {"from": l["borrower"]}, allowed=(
-            "CreditRecordStale", "CreditGradeWorse", "NotEligible", "PersonLimitExceeded", "InsufficientCollateral",
-            "StalePrice", "MarketPaused", "MarketWoundDown", "DrawdownNotAllowed", "GradeNotAllowed",
-        ))
+        tx = self._try(
+            "drawdown",
+            self.market.drawdown,
+            loan_id,
+            {"from": loan["borrower"]},
+            allowed=(
+                "CreditRecordStale",
+                "CreditGradeWorse",
+                "NotEligible",
+                "PersonLimitExceeded",
+                "InsufficientCollateral",
+                "StalePrice",
+                "MarketPaused",
+                "MarketWoundDown",
+                "DrawdownNotAllowed",
+                "GradeNotAllowed",
+            ),
+        )
         if tx is None:
             return
         # drawn means it qualified at drawdown: fresh record no worse than listed, collateral covering
-        rec = self.oracle.recordOf(l["borrower"])
-        assert self.oracle.isFresh(l["borrower"]) and rec["grade"] <= l["grade"]
-        if l["flags"] & 1:
-            max_ltv = self.vault.collateralConfig(self.weth)["maxLtvBps"][l["grade"] - 1]
-            assert l["funded"] * 10_000 <= self.vault.collateralValue(loan_id) * max_ltv
-        cap = self.caps[1] if self.registry.identityOf(l["borrower"])["entity"] else self.caps[0]
+        rec = self.oracle.recordOf(loan["borrower"])
+        assert self.oracle.isFresh(loan["borrower"]) and rec["grade"] <= loan["grade"]
+        if loan["flags"] & 1:
+            max_ltv = self.vault.collateralConfig(self.weth)["maxLtvBps"][loan["grade"] - 1]
+            assert loan["funded"] * 10_000 <= self.vault.collateralValue(loan_id) * max_ltv
+        cap = self.caps[1] if self.registry.identityOf(loan["borrower"])["entity"] else self.caps[0]
         assert self.market.personPrincipalOf(self.loans[loan_id]["subject"]) <= cap
 
     def rule_repay_due(self, idx="st_idx"):
@@ -248,8 +323,13 @@ class SystemMachine:
         loan_id = self._pick(idx, LISTED, DRAWN)
         if loan_id is None or not self.market.getLoan(loan_id)["flags"] & 1:
             return
-        self._try("add_collateral", self.market.addCollateral, loan_id, (amount + 1) * WETH // 10,
-                  {"from": self.loans[loan_id]["borrower"]})
+        self._try(
+            "add_collateral",
+            self.market.addCollateral,
+            loan_id,
+            (amount + 1) * WETH // 10,
+            {"from": self.loans[loan_id]["borrower"]},
+        )
 
     def rule_cancel_or_expire(self, idx="st_idx"):
         loan_id = self._pick(idx, LISTED)
@@ -269,18 +349,30 @@ class SystemMachine:
         loan_id = self._pick(idx, LISTED)
         if loan_id is None:
             return
-        l = self.market.getLoan(loan_id)
-        if self._now() > l["listingDeadline"] - 60:
+        loan = self.market.getLoan(loan_id)
+        if self._now() > loan["listingDeadline"] - 60:
             return
         lender = (self.lenders + self.borrowers)[who % (len(self.lenders) + len(self.borrowers))]
-        remaining = l["principal"] - l["funded"]
+        remaining = loan["principal"] - loan["funded"]
         amt = remaining if amount % 2 else min(max(amount * USD // 3, 10 * USD), remaining)
         if amt == 0:
             return
         suitable = self._may_hold(lender, loan_id)
-        tx = self._try("fund", self.market.fund, loan_id, amt, {"from": lender}, allowed=(
-            "NotSuitable", "NotEligible", "BorrowerCannotHoldNote", "MarketPaused", "MarketWoundDown", "TicketTooSmall",
-        ))
+        tx = self._try(
+            "fund",
+            self.market.fund,
+            loan_id,
+            amt,
+            {"from": lender},
+            allowed=(
+                "NotSuitable",
+                "NotEligible",
+                "BorrowerCannotHoldNote",
+                "MarketPaused",
+                "MarketWoundDown",
+                "TicketTooSmall",
+            ),
+        )
         if tx is None:
             return
         assert suitable, f"{lender} received a note of loan {loan_id} it may not hold"
@@ -295,9 +387,21 @@ class SystemMachine:
         if recipient == n["holder"]:
             return
         ok = self._may_hold(recipient, n["loan"]) and n["holder"] not in self.frozen and not self.paused
-        tx = self._try("transfer", self.note.transferFrom, n["holder"], recipient, nid, {"from": n["holder"]}, allowed=(
-            "NotSuitable", "NotEligible", "BorrowerCannotHoldNote", "WalletFrozen", "MarketPaused",
-        ))
+        tx = self._try(
+            "transfer",
+            self.note.transferFrom,
+            n["holder"],
+            recipient,
+            nid,
+            {"from": n["holder"]},
+            allowed=(
+                "NotSuitable",
+                "NotEligible",
+                "BorrowerCannotHoldNote",
+                "WalletFrozen",
+                "MarketPaused",
+            ),
+        )
         if tx is None:
             return
         assert ok, f"note {nid} moved to {recipient}, which may not hold it"
@@ -319,9 +423,16 @@ class SystemMachine:
     def rule_withdraw(self, idx="st_idx"):
         for nid, n in list(self.notes.items()):
             if self.market.getLoan(n["loan"])["status"] in (LISTED, CANCELLED, EXPIRED):
-                tx = self._try("withdraw", self.market.withdrawFunding, nid, {"from": n["holder"]}, allowed=(
-                    "WalletFrozen", "InvalidLoanStatus",
-                ))
+                tx = self._try(
+                    "withdraw",
+                    self.market.withdrawFunding,
+                    nid,
+                    {"from": n["holder"]},
+                    allowed=(
+                        "WalletFrozen",
+                        "InvalidLoanStatus",
+                    ),
+                )
                 if tx is None and n["holder"] not in self.frozen:
                     assert self.market.getLoan(n["loan"])["status"] == LISTED  # refused only while drawable
                 if tx is None:
@@ -413,12 +524,25 @@ class SystemMachine:
     def rule_default_and_cover(self, idx="st_idx"):
         loan_id = self._pick(idx, DRAWN)
         if loan_id is not None:
-            self._try("default", self.market.markDefault, loan_id, {"from": self.liquidator}, allowed=("NotDefaultable",))
+            self._try(
+                "default",
+                self.market.markDefault,
+                loan_id,
+                {"from": self.liquidator},
+                allowed=("NotDefaultable",),
+            )
         loan_id = self._pick(idx, DEFAULTED)
         if loan_id is not None:
-            self._try("cover", self.market.coverFromReserve, loan_id, {"from": self.liquidator}, allowed=(
-                "NothingToCover", "CollateralNotExhausted",
-            ))
+            self._try(
+                "cover",
+                self.market.coverFromReserve,
+                loan_id,
+                {"from": self.liquidator},
+                allowed=(
+                    "NothingToCover",
+                    "CollateralNotExhausted",
+                ),
+            )
 
     def rule_liquidate(self, idx="st_idx", amount="st_amount"):
         loan_id = self._pick(idx, DRAWN, DEFAULTED)
@@ -429,8 +553,15 @@ class SystemMachine:
             return
         pin_next_block_time()
         unhealthy = self.vault.isLiquidatable(loan_id, block_identifier="pending")
-        tx = self._try("liquidate", self.vault.liquidate, loan_id, max(held * (amount % 100 + 1) // 100, 1), MAX_UINT,
-                       {"from": self.liquidator}, allowed=("NotLiquidatable",))
+        tx = self._try(
+            "liquidate",
+            self.vault.liquidate,
+            loan_id,
+            max(held * (amount % 100 + 1) // 100, 1),
+            MAX_UINT,
+            {"from": self.liquidator},
+            allowed=("NotLiquidatable",),
+        )
         if tx is None:
             assert not unhealthy
             return
@@ -449,68 +580,87 @@ class SystemMachine:
         loan_ids, note_ids = sorted(self.loans), sorted(self.notes)
         people = sorted({bytes(g["subject"]) for g in self.loans.values()})
         snap = self.probe.read(self.market, self.token, self.weth, self.holders, loan_ids, note_ids, people)
-        stable, collateral, loans, covers, claimable, holders, shares, principal, p_res, p_tre, open_n, out = snap
-        loans = dict(zip(loan_ids, loans))
-        covers = dict(zip(loan_ids, covers))
-        claimable = dict(zip(note_ids, claimable))
+        (
+            stable,
+            collateral,
+            loans,
+            covers,
+            claimable,
+            holders,
+            shares,
+            principal,
+            p_res,
+            p_tre,
+            open_n,
+            out,
+        ) = snap
+        loans = dict(zip(loan_ids, loans, strict=False))
+        covers = dict(zip(loan_ids, covers, strict=False))
+        claimable = dict(zip(note_ids, claimable, strict=False))
         self._check_conservation(stable, collateral)
         refunds = sum(self.market.refundOf(b) for b in self.borrowers)
-        self._check_solvency(stable[self.holders.index(self.market)], loans, claimable, p_res + p_tre + refunds)
-        self._check_notes(loans, claimable, dict(zip(note_ids, zip(holders, shares))))
+        self._check_solvency(
+            stable[self.holders.index(self.market)], loans, claimable, p_res + p_tre + refunds
+        )
+        self._check_notes(
+            loans, claimable, dict(zip(note_ids, zip(holders, shares, strict=False), strict=False))
+        )
         self._check_loans(loans, open_n, out)
         self._check_reserve_claims(loans, covers)
-        self._check_people(loans, dict(zip(people, principal)))
+        self._check_people(loans, dict(zip(people, principal, strict=False)))
 
     def _check_conservation(self, stable, collateral):
         assert sum(stable) == self.stable_supply
         assert sum(collateral) == self.weth_supply
 
     def _check_solvency(self, held, loans, claimable, pending_fees):
-        unlent = sum(l["funded"] for l in loans.values() if l["status"] in (LISTED, CANCELLED, EXPIRED))
+        unlent = sum(
+            lender["funded"] for lender in loans.values() if lender["status"] in (LISTED, CANCELLED, EXPIRED)
+        )
         assert held >= sum(claimable.values()) + unlent + pending_fees
 
     def _check_notes(self, loans, claimable, ledger):
         for nid, n in self.notes.items():
             holder, share = ledger[nid]
             assert (holder, share) == (n["holder"], n["share"])
-            g, l = self.loans[n["loan"]], loans[n["loan"]]
-            if l["funded"]:
-                assert (n["claimed"] + claimable[nid]) * l["funded"] <= share * g["to_lenders"]
+            g, loan = self.loans[n["loan"]], loans[n["loan"]]
+            if loan["funded"]:
+                assert (n["claimed"] + claimable[nid]) * loan["funded"] <= share * g["to_lenders"]
 
     def _check_loans(self, loans, open_n, out):
         outstanding = open_loans = 0
-        for lid, l in loans.items():
+        for lid, lender in loans.items():
             g = self.loans[lid]
-            assert l["accPerShare"] >= g["acc"]  # accumulators never decrease
-            g["acc"] = l["accPerShare"]
-            if l["funded"]:
-                promised = l["accPerShare"] * l["funded"] // RAY
+            assert lender["accPerShare"] >= g["acc"]  # accumulators never decrease
+            g["acc"] = lender["accPerShare"]
+            if lender["funded"]:
+                promised = lender["accPerShare"] * lender["funded"] // RAY
                 assert promised <= g["to_lenders"] <= promised + 2 * g["steps"] + 2
-            if l["status"] in (DRAWN, REPAID, DEFAULTED):
-                assert l["principal"] - l["principalOutstanding"] == g["principal_paid"]
-            outstanding += l["principalOutstanding"] if l["status"] == DRAWN else 0
-            open_loans += l["status"] in (LISTED, DRAWN)
+            if lender["status"] in (DRAWN, REPAID, DEFAULTED):
+                assert lender["principal"] - lender["principalOutstanding"] == g["principal_paid"]
+            outstanding += lender["principalOutstanding"] if lender["status"] == DRAWN else 0
+            open_loans += lender["status"] in (LISTED, DRAWN)
         assert (open_n, out) == (open_loans, outstanding)
 
     def _check_reserve_claims(self, loans, covers):
-        for lid, l in loans.items():
+        for lid, lender in loans.items():
             claim = covers[lid]
             # the reserve never recovers more than it paid; what the notes can still recover is at most the
             # loss the latest cover recorded
             assert self.loans[lid]["to_reserve"] <= claim
-            if l["status"] == DEFAULTED and l["flags"] & 2:
-                notes_part = l["principalOutstanding"] - min(l["principalOutstanding"], claim)
-                assert notes_part * RAY <= l["writedownPerShare"] * l["funded"]
+            if lender["status"] == DEFAULTED and lender["flags"] & 2:
+                notes_part = lender["principalOutstanding"] - min(lender["principalOutstanding"], claim)
+                assert notes_part * RAY <= lender["writedownPerShare"] * lender["funded"]
 
     def _check_people(self, loans, counted):
         owed = {}
-        for lid, l in loans.items():
+        for lid, lender in loans.items():
             subject = bytes(self.loans[lid]["subject"])
-            debt = l["principalOutstanding"] + l["interestUnpaid"] + l["lateFeeUnpaid"]
-            if l["status"] == LISTED:
-                owed[subject] = owed.get(subject, 0) + l["principal"]
-            elif l["status"] == DRAWN or (l["status"] == DEFAULTED and debt):
-                owed[subject] = owed.get(subject, 0) + l["principalOutstanding"]
+            debt = lender["principalOutstanding"] + lender["interestUnpaid"] + lender["lateFeeUnpaid"]
+            if lender["status"] == LISTED:
+                owed[subject] = owed.get(subject, 0) + lender["principal"]
+            elif lender["status"] == DRAWN or (lender["status"] == DEFAULTED and debt):
+                owed[subject] = owed.get(subject, 0) + lender["principalOutstanding"]
         for subject, amount in owed.items():
             assert amount <= counted[subject]
 
