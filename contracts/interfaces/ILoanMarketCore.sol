@@ -3,12 +3,13 @@ pragma solidity 0.8.28;
 
 import {ILoanMarketEvents} from "./ILoanMarketEvents.sol";
 import {ILoanMarketErrors} from "./ILoanMarketErrors.sol";
+import {INoteMarket} from "./INoteMarket.sol";
 
 /// @title The loan market's hot paths: what lenders, borrowers and the vault call every day
 /// @notice Implemented by `LoanMarket` itself; everything else is reached through the market's fallback:
 ///         governance and views in {ILoanMarketExt}, origination in {ILoanMarketOrigination}. Rules in
 ///         {ILoanMarket}.
-interface ILoanMarketCore is ILoanMarketEvents, ILoanMarketErrors {
+interface ILoanMarketCore is ILoanMarketEvents, ILoanMarketErrors, INoteMarket {
     /// @notice Funds `amount` of a listed loan and mints a note to the caller. The caller must be
     ///         eligible (KYC'd, not frozen), suitable for the grade (risk class), and not the borrower.
     function fund(uint256 loanId, uint256 amount) external returns (uint256 noteId);
@@ -26,6 +27,7 @@ interface ILoanMarketCore is ILoanMarketEvents, ILoanMarketErrors {
     /// @notice LoanNote only: moves `noteId` from `from` to `to` in the market's note ledger. Applies
     ///         what funding applies to the recipient (eligible, suitable for the loan's grade, not its
     ///         borrower), refuses a frozen sender, and refuses every transfer while the market is paused.
+    ///         The note's resale offer, if any, ends with the transfer.
     function transferNote(address from, address to, uint256 noteId) external;
 
     /// @notice Vault only: `amount` of stablecoin already transferred here enters the repayment waterfall

@@ -53,6 +53,21 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     error InvalidReserveFund(address fund);
     error LoanNotSettled(uint256 loanId);
     error DustAlreadySwept(uint256 loanId);
+    /// @dev `noteId` has no offer (never made, cancelled, sold, or voided by a transfer).
+    error NoOffer(uint256 noteId);
+    error OfferExpired(uint256 noteId, uint256 expiry);
+    /// @dev An offer's expiry must be in the future and at most 90 days away.
+    error InvalidOfferExpiry(uint256 expiry, uint256 nowTs);
+    /// @dev The price is zero or above what the market accepts for the note now (`maxPrice`: par plus the
+    ///      premium bound, or the price at which the note yields the minimum yield, whichever is lower).
+    error ResalePriceOutOfBounds(uint256 noteId, uint256 price, uint256 maxPrice);
+    /// @dev The offer's price is above the most the buyer agreed to pay.
+    error PriceAboveLimit(uint256 noteId, uint256 price, uint256 limit);
+    /// @dev The note's loan is defaulted or more than 30 days late, and the buyer did not accept that.
+    error NoteDistressed(uint256 noteId, uint256 daysPastDue);
+    /// @dev The note's loan is not drawn, or has nothing left to pay: there is nothing to sell.
+    error NoteNotForSale(uint256 noteId);
+    error CannotBuyOwnNote(uint256 noteId);
     error AlreadyWoundDown();
     error NotPaused();
     error AlreadyPaused();

@@ -68,6 +68,22 @@ interface ILoanMarketEvents is ILoanMarketTypes {
     event FeesSwept(uint256 reserveAmount, uint256 treasuryAmount);
     /// @notice Rounding dust no note of the settled `loanId` can ever claim went to the treasury.
     event DustSwept(uint256 indexed loanId, uint256 amount);
+    /// @notice `seller` offers `noteId` at `price` until `expiry`; replaces any earlier offer of the note.
+    event NoteOffered(uint256 indexed noteId, address indexed seller, uint256 price, uint256 expiry);
+    /// @notice The offer of `noteId` ended unsold: cancelled by its seller, or voided by a transfer.
+    event NoteOfferCancelled(uint256 indexed noteId, address indexed seller);
+    /// @notice `buyer` bought `noteId` from `seller` at `price`. The seller received `price - fee` plus
+    ///         `sellerEarned` (what the note had earned and not claimed: a claim, settled in the sale);
+    ///         `fee` is the treasury's.
+    event NoteSold(
+        uint256 indexed noteId,
+        address indexed seller,
+        address indexed buyer,
+        uint256 price,
+        uint256 fee,
+        uint256 sellerEarned
+    );
+    event ResaleTermsSet(uint16 feeBps, uint16 maxPremiumBps, uint16 minYieldBps);
     event ParameterChanged(bytes32 indexed name, uint256 previous, uint256 value);
     event AddressChanged(bytes32 indexed name, address previous, address value);
     event GradeTermsSet(uint8 indexed grade, uint16 aprBps, uint96 maxPrincipal, bool allowed, bool collateralRequired);

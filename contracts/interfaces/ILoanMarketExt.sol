@@ -37,6 +37,29 @@ interface ILoanMarketExt is ILoanMarketEvents, ILoanMarketErrors {
     /// @notice Pushes the pending reserve share to the reserve fund and the servicing fees to the treasury.
     function sweepFees() external;
 
+    // ----------------------------------------------------------------- note market (see INoteMarket)
+
+    /// @notice Note holder: offers each of `noteIds` at its par now less `discountBps` (early exit),
+    ///         until `expiry`; each price is checked as `offerNote` checks one.
+    /// @return total what the offers would raise at their prices, before the resale fee
+    function offerNotes(
+        uint256[] calldata noteIds,
+        uint16 discountBps,
+        uint256 expiry
+    ) external returns (uint256 total);
+
+    /// @notice Note holder: withdraws the offers of `noteIds` (each must have one).
+    function cancelOffers(uint256[] calldata noteIds) external;
+
+    /// @return price 0 when `noteId` has no offer
+    /// @return expiry unix seconds; the offer cannot be bought after it
+    function noteOffer(uint256 noteId) external view returns (uint256 price, uint256 expiry);
+
+    /// @notice RISK_ROLE: the seller's fee (at most 100 bps), the premium over par a note may sell at (at
+    ///         most 2,000 bps; 500 at deployment), and the lowest yield to maturity a note that is not
+    ///         distressed may sell at (at most 5,000 bps; 0 at deployment: no negative yield).
+    function setResaleTerms(uint16 feeBps, uint16 maxPremiumBps, uint16 minYieldBps) external;
+
     // ----------------------------------------------------------------- governance
 
     /// @notice keccak256("RISK_ROLE"): pricing, suitability, fees, limits. Held by the timelock.

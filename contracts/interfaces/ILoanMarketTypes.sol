@@ -61,6 +61,23 @@ interface ILoanMarketTypes {
         bool paused;
         bool woundDown;
         uint96 minTicket;
+        uint16 resaleFeeBps; //      of a note's sale price, from the seller to the treasury (<= 100)
+        uint16 maxPremiumBps; //     a note sells at most this far above par
+        uint16 minYieldBps; //       a note that is not distressed sells at no lower yield to maturity
+    }
+
+    /// @notice What `LoanMarketLens.quote` answers for a note at a price (see {INoteMarket}).
+    struct NoteQuote {
+        uint256 principal; //        the note's share of the outstanding principal
+        uint256 accruedInterest; //  its share of interest accrued to now, net of fees
+        uint256 par; //              principal + accruedInterest
+        uint256 priceBpsOfPar; //    price as a percentage of par, in bps (10,000 = at par)
+        int256 yieldBps; //          annual yield to maturity at the price (0 when distressed)
+        uint256 daysPastDue; //      of the loan
+        bool distressed; //          defaulted or more than 30 days past due
+        uint256 sellerEarned; //     what the note earned and has not claimed: paid to the seller
+        uint256 maxPrice; //         the highest price the market accepts for the note now
+        uint256 remainingPeriods; // installments not yet due
     }
 
     /// @notice Per-person caps on outstanding principal (see `personPrincipalOf`), across all wallets

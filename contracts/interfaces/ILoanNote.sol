@@ -7,7 +7,8 @@ import {IPeerLendErrors} from "./IPeerLendErrors.sol";
 /// @title PeerLend loan note: an ERC-721 claim on part of one loan
 /// @notice A note is minted for each funding and records the principal share it bought. Its id encodes
 ///         the loan (see NoteIds: `noteId = loanId << 32 | index`). Repayments are claimed from the
-///         market by the note's current holder (claims follow the note).
+///         market by the note's current holder: what a note earned and did not claim follows it in a transfer,
+///         and goes to the seller in a sale on the note market.
 ///
 ///         The market keeps the note ledger (holder and share) so that its hot paths read it without a
 ///         call; this contract is the ERC-721 face of that ledger: balances, approvals, events. Every
@@ -24,6 +25,10 @@ interface ILoanNote is IERC721, IPeerLendErrors {
 
     /// @notice Market only: records that the market minted `noteId` to `to` (no receiver callback).
     function mint(address to, uint256 noteId) external;
+
+    /// @notice Market only: records that the market sold `noteId` from `from` to `to` (a purchase on the
+    ///         note market, checked there as a transfer is; no receiver callback: the buyer called).
+    function transferBySale(address from, address to, uint256 noteId) external;
 
     /// @notice Market only: records that the market burned `from`'s `noteId` (funding withdrawn).
     function burn(address from, uint256 noteId) external;

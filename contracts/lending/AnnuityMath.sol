@@ -35,8 +35,11 @@ library AnnuityMath {
     }
 
     /// @return interest on `balance` for one period, rounded up
+    /// @dev Plain checked arithmetic, not mulDiv: balances are uint128 and a rate per period is at most
+    ///      ~2^90 (100% APR over a year in ray), so the product fits with room to spare, and anything
+    ///      that would not reverts instead of wrapping. This runs once per period in schedule walks.
     function interestOn(uint256 balance, uint256 r) internal pure returns (uint256) {
-        return Math.mulDiv(balance, r, RAY, Math.Rounding.Ceil);
+        return (balance * r + (RAY - 1)) / RAY;
     }
 
     /// @notice One step of the contractual schedule.

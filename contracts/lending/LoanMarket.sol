@@ -15,6 +15,8 @@ import {NoteIds} from "../common/NoteIds.sol";
 import {BPS, RAY} from "../common/Constants.sol";
 import {LoanMarketBase} from "./LoanMarketBase.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
+import {NoteResale} from "../market/NoteResale.sol";
+import {ResaleOffer} from "../market/ResaleOffer.sol";
 
 /// @title PeerLend loan market: the hot paths, with everything else behind the fallback
 /// @notice See {ILoanMarket} for the rules. This contract runs what lenders, borrowers, keepers and the
@@ -31,7 +33,7 @@ import {LoanAccounting} from "./LoanAccounting.sol";
 ///      an origination module because the two together exceed one contract's size. Storage is declared
 ///      once, in LoanMarketStorage, which all three inherit first; tests check that the compiled layouts
 ///      agree and that no selector exists twice.
-contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
+contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Errors {
     using SafeERC20 for IERC20;
 
     address private immutable _extension;
@@ -124,6 +126,12 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
         Loan storage loan = _loans[loanId];
         _requireCanHold(to, loan.borrower, loan.grade, loanId);
         _notes[noteId] = _packNote(to, share);
+        // An offer is the seller's: it does not pass to the recipient.
+        uint256 word = _checkpoint[noteId];
+        if (ResaleOffer.hasOffer(word)) {
+            _checkpoint[noteId] = ResaleOffer.checkpoint(word);
+            emit NoteOfferCancelled(noteId, from);
+        }
     }
 
     // ------------------------------------------------------------------ borrower
@@ -184,7 +192,8 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
     /// @inheritdoc ILoanMarketCore
     function claimable(uint256 noteId) external view returns (uint256) {
         (, uint256 share) = _noteOf(noteId);
-        return _claimableOf(share, _loans[NoteIds.loanOf(noteId)].accPerShare, _checkpoint[noteId]);
+        uint256 checkpoint = ResaleOffer.checkpoint(_checkpoint[noteId]);
+        return _claimableOf(share, _loans[NoteIds.loanOf(noteId)].accPerShare, checkpoint);
     }
 
     /// @inheritdoc ILoanMarketCore
@@ -299,9 +308,10 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, IERC721Errors {
         (address holder, uint256 share) = _noteOf(noteId);
         if (holder != msg.sender) revert NotNoteHolder(msg.sender, noteId);
         uint256 acc = _loans[NoteIds.loanOf(noteId)].accPerShare;
-        uint256 checkpoint = _checkpoint[noteId];
+        uint256 word = _checkpoint[noteId];
+        uint256 checkpoint = ResaleOffer.checkpoint(word);
         if (acc == checkpoint) return 0;
-        _checkpoint[noteId] = acc;
+        _checkpoint[noteId] = ResaleOffer.withCheckpoint(word, acc); // an offer stands
         amount = _claimableOf(share, acc, checkpoint);
         emit Claimed(noteId, holder, amount);
     }

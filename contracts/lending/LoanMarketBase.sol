@@ -129,6 +129,16 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
 
     // ------------------------------------------------------------------ notes
 
+    /// @dev Accrues `loan` to now and reverts unless it has something left to pay: drawn, or defaulted
+    ///      and not yet settled.
+    function _requireForSale(uint256 noteId, Loan memory loan) internal view {
+        LoanStatus s = loan.status;
+        if (s != LoanStatus.Drawn && (s != LoanStatus.Defaulted || LoanAccounting.payoff(loan) == 0)) {
+            revert NoteNotForSale(noteId);
+        }
+        LoanAccounting.accrue(loan, block.timestamp);
+    }
+
     function _packNote(address holder, uint256 share) internal pure returns (uint256) {
         return uint256(uint160(holder)) | (share << 160); // share <= a loan's uint96 principal
     }

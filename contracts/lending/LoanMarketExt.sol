@@ -14,18 +14,23 @@ import {LoanMarketExtBase} from "./extension/LoanMarketExtBase.sol";
 import {LoanRecovery} from "./extension/LoanRecovery.sol";
 import {LoanMarketGovernance} from "./extension/LoanMarketGovernance.sol";
 import {LoanMarketViews} from "./extension/LoanMarketViews.sol";
+import {NoteOfferBook} from "../market/NoteOfferBook.sol";
 
-/// @title The loan market's extension: governance, roles, reserve cover, sweeps and views, run by
+/// @title The loan market's extension: governance, roles, reserve cover, sweeps, views and the note
+///        market's offer book, run by
 ///        delegatecall from LoanMarket's fallback against the market's storage
 /// @notice Deploy one per market, with the market's own stablecoin, registry, oracle and note (the
 ///         market checks), after its origination module (this contract checks). Calls it does not
 ///         implement go on, still by delegatecall, to that module.
 /// @dev Called at its own address it acts on an empty store in which nobody holds a role: harmless.
-contract LoanMarketExt is LoanRecovery, LoanMarketGovernance, LoanMarketViews {
+contract LoanMarketExt is LoanRecovery, LoanMarketGovernance, LoanMarketViews, NoteOfferBook {
     /// @dev Default caps on a person's outstanding principal, in whole stablecoin units: the
     ///      per-platform limits of the Chinese online-lending rules for individuals and entities.
     uint256 internal constant DEFAULT_INDIVIDUAL_CAP = 200_000;
     uint256 internal constant DEFAULT_ENTITY_CAP = 1_000_000;
+
+    /// @dev A note sells at most 5% above par until governance says otherwise.
+    uint16 internal constant DEFAULT_MAX_PREMIUM_BPS = 500;
 
     address private immutable _origination;
 
@@ -58,6 +63,7 @@ contract LoanMarketExt is LoanRecovery, LoanMarketGovernance, LoanMarketViews {
         _reserve = reserveFund_;
         _treasury = treasury_;
         _config.maxOpenLoansPerBorrower = 1;
+        _config.maxPremiumBps = DEFAULT_MAX_PREMIUM_BPS;
         // One-unit sentinels keep the pending-fee slot non-zero, so a repay never pays for a fresh slot.
         _pending = PendingFees(1, 1);
         uint256 unit = 10 ** IERC20Metadata(address(_token)).decimals();

@@ -3,7 +3,11 @@ pragma solidity 0.8.28;
 
 import {ILoanMarket} from "../interfaces/ILoanMarket.sol";
 import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
+import {ILoanMarketErrors} from "../interfaces/ILoanMarketErrors.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
+import {NoteIds} from "../common/NoteIds.sol";
+import {BPS} from "../common/Constants.sol";
+import {NotePricing} from "../market/NotePricing.sol";
 
 /// @title Read-only views of the loan market that do not fit in its bytecode (EIP-170)
 /// @notice Stateless; deploy one per market. The schedule is the contractual one (see {ILoanMarket});
@@ -59,5 +63,29 @@ contract LoanMarketLens {
         for (uint256 i; i < rows.length; ++i) {
             total += rows[i].amount;
         }
+    }
+
+    /// @notice What `noteId` is worth and would yield bought at `price` now, and the highest price the
+    ///         market accepts for it (see {INoteMarket}). Reverts `NoteNotForSale` when its loan is not
+    ///         drawn or has nothing left to pay.
+    function quote(uint256 noteId, uint256 price) external view returns (ILoanMarketTypes.NoteQuote memory q) {
+        (, uint256 share) = market.noteInfo(noteId);
+        ILoanMarketTypes.Loan memory loan = market.getLoan(NoteIds.loanOf(noteId)); // accrued to this block
+        if (
+            share == 0 ||
+            (loan.status != ILoanMarketTypes.LoanStatus.Drawn &&
+                (loan.status != ILoanMarketTypes.LoanStatus.Defaulted || LoanAccounting.payoff(loan) == 0))
+        ) revert ILoanMarketErrors.NoteNotForSale(noteId);
+        NotePricing.Valuation memory v = NotePricing.valuation(loan, share, block.timestamp);
+        q.principal = v.principal;
+        q.accruedInterest = v.interest;
+        q.par = v.par;
+        q.priceBpsOfPar = v.par == 0 ? 0 : (price * BPS) / v.par;
+        q.daysPastDue = v.daysPastDue;
+        q.distressed = v.distressed;
+        if (!v.distressed) q.yieldBps = NotePricing.yieldToMaturity(loan, share, price, block.timestamp);
+        q.sellerEarned = market.claimable(noteId);
+        q.maxPrice = NotePricing.maxPrice(loan, share, v, market.config(), block.timestamp);
+        q.remainingPeriods = NotePricing.remainingPeriods(loan);
     }
 }

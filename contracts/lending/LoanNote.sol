@@ -53,6 +53,11 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
     }
 
     /// @inheritdoc ILoanNote
+    function transferBySale(address from, address to, uint256 noteId) external onlyMarket {
+        _moved(from, to, noteId);
+    }
+
+    /// @inheritdoc ILoanNote
     function burn(address from, uint256 noteId) external onlyMarket {
         delete _approvals[noteId];
         unchecked {
@@ -102,12 +107,7 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
             revert ERC721InsufficientApproval(msg.sender, noteId);
         }
         INoteLedger(market).transferNote(from, to, noteId);
-        delete _approvals[noteId];
-        unchecked {
-            --_balances[from]; // from held this note
-            ++_balances[to]; // bounded by the number of notes
-        }
-        emit Transfer(from, to, noteId);
+        _moved(from, to, noteId);
     }
 
     function safeTransferFrom(address from, address to, uint256 noteId) external {
@@ -162,6 +162,16 @@ contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
             interfaceId == type(IERC165).interfaceId ||
             interfaceId == type(IERC721).interfaceId ||
             interfaceId == type(IERC721Metadata).interfaceId;
+    }
+
+    /// @dev The market moved `noteId` from `from` to `to` in its ledger: approvals end, balances follow.
+    function _moved(address from, address to, uint256 noteId) private {
+        if (_approvals[noteId] != address(0)) delete _approvals[noteId];
+        unchecked {
+            --_balances[from]; // from held this note
+            ++_balances[to]; // bounded by the number of notes
+        }
+        emit Transfer(from, to, noteId);
     }
 
     function _requireOwned(uint256 noteId) private view returns (address holder) {

@@ -65,4 +65,8 @@ abstract contract LoanMarketExtBase is ILoanMarketExt, LoanMarketBase, AccessCon
         }
         return (uint256(loan.funded) * acc) / RAY - owed;
     }
+
+    function _bound(bytes32 name, uint256 value, uint256 maxValue) internal pure {
+        if (value > maxValue) revert ParameterOutOfBounds(name, value, maxValue);
+    }
 }

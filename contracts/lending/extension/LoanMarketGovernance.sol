@@ -130,8 +130,4 @@ abstract contract LoanMarketGovernance is LoanMarketExtBase {
         _config.paused = false;
         emit Unpaused(msg.sender);
     }
-
-    function _bound(bytes32 name, uint256 value, uint256 maxValue) internal pure {
-        if (value > maxValue) revert ParameterOutOfBounds(name, value, maxValue);
-    }
 }

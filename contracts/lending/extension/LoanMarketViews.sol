@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ResaleOffer} from "../../market/ResaleOffer.sol";
 import {LoanMarketExtBase} from "./LoanMarketExtBase.sol";
 
 /// @title Read-only views of the loan market (see {ILoanMarketExt})
@@ -35,7 +36,7 @@ abstract contract LoanMarketViews is LoanMarketExtBase {
     }
 
     function checkpointOf(uint256 noteId) external view returns (uint256) {
-        return _checkpoint[noteId];
+        return ResaleOffer.checkpoint(_checkpoint[noteId]);
     }
 
     function gradeTerms(uint8 grade) external view returns (GradeTerms memory) {

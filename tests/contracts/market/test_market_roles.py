@@ -15,6 +15,7 @@ RISK = [
     ("setMinTicket", (0,)),
     ("setMaxOpenLoansPerBorrower", (1,)),
     ("setPersonCaps", (1, 1)),
+    ("setResaleTerms", (0, 0, 0)),
 ]
 ADMIN = [
     ("setTreasury", (ZERO,)),

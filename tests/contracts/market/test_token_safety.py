@@ -77,3 +77,21 @@ def test_fee_on_transfer_token_refused_on_reserve_deposit(fee_token, admin, err)
     token.approve(reserve, 2**256 - 1, {"from": admin})
     with err("FeeOnTransferNotSupported", token, 1_000 * USD, 990 * USD):
         reserve.deposit(1_000 * USD, {"from": admin})
+
+
+def test_reentry_during_a_note_sale_is_refused(reentrant, borrower, lenders, err):
+    """During the sale's transfers the token calls back into claim: the seller's earnings are settled by
+    the sale itself, so a claim in the middle would pay them twice."""
+    token, market = reentrant
+    loan_id = _drawn_loan(market, borrower, lenders)
+    sleep(30 * DAY)
+    market.repay(loan_id, 1_000 * USD, {"from": borrower})
+    nid = note_id(loan_id, 0)
+    expiry = market.getLoan(loan_id)["lastAccrual"] + 7 * DAY
+    market.offerNote(nid, 2_000 * USD, expiry, {"from": lenders[0]})
+    token.arm(market, market.claim.encode_input(nid), {"from": lenders[5]})
+    with err("ReentrancyGuardReentrantCall"):
+        market.buyNote(nid, 2_000 * USD, False, {"from": lenders[5]})
+    token.disarm({"from": lenders[5]})
+    market.buyNote(nid, 2_000 * USD, False, {"from": lenders[5]})
+    assert market.claimable(nid) == 0
