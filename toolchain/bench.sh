@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 # The gas tests need the compiled contracts; compiling is a no-op when nothing changed.
-.tools/brownie/bin/brownie compile >/dev/null
+./toolchain/compile.sh >/dev/null
 exec timeout --signal=TERM 900 .venv/bin/python -m bench.run "$@"

@@ -10,7 +10,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 start=$(date +%s)
 mkdir -p reports
 
-.tools/brownie/bin/brownie compile >/dev/null || exit 1
+./toolchain/compile.sh >/dev/null || exit 1
 
 contract_run() {  # name, network, paths...
   local name=$1 network=$2
