@@ -6,6 +6,11 @@ import uvicorn
 
 from backend.core.settings import get_settings
 
+# Longer than any client or proxy keeps an idle connection (nginx 75 s, most load balancers 60 s): a
+# server that closes first races the client's next request on that connection, which then fails with
+# "server disconnected" although the server was healthy.
+KEEP_ALIVE_SECONDS = 90
+
 
 def main() -> None:
     settings = get_settings()
@@ -17,6 +22,7 @@ def main() -> None:
         port=settings.port,
         log_config=None,
         access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=settings.forwarded_allow_ips is not None,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

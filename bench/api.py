@@ -119,7 +119,7 @@ class ApiServer:
 
     def operator_key(self) -> str:
         reply = httpx.post(
-            f"{self.url}/v1/admin/api-keys",
+            f"{self.url}/v2/admin/api-keys",
             headers={"X-API-Key": self.admin_key},
             json={"name": "bench", "roles": ALL_ROLES},
             timeout=30,
@@ -178,12 +178,12 @@ def scoring_request(openapi: dict) -> tuple[str, dict]:
     example = (schemas.get("LoanApplicationCreate", {}).get("example") or {}).get("attributes")
     attributes = example or FALLBACK_ATTRIBUTES
     paths = _paths(openapi)
-    for path in ("/v1/risk/score", "/v1/risk/scores"):
+    for path in ("/v2/risk/score", "/v2/risk/scores"):
         if "post" in paths.get(path, {}):
             return path, {"attributes": attributes}
-    if "post" in paths.get("/v1/risk/score/batch", {}):
-        return "/v1/risk/score/batch", {"items": [{"ref": "bench", "attributes": attributes}]}
-    raise RuntimeError("no scoring endpoint (POST /v1/risk/score/batch) in the API yet")
+    if "post" in paths.get("/v2/risk/score/batch", {}):
+        return "/v2/risk/score/batch", {"items": [{"ref": "bench", "attributes": attributes}]}
+    raise RuntimeError("no scoring endpoint (POST /v2/risk/score/batch) in the API yet")
 
 
 def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> dict:
@@ -219,20 +219,20 @@ def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> 
         except Exception as exc:  # noqa: BLE001 - one endpoint failing must not hide the others
             errors.append(f"scoring: {exc}")
         try:
-            if "get" not in _paths(openapi).get("/v1/loans", {}):
-                raise RuntimeError("no GET /v1/loans in the API yet")
+            if "get" not in _paths(openapi).get("/v2/loans", {}):
+                raise RuntimeError("no GET /v2/loans in the API yet")
             try:
                 out["seeded_loans"] = seed_loans(server.database_url, SEED_LOANS)
             except Exception as exc:  # noqa: BLE001 - an unseeded list is still worth measuring
                 out["seed_error"] = repr(exc)
             result = run_load(
-                f"{server.url}/v1/loans",
+                f"{server.url}/v2/loans",
                 headers=headers,
                 requests=requests,
                 concurrency=concurrency,
                 time_cap=time_cap,
             )
-            endpoints["GET /v1/loans"] = result.as_dict()
+            endpoints["GET /v2/loans"] = result.as_dict()
             if result.errors:
                 errors.append(f"loans: {result.errors} failed requests, first: {result.first_error}")
         except Exception as exc:  # noqa: BLE001

@@ -5,8 +5,8 @@
 - in-process: the plain-Python scorer on German Credit rows, one application per call and whole lists
   (`Scorecard.score_many`), as the service runs it (no numpy, no solver);
 - over HTTP (a uvicorn subprocess, 1 worker, SQLite, rate limits off; client on the same machine):
-  `POST /v1/risk/score/batch` with 1 and with 1,000 applications per request, and the full loan
-  application path `POST /v1/loan-applications` (score, anti-fraud, decision, offer, row + audit
+  `POST /v2/risk/score/batch` with 1 and with 1,000 applications per request, and the full loan
+  application path `POST /v2/loan-applications` (score, anti-fraud, decision, offer, row + audit
   written). Client and server share the CPU, so HTTP figures are a floor.
 """
 
@@ -88,7 +88,7 @@ def over_http(card: Scorecard, rows: list[dict]) -> dict:
         http = httpx.Client(base_url=server.url, timeout=60, headers={"X-API-Key": server.operator_key()})
 
         def post(body):
-            reply = http.post("/v1/risk/score/batch", json=body)
+            reply = http.post("/v2/risk/score/batch", json=body)
             reply.raise_for_status()
             return reply
 
@@ -115,18 +115,18 @@ def over_http(card: Scorecard, rows: list[dict]) -> dict:
             timeout=60,
             headers={"Authorization": f"Bearer {siwe_login(server.url, account)}"},
         )
-        body = {
-            "amount": 2_000 * USDC,
-            "term_months": 12,
+        body = {  # README "API conventions": camelCase keys, base-unit amounts as decimal strings
+            "amount": str(2_000 * USDC),
+            "termMonths": 12,
             "purpose": "car_used",
-            "monthly_income": 4_000 * USDC,
+            "monthlyIncome": str(4_000 * USDC),
             "attributes": {
                 k: v for k, v in rows[0].items() if k not in ("credit_amount", "duration_in_month", "purpose")
             },
         }
 
         def apply():
-            reply = wallet.post("/v1/loan-applications", json=body)
+            reply = wallet.post("/v2/loan-applications", json=body)
             assert reply.status_code == 201, reply.text
 
         apply()

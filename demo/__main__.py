@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack_of_processes:
         if not any(_answers(f"{url}/healthz") for url in LOCAL_ORACLE_NODES):
             key = ctx.admin.post(
-                "/v1/admin/api-keys",
+                "/v2/admin/api-keys",
                 {"name": f"demo-oracle-{int(time.time())}", "roles": ["oracle"]},
                 expect=(201,),
             )["key"]
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             ctx.close()
     print(
-        f"\ndemo finished in {time.monotonic() - started:.0f}s. Browse the result: {stack.api_url}/v1/loans"
+        f"\ndemo finished in {time.monotonic() - started:.0f}s. Browse the result: {stack.api_url}/v2/loans"
     )
     return 0
 

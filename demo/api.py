@@ -41,7 +41,7 @@ def siwe_message(nonce: dict, address: str) -> str:
             "",
             f"URI: {nonce['uri']}",
             "Version: 1",
-            f"Chain ID: {nonce['chain_id']}",
+            f"Chain ID: {nonce['chainId']}",
             f"Nonce: {nonce['nonce']}",
             f"Issued At: {_iso(now)}",
             f"Expiration Time: {_iso(now + timedelta(minutes=10))}",
@@ -91,16 +91,16 @@ class Api:
         """SIWE: fetch a nonce, sign the EIP-4361 message with the wallet key, keep the bearer token."""
         anonymous = cls(base_url)
         try:
-            nonce = anonymous.post("/v1/auth/nonce", expect=(201,))
+            nonce = anonymous.post("/v2/auth/nonce", expect=(201,))
             message = siwe_message(nonce, account.address)
             signature = account.sign_message(encode_defunct(text=message)).signature.hex()
             token = anonymous.post(
-                "/v1/auth/siwe",
+                "/v2/auth/siwe",
                 {
                     "message": message,
                     "signature": signature if signature.startswith("0x") else "0x" + signature,
                 },
-            )["access_token"]
+            )["accessToken"]
         finally:
             anonymous.close()
         return cls(base_url, headers={"Authorization": f"Bearer {token}"})

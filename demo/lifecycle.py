@@ -130,7 +130,7 @@ def create_operator_keys(ctx: Lifecycle, roles=("reviewer", "compliance", "oracl
     keys = {}
     for role in roles:
         created = ctx.admin.post(
-            "/v1/admin/api-keys", {"name": f"demo-{role}-{int(time.time())}", "roles": [role]}, expect=(201,)
+            "/v2/admin/api-keys", {"name": f"demo-{role}-{int(time.time())}", "roles": [role]}, expect=(201,)
         )
         keys[role] = created["key"]
         ctx.operator[role] = Api.operator(ctx.stack.api_url, created["key"])
@@ -154,21 +154,21 @@ def onboard(ctx: Lifecycle, name: str, role: str, questionnaire: dict) -> Actor:
     service sent it to manual review; the attestation lands on-chain in IdentityRegistry."""
     actor = new_wallet(ctx, name, role)
     actor.api = Api.sign_in(ctx.stack.api_url, actor.account)
-    assessment = actor.api.post("/v1/suitability", questionnaire, expect=(201,), idempotent=True)
-    actor.risk_class = assessment["risk_class"]
+    assessment = actor.api.post("/v2/suitability", questionnaire, expect=(201,), idempotent=True)
+    actor.risk_class = assessment["riskClass"]
     application = actor.api.post(
-        "/v1/kyc/applications", people.kyc_submission(name_for_kyc(name)), expect=(201,), idempotent=True
+        "/v2/kyc/applications", people.kyc_submission(name_for_kyc(name)), expect=(201,), idempotent=True
     )
     if application["status"] == "in_review":
         ctx.say(
-            f"{name}: KYC sent to manual review ({', '.join(application['review_reasons'])}); "
+            f"{name}: KYC sent to manual review ({', '.join(application['reviewReasons'])}); "
             "the reviewer approves"
         )
         application = ctx.operator["reviewer"].post(
-            f"/v1/kyc/applications/{application['id']}/approve", {"reason": "documents_verified"}
+            f"/v2/kyc/applications/{application['id']}/approve", {"reason": "documents_verified"}
         )
     if application["status"] != "approved":
-        raise RuntimeError(f"{name}: KYC {application['status']}: {application.get('reject_reasons')}")
+        raise RuntimeError(f"{name}: KYC {application['status']}: {application.get('rejectReasons')}")
     actor.kyc_application = application
     wait_until(
         lambda: ctx.chain.call(ctx.chain.registry.functions.isEligible(actor.address)),
@@ -178,7 +178,7 @@ def onboard(ctx: Lifecycle, name: str, role: str, questionnaire: dict) -> Actor:
     identity = ctx.chain.call(ctx.chain.registry.functions.identityOf(actor.address))
     ctx.say(
         f"{name} ({role}) {actor.address}: KYC approved, level {identity[0]}, investor risk class "
-        f"{identity[1]}, attested on-chain (tx {application['attestation'].get('tx_hash') or 'n/a'})"
+        f"{identity[1]}, attested on-chain (tx {application['attestation'].get('txHash') or 'n/a'})"
     )
     return actor
 
@@ -219,30 +219,30 @@ def apply_for_loan(
 ) -> dict:
     """The borrower applies; the service scores (scorecard points, PD, grade, reasons) and prices the
     offer. An application sent to manual review is approved by the reviewer."""
-    body = {
-        "amount": amount,
-        "term_months": term_months,
+    body = {  # base-unit amounts travel as decimal strings (README "API conventions")
+        "amount": str(amount),
+        "termMonths": term_months,
         "purpose": purpose,
-        "monthly_income": monthly_income,
+        "monthlyIncome": str(monthly_income),
         "attributes": attributes,
     }
     api = borrower.api
     assert api is not None, f"{borrower.name} has not signed in"
-    app = api.post("/v1/loan-applications", body, expect=(201,), idempotent=True)
+    app = api.post("/v2/loan-applications", body, expect=(201,), idempotent=True)
     if app["status"] == "review":
         ctx.say(f"{borrower.name}: application in manual review; reviewer approves")
         ctx.operator["reviewer"].post(
-            f"/v1/risk/reviews/{app['id']}", {"decision": "approve", "note": "income and history verified"}
+            f"/v2/risk/reviews/{app['id']}", {"decision": "approve", "note": "income and history verified"}
         )
-        app = api.get(f"/v1/loan-applications/{app['id']}")
+        app = api.get(f"/v2/loan-applications/{app['id']}")
     if app["status"] != "approved":
         raise RuntimeError(f"{borrower.name}'s application was {app['status']}")
     offer = app["offer"]
     reasons = ", ".join(r["code"] for r in app["reasons"][:2]) or "none"
     ctx.say(
-        f"{borrower.name}: score {app['score']}, PD {app['pd_bps'] / 100:.2f}%, grade {app['grade_letter']}"
-        f" -> offer {usd(offer['principal'])} at {offer['apr_bps'] / 100:.2f}% APR over "
-        f"{offer['term_months']} months (main reasons: {reasons})"
+        f"{borrower.name}: score {app['score']}, PD {app['pdBps'] / 100:.2f}%, grade {app['gradeLetter']}"
+        f" -> offer {usd(int(offer['principal']))} at {offer['aprBps'] / 100:.2f}% APR over "
+        f"{offer['termMonths']} months (main reasons: {reasons})"
     )
     return app
 
@@ -286,7 +286,7 @@ def _reports_of(ctx: Lifecycle, applications: dict[str, dict]) -> list[dict]:
     wanted = {ctx.actors[name].address for name in applications}
     api = ctx.operator.get("oracle") or ctx.admin
     try:
-        items = api.get("/v1/oracle/reports", params={"limit": 1000})["items"]
+        items = api.get("/v2/oracle/reports", params={"limit": 1000})["items"]
     except ApiError as exc:
         return [{"error": str(exc)}]
     keys = ("id", "borrower", "status", "round", "reason", "asOf")
@@ -355,14 +355,14 @@ def refresh_price(ctx: Lifecycle, collateral, price: int | None = None) -> int:
 def signed_offer(ctx: Lifecycle, borrower: Actor, application: dict, attempts: int = 5) -> dict:
     """The application's signed offer, as the API returns it. One the service could not sign yet (the
     chain was out of reach) is asked for again: reading the application retries the signing."""
-    offer = application.get("signed_offer") or {}
+    offer = application.get("signedOffer") or {}
     api = borrower.api
     assert api is not None, f"{borrower.name} has not signed in"
     for _ in range(attempts):
         if offer.get("status") == "signed":
             return offer
         time.sleep(1)
-        offer = api.get(f"/v1/loan-applications/{application['id']}").get("signed_offer") or {}
+        offer = api.get(f"/v2/loan-applications/{application['id']}").get("signedOffer") or {}
     raise RuntimeError(
         f"{borrower.name}'s offer was not signed: {offer.get('reason')}: {offer.get('detail')}"
     )
@@ -370,8 +370,8 @@ def signed_offer(ctx: Lifecycle, borrower: Actor, application: dict, attempts: i
 
 def offer_struct(offer: dict) -> tuple:
     """The LoanOffer struct from the offer's typed data (its uint256 nonce travels as decimal text)."""
-    fields = [f["name"] for f in offer["typed_data"]["types"]["LoanOffer"]]
-    message = offer["typed_data"]["message"]
+    fields = [f["name"] for f in offer["typedData"]["types"]["LoanOffer"]]
+    message = offer["typedData"]["message"]
     return tuple(int(message[f]) if f == "nonce" else message[f] for f in fields)
 
 
@@ -381,7 +381,7 @@ def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, col
     A grade that requires collateral names the collateral token in the offer; the borrower may also
     secure a loan of another grade (`collateral`). The pledge goes to the vault (approved beforehand)."""
     offer = signed_offer(ctx, borrower, application)
-    terms = offer["typed_data"]["message"]
+    terms = offer["typedData"]["message"]
     loan = Loan(
         name=name,
         borrower=borrower,

@@ -35,40 +35,40 @@ def bank_card() -> str:
 def kyc_submission(full_name: str) -> dict:
     dob = date(_rng.randrange(1965, 1995), _rng.randrange(1, 13), _rng.randrange(1, 29))
     return {
-        "full_name": full_name,
-        "national_id_number": national_id(dob),
-        "date_of_birth": dob.isoformat(),
+        "fullName": full_name,
+        "nationalIdNumber": national_id(dob),
+        "dateOfBirth": dob.isoformat(),
         "phone": "+86138" + f"{_rng.randrange(10**7, 10**8):08d}",
-        "bank_card_number": bank_card(),
+        "bankCardNumber": bank_card(),
         "jurisdiction": "CN",
-        "liveness_token": "liveness-" + secrets.token_hex(4),
+        "livenessToken": "liveness-" + secrets.token_hex(4),
     }
 
 
 # Suitability questionnaires (backend/suitability/scoring.py): class 3 (balanced) and class 5 (aggressive).
 BALANCED_INVESTOR = {
     "experience": "moderate",
-    "income_band": "50k_100k",
-    "loss_tolerance": "up_to_25",
+    "incomeBand": "50k_100k",
+    "lossTolerance": "up_to_25",
     "horizon": "3_5y",
-    "share_of_net_worth": "25_50",
+    "shareOfNetWorth": "25_50",
 }
 AGGRESSIVE_INVESTOR = {
     "experience": "extensive",
-    "income_band": "over_250k",
-    "loss_tolerance": "over_50",
+    "incomeBand": "over_250k",
+    "lossTolerance": "over_50",
     "horizon": "over_5y",
-    "share_of_net_worth": "under_10",
+    "shareOfNetWorth": "under_10",
 }
 CAUTIOUS_BORROWER = {
     "experience": "none",
-    "income_band": "50k_100k",
-    "loss_tolerance": "none",
+    "incomeBand": "50k_100k",
+    "lossTolerance": "none",
     "horizon": "1_3y",
-    "share_of_net_worth": "under_10",
+    "shareOfNetWorth": "under_10",
 }
 
-# Applicant attributes in the scorecard's vocabulary (GET /v1/risk/model); loan terms are added by the
+# Applicant attributes in the scorecard's vocabulary (GET /v2/risk/model); loan terms are added by the
 # service. A long, clean credit history scores grade A; a thinner one scores around grade D.
 STRONG_APPLICANT = {
     "status_of_existing_checking_account": "no checking account",

@@ -90,7 +90,8 @@ class OracleProcesses:
         self.processes: list[tuple[str, subprocess.Popen]] = []
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> None:
-        log = (self.log_dir / f"{name}.log").open("w")
+        # appended, never truncated: a restart keeps the evidence of what the last run did
+        log = (self.log_dir / f"{name}.log").open("a")
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [sys.executable, *args],
             cwd=ROOT,
@@ -182,7 +183,7 @@ class IndexerProcess:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> IndexerProcess:
-        log = self.log_path.open("w")
+        log = self.log_path.open("a")  # a restart (tests restart it after a kill) keeps the old lines
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backend.chain.indexer"],
             cwd=ROOT,  # noqa: S603

@@ -3,8 +3,13 @@
 - `CurrentWallet`: checksummed address of the wallet signed in with SIWE (bearer token, not signed
   out), else 401. `CurrentSession`: that token's claims.
 - `require_roles("reviewer", ...)`: the `Operator` behind `X-API-Key` holding one of the roles, else 401/403.
-- `rate_limit("submit")`: token bucket per caller (wallet, operator or IP), 429 with Retry-After.
+- `rate_limit("signin", per="ip")`: token bucket per client IP; `wallet_rate_limit("submit")`: per signed-in
+  wallet, checked after authentication (a request without a valid token is a 401, never a 429).
 - `IdempotencyKey`: honours the `Idempotency-Key` header on a creating POST (replay / conflict).
+
+Each dependency that reads the database opens and closes its own short session in its own call: a
+pooled connection is never held across a thread hand-off (backend/core/routing.py).
+Import them through `backend.core.deps`, the one place routes take their dependencies from.
 """
 
 from __future__ import annotations
@@ -15,15 +20,13 @@ from typing import Annotated, Literal
 import anyio
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from backend.auth.service import ROLES, Operator, authenticate_api_key, is_revoked
 from backend.auth.tokens import InvalidToken, TokenClaims, decode_token
+from backend.core import problems
 from backend.core.idempotency import STATE_KEY, request_fingerprint, reserve
-from backend.core.problems import Problem
 from backend.core.ratelimit import parse_rate, retry_after_seconds
 from backend.core.settings import Settings
-from backend.db.session import get_session
 
 __all__ = [
     "CurrentSession",
@@ -32,104 +35,83 @@ __all__ = [
     "Operator",
     "require_roles",
     "rate_limit",
+    "wallet_rate_limit",
     "IdempotencyKey",
     "RequiredIdempotencyKey",
     "idempotency_key",
     "caller_principal",
+    "current_operator",
+    "operator_from_key",
+    "bearer_scheme",
+    "api_key_scheme",
 ]
 
-_bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/siwe")
-_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="Operator API key")
+bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /v2/auth/siwe")
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Operator API key")
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+ApiKeyHeader = Annotated[str | None, Security(api_key_scheme)]
 
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _invalid_token(reason: str) -> Problem:
-    return Problem(
-        status=401,
-        title="Invalid token",
-        type="invalid-token",
-        detail=f"token {reason}",
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-    )
-
-
 def _claims_from_token(request: Request, token: str) -> TokenClaims:
     settings = _settings(request)
     try:
-        claims = decode_token(settings.token_secret.get_secret_value(), token, settings.siwe_domain)
+        claims = decode_token(settings.token_secret.get_secret_value(), token, settings.siwe_allowed_domains)
     except InvalidToken as exc:
-        raise _invalid_token(exc.reason) from exc
-    # A short session of its own, not the route's: a read there would open the route's transaction
-    # before its first write, which SQLite then may refuse to upgrade (risk/gates.py writes first).
+        raise problems.invalid_token(exc.reason) from exc
     with request.app.state.sessionmaker() as session:
         if is_revoked(session, claims.token_id):
-            raise _invalid_token("signed out")
+            raise problems.invalid_token("signed out")
     return claims
 
 
-def current_session(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-) -> TokenClaims:
+def current_session(request: Request, credentials: BearerCredentials) -> TokenClaims:
     """The claims of a valid, not signed-out bearer token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Problem(
-            status=401,
-            title="Authentication required",
-            type="unauthenticated",
-            detail="sign in with Ethereum and send 'Authorization: Bearer <token>'",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise problems.unauthenticated()
     claims = _claims_from_token(request, credentials.credentials)
     request.state.principal = f"wallet:{claims.subject}"
     return claims
 
 
-def current_wallet(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-) -> str:
-    return current_session(request, credentials).subject
-
-
 CurrentSession = Annotated[TokenClaims, Depends(current_session)]
 
 
-def optional_wallet(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-) -> str | None:
+def current_wallet(claims: CurrentSession) -> str:
+    return claims.subject
+
+
+def optional_wallet(request: Request, credentials: BearerCredentials) -> str | None:
+    """The signed-in wallet if the request carries a token, else None. Credentials that are sent must be
+    valid: an Authorization header that is not a valid bearer token is a 401, whatever else is sent."""
     if credentials is None:
+        if "authorization" in request.headers:  # sent, even empty: it must be a valid bearer token
+            raise problems.invalid_token("is not a bearer token")
         return None
-    return current_wallet(request, credentials)
+    return current_session(request, credentials).subject
 
 
 CurrentWallet = Annotated[str, Depends(current_wallet)]
 OptionalWallet = Annotated[str | None, Depends(optional_wallet)]
 
 
-def current_operator(
-    request: Request,
-    api_key: Annotated[str | None, Security(_api_key)],
-    session: Annotated[Session, Depends(get_session)],
-) -> Operator:
-    if not api_key:
-        raise Problem(
-            status=401,
-            title="Operator key required",
-            type="unauthenticated",
-            detail="send an operator API key in the X-API-Key header",
-        )
-    operator = authenticate_api_key(session, _settings(request), api_key)
+def operator_from_key(request: Request, api_key: str) -> Operator:
+    """The operator behind an API key (a short session of its own), else 401."""
+    with request.app.state.sessionmaker() as session:
+        operator = authenticate_api_key(session, _settings(request), api_key)
     if operator is None:
-        raise Problem(
-            status=401,
-            title="Invalid API key",
-            type="invalid-api-key",
-            detail="the API key is unknown or revoked",
-        )
+        raise problems.invalid_api_key()
     request.state.principal = operator.actor
     return operator
+
+
+def current_operator(request: Request, api_key: ApiKeyHeader) -> Operator:
+    if not api_key:
+        raise problems.operator_key_required()
+    return operator_from_key(request, api_key)
 
 
 def require_roles(*roles: str) -> Callable[..., Operator]:
@@ -144,16 +126,15 @@ def require_roles(*roles: str) -> Callable[..., Operator]:
 
     def dependency(operator: Annotated[Operator, Depends(current_operator)]) -> Operator:
         if not operator.roles & wanted:
-            raise Problem(
-                status=403,
-                title="Forbidden",
-                type="forbidden",
-                detail=f"requires one of the roles {sorted(wanted)}",
-            )
+            raise problems.missing_roles(wanted)
         return operator
 
     dependency.__name__ = f"require_roles_{'_'.join(sorted(wanted))}"
     return dependency
+
+
+def _client_ip(request: Request) -> str:
+    return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
 def caller_principal(request: Request) -> str:
@@ -163,12 +144,17 @@ def caller_principal(request: Request) -> str:
     principal per request and walk around the IP limit. Blocking (one indexed lookup for API keys):
     call from sync code or a worker thread.
     """
+    known = getattr(request.state, "principal", None)
+    if known:
+        return known
     settings = _settings(request)
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         try:
             claims = decode_token(
-                settings.token_secret.get_secret_value(), authorization[7:].strip(), settings.siwe_domain
+                settings.token_secret.get_secret_value(),
+                authorization[7:].strip(),
+                settings.siwe_allowed_domains,
             )
             return f"wallet:{claims.subject}"
         except InvalidToken:
@@ -179,35 +165,39 @@ def caller_principal(request: Request) -> str:
             operator = authenticate_api_key(session, settings, api_key)
         if operator is not None:
             return operator.actor
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+    return _client_ip(request)
+
+
+def _take(request: Request, bucket: str, who: str) -> None:
+    settings = _settings(request)
+    if not settings.rate_limit_enabled:
+        return
+    limits = settings.rate_limits
+    rate = parse_rate(limits.get(bucket) or limits.get("default", "120/minute"))
+    wait = request.app.state.rate_limiter.acquire(f"{bucket}|{who}", rate)
+    if wait > 0:
+        raise problems.rate_limited(bucket, retry_after_seconds(wait))
 
 
 def rate_limit(bucket: str = "default", per: Literal["caller", "ip"] = "caller") -> Callable[[Request], None]:
-    """Dependency factory: one token from `bucket` (rate from settings.rate_limits) per request."""
+    """Dependency factory: one token from `bucket` (rate from settings.rate_limits) per request, keyed by
+    client IP or by whoever is calling (see caller_principal). For routes that need a signed-in wallet,
+    use `wallet_rate_limit`: it authenticates first."""
 
     def dependency(request: Request) -> None:
-        settings = _settings(request)
-        if not settings.rate_limit_enabled:
-            return
-        limits = settings.rate_limits
-        rate = parse_rate(limits.get(bucket) or limits.get("default", "120/minute"))
-        who = (
-            f"ip:{request.client.host if request.client else 'unknown'}"
-            if per == "ip"
-            else caller_principal(request)
-        )
-        wait = request.app.state.rate_limiter.acquire(f"{bucket}|{who}", rate)
-        if wait > 0:
-            seconds = retry_after_seconds(wait)
-            raise Problem(
-                status=429,
-                title="Too many requests",
-                type="rate-limited",
-                detail=f"rate limit '{bucket}' exceeded; retry in {seconds} s",
-                headers={"Retry-After": str(seconds)},
-            )
+        _take(request, bucket, _client_ip(request) if per == "ip" else caller_principal(request))
 
     dependency.__name__ = f"rate_limit_{bucket}"
+    return dependency
+
+
+def wallet_rate_limit(bucket: str) -> Callable[..., None]:
+    """Dependency factory: one token from `bucket` per signed-in wallet, after authentication (401 first)."""
+
+    def dependency(request: Request, wallet: CurrentWallet) -> None:
+        _take(request, bucket, f"wallet:{wallet}")
+
+    dependency.__name__ = f"wallet_rate_limit_{bucket}"
     return dependency
 
 
@@ -216,7 +206,7 @@ def _idempotency(required: bool) -> Callable:
         key = request.headers.get("idempotency-key")
         if not key:
             if required:
-                raise Problem(
+                raise problems.Problem(
                     status=428,
                     title="Idempotency-Key required",
                     type="idempotency-key-required",

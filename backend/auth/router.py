@@ -1,34 +1,45 @@
+"""Sign-in (SIWE), sign-out, and the admin routes for operator keys and the audit log. Thin: the services
+commit."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Path, Query
 
 from backend.auth import service
-from backend.auth.dependencies import (
-    CurrentSession,
-    CurrentWallet,
-    IdempotencyKey,
-    Operator,
-    rate_limit,
-    require_roles,
-)
 from backend.auth.schemas import (
     ApiKeyCreated,
     ApiKeyIn,
     ApiKeyOut,
     AuditEntryOut,
+    AuditPage,
     NonceOut,
     SiweIn,
     TokenOut,
     WalletOut,
 )
 from backend.core.audit import list_audit
+from backend.core.deps import (
+    CurrentSession,
+    CurrentWallet,
+    IdempotencyKey,
+    Operator,
+    SessionDep,
+    SettingsDep,
+    rate_limit,
+    require_roles,
+)
 from backend.core.problems import problem_responses
-from backend.db.session import SessionDep
+from backend.core.routing import api_router
+from backend.core.schemas import decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/auth", tags=["auth"])
-admin_router = APIRouter(prefix="/admin", tags=["admin"], responses=problem_responses(401, 403))
+router = api_router(prefix="/auth", tags=["auth"])
+admin_router = api_router(prefix="/admin", tags=["admin"], responses=problem_responses(401, 403))
+
+Admin = Annotated[Operator, Depends(require_roles("admin"))]
+AuditReader = Annotated[Operator, Depends(require_roles("admin", "compliance"))]
+Filter = Annotated[str | None, Query(min_length=1, max_length=128)]
 
 
 @router.post(
@@ -38,14 +49,15 @@ admin_router = APIRouter(prefix="/admin", tags=["admin"], responses=problem_resp
     dependencies=[Depends(rate_limit("signin", per="ip"))],
     responses=problem_responses(429),
 )
-def create_nonce(request: Request, session: SessionDep) -> NonceOut:
-    settings = request.app.state.settings
+def create_nonce(session: SessionDep, settings: SettingsDep) -> NonceOut:
+    """A single-use nonce and the EIP-4361 fields to sign it with (domain, URI, chain id, statement)."""
     record = service.issue_nonce(session, settings)
     return NonceOut(
         nonce=record.nonce,
         issued_at=record.issued_at,
         expires_at=record.expires_at,
         domain=settings.siwe_domain,
+        domains=sorted(settings.siwe_allowed_domains),
         uri=settings.siwe_uri,
         chain_id=settings.chain_id,
         statement=settings.siwe_statement,
@@ -56,10 +68,10 @@ def create_nonce(request: Request, session: SessionDep) -> NonceOut:
     "/siwe",
     response_model=TokenOut,
     dependencies=[Depends(rate_limit("signin", per="ip"))],
-    responses=problem_responses(401, 422, 429),
+    responses=problem_responses(401, 429),
 )
-def sign_in_with_ethereum(body: SiweIn, request: Request, session: SessionDep) -> TokenOut:
-    issued = service.sign_in(session, request.app.state.settings, body.message, body.signature)
+def sign_in_with_ethereum(body: SiweIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
+    issued = service.sign_in(session, settings, body.message, body.signature)
     return TokenOut(access_token=issued.access_token, expires_at=issued.expires_at, address=issued.address)
 
 
@@ -75,56 +87,48 @@ def who_am_i(wallet: CurrentWallet) -> WalletOut:
     return WalletOut(address=wallet)
 
 
-def _key_out(record) -> dict:
-    return {
-        "id": record.id,
-        "name": record.name,
-        "roles": sorted(record.role_set),
-        "key_prefix": record.key_prefix,
-        "created_at": record.created_at,
-        "created_by": record.created_by,
-        "revoked_at": record.revoked_at,
-    }
-
-
 @admin_router.post(
-    "/api-keys", response_model=ApiKeyCreated, status_code=201, responses=problem_responses(409, 422)
+    "/api-keys", response_model=ApiKeyCreated, status_code=201, responses=problem_responses(409)
 )
 def create_api_key(
-    body: ApiKeyIn,
-    session: SessionDep,
-    _idem: IdempotencyKey,
-    operator: Annotated[Operator, Depends(require_roles("admin"))],
+    body: ApiKeyIn, session: SessionDep, _idem: IdempotencyKey, operator: Admin
 ) -> ApiKeyCreated:
     record, key = service.create_api_key(session, body.name, body.roles, operator.actor)
-    return ApiKeyCreated(**_key_out(record), key=key)
+    return ApiKeyCreated.model_validate({**ApiKeyOut.model_validate(record).model_dump(), "key": key})
 
 
 @admin_router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, responses=problem_responses(404))
 def revoke_api_key(
-    key_id: str, session: SessionDep, operator: Annotated[Operator, Depends(require_roles("admin"))]
+    key_id: Annotated[str, Path(min_length=1, max_length=32)], session: SessionDep, operator: Admin
 ) -> ApiKeyOut:
-    return ApiKeyOut(**_key_out(service.revoke_api_key(session, key_id, operator.actor)))
+    return ApiKeyOut.model_validate(service.revoke_api_key(session, key_id, operator.actor))
 
 
-@admin_router.get("/audit", response_model=list[AuditEntryOut])
+@admin_router.get("/audit", response_model=AuditPage)
 def read_audit_log(
     session: SessionDep,
-    _operator: Annotated[Operator, Depends(require_roles("admin", "compliance"))],
-    actor: str | None = None,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    action: str | None = None,
-    before_id: Annotated[int | None, Query(description="page backwards from this entry id")] = None,
+    _operator: AuditReader,
+    actor: Filter = None,
+    object_type: Annotated[str | None, Query(alias="objectType", min_length=1, max_length=64)] = None,
+    object_id: Annotated[str | None, Query(alias="objectId", min_length=1, max_length=128)] = None,
+    action: Filter = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[AuditEntryOut]:
+    cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
+) -> AuditPage:
+    """The audit log, newest first."""
+    position = decode_cursor("audit", cursor, {"id": int})
     entries = list_audit(
         session,
         actor=actor,
         object_type=object_type,
         object_id=object_id,
         action=action,
-        before_id=before_id,
-        limit=limit,
+        before_id=position["id"] if position else None,
+        limit=limit + 1,
     )
-    return [AuditEntryOut.model_validate(e, from_attributes=True) for e in entries]
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return AuditPage(
+        items=[AuditEntryOut.model_validate(e) for e in entries],
+        next_cursor=encode_cursor("audit", {"id": entries[-1].id}) if more else None,
+    )

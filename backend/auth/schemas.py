@@ -1,58 +1,73 @@
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BeforeValidator, Field
+
+from backend.core.schemas import Address, ApiInput, ApiModel, Page, Timestamp
+
+Role = Literal["admin", "reviewer", "compliance", "oracle"]
 
 
-class NonceOut(BaseModel):
+class NonceOut(ApiModel):
     nonce: str
-    issued_at: datetime
-    expires_at: datetime
-    domain: str
+    issued_at: Timestamp
+    expires_at: Timestamp
+    domain: str = Field(description="the domain the service names; any of `domains` is accepted")
+    domains: list[str] = Field(description="every domain a sign-in message may be for (allow-list)")
     uri: str
     chain_id: int
     statement: str
 
 
-class SiweIn(BaseModel):
-    message: str = Field(max_length=4096, description="The EIP-4361 message exactly as signed")
-    signature: str = Field(max_length=200, description="0x-prefixed 65-byte personal_sign signature")
+class SiweIn(ApiInput):
+    message: str = Field(min_length=1, max_length=4096, description="The EIP-4361 message exactly as signed")
+    signature: str = Field(
+        min_length=1, max_length=200, description="0x-prefixed 65-byte personal_sign signature"
+    )
 
 
-class TokenOut(BaseModel):
+class TokenOut(ApiModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
-    expires_at: datetime
-    address: str
+    expires_at: Timestamp
+    address: Address
 
 
-class WalletOut(BaseModel):
-    address: str
+class WalletOut(ApiModel):
+    address: Address
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(ApiInput):
     name: str = Field(min_length=1, max_length=128)
-    roles: list[str] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1, max_length=4)
 
 
-class ApiKeyOut(BaseModel):
+def _role_list(value: Any) -> Any:
+    if isinstance(value, str):  # the row keeps them comma-separated, sorted
+        return [r for r in value.split(",") if r]
+    return value
+
+
+class ApiKeyOut(ApiModel):
     id: str
     name: str
-    roles: list[str]
+    roles: Annotated[list[str], BeforeValidator(_role_list)]
     key_prefix: str
-    created_at: datetime
+    created_at: Timestamp
     created_by: str
-    revoked_at: datetime | None = None
+    revoked_at: Timestamp | None = None
 
 
 class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The key itself. Shown only in this response; store it now.")
 
 
-class AuditEntryOut(BaseModel):
+class AuditEntryOut(ApiModel):
+    """One audit entry; `before` and `after` are recorded as the action wrote them."""
+
     id: int
-    occurred_at: datetime
+    occurred_at: Timestamp
     actor: str
     action: str
     object_type: str
@@ -60,3 +75,7 @@ class AuditEntryOut(BaseModel):
     before: dict | None
     after: dict | None
     request_id: str | None
+
+
+class AuditPage(Page[AuditEntryOut]):
+    pass

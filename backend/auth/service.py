@@ -13,10 +13,10 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from backend.auth.models import ApiKey, RevokedToken, SiweNonce
+from backend.auth.problems import api_key_not_found, invalid_roles, signin_refused
 from backend.auth.siwe import SiweMessageError, parse_message, recover_signer
 from backend.auth.tokens import TokenClaims, encode_token
 from backend.core.audit import record_audit
-from backend.core.problems import Problem
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 
@@ -43,16 +43,6 @@ class IssuedToken:
     expires_at: datetime
 
 
-def _signin_problem(kind: str, detail: str) -> Problem:
-    return Problem(
-        status=401,
-        title="Sign-in refused",
-        detail=detail,
-        type=f"siwe-{kind}",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
 NONCE_RETENTION = timedelta(hours=1)
 
 
@@ -75,30 +65,31 @@ def sign_in(session: Session, settings: Settings, message: str, signature: str) 
     try:
         parsed = parse_message(message)
     except SiweMessageError as exc:
-        raise _signin_problem("malformed-message", str(exc)) from exc
-    if parsed.domain != settings.siwe_domain:
-        raise _signin_problem(
-            "wrong-domain", f"message is for {parsed.domain!r}, not {settings.siwe_domain!r}"
+        raise signin_refused("malformed-message", str(exc)) from exc
+    allowed = settings.siwe_allowed_domains
+    if parsed.domain not in allowed:
+        raise signin_refused(
+            "wrong-domain", f"message is for {parsed.domain!r}, not one of {sorted(allowed)!r}"
         )
     if parsed.chain_id != settings.chain_id:
-        raise _signin_problem(
+        raise signin_refused(
             "wrong-chain", f"message is for chain {parsed.chain_id}, not {settings.chain_id}"
         )
     try:
         signer = recover_signer(message, signature)
     except ValueError as exc:
-        raise _signin_problem("bad-signature", "signature is malformed") from exc
+        raise signin_refused("bad-signature", "signature is malformed") from exc
     if signer != parsed.address:
-        raise _signin_problem("bad-signature", "signature was not made by the message's address")
+        raise signin_refused("bad-signature", "signature was not made by the message's address")
 
     now = utcnow()
     skew = timedelta(seconds=settings.clock_skew_seconds)
     if parsed.expiration_time is not None and parsed.expiration_time <= now:
-        raise _signin_problem("expired", "message has expired")
+        raise signin_refused("expired", "message has expired")
     if parsed.not_before is not None and parsed.not_before > now + skew:
-        raise _signin_problem("not-yet-valid", "message is not valid yet")
+        raise signin_refused("not-yet-valid", "message is not valid yet")
     if parsed.issued_at > now + skew:
-        raise _signin_problem("not-yet-valid", "message is issued in the future")
+        raise signin_refused("not-yet-valid", "message is issued in the future")
 
     # Single use: the conditional update succeeds for exactly one request, however many race.
     consumed = cast(
@@ -113,15 +104,15 @@ def sign_in(session: Session, settings: Settings, message: str, signature: str) 
         session.rollback()
         existing = session.get(SiweNonce, parsed.nonce)
         if existing is None:
-            raise _signin_problem("unknown-nonce", "nonce was not issued by this service")
+            raise signin_refused("unknown-nonce", "nonce was not issued by this service")
         if existing.used_at is not None:
-            raise _signin_problem("nonce-used", "nonce has already been used")
-        raise _signin_problem("expired", "nonce has expired")
+            raise signin_refused("nonce-used", "nonce has already been used")
+        raise signin_refused("expired", "nonce has expired")
 
     token, claims = encode_token(
         settings.token_secret.get_secret_value(),
         parsed.address,
-        settings.siwe_domain,
+        parsed.domain,  # the token's audience: the front end's domain the wallet signed for
         settings.token_ttl_seconds,
     )
     record_audit(
@@ -151,12 +142,7 @@ def normalize_roles(roles: list[str] | tuple[str, ...] | set[str] | str) -> list
     cleaned = sorted({r.strip().lower() for r in roles if r.strip()})
     unknown = [r for r in cleaned if r not in ROLES]
     if unknown or not cleaned:
-        raise Problem(
-            status=422,
-            title="Invalid roles",
-            type="invalid-roles",
-            detail=f"roles must be a non-empty subset of {sorted(ROLES)}; unknown: {unknown}",
-        )
+        raise invalid_roles(ROLES, unknown)
     return cleaned
 
 
@@ -190,7 +176,7 @@ def create_api_key(session: Session, name: str, roles, created_by: str) -> tuple
 def revoke_api_key(session: Session, key_id: str, revoked_by: str) -> ApiKey:
     record = session.get(ApiKey, key_id)
     if record is None:
-        raise Problem(status=404, title="API key not found", type="api-key-not-found")
+        raise api_key_not_found(key_id)
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         record_audit(

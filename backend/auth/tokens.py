@@ -8,6 +8,7 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -56,7 +57,10 @@ def encode_token(
     return f"{signing_input}.{signature}", claims
 
 
-def decode_token(secret: str, token: str, audience: str, now: int | None = None) -> TokenClaims:
+def decode_token(
+    secret: str, token: str, audience: str | Collection[str], now: int | None = None
+) -> TokenClaims:
+    """The claims of a token this service signed for `audience` (a SIWE domain, or any of several)."""
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != _HEADER:
         raise InvalidToken("malformed")
@@ -74,7 +78,8 @@ def decode_token(secret: str, token: str, audience: str, now: int | None = None)
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise InvalidToken("malformed") from exc
-    if claims.audience != audience:
+    audiences = {audience} if isinstance(audience, str) else set(audience)
+    if claims.audience not in audiences:
         raise InvalidToken("wrong audience")
     if claims.expires_at <= int(now if now is not None else time.time()):
         raise InvalidToken("expired")

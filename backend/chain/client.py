@@ -239,11 +239,22 @@ class ChainClient:
             raise ChainUnavailable(f"RPC {self.rpc_url} unreachable: {exc}") from exc
 
     def _selector_maps(self, fn: ContractFunction | None) -> list[dict[str, dict[str, Any]]]:
+        """Where a revert's selector is looked up, in order: the called contract's ABI, the deployment's
+        merged errors ABI (the manifest's `errors`: every error the system can revert with, the
+        stablecoin's and the vault's included, whichever contract is called), then every build artifact."""
         maps = []
         if fn is not None and getattr(fn, "contract_abi", None):
             maps.append(error_selectors(cast(Any, list(fn.contract_abi))))
+        maps.append(self._manifest_errors)
         maps.append(all_error_selectors(self.build_dir))
         return maps
+
+    @property
+    def _manifest_errors(self) -> dict[str, dict[str, Any]]:
+        cached = getattr(self, "_manifest_error_map", None)
+        if cached is None:
+            cached = self._manifest_error_map = error_selectors(list(self.manifest.raw.get("errors") or []))
+        return cached
 
     def _reverted(
         self, exc: ContractLogicError, fn: ContractFunction | None, tx_hash: str | None = None

@@ -1,4 +1,4 @@
-"""Liveness, readiness and metrics endpoints (outside /v1: they belong to the process, not the API)."""
+"""Liveness, readiness and metrics endpoints (outside /v2: they belong to the process, not the API)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import text
 
 from backend.core.metrics import CONTENT_TYPE_LATEST
-from backend.core.problems import Problem, problem_responses
+from backend.core.problems import not_ready, problem_responses
 
 router = APIRouter(tags=["health"])
 
@@ -49,14 +49,7 @@ def readyz(request: Request) -> dict:
     checks = {"database": _check_database(request), "chain": _check_chain(request)}
     failed = {name: reason for name, reason in checks.items() if reason}
     if failed:
-        raise Problem(
-            status=503,
-            title="Not ready",
-            type="not-ready",
-            detail="; ".join(failed.values()),
-            checks={name: reason or "ok" for name, reason in checks.items()},
-            headers={"Retry-After": "5"},
-        )
+        raise not_ready("; ".join(failed.values()), {name: reason or "ok" for name, reason in checks.items()})
     chain = "ok" if request.app.state.settings.rpc_url else "not configured"
     return {"status": "ready", "checks": {"database": "ok", "chain": chain}}
 

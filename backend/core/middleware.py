@@ -13,17 +13,17 @@ from backend.core.context import request_id_var
 from backend.core.metrics import HttpMetrics
 from backend.core.problems import internal_error_problem
 from backend.core.settings import Settings, reset_settings, use_settings
+from backend.core.versions import API_PREFIX, RETIRED_PREFIX
 
 logger = logging.getLogger("peerlend.http")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
-API_PREFIX = "/v1"
 # Probes and scrapes arrive every few seconds; logging each would drown the requests that matter.
 _QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template ("/v1/loans/{loan_id}"), never the raw path (label cardinality)."""
+    """The matched route's path template ("/v2/loans/{loan_id}"), never the raw path (label cardinality)."""
     route_path = getattr(scope.get("route"), "path", None)
     if not route_path:
         return UNMATCHED_ROUTE
@@ -57,7 +57,7 @@ class RequestContextMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                if scope["path"].startswith(API_PREFIX + "/") and not any(
+                if scope["path"].startswith((API_PREFIX + "/", RETIRED_PREFIX + "/")) and not any(
                     k.lower() == b"cache-control" for k, _ in headers
                 ):
                     # API answers carry personal data and tokens: no shared or browser cache keeps them.

@@ -76,8 +76,10 @@ class Settings(BaseSettings):
     # Development-only operator key with the admin role (refused in production).
     bootstrap_admin_key: SecretStr | None = None
 
-    # Sign-In with Ethereum
+    # Sign-In with Ethereum. `siwe_domain` is the domain the nonce document names (front ends may use
+    # their own); a message is accepted for any domain in `siwe_domains` (JSON list) or `siwe_domain`.
     siwe_domain: str = "localhost:8000"
+    siwe_domains: list[str] = Field(default_factory=list)
     siwe_uri: str = "http://localhost:8000"
     siwe_statement: str = "Sign in to PeerLend."
     nonce_ttl_seconds: int = 300
@@ -96,13 +98,29 @@ class Settings(BaseSettings):
     port: int = 8000
     # Comma-separated proxy IPs whose X-Forwarded-For is trusted (rate limits key on the client IP).
     forwarded_allow_ips: str | None = None
+    # Browser origins allowed to call the API (CORS), e.g. ["https://app.example"]; empty: CORS off.
     cors_origins: list[str] = Field(default_factory=list)
+    # Admission control: at most `max_in_flight` requests are served at once per process; up to
+    # `admission_queue` more wait at most `admission_wait_seconds` for a slot; the rest get 503 problem
+    # details with Retry-After. The database pool and the worker threads are sized from max_in_flight.
+    max_in_flight: int = Field(default=32, ge=1, le=1024)
+    admission_queue: int = Field(default=64, ge=0, le=100_000)
+    admission_wait_seconds: float = Field(default=5.0, gt=0, le=120)
+    # How long a request waits for a database connection before it is answered 503 (never 500).
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Chain reads a request makes on the way (amount due, chain time): short, so a slow node cannot hold
+    # a request slot; on timeout the answer says what it could not read.
+    chain_read_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     log_level: str = "INFO"
     log_json: bool = True
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def siwe_allowed_domains(self) -> frozenset[str]:
+        return frozenset([self.siwe_domain, *self.siwe_domains])
 
     @property
     def should_auto_migrate(self) -> bool:

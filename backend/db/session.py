@@ -1,7 +1,7 @@
 """Engines and sessions. SQLite files get WAL and enforced foreign keys; PostgreSQL via DATABASE_URL.
 
-In a request, use `SessionDep` (a session bound to the serving app's engine; the route or service
-commits explicitly, the session is rolled back if the request fails). Workers and CLI commands use
+In a request, use `backend.core.deps.SessionDep` (a session bound to the serving app's engine, opened
+and closed in the route's own thread; the use-case service commits). Workers and CLI commands use
 `session_scope()`, which commits on success.
 """
 
@@ -11,9 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,11 +29,17 @@ def create_db_engine(url: str, **kwargs) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"check_same_thread": False, "timeout": 30}
         connect_args.update(kwargs.pop("connect_args", {}))
+        if not parsed.database or parsed.database == ":memory:":
+            for name in _POOL_ARGUMENTS:  # one shared connection: no pool to size
+                kwargs.pop(name, None)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+_POOL_ARGUMENTS = ("pool_size", "max_overflow", "pool_timeout")
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -82,19 +86,3 @@ def session_scope(settings: Settings | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a session on the serving app's database. Commit explicitly."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    session = factory()
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

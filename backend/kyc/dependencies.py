@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.auth.dependencies import current_operator, current_wallet
-from backend.core.problems import Problem
-from backend.db.session import SessionDep
-from backend.kyc import service
-from backend.kyc.config import KycSettings, kyc_settings
+from backend.auth.dependencies import (
+    ApiKeyHeader,
+    BearerCredentials,
+    current_session,
+    operator_from_key,
+    optional_wallet,
+)
+from backend.core.problems import missing_roles
+from backend.kyc import problems, service
 from backend.kyc.models import KycApplication
 
 READER_ROLES = frozenset({"reviewer", "compliance"})
-
-_bearer = HTTPBearer(auto_error=False)
-_api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 @dataclass(frozen=True)
@@ -28,23 +28,14 @@ class Viewer:
     actor: str
 
 
-def viewer(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    api_key: Annotated[str | None, Depends(_api_key)],
-) -> Viewer:
+def viewer(request: Request, credentials: BearerCredentials, api_key: ApiKeyHeader) -> Viewer:
     if api_key:
-        operator = current_operator(request, api_key, session)
+        optional_wallet(request, credentials)  # a token sent beside the key must be valid too
+        operator = operator_from_key(request, api_key)
         if not operator.roles & READER_ROLES:
-            raise Problem(
-                status=403,
-                title="Forbidden",
-                type="forbidden",
-                detail=f"requires one of the roles {sorted(READER_ROLES)}",
-            )
+            raise missing_roles(READER_ROLES)
         return Viewer(None, operator.roles, operator.actor)
-    wallet = current_wallet(request, credentials)
+    wallet = current_session(request, credentials).subject
     return Viewer(wallet, frozenset(), f"wallet:{wallet}")
 
 
@@ -55,17 +46,5 @@ def application_for(viewer: Viewer, session, application_id: str) -> KycApplicat
     app = service.get(session, application_id)
     # Another wallet's application is "not found", not "forbidden": its existence is not disclosed.
     if app is None or (viewer.wallet is not None and app.wallet != viewer.wallet):
-        raise Problem(
-            status=404,
-            title="Application not found",
-            type="kyc-application-not-found",
-            detail="no such application",
-        )
+        raise problems.application_not_found()
     return app
-
-
-def get_kyc_settings(request: Request) -> KycSettings:
-    return kyc_settings(request.app.state.settings.env)
-
-
-KycSettingsDep = Annotated[KycSettings, Depends(get_kyc_settings)]

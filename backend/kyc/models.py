@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -27,7 +27,7 @@ from backend.db.types import UTCDateTime, utcnow
 # approved at submission; a rejected wallet may submit a new application.
 STATUSES = ("in_review", "approved", "rejected", "revoked")
 # Attestation: none (not approved) → attested (direct tx) | signed (handed to the wallet) | failed (retry
-# with POST /v1/kyc/application/attestation) → revoked.
+# with POST /v2/kyc/application/attestation) → revoked.
 ATTESTATION_STATUSES = ("none", "attested", "signed", "failed", "revoked")
 
 
@@ -92,6 +92,9 @@ class KycApplication(Base):
     attestation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attestation_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The signed attestation's deadline (Unix seconds on the chain's clock): the wallet can fetch the same
+    # signature again until then, a fresh one after (BigInteger: uint256 on-chain, seconds here).
+    attestation_deadline: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
@@ -103,6 +106,11 @@ class KycApplication(Base):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def attestation(self) -> KycApplication:
+        """The attestation_* columns, read as one object by the API's AttestationView."""
+        return self
 
 
 class KycReviewItem(Base):

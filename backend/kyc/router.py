@@ -1,18 +1,27 @@
-"""KYC HTTP API: wallet routes, reviewer queue and compliance actions. Thin: the logic is in service.py."""
+"""KYC HTTP API: wallet routes, reviewer queue and compliance actions. Thin: the logic and the commits are
+in service.py."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from eth_utils import is_address, to_checksum_address
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Path, Query
 
-from backend.auth.dependencies import CurrentWallet, IdempotencyKey, Operator, rate_limit, require_roles
-from backend.core.audit import record_audit
-from backend.core.problems import Problem, problem_responses
-from backend.db.session import SessionDep
+from backend.core.deps import (
+    CurrentWallet,
+    IdempotencyKey,
+    KycSettingsDep,
+    Operator,
+    SessionDep,
+    SettingsDep,
+    require_roles,
+    wallet_rate_limit,
+)
+from backend.core.problems import problem_responses
+from backend.core.routing import api_router
+from backend.core.schemas import ADDRESS_PATTERN, decode_cursor, encode_cursor
 from backend.kyc import service, views
-from backend.kyc.dependencies import KycSettingsDep, ViewerDep, application_for
+from backend.kyc.dependencies import ViewerDep, application_for
 from backend.kyc.schemas import (
     ApplicationView,
     AttestationRequest,
@@ -21,19 +30,18 @@ from backend.kyc.schemas import (
     KycSubmission,
     ReviewDecision,
     ReviewItemDetail,
-    ReviewItemView,
+    ReviewItemPage,
     RevokeRequest,
+    SignedAttestation,
 )
 
-router = APIRouter(prefix="/kyc", tags=["kyc"])
+router = api_router(prefix="/kyc", tags=["kyc"])
 
 Reviewer = Annotated[Operator, Depends(require_roles("reviewer"))]
 QueueReader = Annotated[Operator, Depends(require_roles("reviewer", "compliance"))]
 Compliance = Annotated[Operator, Depends(require_roles("compliance"))]
-
-
-def _settings(request: Request):
-    return request.app.state.settings
+ApplicationId = Annotated[str, Path(min_length=1, max_length=64, description="application id")]
+WalletPath = Annotated[str, Path(pattern=ADDRESS_PATTERN, description="wallet address")]
 
 
 # ------------------------------------------------------------------------------------------ wallet
@@ -43,64 +51,64 @@ def _settings(request: Request):
     "/applications",
     status_code=201,
     response_model=ApplicationView,
-    responses=problem_responses(401, 409, 422, 429),
-    dependencies=[Depends(rate_limit("submit"))],
+    responses=problem_responses(401, 409, 429),
+    dependencies=[Depends(wallet_rate_limit("submit"))],
 )
 def submit_application(
-    request: Request,
     body: KycSubmission,
     wallet: CurrentWallet,
     session: SessionDep,
+    settings: SettingsDep,
     kyc: KycSettingsDep,
     _key: IdempotencyKey,
 ) -> ApplicationView:
     """Submit identity data for the signed-in wallet. Clean applications are approved and attested at once;
     others go to manual review or are rejected. The response carries no personal data."""
-    app, signed = service.submit(session, _settings(request), kyc, wallet, body)
+    app, signed = service.submit(session, settings, kyc, wallet, body)
     return views.application_view(app, signed)
 
 
 @router.get("/application", response_model=ApplicationView, responses=problem_responses(401, 404))
-def my_application(request: Request, wallet: CurrentWallet, session: SessionDep) -> ApplicationView:
+def my_application(wallet: CurrentWallet, session: SessionDep, settings: SettingsDep) -> ApplicationView:
     """The signed-in wallet's most recent application. A signed attestation shows as `attested` once the
     wallet has submitted it on-chain."""
-    app = service.latest_for_wallet(session, wallet)
-    if app is None:
-        raise Problem(
-            status=404,
-            title="Application not found",
-            type="kyc-application-not-found",
-            detail="this wallet has not applied yet",
-        )
-    service.refresh_signed_attestation(session, _settings(request), app)
+    app = service.latest_or_404(session, wallet)
+    service.refresh_signed_attestation(session, settings, app)
     return views.application_view(app)
+
+
+@router.get(
+    "/application/attestation",
+    response_model=SignedAttestation,
+    responses=problem_responses(401, 404, 409, 502),
+)
+def my_signed_attestation(
+    wallet: CurrentWallet, session: SessionDep, settings: SettingsDep, kyc: KycSettingsDep
+) -> SignedAttestation:
+    """The signed attestation of the wallet's approved application, to submit with
+    IdentityRegistry.attestWithSignature: the same signature while its deadline is ahead on the chain's
+    clock, a fresh one (new deadline) after. 404 when there is none waiting (direct mode, or attested)."""
+    return service.signed_attestation(session, settings, kyc, wallet)
 
 
 @router.post(
     "/application/attestation",
     response_model=ApplicationView,
     responses=problem_responses(401, 404, 409, 429),
-    dependencies=[Depends(rate_limit("submit"))],
+    dependencies=[Depends(wallet_rate_limit("submit"))],
 )
 def renew_attestation(
-    request: Request,
     body: AttestationRequest,
     wallet: CurrentWallet,
     session: SessionDep,
+    settings: SettingsDep,
     kyc: KycSettingsDep,
     _key: IdempotencyKey,
 ) -> ApplicationView:
     """Issue the attestation again for an approved wallet: renewal before expiry, a retry after a chain
     failure, a new risk class after a new questionnaire, or a signed attestation to submit yourself."""
-    app = service.latest_for_wallet(session, wallet)
-    if app is None:
-        raise Problem(
-            status=404,
-            title="Application not found",
-            type="kyc-application-not-found",
-            detail="this wallet has not applied yet",
-        )
-    signed = service.reissue_attestation(session, _settings(request), kyc, app, body.mode)
+    app = service.latest_or_404(session, wallet)
+    signed = service.reissue_attestation(session, settings, kyc, app, body.mode)
     return views.application_view(app, signed)
 
 
@@ -109,7 +117,9 @@ def renew_attestation(
     response_model=ApplicationView,
     responses=problem_responses(401, 403, 404),
 )
-def read_application(application_id: str, viewer: ViewerDep, session: SessionDep) -> ApplicationView:
+def read_application(
+    application_id: ApplicationId, viewer: ViewerDep, session: SessionDep
+) -> ApplicationView:
     """One application: readable by its own wallet or by reviewer/compliance operators."""
     return views.application_view(application_for(viewer, session, application_id))
 
@@ -117,17 +127,22 @@ def read_application(application_id: str, viewer: ViewerDep, session: SessionDep
 # ------------------------------------------------------------------------------------------ reviewer
 
 
-@router.get("/review-queue", response_model=list[ReviewItemView], responses=problem_responses(401, 403))
+@router.get("/review-queue", response_model=ReviewItemPage, responses=problem_responses(401, 403))
 def review_queue(
     operator: QueueReader,
     session: SessionDep,
+    kyc: KycSettingsDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[ReviewItemView]:
+    cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
+) -> ReviewItemPage:
     """Open review items, enhanced-due-diligence first, then oldest first."""
-    return [
-        views.review_item_view(item, app) for item, app in service.open_review_items(session, limit, offset)
-    ]
+    position = decode_cursor("kyc-review", cursor, {"offset": int})
+    offset = position["offset"] if position else 0
+    rows = service.open_review_items(session, limit + 1, offset)
+    return ReviewItemPage(
+        items=[views.review_item_view(item, app, kyc) for item, app in rows[:limit]],
+        next_cursor=encode_cursor("kyc-review", {"offset": offset + limit}) if len(rows) > limit else None,
+    )
 
 
 @router.get(
@@ -136,31 +151,17 @@ def review_queue(
     responses=problem_responses(401, 403, 404),
 )
 def review_item(
-    request: Request, application_id: str, operator: Reviewer, session: SessionDep
+    application_id: ApplicationId,
+    operator: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    kyc: KycSettingsDep,
 ) -> ReviewItemDetail:
     """An open item with the applicant's decrypted details (card masked). Every read is audited."""
-    item = service.open_review_item(session, application_id)
-    app = service.get(session, application_id)
-    if item is None or app is None:
-        raise Problem(
-            status=404,
-            title="Review item not found",
-            type="kyc-review-item-not-found",
-            detail="no open review item for this application",
-        )
-    applicant = service.decrypt_applicant(_settings(request), app)
-    record_audit(
-        session,
-        operator.actor,
-        "kyc.application.pii_viewed",
-        "kyc_application",
-        app.id,
-        None,
-        {"purpose": "manual_review"},
+    item, app, applicant, duplicates = service.read_for_review(
+        session, settings, application_id, operator.actor
     )
-    session.commit()
-    duplicates = service.other_wallets_with_identity(session, app.national_id_hash, app.wallet)
-    return views.review_item_detail(item, app, applicant, duplicates)
+    return views.review_item_detail(item, app, applicant, duplicates, kyc)
 
 
 @router.post(
@@ -169,16 +170,16 @@ def review_item(
     responses=problem_responses(401, 403, 404, 409),
 )
 def approve_application(
-    request: Request,
-    application_id: str,
+    application_id: ApplicationId,
     body: ReviewDecision,
     operator: Reviewer,
     session: SessionDep,
+    settings: SettingsDep,
     kyc: KycSettingsDep,
 ) -> ApplicationView:
     """Approve an application in review; the attestation is issued at once (direct or signed)."""
-    app = _existing(session, application_id)
-    signed = service.approve(session, _settings(request), kyc, app, operator.actor, body.reason, body.note)
+    app = service.get_or_404(session, application_id)
+    signed = service.approve(session, settings, kyc, app, operator.actor, body.reason, body.note)
     return views.application_view(app, signed)
 
 
@@ -188,9 +189,9 @@ def approve_application(
     responses=problem_responses(401, 403, 404, 409),
 )
 def reject_application(
-    application_id: str, body: ReviewDecision, operator: Reviewer, session: SessionDep
+    application_id: ApplicationId, body: ReviewDecision, operator: Reviewer, session: SessionDep
 ) -> ApplicationView:
-    app = _existing(session, application_id)
+    app = service.get_or_404(session, application_id)
     service.reject(session, app, operator.actor, body.reason, body.note)
     return views.application_view(app)
 
@@ -204,69 +205,46 @@ def reject_application(
     responses=problem_responses(401, 403, 404, 409, 502),
 )
 def revoke_identity(
-    request: Request, application_id: str, body: RevokeRequest, operator: Compliance, session: SessionDep
+    application_id: ApplicationId,
+    body: RevokeRequest,
+    operator: Compliance,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ApplicationView:
     """Revoke an approved identity: IdentityRegistry.revoke on-chain, then recorded."""
-    app = _existing(session, application_id)
-    service.revoke(session, _settings(request), app, operator.actor, body.reason, body.note)
+    app = service.get_or_404(session, application_id)
+    service.revoke(session, settings, app, operator.actor, body.reason, body.note)
     return views.application_view(app)
 
 
 @router.post(
     "/wallets/{wallet}/freeze",
     response_model=ChainActionView,
-    responses=problem_responses(401, 403, 409, 422, 502, 503),
+    responses=problem_responses(401, 403, 409, 502),
 )
 def freeze_wallet(
-    request: Request,
-    wallet: str,
+    wallet: WalletPath,
     body: FreezeRequest,
     operator: Compliance,
     session: SessionDep,
+    settings: SettingsDep,
     kyc: KycSettingsDep,
 ) -> ChainActionView:
     """COMPLIANCE_ROLE freeze on-chain (AML); a frozen wallet is not eligible."""
-    address = _address(wallet)
-    tx = service.set_frozen(session, _settings(request), kyc, address, True, body.reason, operator.actor)
-    return ChainActionView(wallet=address, action="freeze", tx_hash=tx)
+    return service.set_frozen(session, settings, kyc, wallet, True, body.reason, operator.actor)
 
 
 @router.post(
     "/wallets/{wallet}/unfreeze",
     response_model=ChainActionView,
-    responses=problem_responses(401, 403, 409, 422, 502, 503),
+    responses=problem_responses(401, 403, 409, 502),
 )
 def unfreeze_wallet(
-    request: Request,
-    wallet: str,
+    wallet: WalletPath,
     body: FreezeRequest,
     operator: Compliance,
     session: SessionDep,
+    settings: SettingsDep,
     kyc: KycSettingsDep,
 ) -> ChainActionView:
-    address = _address(wallet)
-    tx = service.set_frozen(session, _settings(request), kyc, address, False, body.reason, operator.actor)
-    return ChainActionView(wallet=address, action="unfreeze", tx_hash=tx)
-
-
-def _existing(session, application_id: str):
-    app = service.get(session, application_id)
-    if app is None:
-        raise Problem(
-            status=404,
-            title="Application not found",
-            type="kyc-application-not-found",
-            detail="no such application",
-        )
-    return app
-
-
-def _address(wallet: str) -> str:
-    if not is_address(wallet):
-        raise Problem(
-            status=422,
-            title="Invalid wallet address",
-            type="invalid-wallet",
-            errors=[{"field": "wallet", "code": "invalid_address", "message": "not an address"}],
-        )
-    return to_checksum_address(wallet)
+    return service.set_frozen(session, settings, kyc, wallet, False, body.reason, operator.actor)

@@ -4,18 +4,18 @@ endpoint that decrypts it (and audits the read)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
+from backend.core.schemas import Address, ApiInput, ApiModel, Page, Timestamp
 from backend.kyc.config import AttestationMode
 
 ApplicationStatus = Literal["in_review", "approved", "rejected", "revoked"]
 
 
-class KycSubmission(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class KycSubmission(ApiInput):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
     full_name: str = Field(min_length=1, max_length=200, examples=["Chen Xiaoming"])
     national_id_number: str = Field(min_length=1, max_length=40, examples=["11010519491231002X"])
@@ -33,35 +33,47 @@ class KycSubmission(BaseModel):
     )
 
 
-class SignedAttestation(BaseModel):
-    """Arguments for IdentityRegistry.attestWithSignature, to be sent by the wallet itself."""
+class SignedAttestation(ApiModel):
+    """Arguments for IdentityRegistry.attestWithSignature(attestation, signature), sent by the wallet.
 
-    registry: str
+    `attestation` is the EIP-712 message as signed (the contract's struct: integers as JSON numbers, all
+    within 53 bits; `deadline` inside it is Unix seconds on the chain's clock). `deadline` beside it is the
+    same instant as an ISO time. Fetch it again with GET /v2/kyc/application/attestation: it is signed
+    anew, with a fresh deadline, once the old one has passed."""
+
+    registry: Address
     chain_id: int
     attestation: dict[str, bool | int | str]
     signature: str
-    deadline: int
+    deadline: Timestamp
 
 
-class AttestationView(BaseModel):
-    mode: AttestationMode
-    status: str
-    level: int
-    risk_class: int | None
+class AttestationView(ApiModel):
+    mode: AttestationMode = Field(validation_alias="attestation_mode")
+    status: str = Field(validation_alias="attestation_status")
+    level: int = Field(validation_alias="kyc_level")
+    risk_class: int | None = Field(validation_alias="attestation_risk_class")
     jurisdiction_numeric: int
     commitment: str
     # Keyed hash naming the person (the same for all of its wallets); public on-chain, reveals nobody.
     subject: str | None
     entity: bool = False
-    expires_at: datetime | None
-    tx_hash: str | None
-    error: str | None = None
+    expires_at: Timestamp | None = Field(validation_alias="attestation_expires_at")
+    tx_hash: str | None = Field(validation_alias="attestation_tx")
+    error: str | None = Field(default=None, validation_alias="attestation_error")
     signed: SignedAttestation | None = None
 
+    @model_validator(mode="after")
+    def _subject_once_issued(self) -> AttestationView:
+        # shown once an attestation was issued (it is public from then on), never before a decision
+        if self.status == "none":
+            self.subject = None
+        return self
 
-class ApplicationView(BaseModel):
+
+class ApplicationView(ApiModel):
     id: str
-    wallet: str
+    wallet: Address
     status: ApplicationStatus
     jurisdiction: str
     risk_level: str
@@ -70,46 +82,38 @@ class ApplicationView(BaseModel):
     reject_reasons: list[str]
     screening_outcome: str
     attestation: AttestationView
-    created_at: datetime
-    decided_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    decided_at: Timestamp | None
+    revoked_at: Timestamp | None
     revoke_reason: str | None
 
 
-class AttestationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AttestationRequest(ApiInput):
     mode: AttestationMode | None = None
 
 
-class ReviewDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewDecision(ApiInput):
     reason: str = Field(min_length=3, max_length=64, description="short code, e.g. 'false_positive'")
     note: str | None = Field(default=None, max_length=2000)
 
 
-class RevokeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RevokeRequest(ApiInput):
     reason: Literal["compliance", "fraud", "sanctions", "customer_request", "data_error"]
     note: str | None = Field(default=None, max_length=2000)
 
 
-class FreezeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FreezeRequest(ApiInput):
     reason: Literal["aml_alert", "sanctions", "court_order", "other"]
     note: str | None = Field(default=None, max_length=2000)
 
 
-class ChainActionView(BaseModel):
-    wallet: str
+class ChainActionView(ApiModel):
+    wallet: Address
     action: str
     tx_hash: str
 
 
-class ScreeningMatchView(BaseModel):
+class ScreeningMatchView(ApiModel):
     entry_id: str
     list: str
     program: str
@@ -120,19 +124,23 @@ class ScreeningMatchView(BaseModel):
     dob_match: str
 
 
-class ReviewItemView(BaseModel):
+class ReviewItemView(ApiModel):
     id: int
     application_id: str
-    wallet: str
+    wallet: Address
     reasons: list[str]
     risk_level: str
     edd_required: bool
     status: str
-    created_at: datetime
+    created_at: Timestamp
     screening_matches: list[ScreeningMatchView]
 
 
-class ApplicantDetails(BaseModel):
+class ReviewItemPage(Page[ReviewItemView]):
+    pass
+
+
+class ApplicantDetails(ApiModel):
     """Decrypted for a reviewer; every read is audited."""
 
     full_name: str
@@ -145,5 +153,5 @@ class ApplicantDetails(BaseModel):
 class ReviewItemDetail(ReviewItemView):
     applicant: ApplicantDetails
     risk_factors: dict[str, int]
-    provider_result: dict | None
-    duplicate_wallets: list[str]
+    provider_result: dict[str, Any] | None
+    duplicate_wallets: list[Address]

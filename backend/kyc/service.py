@@ -11,23 +11,24 @@ import uuid
 from datetime import datetime
 from typing import cast
 
+from eth_utils import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.chain.identity import FREEZE_REASONS, REVOKE_REASONS, IdentityChainError
+from backend.chain.problems import chain_problem
 from backend.core.audit import record_audit
 from backend.core.masking import mask_text
-from backend.core.problems import Problem
 from backend.core.settings import Settings
 from backend.db.types import utcnow
-from backend.kyc import attestation
+from backend.kyc import attestation, problems
 from backend.kyc.config import AttestationMode, KycSettings
 from backend.kyc.intake import NormalizedIdentity, SubmissionInvalid, validate_submission
 from backend.kyc.models import KycApplication, KycReviewItem, pii_aad
 from backend.kyc.provider import IdentityClaim, ProviderUnavailable, VerificationResult, get_provider
 from backend.kyc.risk import assess
-from backend.kyc.schemas import KycSubmission, SignedAttestation
+from backend.kyc.schemas import ChainActionView, KycSubmission, SignedAttestation
 from backend.kyc.screening import load_list
 from backend.privacy import commitment_for, new_salt, person_subject
 from backend.privacy.keys import hasher_from_settings, keyring_from_settings
@@ -103,6 +104,55 @@ def decrypt_applicant(settings: Settings, app: KycApplication) -> dict[str, str]
     return json.loads(keyring_from_settings(settings).decrypt(app.pii_ciphertext, pii_aad(app.id)))
 
 
+def latest_or_404(session: Session, wallet: str) -> KycApplication:
+    app = latest_for_wallet(session, wallet)
+    if app is None:
+        raise problems.no_application_yet()
+    return app
+
+
+def get_or_404(session: Session, application_id: str) -> KycApplication:
+    app = get(session, application_id)
+    if app is None:
+        raise problems.application_not_found()
+    return app
+
+
+def read_for_review(
+    session: Session, settings: Settings, application_id: str, actor: str
+) -> tuple[KycReviewItem, KycApplication, dict[str, str], list[str]]:
+    """An open item with the applicant's decrypted details, for a reviewer; the read is audited."""
+    item = open_review_item(session, application_id)
+    app = get(session, application_id)
+    if item is None or app is None:
+        raise problems.review_item_not_found()
+    applicant = decrypt_applicant(settings, app)
+    record_audit(
+        session,
+        actor,
+        "kyc.application.pii_viewed",
+        "kyc_application",
+        app.id,
+        None,
+        {"purpose": "manual_review"},
+    )
+    session.commit()
+    return item, app, applicant, other_wallets_with_identity(session, app.national_id_hash, app.wallet)
+
+
+def signed_attestation(
+    session: Session, settings: Settings, kyc: KycSettings, wallet: str
+) -> SignedAttestation:
+    """The wallet's signed attestation again (re-signed with a fresh deadline once the old one passed)."""
+    app = latest_or_404(session, wallet)
+    try:
+        signed = attestation.signed_again(session, settings, kyc, app)
+    except IdentityChainError as exc:
+        raise chain_problem(exc) from exc
+    session.commit()
+    return signed
+
+
 # ------------------------------------------------------------------------------------------ submission
 
 
@@ -118,30 +168,13 @@ def submit(
     try:
         identity = validate_submission(body, now.date())
     except SubmissionInvalid as exc:
-        raise Problem(
-            status=422,
-            title="Invalid KYC submission",
-            type="invalid-kyc-submission",
-            detail="; ".join(f"{e.field}: {e.code}" for e in exc.errors),
-            errors=[e.as_dict() for e in exc.errors],
-        ) from exc
+        raise problems.invalid_submission([e.as_dict() for e in exc.errors]) from exc
 
     existing = latest_for_wallet(session, wallet)
     if existing is not None and existing.status in ACTIVE:
-        raise Problem(
-            status=409,
-            title="Application already exists",
-            type="kyc-application-exists",
-            detail=f"this wallet already has an application that is {existing.status}",
-            application_id=existing.id,
-        )
+        raise problems.application_exists(existing.status, existing.id)
     if existing is not None and existing.status == "revoked":
-        raise Problem(
-            status=409,
-            title="Identity revoked",
-            type="kyc-identity-revoked",
-            detail="this wallet's identity was revoked by compliance; contact support",
-        )
+        raise problems.identity_revoked()
     attestation.require_current_suitability(session, wallet)
 
     hasher = hasher_from_settings(settings)
@@ -255,12 +288,7 @@ def submit(
         session.commit()
     except IntegrityError as exc:  # a concurrent submission from the same wallet won the race
         session.rollback()
-        raise Problem(
-            status=409,
-            title="Application already exists",
-            type="kyc-application-exists",
-            detail="this wallet already has an application in progress",
-        ) from exc
+        raise problems.application_exists() from exc
 
     signed = None
     if app.status == "approved":
@@ -311,12 +339,7 @@ def _masked(note: str | None) -> str | None:
 
 def _require_in_review(app: KycApplication) -> None:
     if app.status != "in_review":
-        raise Problem(
-            status=409,
-            title="Application is not in review",
-            type="kyc-not-in-review",
-            detail=f"the application is {app.status}",
-        )
+        raise problems.not_in_review(app.status)
 
 
 def approve(
@@ -330,15 +353,7 @@ def approve(
 ) -> SignedAttestation | None:
     _require_in_review(app)
     if app.edd_required and not (note and len(note.strip()) >= 20):
-        raise Problem(
-            status=422,
-            title="Due diligence note required",
-            type="edd-note-required",
-            detail="high-risk applications need a note (20+ characters) recording the enhanced due diligence",
-            errors=[
-                {"field": "note", "code": "edd_note_required", "message": "describe the checks performed"}
-            ],
-        )
+        raise problems.edd_note_required()
     # Checked before the status changes: an expired questionnaire keeps the application in the queue.
     attestation.require_current_suitability(session, app.wallet)
     note = _masked(note)
@@ -422,12 +437,7 @@ def reissue_attestation(
 ) -> SignedAttestation | None:
     """Renewal or retry for the wallet: a fresh attestation with the latest valid suitability class."""
     if app.status != "approved":
-        raise Problem(
-            status=409,
-            title="Application is not approved",
-            type="kyc-not-approved",
-            detail=f"the application is {app.status}",
-        )
+        raise problems.not_approved(f"the application is {app.status}")
     signed = attestation.issue(
         session, settings, kyc, app, mode or cast(AttestationMode, app.attestation_mode), _actor(app.wallet)
     )
@@ -444,12 +454,7 @@ def revoke(
     """Revokes on-chain first (ATTESTER_ROLE, the service key), then records it; a chain failure is a 502
     and changes nothing, so the two never disagree."""
     if app.status != "approved":
-        raise Problem(
-            status=409,
-            title="Application is not approved",
-            type="kyc-not-approved",
-            detail=f"only approved identities can be revoked; this one is {app.status}",
-        )
+        raise problems.not_approved(f"only approved identities can be revoked; this one is {app.status}")
     tx_hash = None
     try:
         client = attestation.registry_client(settings)
@@ -458,9 +463,7 @@ def revoke(
                 app.wallet, REVOKE_REASONS[reason], settings.attester_private_key.get_secret_value()
             )
     except IdentityChainError as exc:
-        raise Problem(
-            status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]
-        ) from exc
+        raise chain_problem(exc) from exc
     now = utcnow()
     before = _summary(app)
     app.status, app.attestation_status = "revoked", "revoked"
@@ -479,29 +482,19 @@ def revoke(
 
 def set_frozen(
     session: Session, settings: Settings, kyc: KycSettings, wallet: str, frozen: bool, reason: str, actor: str
-) -> str:
+) -> ChainActionView:
+    """COMPLIANCE_ROLE freeze or unfreeze on-chain, then audited."""
+    wallet = to_checksum_address(wallet)
     if kyc.compliance_private_key is None:
-        raise Problem(
-            status=503,
-            title="Compliance signer not configured",
-            type="compliance-signer-missing",
-            detail="set PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY to freeze wallets through the API",
-        )
+        raise problems.compliance_signer_missing()
     key = kyc.compliance_private_key.get_secret_value()
     try:
         client = attestation.registry_client(settings)
         if client.is_frozen(wallet) == frozen:
-            raise Problem(
-                status=409,
-                title="Nothing to change",
-                type="wallet-already-frozen" if frozen else "wallet-not-frozen",
-                detail=f"the wallet is {'already' if frozen else 'not'} frozen",
-            )
+            raise problems.nothing_to_change(frozen)
         tx_hash = (client.freeze if frozen else client.unfreeze)(wallet, FREEZE_REASONS[reason], key)
     except IdentityChainError as exc:
-        raise Problem(
-            status=502, title="Chain call failed", type="chain-unavailable", detail=str(exc)[:300]
-        ) from exc
+        raise chain_problem(exc) from exc
     record_audit(
         session,
         actor,
@@ -512,4 +505,4 @@ def set_frozen(
         {"reason": reason, "tx": tx_hash},
     )
     session.commit()
-    return tx_hash
+    return ChainActionView(wallet=wallet, action="freeze" if frozen else "unfreeze", tx_hash=tx_hash)

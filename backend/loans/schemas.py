@@ -1,119 +1,145 @@
-"""Loans API responses. Amounts in stablecoin base units (6 decimals), rates in bps, times unix seconds."""
+"""Loans API responses (README "API conventions"): amounts are stablecoin base units (6 decimals) as
+decimal strings, rates in bps, times ISO 8601 UTC; times the chain decides are block timestamps."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import Field, computed_field
+
+from backend.core.schemas import Address, Amount, ApiModel, Page, Timestamp
+
+LoanStatus = Literal["listed", "active", "repaid", "defaulted", "cancelled", "expired"]
+DRAWN = ("active", "defaulted")
 
 
-class LoanOut(BaseModel):
-    loanId: int  # noqa: N815
-    borrower: str
-    status: str  # listed | active | repaid | defaulted | cancelled | expired
-    grade: int  # 1 = A .. 7 = G
-    principal: int
-    funded: int
+class LoanOut(ApiModel):
+    """A loan as the index knows it (events up to `indexedBlock` of the page or detail)."""
+
+    loan_id: int
+    borrower: Address
+    status: str = Field(description="listed | active | repaid | defaulted | cancelled | expired")
+    grade: int = Field(ge=1, le=7, description="1 = A .. 7 = G")
+    principal: Amount
+    funded: Amount
     lenders: int
-    term: int  # installments
-    periodSeconds: int  # noqa: N815
-    rateBps: int  # noqa: N815 - annual
-    listingDeadline: int  # noqa: N815
-    listedAt: int  # noqa: N815
-    drawnAt: int | None  # noqa: N815
-    installment: int
-    principalRepaid: int  # noqa: N815
-    interestPaid: int  # noqa: N815
-    feesPaid: int  # noqa: N815
-    recovered: int
-    writtenDown: int  # noqa: N815
-    periodsPaid: int  # noqa: N815
-    collateralToken: str | None  # noqa: N815
-    collateralAmount: int  # noqa: N815 - in the collateral token's own units
+    term: int = Field(description="installments")
+    period_seconds: int
+    rate_bps: int = Field(description="annual")
+    listing_deadline: Timestamp
+    listed_at: Timestamp
+    drawn_at: Timestamp | None
+    installment: Amount
+    principal_repaid: Amount
+    interest_paid: Amount
+    fees_paid: Amount
+    recovered: Amount
+    written_down: Amount
+    periods_paid: int
+    collateral_token: Address | None
+    collateral_amount: Amount = Field(description="in the collateral token's own units")
     # fixed for the loan at drawdown (0 before): of interest and late fees, and per day overdue
-    servicingFeeBps: int  # noqa: N815
-    reserveShareBps: int  # noqa: N815
-    lateFeeBpsPerDay: int  # noqa: N815
-    expiryReason: int | None  # noqa: N815 - 1 deadline passed, 2 market wound down, 3 no longer qualifies
-    closedAt: int | None  # noqa: N815
+    servicing_fee_bps: int
+    reserve_share_bps: int
+    late_fee_bps_per_day: int
+    expiry_reason: int | None = Field(
+        description="1 deadline passed, 2 market wound down, 3 no longer qualifies"
+    )
+    closed_at: Timestamp | None
+
+    @computed_field(description="principal the borrower has not repaid (drawn loans; 0 otherwise)")  # type: ignore[prop-decorator]
+    @property
+    def outstanding_principal(self) -> Amount:
+        return max(0, self.principal - self.principal_repaid) if self.status in DRAWN else 0
 
 
-class LoanPage(BaseModel):
-    items: list[LoanOut]
-    total: int
-    limit: int
-    offset: int
+class LoanPage(Page[LoanOut]):
+    indexed_block: int | None = Field(description="the latest block the index has read")
 
 
-class InstallmentOut(BaseModel):
+class InstallmentOut(ApiModel):
     period: int
-    dueAt: int  # noqa: N815
-    payment: int
-    interest: int
-    principal: int
-    balanceAfter: int  # noqa: N815
-    paid: bool  # covered by the interest and principal paid so far
+    due_at: Timestamp
+    payment: Amount
+    interest: Amount
+    principal: Amount
+    balance_after: Amount
+    paid: bool = Field(default=False, description="covered by the interest and principal paid so far")
 
 
-class RepaymentOut(BaseModel):
-    payer: str
-    amount: int
-    interest: int
-    principal: int
-    fees: int
-    timestamp: int
-    txHash: str  # noqa: N815
-    blockNumber: int  # noqa: N815
+class RepaymentOut(ApiModel):
+    payer: Address
+    amount: Amount
+    interest: Amount
+    principal: Amount
+    fees: Amount
+    timestamp: Timestamp
+    tx_hash: str
+    block_number: int
 
 
-class Delinquency(BaseModel):
-    asOf: int  # noqa: N815 - time of the latest indexed block
-    daysPastDue: int  # noqa: N815
-    tier: int  # 0 current, 1: 1-30 days, 2: 31-90, 3: > 90
-    nextDueAt: int | None  # noqa: N815
+class Delinquency(ApiModel):
+    as_of: Timestamp = Field(description="time of the latest indexed block")
+    days_past_due: int
+    tier: int = Field(description="0 current, 1: 1-30 days, 2: 31-90, 3: > 90")
+    next_due_at: Timestamp | None
+
+
+class ChainFigures(ApiModel):
+    """What the borrower owes now, read from the chain at `blockNumber` (null when not read: see
+    `error`): `amountDue` (LoanMarketLens.amountDue: late fees, due interest and the principal needed to
+    be current) and `payoff` (LoanMarket.payoffAmount: everything, to close the loan)."""
+
+    block_number: int | None = None
+    block_time: Timestamp | None = None
+    amount_due: Amount | None = None
+    payoff: Amount | None = None
+    error: str | None = None
 
 
 class LoanDetail(LoanOut):
+    indexed_block: int | None
     schedule: list[InstallmentOut]
     repayments: list[RepaymentOut]
     delinquency: Delinquency | None
+    chain: ChainFigures
 
 
-class HoldingOut(BaseModel):
-    noteId: int  # noqa: N815
-    loanId: int  # noqa: N815
-    loanStatus: str | None  # noqa: N815
-    principal: int
-    principalReturned: int  # noqa: N815
-    writtenDown: int  # noqa: N815
-    claimed: int
+class HoldingOut(ApiModel):
+    note_id: int
+    loan_id: int
+    loan_status: str | None
+    principal: Amount
+    principal_returned: Amount
+    written_down: Amount
+    claimed: Amount
     refunded: bool
 
 
-class PortfolioOut(BaseModel):
-    wallet: str
-    invested: int
-    outstanding: int
-    received: int
-    losses: int
-    notes: int
-    borrowed: int
-    repaid: int
-    holdings: list[HoldingOut]
+class PortfolioOut(ApiModel):
+    wallet: Address
+    invested: Amount = 0
+    outstanding: Amount = 0
+    received: Amount = 0
+    losses: Amount = 0
+    notes: int = 0
+    borrowed: Amount = 0
+    repaid: Amount = 0
+    holdings: list[HoldingOut] = Field(default_factory=list)
 
 
-class TransactionOut(BaseModel):
+class TransactionOut(ApiModel):
     kind: str
     contract: str
-    amount: str  # decimal text: token transfers can carry any uint256
-    counterparty: str | None
-    loanId: int | None  # noqa: N815
-    noteId: int | None  # noqa: N815
-    timestamp: int
-    txHash: str  # noqa: N815
-    blockNumber: int  # noqa: N815
-    logIndex: int  # noqa: N815
+    amount: Amount = Field(description="token transfers can carry any uint256")
+    counterparty: Address | None
+    loan_id: int | None
+    note_id: int | None
+    timestamp: Timestamp
+    tx_hash: str
+    block_number: int
+    log_index: int
 
 
-class TransactionPage(BaseModel):
-    items: list[TransactionOut]
-    limit: int
-    offset: int
+class TransactionPage(Page[TransactionOut]):
+    pass

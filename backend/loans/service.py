@@ -1,13 +1,18 @@
-"""Loans queries over the chain read models."""
+"""Loans queries over the chain read models, and what the chain says a drawn loan owes now."""
 
 from __future__ import annotations
 
+import logging
 import time
+from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from backend.chain.indexer.models import ChainBlock
+from backend.chain.client import ChainClient
+from backend.chain.errors import ChainError
+from backend.chain.indexer.models import ChainBlock, ChainCheckpoint
 from backend.chain.indexer.read_models import (
     InstallmentView,
     LoanView,
@@ -16,7 +21,12 @@ from backend.chain.indexer.read_models import (
     RepaymentView,
     WalletTransactionView,
 )
+from backend.core.schemas import decode_cursor, encode_cursor
+from backend.core.settings import Settings
+from backend.loans.problems import loan_not_found
 from backend.loans.schemas import (
+    DRAWN,
+    ChainFigures,
     Delinquency,
     HoldingOut,
     InstallmentOut,
@@ -29,44 +39,15 @@ from backend.loans.schemas import (
     TransactionPage,
 )
 
-SORTS = {
-    "newest": LoanView.loan_id.desc(),
-    "rate": LoanView.rate_bps.desc(),
-    "amount": LoanView.principal.desc(),
-}
+logger = logging.getLogger("peerlend.loans")
+
+# sort name -> the column ordered on (descending), loan id breaking ties (descending)
+SORTS = {"newest": None, "rate": LoanView.rate_bps, "amount": LoanView.principal}
 
 
-def loan_out(loan: LoanView, cls=LoanOut, **extra):
-    return cls(
-        loanId=loan.loan_id,
-        borrower=loan.borrower,
-        status=loan.status,
-        grade=loan.grade,
-        principal=loan.principal,
-        funded=loan.funded,
-        lenders=loan.lenders,
-        term=loan.term,
-        periodSeconds=loan.period_seconds,
-        rateBps=loan.rate_bps,
-        listingDeadline=loan.listing_deadline,
-        listedAt=loan.listed_at,
-        drawnAt=loan.drawn_at,
-        installment=loan.installment,
-        principalRepaid=loan.principal_repaid,
-        interestPaid=loan.interest_paid,
-        feesPaid=loan.fees_paid,
-        recovered=loan.recovered,
-        writtenDown=loan.written_down,
-        periodsPaid=loan.periods_paid,
-        collateralToken=loan.collateral_token,
-        collateralAmount=int(loan.collateral_amount),
-        servicingFeeBps=loan.servicing_fee_bps,
-        reserveShareBps=loan.reserve_share_bps,
-        lateFeeBpsPerDay=loan.late_fee_bps_per_day,
-        expiryReason=loan.expiry_reason,
-        closedAt=loan.closed_at,
-        **extra,
-    )
+def indexed_block(session: Session) -> int | None:
+    checkpoint = session.get(ChainCheckpoint, "main")
+    return checkpoint.last_block if checkpoint else None
 
 
 def list_loans(
@@ -80,8 +61,12 @@ def list_loans(
     borrower=None,
     sort="newest",
     limit=50,
-    offset=0,
+    cursor: str | None = None,
 ) -> LoanPage:
+    """A page of the loan book, by keyset: the cursor holds the last row's sort value and loan id."""
+    kind = f"loans:{sort}"
+    column = SORTS[sort]
+    position = decode_cursor(kind, cursor, {"id": int} if column is None else {"id": int, "v": int})
     query = select(LoanView)
     if status:
         query = query.where(LoanView.status == status)
@@ -95,9 +80,27 @@ def list_loans(
         query = query.where(LoanView.rate_bps <= max_rate)
     if borrower:
         query = query.where(LoanView.borrower == borrower)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(SORTS[sort], LoanView.loan_id.desc()).limit(limit).offset(offset))
-    return LoanPage(items=[loan_out(r) for r in rows], total=total or 0, limit=limit, offset=offset)
+    if column is None:
+        if position:
+            query = query.where(LoanView.loan_id < position["id"])
+        query = query.order_by(LoanView.loan_id.desc())
+    else:
+        if position:
+            query = query.where(tuple_(column, LoanView.loan_id) < tuple_(position["v"], position["id"]))
+        query = query.order_by(column.desc(), LoanView.loan_id.desc())
+    rows = list(session.scalars(query.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more:
+        last = rows[-1]
+        at = {"id": last.loan_id} if column is None else {"id": last.loan_id, "v": getattr(last, column.key)}
+        next_cursor = encode_cursor(kind, at)
+    return LoanPage(
+        items=[LoanOut.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+        indexed_block=indexed_block(session),
+    )
 
 
 def chain_time(session: Session) -> int:
@@ -115,13 +118,15 @@ def delinquency(loan: LoanView, schedule: list[InstallmentView], now: int) -> De
     next_due = schedule[loan.periods_paid].due_at if loan.periods_paid < len(schedule) else None
     days = -((next_due - now) // 86_400) if next_due is not None and now > next_due else 0
     tier = 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
-    return Delinquency(asOf=now, daysPastDue=days, tier=tier, nextDueAt=next_due)
+    return Delinquency(as_of=now, days_past_due=days, tier=tier, next_due_at=next_due)
 
 
-def loan_detail(session: Session, loan_id: int) -> LoanDetail | None:
+def loan_detail(session: Session, settings: Settings, loan_id: int) -> LoanDetail:
+    """The indexed loan with its schedule, repayments and delinquency, then (with the database connection
+    given back first) what the chain says it owes at the latest block."""
     loan = session.get(LoanView, loan_id)
     if loan is None:
-        return None
+        raise loan_not_found(loan_id)
     schedule = list(
         session.scalars(
             select(InstallmentView).where(InstallmentView.loan_id == loan_id).order_by(InstallmentView.period)
@@ -134,35 +139,54 @@ def loan_detail(session: Session, loan_id: int) -> LoanDetail | None:
     )
     rows = []
     for s in schedule:
-        rows.append(
-            InstallmentOut(
-                period=s.period,
-                dueAt=s.due_at,
-                payment=s.payment,
-                interest=s.interest,
-                principal=s.principal,
-                balanceAfter=s.balance_after,
-                paid=s.period <= loan.periods_paid,
-            )
+        row = InstallmentOut.model_validate(s)
+        row.paid = s.period <= loan.periods_paid
+        rows.append(row)
+    base = LoanOut.model_validate(loan)
+    detail = LoanDetail.model_validate(
+        {
+            **dict(base),
+            "indexed_block": indexed_block(session),
+            "schedule": rows,
+            "repayments": [RepaymentOut.model_validate(r) for r in repayments],
+            "delinquency": delinquency(loan, schedule, chain_time(session)),
+            "chain": ChainFigures(),
+        }
+    )
+    session.close()  # the chain read below may take a moment: no connection is held through it
+    detail.chain = chain_figures(settings, loan_id, loan.status)
+    return detail
+
+
+@lru_cache(maxsize=8)
+def _reader(rpc_url: str, manifest: Path, build_dir: Path, timeout: float) -> ChainClient:
+    # Reads only; one client per deployment and process (it caches contracts).
+    return ChainClient(rpc_url, manifest, build_dir, timeout=timeout)
+
+
+def chain_figures(settings: Settings, loan_id: int, status: str) -> ChainFigures:
+    """LoanMarketLens.amountDue and LoanMarket.payoffAmount at one block, with a short timeout; a loan
+    that is not drawn owes nothing. On failure the figures are null and `error` says why."""
+    if status not in DRAWN:
+        return ChainFigures(amount_due=0, payoff=0)
+    if not settings.rpc_url:
+        return ChainFigures(error="no chain configured")
+    try:
+        chain = _reader(
+            settings.rpc_url,
+            settings.resolved_manifest_path,
+            settings.build_dir,
+            settings.chain_read_timeout_seconds,
         )
-    return loan_out(
-        loan,
-        LoanDetail,
-        schedule=rows,
-        repayments=[
-            RepaymentOut(
-                payer=r.payer,
-                amount=r.amount,
-                interest=r.interest,
-                principal=r.principal,
-                fees=r.fees,
-                timestamp=r.timestamp,
-                txHash=r.tx_hash,
-                blockNumber=r.block_number,
-            )
-            for r in repayments
-        ],
-        delinquency=delinquency(loan, schedule, chain_time(session)),
+        block = chain._rpc(lambda: chain.w3.eth.get_block("latest"))
+        number = int(block["number"])
+        due = chain.call(chain.contract("LoanMarketLens").functions.amountDue(loan_id), number)
+        payoff = chain.call(chain.contract("LoanMarket").functions.payoffAmount(loan_id), number)
+    except (ChainError, OSError, ValueError) as exc:
+        logger.warning("chain figures of loan %s not read: %s", loan_id, exc)
+        return ChainFigures(error=f"{type(exc).__name__}: {exc}"[:300])
+    return ChainFigures(
+        block_number=number, block_time=int(block["timestamp"]), amount_due=int(due), payoff=int(payoff)
     )
 
 
@@ -174,69 +198,40 @@ def portfolio(session: Session, wallet: str) -> PortfolioOut:
         .where(NoteView.owner == wallet)
         .order_by(NoteView.note_id)
     ).all()
-    holdings = [
-        HoldingOut(
-            noteId=n.note_id,
-            loanId=n.loan_id,
-            loanStatus=status,
-            principal=n.principal,
-            principalReturned=n.principal_returned,
-            writtenDown=n.written_down,
-            claimed=n.claimed,
-            refunded=n.refunded,
-        )
-        for n, status in notes
-    ]
-    if row is None:
-        return PortfolioOut(
-            wallet=wallet,
-            invested=0,
-            outstanding=0,
-            received=0,
-            losses=0,
-            notes=0,
-            borrowed=0,
-            repaid=0,
-            holdings=holdings,
-        )
-    return PortfolioOut(
-        wallet=wallet,
-        invested=row.invested,
-        outstanding=row.outstanding,
-        received=row.received,
-        losses=row.losses,
-        notes=row.notes,
-        borrowed=row.borrowed,
-        repaid=row.repaid,
-        holdings=holdings,
-    )
+    holdings = [HoldingOut.model_validate({**_columns(n), "loan_status": status}) for n, status in notes]
+    totals = _columns(row) if row is not None else {}
+    return PortfolioOut.model_validate({**totals, "wallet": wallet, "holdings": holdings})
 
 
-def transactions(session: Session, wallet: str, kind: str | None, limit: int, offset: int) -> TransactionPage:
+def _columns(row) -> dict:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+def transactions(
+    session: Session, wallet: str, kind: str | None, limit: int, cursor: str | None
+) -> TransactionPage:
+    """The wallet's activity, newest first, by keyset on (block, log index)."""
+    position = decode_cursor("transactions", cursor, {"b": int, "l": int})
     query = select(WalletTransactionView).where(WalletTransactionView.wallet == wallet)
     if kind:
         query = query.where(WalletTransactionView.kind == kind)
-    rows = session.scalars(
-        query.order_by(WalletTransactionView.block_number.desc(), WalletTransactionView.log_index.desc())
-        .limit(limit)
-        .offset(offset)
+    if position:
+        query = query.where(
+            tuple_(WalletTransactionView.block_number, WalletTransactionView.log_index)
+            < tuple_(position["b"], position["l"])
+        )
+    rows = list(
+        session.scalars(
+            query.order_by(
+                WalletTransactionView.block_number.desc(), WalletTransactionView.log_index.desc()
+            ).limit(limit + 1)
+        )
     )
+    more = len(rows) > limit
+    rows = rows[:limit]
     return TransactionPage(
-        items=[
-            TransactionOut(
-                kind=t.kind,
-                contract=t.contract,
-                amount=t.amount,
-                counterparty=t.counterparty,
-                loanId=t.loan_id,
-                noteId=t.note_id,
-                timestamp=t.timestamp,
-                txHash=t.tx_hash,
-                blockNumber=t.block_number,
-                logIndex=t.log_index,
-            )
-            for t in rows
-        ],
-        limit=limit,
-        offset=offset,
+        items=[TransactionOut.model_validate(t) for t in rows],
+        next_cursor=encode_cursor("transactions", {"b": rows[-1].block_number, "l": rows[-1].log_index})
+        if more
+        else None,
     )

@@ -1,20 +1,22 @@
 """Oracle feed HTTP API.
 
-GET  /v1/oracle/reports?status=pending&limit=N | ?ids=1,2,3   role oracle (or admin)
-POST /v1/oracle/reports/ack                                    role oracle
-POST /v1/oracle/reports/refresh                                role oracle
-GET  /v1/oracle/rounds                                         public: indexed rounds and report counts
+GET  /v2/oracle/reports?status=pending&limit=N | ?ids=1&ids=2   role oracle (or admin)
+POST /v2/oracle/reports/ack                                      role oracle
+POST /v2/oracle/reports/refresh                                  role oracle
+GET  /v2/oracle/rounds                                           public: indexed rounds and report counts
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
+from pydantic import Field
 
-from backend.auth.dependencies import Operator, require_roles
-from backend.core.problems import Problem, problem_responses
-from backend.db.session import SessionDep
+from backend.core.deps import Operator, RiskSettingsDep, ScorecardDep, SessionDep, require_roles
+from backend.core.problems import problem_responses
+from backend.core.routing import api_router
+from backend.core.schemas import ID_MAX
 from backend.oracle_feed import service
 from backend.oracle_feed.schemas import (
     AckRequest,
@@ -24,66 +26,49 @@ from backend.oracle_feed.schemas import (
     ReportPage,
     RoundsStatus,
 )
-from backend.risk.dependencies import RiskSettingsDep, ScorecardDep
 
-router = APIRouter(prefix="/oracle", tags=["oracle"])
+router = api_router(prefix="/oracle", tags=["oracle"])
 
 OracleOperator = Annotated[Operator, Depends(require_roles("oracle", "admin"))]
 OracleRole = Annotated[Operator, Depends(require_roles("oracle"))]
-STATUSES = ("pending", "signed", "submitted", "confirmed", "rejected")
+ReportStatus = Literal["pending", "signed", "submitted", "confirmed", "rejected"]
 
 
-@router.get("/reports", response_model=ReportPage, responses=problem_responses(401, 403, 422))
+@router.get("/reports", response_model=ReportPage, responses=problem_responses(401, 403))
 def list_reports(
     _op: OracleOperator,
     session: SessionDep,
-    status: Annotated[
-        str | None, Query(description="pending | signed | submitted | confirmed | rejected")
+    status: ReportStatus | None = None,
+    ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None,
+        Query(description="report ids; repeat for several (ids=1&ids=2)", max_length=1000),
     ] = None,
-    ids: Annotated[str | None, Query(description="comma-separated report ids")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
 ) -> ReportPage:
     """Credit reports for the oracle nodes, oldest pending first. Nodes fetch by `ids` to re-check a batch."""
-    if status is not None and status not in STATUSES:
-        raise Problem(
-            status=422,
-            title="Invalid status",
-            type="invalid-status",
-            detail=f"status must be one of {', '.join(STATUSES)}",
-        )
-    id_list = None
-    if ids:
-        try:
-            id_list = [int(i) for i in ids.split(",") if i.strip()]
-        except ValueError as exc:
-            raise Problem(
-                status=422,
-                title="Invalid ids",
-                type="invalid-ids",
-                detail="ids must be comma-separated integers",
-            ) from exc
-    return ReportPage(items=service.list_reports(session, status, id_list, limit))
+    return service.list_reports(session, status, ids, limit, cursor)
 
 
-@router.post("/reports/ack", response_model=AckResponse, responses=problem_responses(401, 403, 422))
+@router.post("/reports/ack", response_model=AckResponse, responses=problem_responses(401, 403))
 def ack_reports(body: AckRequest, _op: OracleRole, session: SessionDep) -> AckResponse:
     """The aggregator reports what happened to each report: submitted (round, txHash) or rejected
     (reason). Acks that would move a final report are skipped and say why; the call is idempotent."""
     return AckResponse(results=service.apply_acks(session, body.acks))
 
 
-@router.post("/reports/refresh", response_model=RefreshResponse, responses=problem_responses(401, 403, 422))
+@router.post("/reports/refresh", response_model=RefreshResponse, responses=problem_responses(401, 403))
 def refresh_reports(
     body: RefreshRequestIn,
     _op: OracleRole,
     session: SessionDep,
     card: ScorecardDep,
-    settings: RiskSettingsDep,
+    risk: RiskSettingsDep,
 ) -> RefreshResponse:
     """Borrowers whose on-chain record nears maxAge: each is re-scored from their latest approved
     application, and a new pending report is queued where policy allows (see backend.risk.refresh).
     Every borrower gets an outcome: reported, waiting (a report is on its way already) or lapsed (why)."""
-    results = service.refresh(session, card, settings, body.borrowers)
+    results = service.refresh(session, card, risk, body.borrowers)
     return RefreshResponse(queued=[r.borrower for r in results], results=results)
 
 

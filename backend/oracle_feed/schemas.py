@@ -1,57 +1,71 @@
-"""Oracle feed wire format. Report fields are named as in the Solidity struct (what nodes sign)."""
+"""Oracle feed wire format. Report fields are named as in the Solidity struct (what nodes sign); `asOf` is
+an ISO time like every time of the API (the oracle's client turns it back into the Unix seconds it
+signs)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from eth_utils import is_address, to_checksum_address
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
+
+from backend.core.schemas import (
+    HASH_PATTERN,
+    ID_MAX,
+    Address,
+    ApiInput,
+    ApiModel,
+    Page,
+    Timestamp,
+    WholeNumber,
+    whole_number,
+)
 
 
-class OracleReport(BaseModel):
+class OracleReport(ApiModel):
     id: int
     status: str
-    borrower: str
+    borrower: Address
     score: int
     grade: int
-    pdBps: int  # noqa: N815
-    modelVersion: int  # noqa: N815
-    asOf: int  # noqa: N815
-    reasonsHash: str  # noqa: N815
+    pd_bps: int
+    model_version: int
+    as_of: Timestamp
+    reasons_hash: str
     round: int | None = None
-    txHash: str | None = None  # noqa: N815
-    reason: str | None = None
+    tx_hash: str | None = None
+    reason: str | None = Field(default=None, validation_alias="reject_reason")
 
 
-class ReportPage(BaseModel):
-    items: list[OracleReport]
+class ReportPage(Page[OracleReport]):
+    pass
 
 
-class Ack(BaseModel):
-    id: int
+class Ack(ApiInput):
+    id: WholeNumber = Field(ge=1, le=ID_MAX)
     status: Literal["signed", "submitted", "confirmed", "rejected", "pending"]
-    round: int | None = Field(default=None, ge=0)
-    txHash: str | None = Field(default=None, pattern=r"^0x[0-9a-fA-F]{64}$")  # noqa: N815
+    round: Annotated[int, Field(ge=0, le=ID_MAX), BeforeValidator(whole_number)] | None = None
+    tx_hash: str | None = Field(default=None, pattern=HASH_PATTERN)
     reason: str | None = Field(default=None, max_length=500)
 
 
-class AckRequest(BaseModel):
+class AckRequest(ApiInput):
     acks: list[Ack] = Field(max_length=1000)
 
 
-class AckResult(BaseModel):
+class AckResult(ApiModel):
     id: int
     status: str | None
     applied: bool
     detail: str | None = None
 
 
-class AckResponse(BaseModel):
+class AckResponse(ApiModel):
     results: list[AckResult]
 
 
-class RefreshRequestIn(BaseModel):
-    borrowers: list[str] = Field(max_length=1000)
+class RefreshRequestIn(ApiInput):
+    borrowers: list[Address] = Field(max_length=1000)
 
     @field_validator("borrowers")
     @classmethod
@@ -63,29 +77,29 @@ class RefreshRequestIn(BaseModel):
         return list(dict.fromkeys(to_checksum_address(b) for b in value))
 
 
-class RefreshResult(BaseModel):
-    borrower: str
+class RefreshResult(ApiModel):
+    borrower: Address
     outcome: Literal["reported", "waiting", "lapsed"]
     detail: str
-    reportId: int | None = None  # noqa: N815 - the new report (reported) or the one on its way (waiting)
+    report_id: int | None = None  # the new report (reported) or the one on its way (waiting)
 
 
-class RefreshResponse(BaseModel):
-    queued: list[str]  # every borrower asked about, checksummed
+class RefreshResponse(ApiModel):
+    queued: list[Address]  # every borrower asked about, checksummed
     results: list[RefreshResult]
 
 
-class RoundView(BaseModel):
+class RoundView(ApiModel):
     round: int
     reports: int
-    submitter: str
-    txHash: str  # noqa: N815
-    blockNumber: int  # noqa: N815
-    timestamp: int
+    submitter: Address
+    tx_hash: str
+    block_number: int
+    timestamp: Timestamp
 
 
-class RoundsStatus(BaseModel):
-    lastRound: int | None  # noqa: N815 - as indexed from BatchSubmitted events
-    indexedBlock: int | None  # noqa: N815
+class RoundsStatus(ApiModel):
+    last_round: int | None  # as indexed from BatchSubmitted events
+    indexed_block: int | None
     reports: dict[str, int]  # credit report counts by status
     rounds: list[RoundView]

@@ -11,50 +11,51 @@ from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainCheckpoint
 from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
+from backend.core.schemas import decode_cursor, encode_cursor
 from backend.db.types import utcnow
 from backend.db.upsert import dialect_insert
 from backend.oracle_feed.models import RefreshRequest
-from backend.oracle_feed.schemas import Ack, AckResult, OracleReport, RefreshResult, RoundsStatus, RoundView
+from backend.oracle_feed.schemas import (
+    Ack,
+    AckResult,
+    OracleReport,
+    RefreshResult,
+    ReportPage,
+    RoundsStatus,
+    RoundView,
+)
 from backend.risk.config import RiskSettings
 from backend.risk.models import CreditReport
 from backend.risk.refresh import refresh_borrower
-from backend.risk.reports import ReportTransitionError, mark_reports, pending_reports
+from backend.risk.reports import ReportTransitionError, mark_reports
 from backend.risk.scorecard import Scorecard
 
 
-def report_out(r: CreditReport) -> OracleReport:
-    return OracleReport(
-        id=r.id,
-        status=r.status,
-        borrower=r.borrower,
-        score=r.score,
-        grade=r.grade,
-        pdBps=r.pd_bps,
-        modelVersion=r.model_version,
-        asOf=r.as_of,
-        reasonsHash=r.reasons_hash,
-        round=r.round,
-        txHash=r.tx_hash,
-        reason=r.reject_reason,
-    )
-
-
 def list_reports(
-    session: Session, status: str | None, ids: Sequence[int] | None, limit: int
-) -> list[OracleReport]:
+    session: Session, status: str | None, ids: Sequence[int] | None, limit: int, cursor: str | None
+) -> ReportPage:
+    """Reports by id (the given ones), pending ones oldest first, or any status newest first; a page by
+    keyset on the report id."""
+    ascending = bool(ids) or status == "pending"
+    kind = "reports-asc" if ascending else "reports-desc"
+    position = decode_cursor(kind, cursor, {"id": int})
+    query = select(CreditReport)
     if ids:
-        query = select(CreditReport).where(CreditReport.id.in_(list(ids)))
-        if status:
-            query = query.where(CreditReport.status == status)
-        rows: Sequence[CreditReport] = session.scalars(query.order_by(CreditReport.id).limit(limit)).all()
-    elif status == "pending":
-        rows = pending_reports(session, limit)
-    else:
-        query = select(CreditReport)
-        if status:
-            query = query.where(CreditReport.status == status)
-        rows = session.scalars(query.order_by(CreditReport.id.desc()).limit(limit)).all()
-    return [report_out(r) for r in rows]
+        query = query.where(CreditReport.id.in_(list(ids)))
+    if status:
+        query = query.where(CreditReport.status == status)
+    if position:
+        query = query.where(
+            CreditReport.id > position["id"] if ascending else CreditReport.id < position["id"]
+        )
+    order = CreditReport.id if ascending else CreditReport.id.desc()
+    rows = list(session.scalars(query.order_by(order).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ReportPage(
+        items=[OracleReport.model_validate(r) for r in rows],
+        next_cursor=encode_cursor(kind, {"id": rows[-1].id}) if more else None,
+    )
 
 
 def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
@@ -69,7 +70,7 @@ def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
         try:
             with session.begin_nested():
                 mark_reports(
-                    session, [ack.id], ack.status, round=ack.round, tx_hash=ack.txHash, reason=ack.reason
+                    session, [ack.id], ack.status, round=ack.round, tx_hash=ack.tx_hash, reason=ack.reason
                 )
             results.append(AckResult(id=ack.id, status=report.status, applied=True))
         except ReportTransitionError as exc:
@@ -104,7 +105,7 @@ def refresh(
         session.commit()
         results.append(
             RefreshResult(
-                borrower=borrower, outcome=outcome.outcome, detail=outcome.detail, reportId=outcome.report_id
+                borrower=borrower, outcome=outcome.outcome, detail=outcome.detail, report_id=outcome.report_id
             )
         )
     return results
@@ -119,20 +120,10 @@ def rounds_status(session: Session, limit: int) -> RoundsStatus:
     )
     checkpoint = session.get(ChainCheckpoint, "main")
     return RoundsStatus(
-        lastRound=rounds[0].round if rounds else None,
-        indexedBlock=checkpoint.last_block if checkpoint else None,
+        last_round=rounds[0].round if rounds else None,
+        indexed_block=checkpoint.last_block if checkpoint else None,
         reports={k: int(v) for k, v in counts.items()},
-        rounds=[
-            RoundView(
-                round=r.round,
-                reports=r.reports,
-                submitter=r.submitter,
-                txHash=r.tx_hash,
-                blockNumber=r.block_number,
-                timestamp=r.timestamp,
-            )
-            for r in rounds
-        ],
+        rounds=[RoundView.model_validate(r) for r in rounds],
     )
 
 

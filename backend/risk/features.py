@@ -42,7 +42,7 @@ PURPOSE_CATEGORY = {
 }
 
 # Model attributes derived from the loan terms (used when the scorecard has them).
-TERM_ATTRIBUTES = {"credit_amount": "amount", "duration_in_month": "term_months", "purpose": "purpose"}
+TERM_ATTRIBUTES = {"credit_amount": "amount", "duration_in_month": "termMonths", "purpose": "purpose"}
 
 
 def term_attributes(amount: int, term_months: int, purpose: str) -> dict[str, Any]:

@@ -32,6 +32,6 @@ def repayment_problem(session: Session, borrower: str) -> str | None:
             )
         )
         late = delinquency(loan, schedule, now)
-        if late is not None and late.daysPastDue > 0:
-            return f"loan #{loan.loan_id} on this platform is {late.daysPastDue} days past due"
+        if late is not None and late.days_past_due > 0:
+            return f"loan #{loan.loan_id} on this platform is {late.days_past_due} days past due"
     return None

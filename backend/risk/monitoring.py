@@ -1,7 +1,10 @@
 """Population stability of incoming applications against the training population stored in the artifact.
 
 PSI = sum((actual - expected) * ln(actual / expected)) over bins, shares floored at 1e-4. Conventional
-reading: < 0.10 stable, 0.10-0.25 watch, > 0.25 shifted (investigate, consider retraining)."""
+reading: < 0.10 stable, 0.10-0.25 watch, > 0.25 shifted (investigate, consider retraining).
+
+With few samples the shares are noise (two applications in one bin read as a "shift"), so no index is
+reported until each side holds at least MIN_SAMPLES (the training side: the artifact's `rows`)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 from backend.risk.scorecard import Scorecard
 
 FLOOR = 1e-4
+MIN_SAMPLES = 100
 
 
 def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
@@ -32,8 +36,18 @@ def status_for(value: float | None) -> str:
 def population_stability(card: Scorecard, scores: Sequence[float], bins: Sequence[dict[str, str]]) -> dict:
     ref = card.artifact.get("monitoring") or {}
     n = len(scores)
-    if n == 0 or not ref:
-        return {"count": n, "score_psi": None, "status": status_for(None), "features": {}}
+    reference_rows = int(ref.get("rows") or 0)
+    if n < MIN_SAMPLES or reference_rows < MIN_SAMPLES:
+        return {
+            "count": n,
+            "reference_count": reference_rows,
+            "min_samples": MIN_SAMPLES,
+            "score_psi": None,
+            "status": status_for(None),
+            "features": {
+                name: {"psi": None, "status": status_for(None)} for name in ref.get("feature_shares", {})
+            },
+        }
     edges = ref["score_edges"]
     counts = [0] * (len(edges) + 1)
     for s in scores:
@@ -51,6 +65,8 @@ def population_stability(card: Scorecard, scores: Sequence[float], bins: Sequenc
         features[name] = {"psi": round(value, 5), "status": status_for(value)}
     return {
         "count": n,
+        "reference_count": reference_rows,
+        "min_samples": MIN_SAMPLES,
         "score_psi": round(score_psi, 5),
         "status": status_for(score_psi),
         "score_bins": {

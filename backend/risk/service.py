@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.core.audit import record_audit
-from backend.core.problems import Problem
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 from backend.risk import decision as decision_mod
-from backend.risk import fraud, gates, monitoring, reports, signed_offers
+from backend.risk import fraud, gates, monitoring, problems, reports, signed_offers
 from backend.risk.applicant import applicant_context
 from backend.risk.config import RiskSettings
 from backend.risk.features import check_attributes, model_input
@@ -27,16 +26,6 @@ from backend.risk.schemas import BatchItem, LoanApplicationCreate
 from backend.risk.scorecard import GRADE_LETTERS, Scorecard, ScorecardError
 
 STATUS_FOR = {"approve": "approved", "review": "review", "decline": "declined"}
-
-
-def _invalid(errors: list[dict]) -> Problem:
-    return Problem(
-        status=422,
-        title="Request validation failed",
-        type="validation-error",
-        detail=f"{len(errors)} field(s) failed validation",
-        errors=errors,
-    )
 
 
 def validate_terms(body: LoanApplicationCreate, settings: RiskSettings) -> list[dict]:
@@ -53,7 +42,7 @@ def validate_terms(body: LoanApplicationCreate, settings: RiskSettings) -> list[
     if not settings.min_term_months <= body.term_months <= settings.max_term_months:
         errors.append(
             {
-                "loc": ["body", "term_months"],
+                "loc": ["body", "termMonths"],
                 "type": "term_out_of_range",
                 "msg": f"term must be between {settings.min_term_months} and {settings.max_term_months} "
                 "months",
@@ -62,7 +51,7 @@ def validate_terms(body: LoanApplicationCreate, settings: RiskSettings) -> list[
     if body.monthly_income > settings.max_monthly_income:
         errors.append(
             {
-                "loc": ["body", "monthly_income"],
+                "loc": ["body", "monthlyIncome"],
                 "type": "income_out_of_range",
                 "msg": f"monthly income above {settings.max_monthly_income} base units is not plausible",
             }
@@ -84,7 +73,7 @@ def submit(
 ) -> LoanApplication:
     errors = validate_terms(body, settings) + check_attributes(card, body.attributes)
     if errors:
-        raise _invalid(errors)
+        raise problems.invalid_application(errors)
     attributes = {k: (v.strip() if isinstance(v, str) else v) for k, v in body.attributes.items()}
     result = card.score(model_input(body.amount, body.term_months, body.purpose.value, attributes))
 
@@ -205,7 +194,7 @@ def list_for_wallet(session: Session, wallet: str, limit: int, offset: int) -> l
         session.scalars(
             select(LoanApplication)
             .where(LoanApplication.wallet == wallet)
-            .order_by(LoanApplication.created_at.desc())
+            .order_by(LoanApplication.created_at.desc(), LoanApplication.id)
             .limit(limit)
             .offset(offset)
         )
@@ -216,12 +205,7 @@ def get_for_wallet(session: Session, wallet: str, application_id: str) -> LoanAp
     app = session.get(LoanApplication, application_id)
     # Another wallet's application is "not found": its existence is not disclosed.
     if app is None or app.wallet != wallet:
-        raise Problem(
-            status=404,
-            title="Loan application not found",
-            type="loan-application-not-found",
-            detail="no such loan application",
-        )
+        raise problems.application_not_found()
     return app
 
 
@@ -230,7 +214,7 @@ def review_queue(session: Session, limit: int, offset: int) -> list[LoanApplicat
         session.scalars(
             select(LoanApplication)
             .where(LoanApplication.status == "review")
-            .order_by(LoanApplication.created_at)
+            .order_by(LoanApplication.created_at, LoanApplication.id)
             .limit(limit)
             .offset(offset)
         )
@@ -248,26 +232,11 @@ def review(
 ) -> LoanApplication:
     app = session.get(LoanApplication, application_id)
     if app is None:
-        raise Problem(
-            status=404,
-            title="Loan application not found",
-            type="loan-application-not-found",
-            detail="no such loan application",
-        )
+        raise problems.application_not_found()
     if app.status != "review":
-        raise Problem(
-            status=409,
-            title="Not in review",
-            type="loan-application-not-in-review",
-            detail=f"the application is {app.status}; only applications in review can be decided",
-        )
+        raise problems.not_in_review(app.status)
     if outcome == "approve" and app.offer is None:
-        raise Problem(
-            status=409,
-            title="No offer to approve",
-            type="loan-application-no-offer",
-            detail="the grade or income admits no loan; decline it instead",
-        )
+        raise problems.no_offer_to_approve()
     before = _audit_summary(app)
     now = utcnow()
     app.status = "approved" if outcome == "approve" else "declined"
@@ -367,6 +336,6 @@ def stability(session: Session, card: Scorecard, days: int) -> dict[str, Any]:
         "model_name": card.name,
         "model_version": card.version,
         "window_days": days,
-        "since": since.isoformat(timespec="seconds"),
+        "since": since,
         **out,
     }

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from backend.core.schemas import Address, ApiInput, ApiModel, Timestamp
 
 
-class Questionnaire(BaseModel):
+class Questionnaire(ApiInput):
     """Answers to the suitability questionnaire; the scoring table is in backend/suitability/scoring.py."""
-
-    model_config = ConfigDict(extra="forbid")
 
     experience: Literal["none", "basic", "moderate", "extensive"]
     income_band: Literal["under_25k", "25k_50k", "50k_100k", "100k_250k", "over_250k"]
@@ -18,13 +15,13 @@ class Questionnaire(BaseModel):
     share_of_net_worth: Literal["over_50", "25_50", "10_25", "under_10"]
 
 
-class AssessmentView(BaseModel):
+class AssessmentView(ApiModel):
     id: str
-    wallet: str
+    wallet: Address
     risk_class: int
     points: int
     caps_applied: list[str]
-    assessed_at: datetime
-    expires_at: datetime
-    current: bool
+    assessed_at: Timestamp
+    expires_at: Timestamp
+    current: bool = False
     answers: Questionnaire | None = None  # only on the owner's GET, never in the stored POST response

@@ -27,7 +27,7 @@ def _aad(assessment_id: str) -> bytes:
 def assess(
     session: Session, settings: Settings, wallet: str, answers: Questionnaire
 ) -> SuitabilityAssessment:
-    result = scoring.score(answers.model_dump())
+    result = scoring.score(answers.model_dump(by_alias=False))
     now = utcnow()
     assessment_id = str(uuid.uuid4())
     record = SuitabilityAssessment(
@@ -35,7 +35,7 @@ def assess(
         wallet=wallet,
         questionnaire_version=QUESTIONNAIRE_VERSION,
         answers_ciphertext=keyring_from_settings(settings).encrypt(
-            json.dumps(answers.model_dump()).encode(), _aad(assessment_id)
+            json.dumps(answers.model_dump(by_alias=False)).encode(), _aad(assessment_id)
         ),
         points=result.points,
         risk_class=result.risk_class,
@@ -53,6 +53,7 @@ def assess(
         None,
         {"risk_class": result.risk_class, "points": result.points, "caps": result.caps_applied},
     )
+    session.commit()
     return record
 
 
@@ -78,14 +79,7 @@ def view(record: SuitabilityAssessment, settings: Settings | None = None) -> Ass
     if settings is not None:
         plain = keyring_from_settings(settings).decrypt(record.answers_ciphertext, _aad(record.id))
         answers = Questionnaire.model_validate_json(plain)
-    return AssessmentView(
-        id=record.id,
-        wallet=record.wallet,
-        risk_class=record.risk_class,
-        points=record.points,
-        caps_applied=list(record.caps_applied),
-        assessed_at=record.assessed_at,
-        expires_at=record.expires_at,
-        current=scoring.is_current(record.assessed_at, utcnow()),
-        answers=answers,
+    view = AssessmentView.model_validate(record)
+    return view.model_copy(
+        update={"current": scoring.is_current(record.assessed_at, utcnow()), "answers": answers}
     )

@@ -35,8 +35,8 @@ def _list_with_the_offer(chain, wallet: Wallet, app: dict) -> dict:
     """The wallet lists on-chain with the offer the API returned (after the oracle's record of its grade
     is published); returns the LoanListed event's arguments."""
     market = chain.contract("LoanMarket")
-    offer = app["signed_offer"]
-    message = offer["typed_data"]["message"]
+    offer = app["signedOffer"]
+    message = offer["typedData"]["message"]
     struct = tuple(int(v) if k == "nonce" else v for k, v in message.items())
     assert market.functions.offerDigest(struct).call().hex() == offer["digest"][2:]
     publish_credit_record(chain, wallet.address, app["grade"], score=app["score"])
@@ -65,7 +65,7 @@ def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_cha
     alice, identity = _applied(server)
 
     # Approved at once and queued for the oracle; PII only as ciphertext.
-    approved = alice.http.post("/v1/loan-applications", json=application())
+    approved = alice.http.post("/v2/loan-applications", json=application())
     assert approved.status_code == 201, approved.text
     app = approved.json()
     assert app["status"] == "approved"
@@ -80,43 +80,43 @@ def test_borrower_journey_on_postgres(server_factory, postgres_url, deployed_cha
 
     # The oracle's refresh sees the report still on its way, then re-scores once it is published.
     oracle = ops.http("oracle")
-    waiting = oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
+    waiting = oracle.post("/v2/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
     assert waiting["results"][0]["outcome"] == "waiting"
     acked = oracle.post(
-        "/v1/oracle/reports/ack",
+        "/v2/oracle/reports/ack",
         json={"acks": [{"id": report.id, "status": "submitted", "round": 1, "txHash": "0x" + "ab" * 32}]},
     )
     assert acked.json()["results"][0]["applied"] is True
     with server.session() as s:
         s.get(CreditReport, report.id).status = "confirmed"
         s.commit()
-    fresh = oracle.post("/v1/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
+    fresh = oracle.post("/v2/oracle/reports/refresh", json={"borrowers": [alice.address]}).json()
     assert fresh["results"][0]["outcome"] == "reported", fresh
-    pending = oracle.get("/v1/oracle/reports", params={"status": "pending"}).json()["items"]
+    pending = oracle.get("/v2/oracle/reports", params={"status": "pending"}).json()["items"]
     assert [(i["borrower"], i["score"]) for i in pending] == [(alice.address, app["score"])]
 
     # A later declined application never reaches the queue (and would stop the next refresh); a bad
     # body is a problem, not a 500.
     body = application(amount=9_000 * 10**6, term_months=48, purpose="education", attributes=BAD_ATTRIBUTES)
-    declined = alice.http.post("/v1/loan-applications", json=body).json()
+    declined = alice.http.post("/v2/loan-applications", json=body).json()
     assert declined["status"] == "declined"
-    invalid = alice.http.post("/v1/loan-applications", json={**application(), "term_months": 0})
+    invalid = alice.http.post("/v2/loan-applications", json={**application(), "termMonths": 0})
     assert invalid.status_code == 422 and invalid.headers["content-type"].startswith(PROBLEM)
 
     # Object-level authorization holds on this database too.
     mallory = Wallet(server)
-    assert mallory.http.get(f"/v1/loan-applications/{app['id']}").status_code == 404
+    assert mallory.http.get(f"/v2/loan-applications/{app['id']}").status_code == 404
 
     # The signed offer is stored (JSON on PostgreSQL) and read back the same; the wallet lists with it.
-    assert app["signed_offer"]["status"] == "signed", app["signed_offer"]
-    assert alice.http.get(f"/v1/loan-applications/{app['id']}").json()["signed_offer"] == app["signed_offer"]
+    assert app["signedOffer"]["status"] == "signed", app["signedOffer"]
+    assert alice.http.get(f"/v2/loan-applications/{app['id']}").json()["signedOffer"] == app["signedOffer"]
     listed = _list_with_the_offer(deployed_chain, alice, app)
     assert (listed["borrower"], listed["grade"]) == (alice.address, app["grade"])
 
     # Sign-out revokes this session only; every step above was audited.
     token = alice.http.headers["Authorization"].split()[1]
-    assert httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token)).status_code == 204
-    assert alice.http.get("/v1/loan-applications").status_code == 401
+    assert httpx.post(f"{server}/v2/auth/signout", headers=auth_headers(token)).status_code == 204
+    assert alice.http.get("/v2/loan-applications").status_code == 401
     with server.session() as s:
         actions = set(s.scalars(select(AuditLog.action).where(AuditLog.actor == f"wallet:{alice.address}")))
     assert {"risk.application.approved", "risk.application.declined"} <= actions

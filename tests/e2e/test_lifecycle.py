@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 import pytest
@@ -73,7 +74,7 @@ def platform(deployed_chain, tmp_path_factory):
             build_dir=deployed_chain.build_dir,
         )
         oracle_key = httpx.post(
-            f"{server}/v1/admin/api-keys",
+            f"{server}/v2/admin/api-keys",
             headers={"X-API-Key": server.admin_key},
             json={"name": "e2e-oracle", "roles": ["oracle"]},
             timeout=30,
@@ -148,8 +149,8 @@ def test_kyc_application_and_oracle_put_the_credit_record_on_chain(platform):
         assert (record[0], record[1], record[2], record[3]) == (
             app["score"],
             app["grade"],
-            app["pd_bps"],
-            app["model_version"],
+            app["pdBps"],
+            app["modelVersion"],
         )
         assert ctx.chain.call(ctx.chain.oracle.functions.isFresh(borrower.address))
         # the indexer confirms the report back to the service from the chain's events
@@ -157,7 +158,7 @@ def test_kyc_application_and_oracle_put_the_credit_record_on_chain(platform):
         story.wait_until(
             lambda: any(
                 r["borrower"] == borrower.address
-                for r in oracle_api.get("/v1/oracle/reports", params={"status": "confirmed", "limit": 1000})[
+                for r in oracle_api.get("/v2/oracle/reports", params={"status": "confirmed", "limit": 1000})[
                     "items"
                 ]
             ),
@@ -356,7 +357,7 @@ def _phase_checks(ledger: Ledger):
                     onchain[8] == chain.call(market.gradeTerms(onchain[9]))[0]
                 )  # the market prices the grade
                 # listed with the offer the API returned: its terms, its nonce used up on-chain
-                terms = loan.application["signed_offer"]["typed_data"]["message"]
+                terms = loan.application["signedOffer"]["typedData"]["message"]
                 assert (onchain[5], onchain[3], onchain[2], onchain[8]) == (
                     terms["maxPrincipal"],
                     terms["maxPeriods"],
@@ -389,7 +390,7 @@ def _phase_checks(ledger: Ledger):
                 ledger.move("market", loan.borrower.name, funded - fee)
                 ledger.mint(loan.borrower.name, story.POCKET_MONEY[loan.borrower.name])
                 onchain = chain.call(market.getLoan(loan.loan_id))
-                assert (onchain[5], onchain[3]) == (funded, loan.application["offer"]["term_months"])
+                assert (onchain[5], onchain[3]) == (funded, loan.application["offer"]["termMonths"])
                 schedule = annuity_rows(funded, onchain[8], onchain[2], onchain[3], onchain[12])
                 assert loan.schedule == schedule  # what the borrower is shown (the lens view)
                 assert sum(r["principal"] for r in schedule) == funded
@@ -491,7 +492,7 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
 
     def indexed() -> dict:
         platform.indexer.check_alive()
-        items = httpx.get(f"{platform.stack.api_url}/v1/loans", params={"limit": 200}, timeout=30).json()[
+        items = httpx.get(f"{platform.stack.api_url}/v2/loans", params={"limit": 200}, timeout=30).json()[
             "items"
         ]
         return {i["loanId"]: i for i in items if i["loanId"] in (a.loan_id, b.loan_id)}
@@ -502,16 +503,18 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
         if (
             seen.get(a.loan_id, {}).get("status") == "repaid"
             and seen.get(b.loan_id, {}).get("status") == "defaulted"
-            and seen.get(b.loan_id, {}).get("collateralAmount") == 0
+            and seen.get(b.loan_id, {}).get("collateralAmount") == "0"
         ):
             return seen
         return None
 
     seen = story.wait_until(caught_up, 60, "the indexer to reach the end of the story", interval=0.5)
     model_a = ledger_box["ledger"].loans["A"]
-    assert seen[a.loan_id]["principal"] == model_a.funded
-    assert seen[a.loan_id]["principalRepaid"] == model_a.funded
-    assert seen[a.loan_id]["interestPaid"] == sum(r["interest"] for r in a.schedule)
+    # base-unit amounts are decimal strings on the wire (README "API conventions")
+    assert seen[a.loan_id]["principal"] == str(model_a.funded)
+    assert seen[a.loan_id]["principalRepaid"] == str(model_a.funded)
+    assert seen[a.loan_id]["interestPaid"] == str(sum(r["interest"] for r in a.schedule))
+    assert seen[a.loan_id]["outstandingPrincipal"] == "0"
     # the vault's events: pledged at listing, then all of it sold to the liquidator
     assert b.collateral_amount > 0
     assert seen[b.loan_id]["collateralToken"] == b.collateral.token.address
@@ -523,22 +526,34 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
             ledger_box["ledger"].reserve_bps,
             ledger_box["ledger"].late_bps,
         )
-    assert seen[b.loan_id]["principal"] == ledger_box["ledger"].loans["B"].funded
+    assert seen[b.loan_id]["principal"] == str(ledger_box["ledger"].loans["B"].funded)
 
     # the loan page shows the contractual schedule and every repayment
-    detail = httpx.get(f"{platform.stack.api_url}/v1/loans/{a.loan_id}", timeout=30).json()
+    detail = httpx.get(f"{platform.stack.api_url}/v2/loans/{a.loan_id}", timeout=30).json()
     assert [
-        (r["period"], r["dueAt"], r["payment"], r["interest"], r["principal"]) for r in detail["schedule"]
+        (r["period"], _unix(r["dueAt"]), int(r["payment"]), int(r["interest"]), int(r["principal"]))
+        for r in detail["schedule"]
     ] == [(r["k"], r["due"], r["amount"], r["interest"], r["principal"]) for r in model_a.schedule]
-    assert [(r["amount"], r["interest"], r["principal"]) for r in detail["repayments"]] == [
+    assert [(int(r["amount"]), int(r["interest"]), int(r["principal"])) for r in detail["repayments"]] == [
         (r["amount"], r["interest"], r["principal"]) for r in model_a.schedule
     ]
+    assert detail["chain"] == {**detail["chain"], "amountDue": "0", "payoff": "0"}  # repaid: owes nothing
+    # a defaulted loan: what the chain says is owed, read at one block
+    owed = httpx.get(f"{platform.stack.api_url}/v2/loans/{b.loan_id}", timeout=30).json()["chain"]
+    assert owed["error"] is None and owed["blockNumber"] > 0, owed
+    due = ctx.chain.lens.functions.amountDue(b.loan_id).call(block_identifier=owed["blockNumber"])
+    assert int(owed["amountDue"]) == due
+    assert owed["amountDue"] == owed["payoff"]  # once defaulted, what is due is everything
     # a lender's own portfolio (SIWE token), one holding per note
     lena = ctx.actors["Lena"]
     portfolio = story.Api.sign_in(platform.stack.api_url, lena.account).get(
-        f"/v1/wallets/{lena.address}/portfolio"
+        f"/v2/wallets/{lena.address}/portfolio"
     )
-    assert portfolio["invested"] == sum(loan.funded_by["Lena"] for loan in ctx.loans.values())
+    assert int(portfolio["invested"]) == sum(loan.funded_by["Lena"] for loan in ctx.loans.values())
     assert sorted(h["noteId"] for h in portfolio["holdings"]) == sorted(
         loan.notes["Lena"] for loan in ctx.loans.values()
     )
+
+
+def _unix(iso: str) -> int:
+    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())

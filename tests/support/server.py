@@ -15,9 +15,12 @@ random bootstrap admin key; it is stopped and its files removed when the fixture
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,12 +39,14 @@ from sqlalchemy.orm import Session
 
 from backend.app import create_app
 from backend.auth.siwe import build_message
-from backend.core.settings import Settings
+from backend.core.settings import ROOT, Settings
 from backend.db.session import create_db_engine, make_sessionmaker
+from backend.main import KEEP_ALIVE_SECONDS
 
 __all__ = [
     "RunningServer",
     "start_server",
+    "start_server_process",
     "server_factory",
     "module_server_factory",
     "live_server",
@@ -53,6 +58,7 @@ __all__ = [
 ]
 
 STARTUP_TIMEOUT = 30.0
+PROCESS_STARTUP_TIMEOUT = 120.0  # a fresh interpreter imports web3 and migrates: slow on a busy machine
 
 
 class RunningServer(str):
@@ -130,7 +136,12 @@ def start_server(
     for router in routers or ():
         app.include_router(router)
     config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
@@ -154,6 +165,90 @@ def start_server(
         sock.close()
         if own_dir:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def start_server_process(directory: Path, **overrides: str) -> Iterator[RunningServer]:
+    """The app as its own uvicorn process (one worker, as `make up` runs it), on a free port with a fresh
+    SQLite file in `directory`; `overrides` are PEERLEND_* settings by field name. Stopped on exit."""
+    sock = _free_socket()
+    host, port = sock.getsockname()
+    sock.close()
+    db_path = directory / "peerlend.db"
+    admin_key = "plk_test_" + secrets.token_urlsafe(24)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERLEND_") and k != "DATABASE_URL"}
+    env.update(
+        {
+            "PEERLEND_ENV": "test",
+            "PEERLEND_DATABASE_URL": f"sqlite:///{db_path}",
+            "PEERLEND_BOOTSTRAP_ADMIN_KEY": admin_key,
+            "PEERLEND_SIWE_DOMAIN": f"{host}:{port}",
+            "PEERLEND_SIWE_URI": f"http://{host}:{port}",
+            "PEERLEND_LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update({f"PEERLEND_{name.upper()}": str(value) for name, value in overrides.items()})
+    log_path = directory / "api.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "backend.app:create_app",
+                "--factory",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--timeout-keep-alive",
+                str(KEEP_ALIVE_SECONDS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://{host}:{port}"
+    try:
+        deadline = time.monotonic() + PROCESS_STARTUP_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"API process exited at start-up: {log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base_url}/readyz", timeout=2.0).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"API process at {base_url} not ready after {PROCESS_STARTUP_TIMEOUT}s")
+            time.sleep(0.1)
+        settings = Settings(
+            env="test",
+            database_url=f"sqlite:///{db_path}",
+            bootstrap_admin_key=admin_key,
+            log_level="WARNING",
+        )
+        yield RunningServer(
+            base_url,
+            settings=settings,
+            admin_key=admin_key,
+            database_url=settings.database_url,
+            db_path=db_path,
+            app=None,
+            process=process,
+            log_path=log_path,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 def _wait_ready(base_url: str, thread: threading.Thread, path: str) -> None:
@@ -213,7 +308,7 @@ def live_server(module_server_factory: Callable[..., RunningServer]) -> RunningS
 
 
 def _nonce(base_url: str) -> dict:
-    reply = httpx.post(f"{base_url}/v1/auth/nonce", timeout=30.0)
+    reply = httpx.post(f"{base_url}/v2/auth/nonce", timeout=30.0)
     reply.raise_for_status()
     return reply.json()
 
@@ -227,7 +322,7 @@ def siwe_message(base_url: str, address: str, **fields: Any) -> str:
         "address": address,
         "statement": issued["statement"],
         "uri": issued["uri"],
-        "chain_id": issued["chain_id"],
+        "chain_id": issued["chainId"],
         "nonce": issued["nonce"],
         "issued_at": now,
         "expiration_time": now + timedelta(minutes=10),
@@ -245,13 +340,13 @@ def siwe_login(base_url: str, account: Any, **fields: Any) -> str:
     """Sign in `account` (an eth_account LocalAccount) with SIWE; returns the bearer token."""
     message = siwe_message(base_url, account.address, **fields)
     reply = httpx.post(
-        f"{base_url}/v1/auth/siwe",
+        f"{base_url}/v2/auth/siwe",
         json={"message": message, "signature": sign_message(account, message)},
         timeout=30.0,
     )
     if reply.status_code != 200:
         raise AssertionError(f"sign-in failed: {reply.status_code} {reply.text}")
-    return reply.json()["access_token"]
+    return reply.json()["accessToken"]
 
 
 def auth_headers(token: str) -> dict[str, str]:
@@ -262,7 +357,7 @@ def create_operator_key(server: RunningServer, *roles: str, name: str | None = N
     """Create an operator API key with `roles` through the admin API; returns the key for X-API-Key."""
     body = {"name": name or f"test-{'-'.join(roles)}-{secrets.token_hex(3)}", "roles": list(roles)}
     reply = httpx.post(
-        f"{server}/v1/admin/api-keys", headers={"X-API-Key": server.admin_key}, json=body, timeout=30.0
+        f"{server}/v2/admin/api-keys", headers={"X-API-Key": server.admin_key}, json=body, timeout=30.0
     )
     if reply.status_code != 201:
         raise AssertionError(f"API key creation failed: {reply.status_code} {reply.text}")

@@ -30,6 +30,7 @@ def holdout_split(
     y_test. Stratifying on this encoding matters: the same seed on the raw labels gives other rows."""
     return train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
 
+
 # Candidate grid. Small on purpose: the data sets are small and each candidate refits the binning per
 # fold (the binning sees the target, so fitting it outside the folds would leak).
 DEFAULT_GRID: dict[str, list] = {

@@ -17,7 +17,7 @@ def test_apikey_create_prints_a_working_key(live_server):
     )
     assert result.returncode == 0, result.stderr
     key = next(line.split()[-1] for line in result.stdout.splitlines() if line.startswith("key:"))
-    reply = httpx.get(f"{live_server}/v1/admin/audit", headers={"X-API-Key": key})
+    reply = httpx.get(f"{live_server}/v2/admin/audit", headers={"X-API-Key": key})
     assert reply.status_code == 200
     listing = run_peerlend("apikey", "list", database_url=live_server.database_url)
     assert "cli-reviewer" in listing.stdout and key not in listing.stdout

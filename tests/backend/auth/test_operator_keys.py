@@ -13,9 +13,9 @@ from tests.support.server import create_operator_key
 
 # Every operator route of this package and the roles that may use it.
 OPERATOR_ROUTES = [
-    ("POST", "/v1/admin/api-keys", {"admin"}, {"name": "k", "roles": ["reviewer"]}),
-    ("POST", "/v1/admin/api-keys/unknown/revoke", {"admin"}, None),
-    ("GET", "/v1/admin/audit", {"admin", "compliance"}, None),
+    ("POST", "/v2/admin/api-keys", {"admin"}, {"name": "k", "roles": ["reviewer"]}),
+    ("POST", "/v2/admin/api-keys/unknown/revoke", {"admin"}, None),
+    ("GET", "/v2/admin/audit", {"admin", "compliance"}, None),
 ]
 REFUSALS = [
     (method, path, role, body)
@@ -73,13 +73,13 @@ def test_wallet_token_is_not_an_operator_key(server):
     from tests.support.server import siwe_login
 
     token = siwe_login(server, Account.create())
-    reply = httpx.get(f"{server}/v1/admin/audit", headers={"Authorization": f"Bearer {token}"})
+    reply = httpx.get(f"{server}/v2/admin/audit", headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 401
 
 
 def test_key_is_shown_once_and_stored_hashed(server):
     reply = httpx.post(
-        f"{server}/v1/admin/api-keys",
+        f"{server}/v2/admin/api-keys",
         headers={"X-API-Key": server.admin_key},
         json={"name": "ops", "roles": ["reviewer", "compliance"]},
     )
@@ -97,35 +97,35 @@ def test_key_is_shown_once_and_stored_hashed(server):
 
 def test_unknown_role_is_refused(server):
     reply = httpx.post(
-        f"{server}/v1/admin/api-keys",
+        f"{server}/v2/admin/api-keys",
         headers={"X-API-Key": server.admin_key},
         json={"name": "x", "roles": ["superuser"]},
     )
-    assert reply.status_code == 422 and reply.json()["type"] == "invalid-roles"
+    assert reply.status_code == 422 and reply.json()["type"] == "validation-error"
 
 
 def test_revoked_key_stops_working(server):
     key = create_operator_key(server, "compliance")
-    assert httpx.get(f"{server}/v1/admin/audit", headers={"X-API-Key": key}).status_code == 200
+    assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 200
     with server.session() as session:
         key_hash = hashlib.sha256(key.encode()).hexdigest()
         key_id = session.scalar(select(ApiKey.id).where(ApiKey.key_hash == key_hash))
-    reply = httpx.post(f"{server}/v1/admin/api-keys/{key_id}/revoke", headers={"X-API-Key": server.admin_key})
-    assert reply.status_code == 200 and reply.json()["revoked_at"]
-    assert httpx.get(f"{server}/v1/admin/audit", headers={"X-API-Key": key}).status_code == 401
+    reply = httpx.post(f"{server}/v2/admin/api-keys/{key_id}/revoke", headers={"X-API-Key": server.admin_key})
+    assert reply.status_code == 200 and reply.json()["revokedAt"]
+    assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 401
 
 
 def test_key_creation_and_revocation_are_audited(server):
     create_operator_key(server, "oracle", name="oracle-node-1")
     reply = httpx.get(
-        f"{server}/v1/admin/audit",
+        f"{server}/v2/admin/audit",
         params={"action": "auth.api_key.created"},
         headers={"X-API-Key": server.admin_key},
     )
-    entries = [e for e in reply.json() if e["after"]["key_name"] == "oracle-node-1"]
+    entries = [e for e in reply.json()["items"] if e["after"]["key_name"] == "oracle-node-1"]
     assert len(entries) == 1
     assert entries[0]["actor"] == "operator:bootstrap"
-    assert entries[0]["request_id"]
+    assert entries[0]["requestId"]
 
 
 def test_bootstrap_key_is_refused_in_production():

@@ -16,7 +16,7 @@ def server(module_server_factory):
 
 
 def _submit(server, message: str, signature: str) -> httpx.Response:
-    return httpx.post(f"{server}/v1/auth/siwe", json={"message": message, "signature": signature})
+    return httpx.post(f"{server}/v2/auth/siwe", json={"message": message, "signature": signature})
 
 
 def _assert_refused(reply: httpx.Response, kind: str) -> None:
@@ -28,19 +28,19 @@ def _assert_refused(reply: httpx.Response, kind: str) -> None:
 
 
 def test_nonce_is_issued_with_expiry(server):
-    reply = httpx.post(f"{server}/v1/auth/nonce")
+    reply = httpx.post(f"{server}/v2/auth/nonce")
     assert reply.status_code == 201
     body = reply.json()
     assert len(body["nonce"]) >= 16 and body["nonce"].isalnum()
-    issued, expires = datetime.fromisoformat(body["issued_at"]), datetime.fromisoformat(body["expires_at"])
+    issued, expires = datetime.fromisoformat(body["issuedAt"]), datetime.fromisoformat(body["expiresAt"])
     assert timedelta(0) < expires - issued <= timedelta(seconds=server.settings.nonce_ttl_seconds)
-    assert body["domain"] == server.settings.siwe_domain and body["chain_id"] == 31337
+    assert body["domain"] == server.settings.siwe_domain and body["chainId"] == 31337
 
 
 def test_sign_in_returns_a_token_that_identifies_the_wallet(server):
     account = Account.create()
     token = siwe_login(server, account)
-    reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token))
+    reply = httpx.get(f"{server}/v2/auth/me", headers=auth_headers(token))
     assert reply.status_code == 200
     assert reply.json() == {"address": account.address}
 
@@ -50,8 +50,8 @@ def test_sign_in_response_carries_expiry(server):
     message = siwe_message(server, account.address)
     reply = _submit(server, message, sign_message(account, message))
     body = reply.json()
-    expires = datetime.fromisoformat(body["expires_at"])
-    assert body["token_type"] == "bearer"  # noqa: S105
+    expires = datetime.fromisoformat(body["expiresAt"])
+    assert body["tokenType"] == "bearer"  # noqa: S105
     assert body["address"] == account.address
     assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(seconds=server.settings.token_ttl_seconds)
 
@@ -136,17 +136,17 @@ def test_sign_in_is_audited(server):
     account = Account.create()
     siwe_login(server, account)
     reply = httpx.get(
-        f"{server}/v1/admin/audit",
+        f"{server}/v2/admin/audit",
         params={"actor": f"wallet:{account.address}"},
         headers={"X-API-Key": server.admin_key},
     )
-    assert [e["action"] for e in reply.json()] == ["auth.signed_in"]
+    assert [e["action"] for e in reply.json()["items"]] == ["auth.signed_in"]
 
 
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer not-a-token", "Basic dXNlcjpwYXNz"])
 def test_protected_route_requires_a_valid_token(server, header):
     headers = {"Authorization": header} if header else {}
-    reply = httpx.get(f"{server}/v1/auth/me", headers=headers)
+    reply = httpx.get(f"{server}/v2/auth/me", headers=headers)
     assert reply.status_code == 401
     assert reply.json()["type"] in {"unauthenticated", "invalid-token"}
     assert reply.headers["www-authenticate"].startswith("Bearer")
@@ -161,7 +161,7 @@ def test_expired_token_is_refused(server):
         60,
         now=int(datetime.now(UTC).timestamp()) - 3600,
     )
-    reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token))
+    reply = httpx.get(f"{server}/v2/auth/me", headers=auth_headers(token))
     assert reply.status_code == 401 and reply.json()["type"] == "invalid-token"
     assert "expired" in reply.json()["detail"]
 
@@ -171,7 +171,7 @@ def test_tampered_token_is_refused(server):
     header, payload, signature = token.split(".")
     forged = encode_token("some-other-secret", Account.create().address, server.settings.siwe_domain, 600)[0]
     tampered = f"{header}.{forged.split('.')[1]}.{signature}"
-    reply = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(tampered))
+    reply = httpx.get(f"{server}/v2/auth/me", headers=auth_headers(tampered))
     assert reply.status_code == 401 and reply.json()["type"] == "invalid-token"
 
 
@@ -179,30 +179,55 @@ def test_token_of_another_deployment_is_refused(server):
     token, _ = encode_token(
         server.settings.token_secret.get_secret_value(), Account.create().address, "other.example.com", 600
     )
-    assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token)).status_code == 401
+    assert httpx.get(f"{server}/v2/auth/me", headers=auth_headers(token)).status_code == 401
 
 
 def test_signed_out_token_is_refused_and_other_sessions_stay(server):
     account = Account.create()
     token, other = siwe_login(server, account), siwe_login(server, account)
-    assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token)).status_code == 200
-    reply = httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token))
+    assert httpx.get(f"{server}/v2/auth/me", headers=auth_headers(token)).status_code == 200
+    reply = httpx.post(f"{server}/v2/auth/signout", headers=auth_headers(token))
     assert reply.status_code == 204 and reply.content == b""
-    refused = httpx.get(f"{server}/v1/auth/me", headers=auth_headers(token))
+    refused = httpx.get(f"{server}/v2/auth/me", headers=auth_headers(token))
     assert refused.status_code == 401 and refused.json()["type"] == "invalid-token"
     assert "signed out" in refused.json()["detail"]
     # signing out again is refused the same way; the wallet's other session is untouched
-    assert httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(token)).status_code == 401
-    assert httpx.get(f"{server}/v1/auth/me", headers=auth_headers(other)).json()["address"] == account.address
+    assert httpx.post(f"{server}/v2/auth/signout", headers=auth_headers(token)).status_code == 401
+    assert httpx.get(f"{server}/v2/auth/me", headers=auth_headers(other)).json()["address"] == account.address
 
 
 def test_sign_out_requires_a_token_and_is_audited(server):
-    assert httpx.post(f"{server}/v1/auth/signout").status_code == 401
+    assert httpx.post(f"{server}/v2/auth/signout").status_code == 401
     account = Account.create()
-    httpx.post(f"{server}/v1/auth/signout", headers=auth_headers(siwe_login(server, account)))
+    httpx.post(f"{server}/v2/auth/signout", headers=auth_headers(siwe_login(server, account)))
     reply = httpx.get(
-        f"{server}/v1/admin/audit",
+        f"{server}/v2/admin/audit",
         params={"actor": f"wallet:{account.address}"},
         headers={"X-API-Key": server.admin_key},
     )
-    assert sorted(e["action"] for e in reply.json()) == ["auth.signed_in", "auth.signout"]
+    assert sorted(e["action"] for e in reply.json()["items"]) == ["auth.signed_in", "auth.signout"]
+
+
+def test_sign_in_accepts_the_allow_listed_domains_only(server_factory):
+    listed = server_factory(rate_limit_enabled=False, siwe_domains=["app.example", "beta.app.example"])
+    nonce = httpx.post(f"{listed}/v2/auth/nonce").json()
+    assert set(nonce["domains"]) == {listed.settings.siwe_domain, "app.example", "beta.app.example"}
+    account = Account.create()
+    token = siwe_login(listed, account, domain="app.example")
+    assert httpx.get(f"{listed}/v2/auth/me", headers=auth_headers(token)).json()["address"] == account.address
+    message = siwe_message(listed, account.address, domain="evil.example")
+    reply = httpx.post(
+        f"{listed}/v2/auth/siwe", json={"message": message, "signature": sign_message(account, message)}
+    )
+    assert reply.status_code == 401 and reply.json()["type"] == "siwe-wrong-domain"
+
+
+def test_cors_answers_the_allow_listed_origins_only(server_factory):
+    cors = server_factory(rate_limit_enabled=False, cors_origins=["https://app.example"])
+    preflight = {"Access-Control-Request-Method": "GET"}
+    allowed = httpx.options(f"{cors}/v2/loans", headers={"Origin": "https://app.example", **preflight})
+    assert allowed.headers.get("access-control-allow-origin") == "https://app.example"
+    other = httpx.get(f"{cors}/v2/loans", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    exposed = httpx.get(f"{cors}/v1/loans", headers={"Origin": "https://app.example"})
+    assert "link" in exposed.headers["access-control-expose-headers"].lower()

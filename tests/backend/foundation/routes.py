@@ -6,12 +6,18 @@ import logging
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from backend.auth.dependencies import CurrentWallet, IdempotencyKey, RequiredIdempotencyKey, rate_limit
+from backend.auth.dependencies import (
+    CurrentWallet,
+    IdempotencyKey,
+    RequiredIdempotencyKey,
+    rate_limit,
+    wallet_rate_limit,
+)
 from backend.core.context import get_request_id
 from backend.core.problems import Problem
 from backend.core.settings import get_settings
 
-router = APIRouter(prefix="/v1/_test")
+router = APIRouter(prefix="/v2/_test")
 _ids = itertools.count(1)
 
 
@@ -77,7 +83,7 @@ def create_failing_thing(body: ThingIn, _key: IdempotencyKey) -> dict:
     return {"id": next(_ids), "name": body.name}
 
 
-@router.post("/submissions", status_code=201, dependencies=[Depends(rate_limit("submit"))])
+@router.post("/submissions", status_code=201, dependencies=[Depends(wallet_rate_limit("submit"))])
 def submit(wallet: CurrentWallet) -> dict:
     return {"ok": True, "wallet": wallet}
 

@@ -205,7 +205,6 @@ def test_separate_clients_share_a_senders_nonces(chain):
     assert clients[0].call(token.functions.balanceOf(receiver.address)) == start + 6
 
 
-
 def test_a_nonce_the_chain_lost_is_reused_instead_of_leaving_a_gap(chain):
     """A reorg (here: a snapshot revert) drops a mined transaction; once the short grace for a lagging
     node has passed, the next transaction takes the lost nonce and is mined, instead of waiting forever
@@ -229,3 +228,35 @@ def test_a_nonce_the_chain_lost_is_reused_instead_of_leaving_a_gap(chain):
 
     assert receipt["status"] == 1
     assert w3.eth.get_transaction(receipt["transactionHash"])["nonce"] == first
+
+
+def test_revert_is_decoded_with_the_manifests_merged_errors_abi(chain, tmp_path):
+    """A client holding only the called function's ABI (no errors, no build artifacts) still names the
+    revert: the manifest's `errors` carries every error the system can revert with (the token's here)."""
+    anvil, manifest_path = chain
+    manifest = json.loads(manifest_path.read_text())
+    artifact = json.loads((BUILD / "MockStablecoin.json").read_text())
+    manifest["errors"] = [e for e in artifact["abi"] if e["type"] == "error"]
+    path = tmp_path / "31337.json"
+    path.write_text(json.dumps(manifest))
+    client = ChainClient(anvil.url, path, tmp_path / "no-build", tx_timeout=30)
+    transfer_from = [e for e in artifact["abi"] if e.get("name") == "transferFrom"]
+    token = client.w3.eth.contract(
+        address=manifest["contracts"]["MockStablecoin"]["address"], abi=transfer_from
+    )
+    owner, spender = local_account(0), Account.create()
+    with pytest.raises(ContractReverted) as failure:
+        client.call(token.functions.transferFrom(owner.address, spender.address, 5))
+    assert failure.value.error_name == "ERC20InsufficientAllowance"
+
+    from backend.chain.identity import IdentityChainError
+    from backend.chain.problems import chain_problem
+
+    try:
+        raise IdentityChainError("transferFrom: reverted") from failure.value
+    except IdentityChainError as wrapped:
+        problem = chain_problem(wrapped)
+    body = problem.to_dict()
+    assert problem.status == 409 and body["type"] == "contract-reverted"
+    assert body["revert"]["error"] == "ERC20InsufficientAllowance"
+    assert body["revert"]["args"][2] == "5" and body["revert"]["selector"] == failure.value.selector

@@ -37,13 +37,13 @@ def _sample(text: str, name: str, **labels: str) -> float:
 def test_metrics_count_requests_by_route_template_and_status(server):
     before = httpx.get(f"{server}/metrics").text
     for item_id in (1, 2, 3):
-        httpx.get(f"{server}/v1/_test/items/{item_id}")
-    httpx.get(f"{server}/v1/_test/items/oops")
+        httpx.get(f"{server}/v2/_test/items/{item_id}")
+    httpx.get(f"{server}/v2/_test/items/oops")
     httpx.get(f"{server}/no/such/route")
     reply = httpx.get(f"{server}/metrics")
     assert reply.headers["content-type"].startswith("text/plain")
     after = reply.text
-    route = "/v1/_test/items/{item_id}"
+    route = "/v2/_test/items/{item_id}"
     delta = _sample(after, "peerlend_http_requests_total", route=route, status="200") - _sample(
         before, "peerlend_http_requests_total", route=route, status="200"
     )
@@ -51,4 +51,4 @@ def test_metrics_count_requests_by_route_template_and_status(server):
     assert _sample(after, "peerlend_http_requests_total", route=route, status="422") >= 1
     assert _sample(after, "peerlend_http_requests_total", route="<unmatched>", status="404") >= 1
     assert _sample(after, "peerlend_http_request_duration_seconds_count", route=route) >= 4
-    assert "/v1/_test/items/1" not in after  # raw paths never become labels
+    assert "/v2/_test/items/1" not in after  # raw paths never become labels

@@ -96,7 +96,7 @@ def test_exception_text_is_masked():
 
 def test_request_logs_are_json_with_request_id_and_masked(server, capfd):
     logging.getLogger().setLevel(logging.INFO)
-    httpx.get(f"{server}/v1/_test/log", headers={"X-Request-ID": "log-test-1"})
+    httpx.get(f"{server}/v2/_test/log", headers={"X-Request-ID": "log-test-1"})
     mine: list[dict] = []
     deadline = time.monotonic() + 5
     # The access line is written once the response has been sent, possibly after the client has it.
@@ -109,4 +109,4 @@ def test_request_logs_are_json_with_request_id_and_masked(server, capfd):
     assert "zhang@example.com" not in warning["msg"] and "4111111111111111" not in warning["msg"]
     assert warning["full_name"] == "***" and warning["wallet"] == WALLET
     access = next(e for e in mine if e["logger"] == "peerlend.http")
-    assert access["route"] == "/v1/_test/log" and access["status"] == 200 and "duration_ms" in access
+    assert access["route"] == "/v2/_test/log" and access["status"] == 200 and "duration_ms" in access

@@ -9,34 +9,41 @@ from tests.support.server import auth_headers, siwe_login
 def test_submissions_are_limited_per_wallet_with_retry_after(server):
     alice, bob = siwe_login(server, Account.create()), siwe_login(server, Account.create())
     codes = [
-        httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice)).status_code
+        httpx.post(f"{server}/v2/_test/submissions", headers=auth_headers(alice)).status_code
         for _ in range(4)
     ]
     assert codes == [201, 201, 201, 429]
-    refused = httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(alice))
+    refused = httpx.post(f"{server}/v2/_test/submissions", headers=auth_headers(alice))
     assert refused.status_code == 429
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert refused.json()["type"] == "rate-limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     # Another wallet has its own bucket.
-    assert httpx.post(f"{server}/v1/_test/submissions", headers=auth_headers(bob)).status_code == 201
+    assert httpx.post(f"{server}/v2/_test/submissions", headers=auth_headers(bob)).status_code == 201
+
+
+def test_authentication_answers_before_the_rate_limit(server):
+    # Far past the wallet bucket's 3 a minute: a request without a valid token is a 401, never a 429.
+    for headers in ({}, auth_headers("not-a-token")) * 4:
+        reply = httpx.post(f"{server}/v2/_test/submissions", headers=headers)
+        assert reply.status_code == 401, reply.text
 
 
 def test_ip_limit(server):
-    codes = [httpx.get(f"{server}/v1/_test/limited").status_code for _ in range(3)]
+    codes = [httpx.get(f"{server}/v2/_test/limited").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 
 
 def test_sign_in_is_rate_limited(server_factory):
     strict = server_factory(rate_limits={"signin": "3/minute"})
-    codes = [httpx.post(f"{strict}/v1/auth/nonce").status_code for _ in range(4)]
+    codes = [httpx.post(f"{strict}/v2/auth/nonce").status_code for _ in range(4)]
     assert codes == [201, 201, 201, 429]
-    assert httpx.post(f"{strict}/v1/auth/siwe", json={"message": "x", "signature": "y"}).status_code == 429
+    assert httpx.post(f"{strict}/v2/auth/siwe", json={"message": "x", "signature": "y"}).status_code == 429
 
 
 def test_limits_can_be_disabled(server_factory):
     free = server_factory(rate_limit_enabled=False, rate_limits={"signin": "1/hour"})
-    assert all(httpx.post(f"{free}/v1/auth/nonce").status_code == 201 for _ in range(3))
+    assert all(httpx.post(f"{free}/v2/auth/nonce").status_code == 201 for _ in range(3))
 
 
 def test_bucket_refills_over_time():
@@ -65,7 +72,7 @@ def test_parse_rate_refuses_nonsense(text):
 def test_unverified_api_keys_share_the_ip_bucket(server):
     # Inventing a new key per request must not buy a fresh bucket each time.
     codes = [
-        httpx.post(f"{server}/v1/_test/submissions-open", headers={"X-API-Key": f"plk_fake{i}"}).status_code
+        httpx.post(f"{server}/v2/_test/submissions-open", headers={"X-API-Key": f"plk_fake{i}"}).status_code
         for i in range(4)
     ]
     assert codes == [201, 201, 201, 429]
@@ -76,7 +83,7 @@ def test_verified_operator_has_its_own_bucket(server):
 
     key = create_operator_key(server, "reviewer")
     codes = [
-        httpx.post(f"{server}/v1/_test/submissions-open", headers={"X-API-Key": key}).status_code
+        httpx.post(f"{server}/v2/_test/submissions-open", headers={"X-API-Key": key}).status_code
         for _ in range(4)
     ]
     assert codes == [201, 201, 201, 429]

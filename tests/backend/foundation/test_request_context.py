@@ -24,13 +24,13 @@ def test_unsafe_request_id_is_replaced(server):
 def test_request_id_is_on_errors_too(server):
     for reply in (
         httpx.get(f"{server}/nope", headers={"X-Request-ID": "r-404"}),
-        httpx.get(f"{server}/v1/_test/boom", headers={"X-Request-ID": "r-500"}),
+        httpx.get(f"{server}/v2/_test/boom", headers={"X-Request-ID": "r-500"}),
     ):
-        assert reply.headers["x-request-id"] == reply.json()["request_id"]
+        assert reply.headers["x-request-id"] == reply.json()["requestId"]
 
 
 def test_api_responses_are_not_cached(server):
-    reply = httpx.post(f"{server}/v1/auth/nonce")
+    reply = httpx.post(f"{server}/v2/auth/nonce")
     assert reply.headers["cache-control"] == "no-store"
     assert reply.headers["x-content-type-options"] == "nosniff"
-    assert httpx.get(f"{server}/v1/nope").headers["cache-control"] == "no-store"
+    assert httpx.get(f"{server}/v2/nope").headers["cache-control"] == "no-store"

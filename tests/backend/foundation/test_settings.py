@@ -85,6 +85,6 @@ def test_get_settings_follows_the_serving_app(server, kind):
 
     # Several apps share this process; inside a request get_settings() is the serving app's settings,
     # in sync routes (thread pool) as in async ones.
-    reply = httpx.get(f"{server}/v1/_test/settings-{kind}", headers={"X-Request-ID": f"rid-{kind}"}).json()
+    reply = httpx.get(f"{server}/v2/_test/settings-{kind}", headers={"X-Request-ID": f"rid-{kind}"}).json()
     assert reply == {"siwe_domain": server.settings.siwe_domain, "request_id": f"rid-{kind}"}
     assert get_settings().siwe_domain != server.settings.siwe_domain

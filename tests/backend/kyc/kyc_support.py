@@ -16,17 +16,17 @@ from tests.support.server import auth_headers, create_operator_key, siwe_login
 
 CLASS_3_ANSWERS = {
     "experience": "moderate",
-    "income_band": "50k_100k",
-    "loss_tolerance": "up_to_25",
+    "incomeBand": "50k_100k",
+    "lossTolerance": "up_to_25",
     "horizon": "3_5y",
-    "share_of_net_worth": "25_50",
+    "shareOfNetWorth": "25_50",
 }  # 9 points → class 3
 CLASS_5_ANSWERS = {
     "experience": "extensive",
-    "income_band": "over_250k",
-    "loss_tolerance": "over_50",
+    "incomeBand": "over_250k",
+    "lossTolerance": "over_50",
     "horizon": "over_5y",
-    "share_of_net_worth": "under_10",
+    "shareOfNetWorth": "under_10",
 }  # 17 points → class 5
 CLEAR_NAMES = [
     "Chen Xiaoming",
@@ -85,12 +85,12 @@ class Wallet:
         )
 
     def answer(self, answers: dict | None = None) -> httpx.Response:
-        reply = self.http.post("/v1/suitability", json=answers or CLASS_3_ANSWERS)
+        reply = self.http.post("/v2/suitability", json=answers or CLASS_3_ANSWERS)
         assert reply.status_code == 201, reply.text
         return reply
 
     def apply(self, body: dict | None = None, **headers) -> httpx.Response:
-        return self.http.post("/v1/kyc/applications", json=body or submission(), headers=headers)
+        return self.http.post("/v2/kyc/applications", json=body or submission(), headers=headers)
 
 
 class Operators:

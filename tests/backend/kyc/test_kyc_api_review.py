@@ -19,9 +19,9 @@ def applied(server, body=None) -> tuple[Wallet, dict]:
 
 
 def queue_ids(server) -> list[str]:
-    reply = server.operators.http("reviewer").get("/v1/kyc/review-queue", params={"limit": 200})
+    reply = server.operators.http("reviewer").get("/v2/kyc/review-queue", params={"limit": 200})
     assert reply.status_code == 200, reply.text
-    return [item["application_id"] for item in reply.json()]
+    return [item["applicationId"] for item in reply.json()["items"]]
 
 
 def test_sanctions_hit_goes_to_review_with_enhanced_due_diligence(kyc_server):
@@ -30,9 +30,9 @@ def test_sanctions_hit_goes_to_review_with_enhanced_due_diligence(kyc_server):
         kyc_server, submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
     )
     assert app["status"] == "in_review"
-    assert app["screening_outcome"] == "hit"
-    assert "sanctions_hit" in app["review_reasons"]
-    assert app["risk_level"] == "high" and app["edd_required"] is True
+    assert app["screeningOutcome"] == "hit"
+    assert "sanctions_hit" in app["reviewReasons"]
+    assert app["riskLevel"] == "high" and app["eddRequired"] is True
     assert app["attestation"]["status"] == "none"
     assert app["id"] in queue_ids(kyc_server)
 
@@ -41,25 +41,25 @@ def test_near_match_goes_to_review(kyc_server):
     dob = date(1968, 3, 14)
     _, app = applied(kyc_server, submission(full_name="Wiktor Drozd", dob=dob, national_id_number=cn_id(dob)))
     assert app["status"] == "in_review"
-    assert app["screening_outcome"] == "near_match"
-    assert app["review_reasons"][0] == "sanctions_near_match"
+    assert app["screeningOutcome"] == "near_match"
+    assert app["reviewReasons"][0] == "sanctions_near_match"
     item = next(
         i
-        for i in kyc_server.operators.http("reviewer").get("/v1/kyc/review-queue").json()
-        if i["application_id"] == app["id"]
+        for i in kyc_server.operators.http("reviewer").get("/v2/kyc/review-queue").json()["items"]
+        if i["applicationId"] == app["id"]
     )
-    assert item["screening_matches"][0]["entry_id"] == "SAMPLE-UN-0001"
-    assert item["screening_matches"][0]["kind"] == "near_match"
+    assert item["screeningMatches"][0]["entryId"] == "SAMPLE-UN-0001"
+    assert item["screeningMatches"][0]["kind"] == "near_match"
 
 
 def test_namesake_with_a_different_birth_date_is_a_near_match(kyc_server):
     _, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
-    assert (app["status"], app["screening_outcome"]) == ("in_review", "near_match")
+    assert (app["status"], app["screeningOutcome"]) == ("in_review", "near_match")
 
 
 def test_clean_applicant_is_approved_without_review(kyc_server):
     _, app = applied(kyc_server)
-    assert app["status"] == "approved" and app["review_reasons"] == [] and app["risk_level"] == "low"
+    assert app["status"] == "approved" and app["reviewReasons"] == [] and app["riskLevel"] == "low"
     assert app["id"] not in queue_ids(kyc_server)
 
 
@@ -67,14 +67,14 @@ def test_high_risk_jurisdiction_goes_to_review(kyc_server):
     _, app = applied(
         kyc_server, submission(jurisdiction="NG", national_id_number="NG12345678", phone="+2348031234567")
     )
-    assert app["status"] == "in_review" and app["edd_required"] and "high_risk" in app["review_reasons"]
+    assert app["status"] == "in_review" and app["eddRequired"] and "high_risk" in app["reviewReasons"]
 
 
 def test_provider_failures_reject_and_outage_goes_to_review(kyc_server):
     failed_liveness = submission(liveness_token="sandbox-fail")  # noqa: S106 - a sandbox trigger, not a secret
-    assert applied(kyc_server, failed_liveness)[1]["reject_reasons"] == ["liveness_failed"]
+    assert applied(kyc_server, failed_liveness)[1]["rejectReasons"] == ["liveness_failed"]
     outage = applied(kyc_server, submission(full_name="Carol Unavailable"))[1]
-    assert outage["status"] == "in_review" and outage["review_reasons"] == ["provider_unavailable"]
+    assert outage["status"] == "in_review" and outage["reviewReasons"] == ["provider_unavailable"]
 
 
 def test_duplicate_identity_on_another_wallet_is_flagged(kyc_server):
@@ -90,23 +90,23 @@ def test_duplicate_identity_on_another_wallet_is_flagged(kyc_server):
         },
     )
     assert second["status"] == "in_review"
-    assert "duplicate_identity" in second["review_reasons"]
-    detail = kyc_server.operators.http("reviewer").get(f"/v1/kyc/review-queue/{second['id']}").json()
-    assert detail["duplicate_wallets"] == [first_wallet.address]
+    assert "duplicate_identity" in second["reviewReasons"]
+    detail = kyc_server.operators.http("reviewer").get(f"/v2/kyc/review-queue/{second['id']}").json()
+    assert detail["duplicateWallets"] == [first_wallet.address]
 
 
 def test_reviewer_sees_decrypted_details_with_the_card_masked(kyc_server):
     dob = date(1968, 3, 14)
     body = submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
     _, app = applied(kyc_server, body)
-    detail = kyc_server.operators.http("reviewer").get(f"/v1/kyc/review-queue/{app['id']}")
+    detail = kyc_server.operators.http("reviewer").get(f"/v2/kyc/review-queue/{app['id']}")
     assert detail.status_code == 200, detail.text
     applicant = detail.json()["applicant"]
     assert (
-        applicant["full_name"] == "Viktor Drozdov"
-        and applicant["national_id_number"] == body["national_id_number"]
+        applicant["fullName"] == "Viktor Drozdov"
+        and applicant["nationalIdNumber"] == body["national_id_number"]
     )
-    assert applicant["bank_card_number"] == "*" * 12 + body["bank_card_number"][-4:]
+    assert applicant["bankCardNumber"] == "*" * 12 + body["bank_card_number"][-4:]
     with kyc_server.session() as session:
         from sqlalchemy import select
 
@@ -119,14 +119,14 @@ def test_reviewer_sees_decrypted_details_with_the_card_masked(kyc_server):
 def test_reviewer_rejects_with_a_reason(kyc_server):
     wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
     reply = kyc_server.operators.http("reviewer").post(
-        f"/v1/kyc/applications/{app['id']}/reject", json={"reason": "true_match", "note": "confirmed"}
+        f"/v2/kyc/applications/{app['id']}/reject", json={"reason": "true_match", "note": "confirmed"}
     )
     assert reply.status_code == 200, reply.text
-    assert reply.json()["status"] == "rejected" and "true_match" in reply.json()["reject_reasons"]
+    assert reply.json()["status"] == "rejected" and "true_match" in reply.json()["rejectReasons"]
     assert app["id"] not in queue_ids(kyc_server)
-    assert wallet.http.get("/v1/kyc/application").json()["status"] == "rejected"
+    assert wallet.http.get("/v2/kyc/application").json()["status"] == "rejected"
     again = kyc_server.operators.http("reviewer").post(
-        f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "oops"}
+        f"/v2/kyc/applications/{app['id']}/approve", json={"reason": "oops"}
     )
     assert again.status_code == 409 and again.json()["type"] == "kyc-not-in-review"
 
@@ -136,18 +136,18 @@ def test_reviewer_rejects_with_a_reason(kyc_server):
 
 def test_wallet_reads_its_own_application(kyc_server):
     wallet, app = applied(kyc_server)
-    assert wallet.http.get("/v1/kyc/application").json()["id"] == app["id"]
-    assert wallet.http.get(f"/v1/kyc/applications/{app['id']}").status_code == 200
+    assert wallet.http.get("/v2/kyc/application").json()["id"] == app["id"]
+    assert wallet.http.get(f"/v2/kyc/applications/{app['id']}").status_code == 200
 
 
 def test_another_wallet_gets_404_not_403(kyc_server):
     _, app = applied(kyc_server)
     other = Wallet(kyc_server)
-    reply = other.http.get(f"/v1/kyc/applications/{app['id']}")
+    reply = other.http.get(f"/v2/kyc/applications/{app['id']}")
     assert reply.status_code == 404 and reply.headers["content-type"].startswith(PROBLEM)
-    unknown = other.http.get("/v1/kyc/applications/00000000-0000-0000-0000-000000000000")
+    unknown = other.http.get("/v2/kyc/applications/00000000-0000-0000-0000-000000000000")
     assert unknown.status_code == 404 and unknown.json()["type"] == reply.json()["type"]
-    assert other.http.get("/v1/kyc/application").status_code == 404
+    assert other.http.get("/v2/kyc/application").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -155,13 +155,13 @@ def test_another_wallet_gets_404_not_403(kyc_server):
 )
 def test_operators_reading_an_application(kyc_server, role, status):
     _, app = applied(kyc_server)
-    assert kyc_server.operators.http(role).get(f"/v1/kyc/applications/{app['id']}").status_code == status
+    assert kyc_server.operators.http(role).get(f"/v2/kyc/applications/{app['id']}").status_code == status
 
 
 def test_reading_requires_credentials(kyc_server):
     _, app = applied(kyc_server)
-    assert httpx.get(f"{kyc_server}/v1/kyc/applications/{app['id']}").status_code == 401
-    bad_key = httpx.get(f"{kyc_server}/v1/kyc/applications/{app['id']}", headers={"X-API-Key": "plk_nope"})
+    assert httpx.get(f"{kyc_server}/v2/kyc/applications/{app['id']}").status_code == 401
+    bad_key = httpx.get(f"{kyc_server}/v2/kyc/applications/{app['id']}", headers={"X-API-Key": "plk_nope"})
     assert bad_key.status_code == 401
 
 
@@ -169,28 +169,28 @@ def test_reading_requires_credentials(kyc_server):
 def test_reviewer_routes_refuse_other_roles(kyc_server, role):
     _, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
     client = kyc_server.operators.http(role)
-    for path in (f"/v1/kyc/applications/{app['id']}/approve", f"/v1/kyc/applications/{app['id']}/reject"):
+    for path in (f"/v2/kyc/applications/{app['id']}/approve", f"/v2/kyc/applications/{app['id']}/reject"):
         reply = client.post(path, json={"reason": "looks_fine"})
         assert reply.status_code == 403 and reply.json()["type"] == "forbidden"
-    assert client.get(f"/v1/kyc/review-queue/{app['id']}").status_code == 403
+    assert client.get(f"/v2/kyc/review-queue/{app['id']}").status_code == 403
     if role != "compliance":
-        assert client.get("/v1/kyc/review-queue").status_code == 403
+        assert client.get("/v2/kyc/review-queue").status_code == 403
 
 
 def test_reviewer_routes_refuse_wallets(kyc_server):
     wallet, app = applied(kyc_server, submission(full_name="Viktor Drozdov"))
-    assert wallet.http.get("/v1/kyc/review-queue").status_code == 401
+    assert wallet.http.get("/v2/kyc/review-queue").status_code == 401
     assert (
-        wallet.http.post(f"/v1/kyc/applications/{app['id']}/approve", json={"reason": "self"}).status_code
+        wallet.http.post(f"/v2/kyc/applications/{app['id']}/approve", json={"reason": "self"}).status_code
         == 401
     )
-    assert wallet.http.get("/v1/kyc/application").json()["status"] == "in_review"
+    assert wallet.http.get("/v2/kyc/application").json()["status"] == "in_review"
 
 
 def test_compliance_routes_refuse_reviewers(kyc_server):
     _, app = applied(kyc_server)
     reply = kyc_server.operators.http("reviewer").post(
-        f"/v1/kyc/applications/{app['id']}/revoke", json={"reason": "fraud"}
+        f"/v2/kyc/applications/{app['id']}/revoke", json={"reason": "fraud"}
     )
     assert reply.status_code == 403
 
@@ -199,10 +199,10 @@ def test_high_risk_approval_needs_a_due_diligence_note_and_notes_are_masked(kyc_
     dob = date(1968, 3, 14)
     body = submission(full_name="Viktor Drozdov", dob=dob, national_id_number=cn_id(dob))
     _, app = applied(kyc_server, body)
-    assert app["edd_required"]
+    assert app["eddRequired"]
     reviewer = kyc_server.operators.http("reviewer")
-    path = f"/v1/kyc/applications/{app['id']}/reject"
-    approve = f"/v1/kyc/applications/{app['id']}/approve"
+    path = f"/v2/kyc/applications/{app['id']}/reject"
+    approve = f"/v2/kyc/applications/{app['id']}/approve"
     refused = reviewer.post(approve, json={"reason": "false_positive", "note": "ok"})
     assert refused.status_code == 422 and refused.json()["type"] == "edd-note-required"
     note = f"source of funds checked; ID {body['national_id_number']} matches the list entry"

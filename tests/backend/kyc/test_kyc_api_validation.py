@@ -1,8 +1,9 @@
-"""Every validation failure of POST /v1/kyc/applications is a 422 problem naming the field and the rule."""
+"""Every validation failure of POST /v2/kyc/applications is a 422 problem naming the field and the rule."""
 
 from datetime import date, timedelta
 
 import pytest
+from pydantic.alias_generators import to_camel
 
 from tests.backend.kyc.kyc_support import Wallet, cn_id, submission
 
@@ -66,7 +67,7 @@ def test_validation_failure_is_a_problem_with_field_and_code(wallet, overrides, 
     assert reply.headers["content-type"].startswith(PROBLEM)
     problem = reply.json()
     assert problem["type"] == "invalid-kyc-submission" and problem["status"] == 422
-    assert {"field": field, "code": code} in [
+    assert {"field": to_camel(field), "code": code} in [
         {"field": e["field"], "code": e["code"]} for e in problem["errors"]
     ]
     assert all(e["message"] for e in problem["errors"])
@@ -76,13 +77,13 @@ def test_underage_applicant_is_refused(wallet):
     dob = date.today().replace(year=date.today().year - 18) + timedelta(days=1)
     reply = wallet.apply(submission(dob=dob))
     assert reply.status_code == 422
-    assert [(e["field"], e["code"]) for e in reply.json()["errors"]] == [("date_of_birth", "underage")]
+    assert [(e["field"], e["code"]) for e in reply.json()["errors"]] == [("dateOfBirth", "underage")]
 
 
 def test_date_of_birth_in_the_future(wallet):
     dob = date.today() + timedelta(days=30)
     reply = wallet.apply(submission(dob=dob))
-    assert ("date_of_birth", "in_future") in [(e["field"], e["code"]) for e in reply.json()["errors"]]
+    assert ("dateOfBirth", "in_future") in [(e["field"], e["code"]) for e in reply.json()["errors"]]
 
 
 def test_all_failures_are_reported_at_once(wallet):
@@ -94,8 +95,8 @@ def test_all_failures_are_reported_at_once(wallet):
     )
     errors = {(e["field"], e["code"]) for e in wallet.apply(body).json()["errors"]}
     assert errors == {
-        ("national_id_number", "checksum_mismatch"),
-        ("bank_card_number", "checksum_mismatch"),
+        ("nationalIdNumber", "checksum_mismatch"),
+        ("bankCardNumber", "checksum_mismatch"),
         ("phone", "invalid_format"),
     }
 
@@ -121,7 +122,7 @@ def test_missing_and_unknown_fields_are_problems(wallet):
 def test_submission_requires_sign_in(kyc_server):
     import httpx
 
-    reply = httpx.post(f"{kyc_server}/v1/kyc/applications", json=submission())
+    reply = httpx.post(f"{kyc_server}/v2/kyc/applications", json=submission())
     assert reply.status_code == 401 and reply.headers["content-type"].startswith(PROBLEM)
 
 
@@ -140,7 +141,7 @@ def test_second_active_application_is_a_conflict(kyc_server):
     again = w.apply()
     assert again.status_code == 409
     assert again.json()["type"] == "kyc-application-exists"
-    assert again.json()["application_id"] == first.json()["id"]
+    assert again.json()["applicationId"] == first.json()["id"]
 
 
 def test_rejected_wallet_may_apply_again(kyc_server):
@@ -148,7 +149,7 @@ def test_rejected_wallet_may_apply_again(kyc_server):
     w.answer()
     rejected = w.apply(submission(full_name="Bob Mismatch"))
     assert rejected.json()["status"] == "rejected"
-    assert rejected.json()["reject_reasons"] == ["four_element_mismatch"]
+    assert rejected.json()["rejectReasons"] == ["four_element_mismatch"]
     assert w.apply().status_code == 201
 
 

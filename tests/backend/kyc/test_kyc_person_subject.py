@@ -28,7 +28,7 @@ def attested(server, body: dict) -> tuple[Wallet, dict]:
     app = reply.json()
     if app["status"] == "in_review":
         reply = server.operators.http("reviewer").post(
-            f"/v1/kyc/applications/{app['id']}/approve",
+            f"/v2/kyc/applications/{app['id']}/approve",
             json={"reason": "same_person", "note": "second wallet of a verified customer"},
         )
         assert reply.status_code == 200, reply.text
@@ -54,7 +54,7 @@ def test_two_wallets_of_one_person_share_the_subject_and_others_do_not(kyc_serve
         "date_of_birth": person["date_of_birth"],
     }
     second, second_app = attested(kyc_server, again)
-    assert "duplicate_identity" in second_app["review_reasons"]
+    assert "duplicate_identity" in second_app["reviewReasons"]
     other, _ = attested(kyc_server, submission())
 
     subjects = [on_chain_subject(registry, w) for w in (first, second, other)]
@@ -96,7 +96,7 @@ def test_an_application_stored_without_a_subject_gets_it_from_its_record(kyc_ser
     with kyc_server.session() as session:  # as a row written before subjects existed
         session.get(KycApplication, app["id"]).subject = None
         session.commit()
-    renewed = wallet.http.post("/v1/kyc/application/attestation", json={})
+    renewed = wallet.http.post("/v2/kyc/application/attestation", json={})
     assert renewed.status_code == 200, renewed.text
     assert renewed.json()["attestation"]["subject"] == "0x" + expected.hex()
     assert on_chain_subject(registry, wallet) == expected

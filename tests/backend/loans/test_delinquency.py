@@ -1,4 +1,4 @@
-"""Delinquency as the API reports it follows LoanMarket.daysPastDue: principal-covered installments."""
+"""Delinquency as the API reports it follows LoanMarket.days_past_due: principal-covered installments."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_late_exact_installment_leaves_the_installment_short():
     loan = _loan(principal_repaid=rows[0].principal - extra_interest)
     assert loan.periods_paid == 0
     now = rows[0].due_at + DAY + 1
-    assert delinquency(loan, rows, now).daysPastDue == 2  # rounded up, as on-chain
+    assert delinquency(loan, rows, now).days_past_due == 2  # rounded up, as on-chain
 
 
 def test_days_run_from_the_first_missed_installment_after_paid_ones():
@@ -60,12 +60,12 @@ def test_days_run_from_the_first_missed_installment_after_paid_ones():
     loan = _loan(principal_repaid=rows[0].principal)
     now = rows[2].due_at + 5 * DAY - 60
     d = delinquency(loan, rows, now)
-    assert (d.daysPastDue, d.tier, d.nextDueAt) == (35, 2, rows[1].due_at)
+    assert (d.days_past_due, d.tier, int(d.next_due_at.timestamp())) == (35, 2, rows[1].due_at)
 
 
 def test_current_loan_and_closed_loan():
     rows = _schedule()
-    assert delinquency(_loan(principal_repaid=0), rows, rows[0].due_at).daysPastDue == 0
+    assert delinquency(_loan(principal_repaid=0), rows, rows[0].due_at).days_past_due == 0
     closed = _loan(principal_repaid=PRINCIPAL)
     closed.status = "repaid"
     assert delinquency(closed, rows, rows[-1].due_at + 100 * DAY) is None

@@ -51,9 +51,9 @@ def test_database_file_holds_no_plaintext_personal_data(kyc_server):
         reply = wallet.apply(body, **{"Idempotency-Key": os.urandom(8).hex()})
         assert reply.status_code == 201, reply.text
         if reply.json()["status"] == "in_review":
-            assert reviewer.get(f"/v1/kyc/review-queue/{reply.json()['id']}").status_code == 200
+            assert reviewer.get(f"/v2/kyc/review-queue/{reply.json()['id']}").status_code == 200
             decision = {"reason": "false_positive", "note": "enhanced due diligence: documents verified"}
-            approved = reviewer.post(f"/v1/kyc/applications/{reply.json()['id']}/approve", json=decision)
+            approved = reviewer.post(f"/v2/kyc/applications/{reply.json()['id']}/approve", json=decision)
             assert approved.status_code == 200, approved.text
 
     raw = database_bytes(kyc_server.db_path)
@@ -95,9 +95,9 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
         bootstrap_admin_key=admin_key,
     ) as server:
         reviewer = create_operator_key(server, "reviewer")
-        detail = httpx.get(f"{server}/v1/kyc/review-queue/{app['id']}", headers={"X-API-Key": reviewer})
+        detail = httpx.get(f"{server}/v2/kyc/review-queue/{app['id']}", headers={"X-API-Key": reviewer})
         assert detail.status_code == 200, detail.text
-        assert detail.json()["applicant"]["national_id_number"] == body["national_id_number"]
+        assert detail.json()["applicant"]["nationalIdNumber"] == body["national_id_number"]
         # New records are sealed with the current key.
         newcomer = Wallet(server)
         newcomer.answer()
@@ -127,7 +127,7 @@ def test_records_encrypted_under_a_retired_key_stay_readable(tmp_path, monkeypat
         bootstrap_admin_key=admin_key,
     ) as server:
         detail = httpx.get(
-            f"{server}/v1/kyc/review-queue/{app['id']}",
+            f"{server}/v2/kyc/review-queue/{app['id']}",
             headers={"X-API-Key": create_operator_key(server, "reviewer")},
         )
-        assert detail.json()["applicant"]["full_name"] == "Viktor Drozdov"
+        assert detail.json()["applicant"]["fullName"] == "Viktor Drozdov"

@@ -8,6 +8,7 @@ import uuid
 
 import httpx
 from eth_account import Account
+from pydantic.alias_generators import to_camel
 from sqlalchemy import func, select
 
 from backend.chain.indexer.read_models import InstallmentView, LoanView
@@ -47,14 +48,18 @@ BAD_ATTRIBUTES = {
 
 
 def application(**overrides) -> dict:
+    """A loan application body as a client sends it: camelCase keys, base-unit amounts as decimal strings
+    (overrides may use snake_case names and integer amounts; they are converted)."""
     body = {
-        "amount": 2_000 * USDC,
-        "term_months": 12,
+        "amount": str(2_000 * USDC),
+        "termMonths": 12,
         "purpose": "car_used",
-        "monthly_income": 4_000 * USDC,
+        "monthlyIncome": str(4_000 * USDC),
         "attributes": dict(GOOD_ATTRIBUTES),
     }
-    body.update(overrides)
+    for name, value in overrides.items():
+        key = to_camel(name)
+        body[key] = str(value) if key in ("amount", "monthlyIncome") and isinstance(value, int) else value
     return body
 
 
@@ -106,7 +111,7 @@ class Borrower:
 
     def apply(self, body: dict | None = None, **headers) -> httpx.Response:
         return self.http.post(
-            "/v1/loan-applications", json=body if body is not None else application(), headers=headers
+            "/v2/loan-applications", json=body if body is not None else application(), headers=headers
         )
 
 

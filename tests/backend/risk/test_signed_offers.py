@@ -66,9 +66,9 @@ def send(chain, fn, sender: str):
 
 def test_approval_returns_the_signed_offer_with_the_markets_digest(chain_server, deployed_chain, market):  # noqa: F811
     borrower, app = approved(chain_server)
-    signed = app["signed_offer"]
+    signed = app["signedOffer"]
     assert signed["status"] == "signed", signed
-    typed, quoted = signed["typed_data"], app["offer"]
+    typed, quoted = signed["typedData"], app["offer"]
     message = typed["message"]
     assert typed["primaryType"] == "LoanOffer"
     assert typed["domain"] == {
@@ -79,10 +79,10 @@ def test_approval_returns_the_signed_offer_with_the_markets_digest(chain_server,
     }
     assert (message["borrower"], message["maxPrincipal"], message["maxPeriods"]) == (
         borrower.address,
-        quoted["principal"],
-        quoted["term_months"],
+        int(quoted["principal"]),
+        quoted["termMonths"],
     )
-    assert (message["grade"], message["aprBps"]) == (quoted["grade"], quoted["apr_bps"])
+    assert (message["grade"], message["aprBps"]) == (quoted["grade"], quoted["aprBps"])
     assert message["aprBps"] == market.functions.gradeTerms(message["grade"]).call()[0]
     assert message["periodLength"] == RiskSettings().offer_period_seconds == 30 * DAY
     assert message["minCollateral"] == 0 and message["collateralToken"] == ZERO_ADDRESS  # unsecured grade
@@ -99,18 +99,18 @@ def test_approval_returns_the_signed_offer_with_the_markets_digest(chain_server,
 
 def test_the_same_offer_comes_back_on_every_read(chain_server):
     borrower, app = approved(chain_server)
-    again = borrower.http.get(f"/v1/loan-applications/{app['id']}")
-    assert again.status_code == 200 and again.json()["signed_offer"] == app["signed_offer"]
-    listed = borrower.http.get("/v1/loan-applications").json()
-    assert [a["signed_offer"] for a in listed if a["id"] == app["id"]] == [app["signed_offer"]]
+    again = borrower.http.get(f"/v2/loan-applications/{app['id']}")
+    assert again.status_code == 200 and again.json()["signedOffer"] == app["signedOffer"]
+    listed = borrower.http.get("/v2/loan-applications").json()["items"]
+    assert [a["signedOffer"] for a in listed if a["id"] == app["id"]] == [app["signedOffer"]]
     _, other = approved(chain_server)
     assert (
-        other["signed_offer"]["typed_data"]["message"]["nonce"]
-        != app["signed_offer"]["typed_data"]["message"]["nonce"]
+        other["signedOffer"]["typedData"]["message"]["nonce"]
+        != app["signedOffer"]["typedData"]["message"]["nonce"]
     )
     with chain_server.session() as session:
         row = session.get(LoanApplication, app["id"])
-        assert row.offer_nonce == app["signed_offer"]["typed_data"]["message"]["nonce"]
+        assert row.offer_nonce == app["signedOffer"]["typedData"]["message"]["nonce"]
 
 
 def test_an_application_in_review_gets_its_offer_when_the_reviewer_approves(chain_server):
@@ -121,14 +121,14 @@ def test_an_application_in_review_gets_its_offer_when_the_reviewer_approves(chai
         phone_hash = session.query(KycApplication.phone_hash).filter_by(wallet=shared.address).scalar()
     borrower = Borrower(chain_server, phone_hash=phone_hash)  # shared contact details: manual review
     app = borrower.apply(application()).json()
-    assert app["status"] == "review" and app["signed_offer"] is None
+    assert app["status"] == "review" and app["signedOffer"] is None
     reply = operator(chain_server, "reviewer").post(
-        f"/v1/risk/reviews/{app['id']}", json={"decision": "approve", "note": "same household"}
+        f"/v2/risk/reviews/{app['id']}", json={"decision": "approve", "note": "same household"}
     )
     assert reply.status_code == 200, reply.text
-    assert reply.json()["signed_offer"]["status"] == "signed"
-    mine = borrower.http.get(f"/v1/loan-applications/{app['id']}").json()
-    assert mine["signed_offer"] == reply.json()["signed_offer"]
+    assert reply.json()["signedOffer"]["status"] == "signed"
+    mine = borrower.http.get(f"/v2/loan-applications/{app['id']}").json()
+    assert mine["signedOffer"] == reply.json()["signedOffer"]
 
 
 # ------------------------------------------------------------------------------------------ on-chain
@@ -140,11 +140,11 @@ def test_a_listing_with_the_returned_offer_succeeds_and_tampered_ones_are_refuse
     chain = isolated
     account = chain.accounts["user10"]
     borrower, app = approved(chain_server, account=account)
-    signed = app["signed_offer"]
-    offer, signature = offer_struct(signed["typed_data"]), bytes.fromhex(signed["signature"][2:])
+    signed = app["signedOffer"]
+    offer, signature = offer_struct(signed["typedData"]), bytes.fromhex(signed["signature"][2:])
     attest(chain, borrower.address, keccak(text=f"person:{uuid.uuid4()}"))
     publish_credit_record(chain, borrower.address, app["grade"])
-    principal, periods = app["offer"]["principal"], app["offer"]["term_months"]
+    principal, periods = int(app["offer"]["principal"]), app["offer"]["termMonths"]
     params = (principal, 0, periods, 30 * DAY, chain.now() + 3 * DAY, ZERO_ADDRESS, 0)
 
     # tampered: more principal than signed -> the signature recovers to someone without the role
@@ -163,7 +163,7 @@ def test_a_listing_with_the_returned_offer_succeeds_and_tampered_ones_are_refuse
     assert receipt["status"] == 1
     used = market.events.OfferUsed().process_receipt(receipt, errors=DISCARD)
     listed = market.events.LoanListed().process_receipt(receipt, errors=DISCARD)
-    assert used[0]["args"]["nonce"] == int(signed["typed_data"]["message"]["nonce"])
+    assert used[0]["args"]["nonce"] == int(signed["typedData"]["message"]["nonce"])
     assert (listed[0]["args"]["principal"], listed[0]["args"]["grade"]) == (principal, app["grade"])
     assert market.functions.offerUsed(borrower.address, offer[-1]).call() is True
     # once only
@@ -211,15 +211,15 @@ def test_an_offer_priced_under_another_table_is_not_signed(chain_server):
 
 def test_without_a_chain_the_offer_is_unavailable_not_an_error(live_server):
     borrower, app = approved(live_server)
-    assert app["signed_offer"] == {
-        **app["signed_offer"],
+    assert app["signedOffer"] == {
+        **app["signedOffer"],
         "status": "unavailable",
         "reason": "chain-not-configured",
         "signature": None,
-        "typed_data": None,
+        "typedData": None,
     }
-    again = borrower.http.get(f"/v1/loan-applications/{app['id']}")
-    assert again.status_code == 200 and again.json()["signed_offer"]["status"] == "unavailable"
+    again = borrower.http.get(f"/v2/loan-applications/{app['id']}")
+    assert again.status_code == 200 and again.json()["signedOffer"]["status"] == "unavailable"
 
 
 def test_an_unreachable_chain_is_retried_on_the_next_read(module_server_factory, deployed_chain, tmp_path):  # noqa: F811
@@ -229,12 +229,12 @@ def test_an_unreachable_chain_is_retried_on_the_next_read(module_server_factory,
         **deployed_chain.server_settings(rpc_url="http://127.0.0.1:9"),
     )
     borrower, app = approved(server)
-    assert app["signed_offer"]["status"] == "unavailable"
-    assert app["signed_offer"]["reason"] == "chain-unavailable"
+    assert app["signedOffer"]["status"] == "unavailable"
+    assert app["signedOffer"]["reason"] == "chain-unavailable"
 
     server.settings.rpc_url = deployed_chain.rpc_url  # the node is back
-    again = borrower.http.get(f"/v1/loan-applications/{app['id']}")
+    again = borrower.http.get(f"/v2/loan-applications/{app['id']}")
     assert again.status_code == 200, again.text
-    signed = again.json()["signed_offer"]
+    signed = again.json()["signedOffer"]
     assert signed["status"] == "signed"
-    assert borrower.http.get(f"/v1/loan-applications/{app['id']}").json()["signed_offer"] == signed
+    assert borrower.http.get(f"/v2/loan-applications/{app['id']}").json()["signedOffer"] == signed
