@@ -10,13 +10,27 @@ store: a fresh process on the same store continues exactly where a crashed one s
              a quorum can no longer sign them or after `max_report_attempts`), the rest rebuilt.
              Fewer than threshold nodes reachable -> stay built and retry: nothing is lost.
   signed     simulate (custom errors decoded), sign the transaction, persist hash + raw bytes, broadcast.
-  submitted  receipt: success -> confirmed + `submitted` acks in one write; not known to the node ->
-             rebroadcast the same bytes (same hash, so never a second submission) unless the round was
-             consumed or the deadline passed, then rebuild; reverted -> isolate: a per-borrower error
-             (AsOfNotIncreasing, AsOfInFuture, InvalidReportGrade, InvalidPd) rejects that report, an
-             undecodable revert halves the batch (bisection) down to the single culprit.
+  submitted  receipt: success in a canonical block with `confirmations` blocks on top -> confirmed +
+             `submitted` acks in one write (fewer on top: wait); not known to the node -> broadcast the
+             same bytes again (same hash, so never a second submission) unless the round was consumed,
+             the deadline passed or the nonce went to another transaction, then rebuild; reverted ->
+             isolate: a per-borrower error (AsOfNotIncreasing, AsOfInFuture, InvalidReportGrade,
+             InvalidPd) rejects that report, an undecodable revert halves the batch down to the culprit.
 Every rebuild takes a new round number (lastRound on-chain or the highest persisted, + 1) and deadline,
 so no node is ever asked to sign two different batches for one round.
+
+Reorgs: at start-up and whenever the chain's head moves, confirmed rounds in the last
+`reorg_window` blocks are checked against the canonical chain. A round whose block was removed is
+reopened (`submitted` again): if its transaction is back in the pool it is awaited; else its same bytes
+are sent again, or, when its round number was consumed, its deadline passed or its nonce was used, its
+reports that the chain still lacks go into a new round (marked `resend`, so nodes sign reports the
+service already holds as published). One nonce or one round number can carry only one of the two
+transactions, so a report lands once.
+
+Chain time: a report is ready when the chain's clock has reached its asOf (the contract refuses a record
+from the future). The clock is the latest block's time, or on an automining development node (anvil:
+the batch's own transaction makes the block) the time the node will stamp on the next block. A report
+held back is logged once, with how far ahead of chain time its asOf is.
 
 Freshness: borrowers whose on-chain record comes within `refresh_margin_seconds` of `maxAge` are sent to
 the service (`POST /v1/oracle/reports/refresh`), which re-scores them into new pending reports; a stale
@@ -39,7 +53,7 @@ from eth_account import Account
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from pydantic import SecretStr
 
-from oracle.chain import DecodedError, OracleChain, Reverted
+from oracle.chain import DecodedError, Head, NonceConsumed, OracleChain, Reverted
 from oracle.service_client import ServiceClient, ServiceUnavailable
 from oracle.signing import CreditReport, ScoreBatch, order_signatures, recover_signer
 from oracle.store import Round, RoundStore
@@ -94,6 +108,19 @@ class Metrics:
         self.failures = Counter("oracle_failures", "Failures by kind", ["kind"], registry=registry)
         self.rounds = Counter("oracle_rounds", "Rounds by outcome", ["outcome"], registry=registry)
         self.reports = Counter("oracle_reports", "Reports by outcome", ["outcome"], registry=registry)
+        self.held = Gauge(
+            "oracle_reports_held",
+            "Pending reports held back because their asOf is ahead of chain time",
+            registry=registry,
+        )
+        self.held_gap = Gauge(
+            "oracle_held_gap_seconds",
+            "Largest lead of a held report's asOf over chain time",
+            registry=registry,
+        )
+        self.reorged = Counter(
+            "oracle_reorged_rounds", "Confirmed rounds whose block a reorg removed", registry=registry
+        )
         self.latency = Histogram(
             "oracle_report_latency_seconds",
             "First seen -> confirmed on-chain",
@@ -121,6 +148,8 @@ class Aggregator:
         max_report_attempts: int = 3,
         refresh_margin: int = 86_400,
         receipt_timeout: float = 120.0,
+        confirmations: int = 0,
+        reorg_window: int = 128,
         registry: CollectorRegistry | None = None,
         clock: Callable[[], float] = time.time,
     ):
@@ -136,8 +165,13 @@ class Aggregator:
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.clock = clock
+        self.confirmations = max(0, confirmations)
+        self.reorg_window = max(1, reorg_window)
         self.hooks: dict[str, Callable[[Round], None]] = {}
         self._last_refresh = 0.0
+        self._verified_head: Head | None = None  # the head at the last reorg check (None: never)
+        self._held: dict[str, float] = {}  # report id -> monotonic time it was first held
+        self._waiting_depth: set[int] = set()  # rounds logged as waiting for confirmations
 
     def _hook(self, name: str, rnd: Round) -> None:
         if name in self.hooks:
@@ -147,6 +181,7 @@ class Aggregator:
 
     def run_once(self) -> str:
         self.flush_acks()
+        self.reconcile()
         rnd = self.store.active()
         if rnd is None:
             rnd = self.build_round()
@@ -218,19 +253,31 @@ class Aggregator:
             else:
                 rejects.append((report_id, "superseded by a newer report"))
         chosen: list[tuple[str, CreditReport]] = []
-        now = self.chain.now() if latest else 0
+        clock = self.chain_time() if latest else None
+        gaps = []
         for report_id, report in latest.values():
             if len(chosen) == self.batch_max:
                 break
-            if report.asOf > now:  # the contract refuses it until chain time passes asOf: keep it pending
+            assert clock is not None  # noqa: S101 - read above whenever there is a report
+            if report.asOf > clock[0]:  # the contract refuses it until chain time passes asOf
+                self._hold(report_id, report, clock)
+                gaps.append(report.asOf - clock[0])
                 continue
+            self._release(report_id, report)
             stored = self.chain.record_of(report.borrower)
             if stored["grade"] and report.asOf <= stored["asOf"]:
+                if _same_record(stored, report):  # on-chain already (its event confirms it at the service)
+                    log.info("report %s is on-chain already; not sending it again", report_id)
+                    continue
                 rejects.append(
                     (report_id, f"AsOfNotIncreasing: on-chain asOf {stored['asOf']} >= {report.asOf}")
                 )
                 continue
             chosen.append((report_id, report))
+        for report_id in set(self._held) - {i for i, _ in latest.values()}:
+            del self._held[report_id]  # published, superseded or rejected meanwhile
+        self.metrics.held.set(len(gaps))
+        self.metrics.held_gap.set(max(gaps, default=0))
         if rejects:
             self.store.reject(rejects)
             self.metrics.reports.labels("rejected").inc(len(rejects))
@@ -238,8 +285,52 @@ class Aggregator:
             return None
         return self._new_round(chosen)
 
+    def chain_time(self) -> tuple[int, Head, str]:
+        """(time, head, what the time is): when a transaction sent now lands, as far as the chain says.
+        The latest block's time; on an automining node the next block's, which our own transaction
+        makes (there the latest block stands still while nobody transacts)."""
+        head = self.chain.head()
+        if self.chain.automine():
+            upcoming = self.chain.next_block_time()
+            if upcoming is not None and upcoming > head.timestamp:
+                return upcoming, head, "the next block's time on this automining node"
+        return head.timestamp, head, "the latest block's time"
+
+    def _hold(self, report_id: str, report: CreditReport, clock: tuple[int, Head, str]) -> None:
+        if report_id in self._held:
+            return  # logged when first held; once per report, not once per poll
+        self._held[report_id] = time.monotonic()
+        now, head, what = clock
+        log.warning(
+            "holding report %s of %s: its asOf %d is %d s ahead of chain time %d (%s, block %d, %d s"
+            " behind this host's clock); CreditOracle refuses a record from the future, so it waits"
+            " until the chain's clock passes asOf",
+            report_id,
+            report.borrower,
+            report.asOf,
+            report.asOf - now,
+            now,
+            what,
+            head.number,
+            int(self.clock()) - now,
+        )
+
+    def _release(self, report_id: str, report: CreditReport) -> None:
+        since = self._held.pop(report_id, None)
+        if since is not None:
+            log.info(
+                "report %s released: chain time reached its asOf %d after %.0f s held",
+                report_id,
+                report.asOf,
+                time.monotonic() - since,
+            )
+
     def _new_round(
-        self, items: list[tuple[str, CreditReport]], replaces: Round | None = None, reason: str | None = None
+        self,
+        items: list[tuple[str, CreditReport]],
+        replaces: Round | None = None,
+        reason: str | None = None,
+        resend: bool = False,
     ) -> Round:
         number = max(self.chain.last_round(), self.store.max_round()) + 1
         batch = ScoreBatch.build(number, self.chain.now() + self.deadline_seconds, [r for _, r in items])
@@ -249,20 +340,51 @@ class Aggregator:
             first_seen=replaces.first_seen if replaces else None,
             replaces=replaces.id if replaces else None,
             reason=reason,
+            resend=resend,
         )
-        log.info("round %d built with %d reports%s", number, len(items), f" ({reason})" if reason else "")
+        log.info(
+            "round %d built with %d reports%s%s",
+            number,
+            len(items),
+            " to re-send what a reorg removed" if resend else "",
+            f" ({reason})" if reason else "",
+        )
         self._hook("after_build", rnd)
         return rnd
 
     def _rebuild(self, rnd: Round, reason: str, keep: list[tuple[str, CreditReport]] | None = None) -> str:
-        items = list(zip(rnd.report_ids, rnd.batch.reports, strict=True)) if keep is None else keep
+        items = rnd.items if keep is None else keep
+        resend = rnd.resend or rnd.reorgs > 0
+        if resend:
+            items = self._missing_on_chain(rnd, items)
         if not items:
             self.store.set_state(rnd.id, "abandoned", reason)
             self.metrics.rounds.labels("abandoned").inc()
             return "abandoned"
-        self._new_round(items, replaces=rnd, reason=reason)
+        self._new_round(items, replaces=rnd, reason=reason, resend=resend)
         self.metrics.rounds.labels("rebuilt").inc()
         return "rebuilt"
+
+    def _missing_on_chain(
+        self, rnd: Round, items: list[tuple[str, CreditReport]]
+    ) -> list[tuple[str, CreditReport]]:
+        """Of a re-send's reports, those the chain still lacks. One the chain holds (re-included by
+        another transaction) is done; one under a newer on-chain record can no longer be published."""
+        missing = []
+        for report_id, report in items:
+            stored = self.chain.record_of(report.borrower)
+            if stored["grade"] and stored["asOf"] >= report.asOf:
+                log.info(
+                    "round %d: report %s not re-sent: %s",
+                    rnd.round,
+                    report_id,
+                    "it is on-chain"
+                    if _same_record(stored, report)
+                    else f"a newer record ({stored['asOf']}) is on-chain",
+                )
+                continue
+            missing.append((report_id, report))
+        return missing
 
     # -- signing
 
@@ -270,9 +392,8 @@ class Aggregator:
         return {
             "round": rnd.round,
             "deadline": rnd.deadline,
-            "reports": [
-                {"id": i, **r.to_dict()} for i, r in zip(rnd.report_ids, rnd.batch.reports, strict=True)
-            ],
+            "resend": rnd.resend,
+            "reports": [{"id": i, **r.to_dict()} for i, r in rnd.items],
         }
 
     def _collect(self, rnd: Round) -> str:
@@ -336,7 +457,7 @@ class Aggregator:
         if rejects:
             self.store.reject(rejects)
             self.metrics.reports.labels("rejected").inc(len(rejects))
-        keep = [(i, r) for i, r in zip(rnd.report_ids, rnd.batch.reports, strict=True) if i not in refused]
+        keep = [(i, r) for i, r in rnd.items if i not in refused]
         return self._rebuild(rnd, f"{len(refused)} report(s) refused by nodes", keep)
 
     # -- submitting
@@ -353,66 +474,177 @@ class Aggregator:
             return self._handle_revert(rnd, reverted.error)
         if gas > self.chain.gas_limit() * self.gas_fraction and len(rnd.report_ids) > 1:
             half = len(rnd.report_ids) // 2
-            keep = list(zip(rnd.report_ids, rnd.batch.reports, strict=True))[:half]
+            keep = rnd.items[:half]
             return self._rebuild(rnd, f"gas {gas} too high, batch halved", keep)
         tx_hash, raw_tx, nonce = self.chain.signed_submission(
             rnd.batch, signatures, self._key.get_secret_value(), gas=int(gas * 1.25) + 20_000
         )
-        self.store.set_submitted(rnd.id, tx_hash, raw_tx, nonce, gas)
+        self.store.set_submitted(rnd.id, tx_hash, raw_tx, nonce, gas)  # recorded before it is sent
         rnd = self.store.get(rnd.id)
         self._hook("before_broadcast", rnd)
-        self.chain.broadcast(raw_tx)
-        log.info("round %d submitted in %s", rnd.round, tx_hash)
+        try:
+            self.chain.broadcast(raw_tx)
+        except NonceConsumed as exc:
+            self.store.set_state(rnd.id, "failed", f"nonce {nonce} used by another transaction")
+            return self._rebuild(rnd, f"nonce {nonce} used by another transaction: {exc}")
+        log.info("round %d submitted in %s (nonce %d)", rnd.round, tx_hash, nonce)
         self._hook("after_broadcast", rnd)
         return self._await(rnd)
 
     def _await(self, rnd: Round) -> str:
         assert rnd.tx_hash is not None and rnd.raw_tx is not None  # noqa: S101 - set with state 'submitted'
-        receipt = self.chain.receipt(rnd.tx_hash)
-        if receipt is None and self.chain.tx_known(rnd.tx_hash):
-            deadline = time.monotonic() + self.receipt_timeout
-            while receipt is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-                receipt = self.chain.receipt(rnd.tx_hash)
-            if receipt is None:
-                return "pending"
-        if receipt is None:  # never reached the node: a crash before broadcast, or dropped
-            if self.chain.last_round() >= rnd.round:
-                self.store.set_state(rnd.id, "failed", "round consumed by another transaction")
-                return self._rebuild(rnd, "round consumed by another transaction")
-            if rnd.deadline <= self.chain.now() + DEADLINE_MARGIN:
-                self.store.set_state(rnd.id, "failed", "transaction lost and deadline passed")
-                return self._rebuild(rnd, "transaction lost and deadline passed")
+        for _ in range(3):  # a send of the recorded bytes is followed by one more look, never a loop
+            receipt = self.chain.receipt(rnd.tx_hash)
+            if receipt is None and self.chain.tx_known(rnd.tx_hash):
+                deadline = time.monotonic() + self.receipt_timeout
+                while receipt is None and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    receipt = self.chain.receipt(rnd.tx_hash)
+                if receipt is None:
+                    return "pending"
+            if receipt is not None and self.chain.block_hash(receipt["blockNumber"]) != receipt["blockHash"]:
+                return "pending"  # a receipt from a block the chain has just dropped: look again later
+            if receipt is not None:
+                return self._receipt(rnd, receipt)
+            # neither mined nor in the node's pool: a crash before the broadcast, dropped, or reorged out
+            reason = self._unsendable(rnd)
+            if reason:
+                self.store.set_state(rnd.id, "failed", reason)
+                return self._rebuild(rnd, reason)
             log.info(
-                "round %d: transaction %s unknown to the node, broadcasting the same bytes",
+                "round %d: transaction %s %s; sending the same bytes again",
                 rnd.round,
                 rnd.tx_hash,
+                "was removed by a reorg" if rnd.reorgs else "is unknown to the node",
             )
-            self.chain.broadcast(rnd.raw_tx)
-            return self._await(rnd)
+            self.store.note_send(rnd.id)  # recorded before it is sent
+            try:
+                self.chain.broadcast(rnd.raw_tx)
+            except NonceConsumed:
+                continue  # _unsendable sees the nonce taken on the next look
+            rnd = self.store.get(rnd.id)
+        return "pending"
+
+    def _unsendable(self, rnd: Round) -> str | None:
+        """Why the round's recorded transaction can never land, or None if sending it again is right."""
+        if self.chain.last_round() >= rnd.round:
+            return "round consumed by another transaction"
+        if rnd.deadline <= self.chain.now() + DEADLINE_MARGIN:
+            return "transaction lost and deadline passed"
+        if rnd.nonce is not None and self.chain.confirmed_nonce(self.submitter) > rnd.nonce:
+            return f"nonce {rnd.nonce} used by another transaction"
+        return None
+
+    def _receipt(self, rnd: Round, receipt: dict) -> str:
+        block = receipt["blockNumber"]
         if receipt["status"] == 1:
-            self.store.set_confirmed(rnd, receipt["blockNumber"])
+            depth = self.chain.head().number - block
+            if depth < self.confirmations:
+                if rnd.block_hash != receipt["blockHash"]:
+                    self.store.set_mined(rnd.id, block, receipt["blockHash"])
+                if rnd.id not in self._waiting_depth:
+                    self._waiting_depth.add(rnd.id)
+                    log.info(
+                        "round %d mined in block %d; waiting for %d confirmations",
+                        rnd.round,
+                        block,
+                        self.confirmations,
+                    )
+                return "pending"
+            self._waiting_depth.discard(rnd.id)
+            self.store.set_confirmed(rnd, block, receipt["blockHash"])
             self.metrics.rounds.labels("confirmed").inc()
             self.metrics.reports.labels("confirmed").inc(len(rnd.report_ids))
             self.metrics.last_round.set(rnd.round)
             self.metrics.latency.observe(max(0.0, self.clock() - rnd.first_seen))
-            log.info("round %d confirmed in block %d", rnd.round, receipt["blockNumber"])
+            log.info(
+                "round %d confirmed in block %d%s",
+                rnd.round,
+                block,
+                f" ({depth} blocks on top)" if self.confirmations else "",
+            )
             self._hook("after_confirm", rnd)
             self.flush_acks()
             return "confirmed"
         signatures = order_signatures([(s, bytes.fromhex(h[2:])) for s, h in rnd.signatures.items()])
-        error = self.chain.replay_failure(rnd.batch, signatures, self.submitter, receipt["blockNumber"])
+        error = self.chain.replay_failure(rnd.batch, signatures, self.submitter, block)
         self.store.set_state(rnd.id, "failed", str(error))
         self.metrics.rounds.labels("failed").inc()
         return self._handle_revert(rnd, error)
 
+    # -- reorgs
+
+    def reconcile(self) -> list[int]:
+        """Reopen confirmed rounds whose block is no longer canonical; returns their round numbers.
+
+        Cheap when nothing happened: one look at the head while it stands still. When it moved and the
+        head verified last time is still canonical, no block at or below it changed (each block names its
+        parent), so only rounds confirmed above it are looked at; otherwise (and at start-up) every
+        confirmed round in the window is."""
+        head = self.chain.head()
+        previous = self._verified_head
+        if previous is not None and previous == head:
+            return []
+        if previous is not None and self.chain.block_hash(previous.number) == previous.hash:
+            since = previous.number + 1
+        else:
+            since = max(0, head.number - self.reorg_window)
+        reopened = []
+        checked: dict[int, str | None] = {}
+        for rnd in self.store.confirmed_since(since):
+            number = rnd.block_number
+            assert number is not None  # noqa: S101 - confirmed rounds have a block
+            if number not in checked:
+                checked[number] = self.chain.block_hash(number)
+            if rnd.block_hash is not None and checked[number] == rnd.block_hash:
+                continue
+            receipt = self.chain.receipt(rnd.tx_hash) if rnd.tx_hash else None
+            if (
+                receipt is not None
+                and receipt["status"] == 1
+                and self.chain.block_hash(receipt["blockNumber"]) == receipt["blockHash"]
+            ):
+                if rnd.block_hash is not None:
+                    log.info(
+                        "round %d: a reorg moved its transaction from block %d to %d",
+                        rnd.round,
+                        number,
+                        receipt["blockNumber"],
+                    )
+                self.store.move_block(rnd.id, receipt["blockNumber"], receipt["blockHash"])
+                continue
+            log.warning(
+                "round %d: block %d (%s) is no longer canonical; its %d reports are off the chain and"
+                " will be sent again",
+                rnd.round,
+                number,
+                rnd.block_hash,
+                len(rnd.report_ids),
+            )
+            self.store.reopen(rnd.id, f"reorg removed block {number}")
+            self.metrics.reorged.inc()
+            reopened.append(rnd.round)
+        self._verified_head = head
+        return reopened
+
     def _handle_revert(self, rnd: Round, error: DecodedError) -> str:
         self.metrics.failures.labels(error.name or "revert").inc()
-        items = list(zip(rnd.report_ids, rnd.batch.reports, strict=True))
+        items = rnd.items
         log.warning("round %d reverts with %s", rnd.round, error)
         if error.name in DEFER_ERRORS and error.borrower:  # transient: leave it pending, retried later
             keep = [(i, r) for i, r in items if r.borrower != error.borrower]
             return self._rebuild(rnd, f"{error}: deferred", keep)
+        if error.name == "AsOfNotIncreasing" and error.borrower:
+            landed = [
+                i
+                for i, r in items
+                if r.borrower == error.borrower and _same_record(self.chain.record_of(r.borrower), r)
+            ]
+            if landed:  # the chain holds this very report already: drop it, it is not rejected
+                log.info("round %d: report %s is on-chain already", rnd.round, landed[0])
+                return self._rebuild(
+                    rnd, f"{error}: on-chain already", [(i, r) for i, r in items if i not in landed]
+                )
         if error.borrower:
             bad = [i for i, r in items if r.borrower == error.borrower]
             self.store.reject([(i, str(error)) for i in bad])
@@ -486,6 +718,17 @@ class Aggregator:
         return due
 
 
+def _same_record(stored: dict, report: CreditReport) -> bool:
+    """The on-chain record is this report (reasonsHash is not stored on-chain)."""
+    return (stored["score"], stored["grade"], stored["pdBps"], stored["modelVersion"], stored["asOf"]) == (
+        report.score,
+        report.grade,
+        report.pdBps,
+        report.modelVersion,
+        report.asOf,
+    )
+
+
 def build_aggregator(settings, registry: CollectorRegistry | None = None) -> Aggregator:
     if settings.api_key is None:
         raise SystemExit("PEERLEND_ORACLE_API_KEY (operator key with the oracle role) is required")
@@ -507,6 +750,8 @@ def build_aggregator(settings, registry: CollectorRegistry | None = None) -> Agg
         max_report_attempts=settings.max_report_attempts,
         refresh_margin=settings.refresh_margin_seconds,
         receipt_timeout=settings.receipt_timeout_seconds,
+        confirmations=settings.resolved_confirmations(chain.chain_id),
+        reorg_window=settings.reorg_window_blocks,
         registry=registry,
     )
 
@@ -539,9 +784,11 @@ def main(argv: list[str] | None = None) -> None:
     aggregator = build_aggregator(settings, registry)
     start_http_server(settings.metrics_port, addr=settings.node_host, registry=registry)
     log.info(
-        "aggregator: submitter %s, nodes %s, metrics :%d",
+        "aggregator: submitter %s, nodes %s, store %s, %d confirmations, metrics :%d",
         aggregator.submitter,
         settings.resolved_node_urls,
+        settings.store_path,
+        aggregator.confirmations,
         settings.metrics_port,
     )
     aggregator.run(stop, settings.poll_interval_seconds)

@@ -11,7 +11,7 @@ from eth_account import Account
 from eth_typing import HexStr
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+from web3.exceptions import BlockNotFound, ContractCustomError, ContractLogicError, TransactionNotFound
 
 from oracle.retry import retry_call
 from oracle.signing import ScoreBatch
@@ -40,6 +40,26 @@ class Reverted(Exception):
     def __init__(self, error: DecodedError):
         super().__init__(str(error))
         self.error = error
+
+
+class NonceConsumed(Exception):
+    """The node refuses a transaction because its nonce was used by another transaction of the sender:
+    those bytes can never be mined."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """A block as the aggregator tracks it: enough to tell a reorg from progress."""
+
+    number: int
+    hash: str
+    timestamp: int
+
+
+def _hex(value) -> str:
+    if isinstance(value, str):
+        return value if value.startswith("0x") else "0x" + value
+    return "0x" + bytes(value).hex()
 
 
 def load_abi(build_dir: Path, name: str = "CreditOracle") -> list:
@@ -107,6 +127,7 @@ class OracleChain:
         self._attempts = attempts
         self._backoff = backoff
         self._chain_id: int | None = None
+        self._automine: bool | None = None
 
     @classmethod
     def from_manifest(cls, rpc_url: str, manifest: dict, build_dir: Path, **kwargs) -> OracleChain:
@@ -140,6 +161,50 @@ class OracleChain:
                 return self.w3.eth.get_block("latest")["timestamp"]
 
         return self._call("block time", read)
+
+    def head(self) -> Head:
+        """The latest block: its time is the chain's clock (what `block.timestamp` has reached)."""
+        block = self._call("latest block", lambda: self.w3.eth.get_block("latest"))
+        return Head(int(block["number"]), _hex(block["hash"]), int(block["timestamp"]))
+
+    def block_hash(self, number: int) -> str | None:
+        """Hash of the canonical block at `number`, None above the head."""
+
+        def read():
+            try:
+                return self.w3.eth.get_block(number)
+            except BlockNotFound:
+                return None
+
+        block = self._call(f"block {number}", read)
+        return _hex(block["hash"]) if block is not None else None
+
+    def automine(self) -> bool:
+        """True on a development node that mines a block for each transaction (anvil, hardhat): there
+        the block a batch lands in is made by the batch itself, stamped with the node's clock, so the
+        latest block's time (which stands still while nobody transacts) is not when it will land."""
+        if self._automine is None:
+            self._automine = False
+            for method in ("anvil_getAutomine", "hardhat_getAutomine"):
+                try:
+                    reply = self._call(method, lambda m=method: self.w3.provider.make_request(m, []))
+                except (ValueError, OSError):
+                    continue
+                if isinstance(reply, dict) and reply.get("result") is not None:
+                    self._automine = bool(reply["result"])
+                    break
+        return self._automine
+
+    def next_block_time(self) -> int | None:
+        """Timestamp of the node's pending block, None where the node has none."""
+        try:
+            return int(self._call("pending block", lambda: self.w3.eth.get_block("pending"))["timestamp"])
+        except (ValueError, BlockNotFound):
+            return None
+
+    def confirmed_nonce(self, account: str) -> int:
+        """Transactions of `account` mined so far (the next nonce the chain will accept from it)."""
+        return self._call("nonce", lambda: self.w3.eth.get_transaction_count(account, "latest"))
 
     def gas_limit(self) -> int:
         return self._call("latest block", lambda: self.w3.eth.get_block("latest")["gasLimit"])
@@ -215,18 +280,34 @@ class OracleChain:
         return "0x" + bytes(signed.hash).hex(), "0x" + bytes(signed.raw_transaction).hex(), nonce
 
     def broadcast(self, raw_tx: str) -> None:
+        """Send signed bytes. The same bytes again are fine (the node already has them); a nonce the
+        chain has used for ANOTHER transaction raises NonceConsumed (not swallowed: those bytes can
+        never land, and treating them as sent would wait for them forever)."""
         try:
             self._call("sendRawTransaction", lambda: self.w3.eth.send_raw_transaction(HexStr(raw_tx)))
-        except ValueError as exc:  # the same bytes again: the node already has it
+        except ValueError as exc:
             text = str(exc).lower()
-            if "already known" not in text and "already imported" not in text and "nonce too low" not in text:
-                raise
+            if "already known" in text or "already imported" in text:
+                return
+            if "nonce too low" in text or "nonce has already been used" in text:
+                tx_hash = "0x" + keccak(hexstr=raw_tx).hex()
+                if self.receipt(tx_hash) is not None:
+                    return  # it was these very bytes that used the nonce
+                raise NonceConsumed(str(exc)) from None
+            raise
 
     def receipt(self, tx_hash: str) -> dict | None:
+        """The receipt with `blockHash` as 0x hex, or None while the transaction is not in a block."""
         try:
-            return dict(self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(HexStr(tx_hash))))
+            receipt = dict(
+                self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(HexStr(tx_hash)))
+            )
         except TransactionNotFound:
             return None
+        if receipt.get("blockHash") is None:  # some nodes answer for pending transactions
+            return None
+        receipt["blockHash"] = _hex(receipt["blockHash"])
+        return receipt
 
     def tx_known(self, tx_hash: str) -> bool:
         try:

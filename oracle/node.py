@@ -5,7 +5,12 @@ trusts nothing in it: it re-reads every report from the service by id (must be p
 reads the borrower's current record, the last round and the time from the chain, checks ranges, grade vs
 PD band, model version and rate-of-change limits, and only then signs the EIP-712 digest with its own
 key, bound to its own configured chain id and CreditOracle address. It never signs two different
-batches for the same round.
+batches for the same round, across restarts too when `node_store_path` is set (oracle/node_store.py).
+
+A report must be pending at the service, except in a batch marked `resend`: the aggregator re-sends
+reports a reorg removed from the chain, which the service already holds as submitted or confirmed. Such a
+report is signed only if the chain lacks it (its asOf is after the borrower's on-chain asOf, checked as
+for any report), so a re-send can never publish a report twice.
 
 Response: {"signer", "signature" (0x hex or null), "refused": [{"id", "borrower", "reasons"}], "error"}.
 """
@@ -15,7 +20,6 @@ from __future__ import annotations
 import argparse
 import logging
 import threading
-from collections import OrderedDict
 
 from eth_account import Account
 from fastapi import FastAPI, Request
@@ -25,6 +29,7 @@ from pydantic import SecretStr
 
 from oracle.chain import OracleChain
 from oracle.checks import Policy, check_batch_frame, check_report, duplicate_borrowers
+from oracle.node_store import SignedRounds
 from oracle.service_client import ServiceClient, ServiceUnavailable
 from oracle.signing import CreditReport, ScoreBatch, batch_digest, sign_batch
 
@@ -32,13 +37,20 @@ log = logging.getLogger("oracle.node")
 
 
 class SignerNode:
-    def __init__(self, key: SecretStr, chain: OracleChain, service: ServiceClient, policy: Policy):
+    def __init__(
+        self,
+        key: SecretStr,
+        chain: OracleChain,
+        service: ServiceClient,
+        policy: Policy,
+        signed: SignedRounds | None = None,
+    ):
         self._key = key
         self.address = Account.from_key(key.get_secret_value()).address
         self.chain = chain
         self.service = service
         self.policy = policy
-        self._signed: OrderedDict[int, bytes] = OrderedDict()  # round -> digest, bounded
+        self._signed = signed or SignedRounds()  # round -> digest signed
         self._lock = threading.Lock()
         self.registry = CollectorRegistry()
         self.m_signed = Counter("oracle_node_batches_signed", "Batches signed", registry=self.registry)
@@ -63,9 +75,9 @@ class SignerNode:
         if len(set(ids)) != len(ids):
             return self._answer(error="duplicate report ids")
         with self._lock:  # one batch at a time: the round guard below must see every signature
-            return self._handle(batch, ids)
+            return self._handle(batch, ids, resend=payload.get("resend") is True)
 
-    def _handle(self, batch: ScoreBatch, ids: list[str]) -> dict:
+    def _handle(self, batch: ScoreBatch, ids: list[str], resend: bool = False) -> dict:
         now, last_round = self.chain.now(), self.chain.last_round()
         frame = check_batch_frame(batch.round, batch.deadline, batch.reports, last_round, now, self.policy)
         if frame:
@@ -80,7 +92,7 @@ class SignerNode:
         duplicates = duplicate_borrowers(batch.reports)
         refused = []
         for report_id, report in zip(ids, batch.reports, strict=True):
-            reasons = self._service_reasons(report, truth.get(report_id))
+            reasons = self._service_reasons(report, truth.get(report_id), resend)
             if report.borrower in duplicates:
                 reasons.append("borrower appears twice in the batch")
             reasons += check_report(report, self.chain.record_of(report.borrower), self.policy, now)
@@ -91,22 +103,21 @@ class SignerNode:
             log.info("round %d: refused %d of %d reports", batch.round, len(refused), len(ids))
             return self._answer(refused=refused)
         digest = batch_digest(batch, self.chain.chain_id, self.chain.address)
-        previous = self._signed.get(batch.round)
+        # recorded before the signature exists, so no crash can let this round be signed twice
+        previous = self._signed.claim(self.chain.chain_id, self.chain.address, batch.round, digest)
         if previous is not None and previous != digest:
             return self._answer(error=f"already signed a different batch for round {batch.round}")
         signature = sign_batch(batch, self.chain.chain_id, self.chain.address, self._key.get_secret_value())
-        self._signed[batch.round] = digest
-        while len(self._signed) > 1000:
-            self._signed.popitem(last=False)
         self.m_signed.inc()
-        log.info("round %d: signed %d reports", batch.round, len(ids))
+        log.info("round %d: signed %d reports%s", batch.round, len(ids), " (re-send)" if resend else "")
         return self._answer(signature=signature)
 
     @staticmethod
-    def _service_reasons(report: CreditReport, record: dict | None) -> list[str]:
+    def _service_reasons(report: CreditReport, record: dict | None, resend: bool = False) -> list[str]:
         if record is None:
             return ["unknown to the service"]
-        if record.get("status") != "pending":
+        allowed = ("pending", "submitted", "confirmed") if resend else ("pending",)
+        if record.get("status") not in allowed:
             return [f"service status is {record.get('status')}"]
         try:
             if CreditReport.from_dict(record) != report:
@@ -149,7 +160,9 @@ def build_node(settings) -> SignerNode:
     service = ServiceClient(
         settings.service_url, settings.api_key.get_secret_value(), timeout=settings.http_timeout_seconds
     )
-    return SignerNode(key, chain, service, Policy.from_settings(settings))
+    return SignerNode(
+        key, chain, service, Policy.from_settings(settings), SignedRounds(settings.node_store_path)
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,16 +1,19 @@
 """HTTP client of the PeerLend service's oracle feed (operator API key with the `oracle` role).
 
-  GET  /v1/oracle/reports?status=pending&limit=N   pending reports, oldest first
-  GET  /v1/oracle/reports?ids=a,b,c                 the given reports, whatever their status
-  POST /v1/oracle/reports/ack                       {"acks": [{"id", "status", "round", "txHash", "reason"}]}
-  POST /v1/oracle/reports/refresh                   {"borrowers": [...]} -> new pending reports
+  GET  /v2/oracle/reports?status=pending&limit=N   pending reports, oldest first
+  GET  /v2/oracle/reports?ids=a&ids=b               the given reports, whatever their status
+  POST /v2/oracle/reports/ack                       {"acks": [{"id", "status", "round", "txHash", "reason"}]}
+  POST /v2/oracle/reports/refresh                   {"borrowers": [...]} -> new pending reports
 
 Report JSON: {"id", "status", "borrower", "score", "grade", "pdBps", "modelVersion", "asOf", "reasonsHash"}.
+The API gives times as ISO 8601 UTC (README "API conventions"); reports are handed to the oracle with `asOf`
+in Unix seconds, the value the nodes sign and the contract compares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import httpx
 
@@ -50,19 +53,32 @@ class ServiceClient:
             raise ServiceUnavailable(str(exc)) from exc
 
     def pending_reports(self, limit: int = 200) -> list[dict]:
-        return self._request("GET", "/v1/oracle/reports", params={"status": "pending", "limit": limit})[
-            "items"
-        ]
+        reply = self._request("GET", "/v2/oracle/reports", params={"status": "pending", "limit": limit})
+        return [_report(r) for r in reply["items"]]
 
     def reports_by_id(self, ids: Sequence[str]) -> list[dict]:
         if not ids:
             return []
-        return self._request(
-            "GET", "/v1/oracle/reports", params={"ids": ",".join(map(str, ids)), "limit": len(ids)}
-        )["items"]
+        reply = self._request(
+            "GET", "/v2/oracle/reports", params={"ids": [str(i) for i in ids], "limit": len(ids)}
+        )
+        return [_report(r) for r in reply["items"]]
 
     def ack(self, acks: Sequence[dict]) -> dict:
-        return self._request("POST", "/v1/oracle/reports/ack", json={"acks": list(acks)})
+        # Report ids are integers on the wire; the oracle keeps them as text.
+        body = [{**a, "id": int(a["id"])} if str(a["id"]).isdigit() else a for a in acks]
+        return self._request("POST", "/v2/oracle/reports/ack", json={"acks": body})
 
     def refresh(self, borrowers: Sequence[str]) -> dict:
-        return self._request("POST", "/v1/oracle/reports/refresh", json={"borrowers": list(borrowers)})
+        return self._request("POST", "/v2/oracle/reports/refresh", json={"borrowers": list(borrowers)})
+
+
+def unix_seconds(value: int | str) -> int:
+    """An API time (ISO 8601, "...Z") as Unix seconds; integers pass through."""
+    if isinstance(value, int):
+        return value
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+
+
+def _report(item: dict) -> dict:
+    return {**item, "asOf": unix_seconds(item["asOf"])}

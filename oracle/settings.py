@@ -42,6 +42,9 @@ class OracleSettings(BaseSettings):
     private_key: SecretStr | None = None
     keystore_path: Path | None = None
     keystore_password: SecretStr | None = None
+    # where a node records the batch digest it signed for each round, so that after a crash it still
+    # never signs a different batch for a round it signed; None: kept in memory only
+    node_store_path: Path | None = None
 
     # report checks (node)
     score_min: int = 0
@@ -69,6 +72,13 @@ class OracleSettings(BaseSettings):
     poll_interval_seconds: float = 2.0
     receipt_timeout_seconds: float = 120.0
     max_report_attempts: int = 3  # refusals before a report is rejected for good
+    # blocks on top of a batch's block before it counts as confirmed (and is acknowledged to the
+    # service); None: 0 on a local anvil (chain 31337, a block per transaction), else 12. The same
+    # convention as the indexer's PEERLEND_INDEXER_CONFIRMATIONS.
+    confirmations: int | None = None
+    # confirmed batches in this many most recent blocks are re-checked against the canonical chain
+    # (at start-up and whenever the head moves); one a reorg removed is sent again
+    reorg_window_blocks: int = 128
     refresh_margin_seconds: int = 86_400  # refresh records this close to maxAge
     metrics_port: int = 8710  # aggregator; node i serves /metrics on its HTTP port
 
@@ -81,6 +91,11 @@ class OracleSettings(BaseSettings):
             if value is not None and value.get_secret_value().lower().startswith(_ANVIL_PREFIXES):
                 raise ValueError(f"PEERLEND_ORACLE_{name.upper()} is a well-known development key")
         return self
+
+    def resolved_confirmations(self, chain_id: int) -> int:
+        if self.confirmations is not None:
+            return max(0, self.confirmations)
+        return 0 if chain_id == 31337 else 12
 
     @property
     def resolved_manifest_path(self) -> Path:

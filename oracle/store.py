@@ -2,11 +2,19 @@
 
 States of a round: built -> signed -> submitted -> confirmed; submitted -> failed (reverted: its reports
 go back to the pool or are rejected); built/signed/submitted -> abandoned (rebuilt under a new round
-number, or nothing left to submit).
-A round is `submitted` with its signed raw transaction and hash written BEFORE the transaction is
-broadcast, so after a crash the aggregator knows exactly which transaction may be on the chain and
-rebroadcasts those same bytes rather than building a second one. A round's confirmation and the acks of
-its reports are written in one transaction, so no report is lost between them.
+number, or nothing left to submit); confirmed -> submitted again when a reorg removes its block.
+
+Every transaction is recorded before it is sent: a round becomes `submitted` with its signed raw
+transaction, hash and nonce written (synchronous=FULL) BEFORE the first broadcast, and each later
+broadcast of the same bytes is counted (`sends`, `last_sent_at`) before it goes out. After a crash the
+aggregator therefore knows exactly which transaction may be on the chain and sends those same bytes
+again (same hash: they can land once at most) rather than building a second one.
+
+A submitted round's transaction is `mined` (block number and hash noted, state still `submitted`) until
+it has the configured number of confirmations; then it is `confirmed`, and the round's confirmation
+and the acks of its reports are written in one transaction, so no report is lost between them. A
+confirmed round stays under watch for `reorg_window` blocks: if its block stops being canonical the
+round is reopened (`reorgs` counts how often) and its reports are sent again.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from oracle.signing import ScoreBatch
+from oracle.signing import CreditReport, ScoreBatch
 
 ACTIVE = ("built", "signed", "submitted")
 
@@ -58,6 +66,7 @@ CREATE TABLE IF NOT EXISTS refusals (
     count INTEGER NOT NULL,
     last_reason TEXT
 );
+CREATE INDEX IF NOT EXISTS ix_rounds_block ON rounds(state, block_number);
 CREATE TABLE IF NOT EXISTS borrowers (
     borrower TEXT PRIMARY KEY,
     as_of INTEGER NOT NULL,
@@ -84,6 +93,25 @@ class Round:
     error: str | None
     first_seen: float
     created_at: float
+    block_hash: str | None = None
+    resend: bool = False  # re-sends reports a reorg removed (the service holds them as published)
+    reorgs: int = 0
+    sends: int = 0
+
+    @property
+    def items(self) -> list[tuple[str, CreditReport]]:
+        return list(zip(self.report_ids, self.batch.reports, strict=True))
+
+
+# columns added after the first release: a store written by an older aggregator gains them on open
+_ROUND_COLUMNS = {
+    "block_hash": "TEXT",
+    "resend": "INTEGER NOT NULL DEFAULT 0",
+    "reorgs": "INTEGER NOT NULL DEFAULT 0",
+    "sends": "INTEGER NOT NULL DEFAULT 0",
+    "last_sent_at": "REAL",
+    "confirmed_at": "REAL",
+}
 
 
 class RoundStore:
@@ -99,6 +127,10 @@ class RoundStore:
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(borrowers)")}
         if "refresh_after" not in columns:  # a store written before refreshes were scheduled
             self._db.execute("ALTER TABLE borrowers ADD COLUMN refresh_after REAL")
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(rounds)")}
+        for name, ddl in _ROUND_COLUMNS.items():
+            if name not in columns:
+                self._db.execute(f"ALTER TABLE rounds ADD COLUMN {name} {ddl}")
         self._lock = threading.RLock()
         self._clock = clock
 
@@ -140,15 +172,29 @@ class RoundStore:
             error=row["error"],
             first_seen=row["first_seen"],
             created_at=row["created_at"],
+            block_hash=row["block_hash"],
+            resend=bool(row["resend"]),
+            reorgs=row["reorgs"],
+            sends=row["sends"],
         )
 
     # -- rounds
 
     def active(self) -> Round | None:
+        """The oldest unfinished round. Normally there is one; after a reorg the reopened rounds come
+        first, in the order they were sent (their nonces are in that order too)."""
         row = self._db.execute(
-            f"SELECT * FROM rounds WHERE state IN {ACTIVE} ORDER BY id DESC LIMIT 1"  # noqa: S608 - constant
+            f"SELECT * FROM rounds WHERE state IN {ACTIVE} ORDER BY id LIMIT 1"  # noqa: S608 - constant
         ).fetchone()
         return self._round(row) if row else None
+
+    def confirmed_since(self, block_number: int) -> list[Round]:
+        """Confirmed rounds in blocks from `block_number` on: those a reorg may still remove."""
+        rows = self._db.execute(
+            "SELECT * FROM rounds WHERE state='confirmed' AND block_number >= ? ORDER BY id",
+            (block_number,),
+        ).fetchall()
+        return [self._round(r) for r in rows]
 
     def get(self, round_id: int) -> Round:
         return self._round(self._db.execute("SELECT * FROM rounds WHERE id = ?", (round_id,)).fetchone())
@@ -167,6 +213,7 @@ class RoundStore:
         first_seen: float | None = None,
         replaces: int | None = None,
         reason: str | None = None,
+        resend: bool = False,
     ) -> Round:
         """A new built round; `replaces` (abandoned in the same transaction) is the round it rebuilds."""
         now = self._clock()
@@ -179,7 +226,7 @@ class RoundStore:
                 )
             cur = db.execute(
                 "INSERT INTO rounds (round, deadline, state, batch, report_ids, first_seen, created_at,"
-                " updated_at) VALUES (?, ?, 'built', ?, ?, ?, ?, ?)",
+                " updated_at, resend) VALUES (?, ?, 'built', ?, ?, ?, ?, ?, ?)",
                 (
                     batch.round,
                     batch.deadline,
@@ -188,6 +235,7 @@ class RoundStore:
                     first_seen if first_seen is not None else now,
                     now,
                     now,
+                    int(resend),
                 ),
             )
             return self._round(db.execute("SELECT * FROM rounds WHERE id=?", (cur.lastrowid,)).fetchone())
@@ -200,20 +248,41 @@ class RoundStore:
             )
 
     def set_submitted(self, round_id: int, tx_hash: str, raw_tx: str, nonce: int, gas: int) -> None:
+        """Record the signed transaction. Called BEFORE it is broadcast; counts as its first send."""
+        now = self._clock()
         with self._tx() as db:
             db.execute(
-                "UPDATE rounds SET state='submitted', tx_hash=?, raw_tx=?, nonce=?, gas=?, updated_at=?"
-                " WHERE id=? AND state='signed'",
-                (tx_hash, raw_tx, nonce, gas, self._clock(), round_id),
+                "UPDATE rounds SET state='submitted', tx_hash=?, raw_tx=?, nonce=?, gas=?, sends=sends+1,"
+                " last_sent_at=?, updated_at=? WHERE id=? AND state='signed'",
+                (tx_hash, raw_tx, nonce, gas, now, now, round_id),
             )
 
-    def set_confirmed(self, rnd: Round, block_number: int) -> None:
+    def note_send(self, round_id: int) -> None:
+        """Record that the round's recorded bytes are about to be broadcast again."""
+        now = self._clock()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE rounds SET sends=sends+1, last_sent_at=?, updated_at=? WHERE id=?",
+                (now, now, round_id),
+            )
+
+    def set_mined(self, round_id: int, block_number: int, block_hash: str) -> None:
+        """The round's transaction is in a block that does not have enough confirmations yet."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE rounds SET block_number=?, block_hash=?, updated_at=?"
+                " WHERE id=? AND state='submitted'",
+                (block_number, block_hash, self._clock(), round_id),
+            )
+
+    def set_confirmed(self, rnd: Round, block_number: int, block_hash: str | None = None) -> None:
         """Confirmation and the `submitted` acks of every report in the round, atomically."""
         now = self._clock()
         with self._tx() as db:
             db.execute(
-                "UPDATE rounds SET state='confirmed', block_number=?, updated_at=? WHERE id=?",
-                (block_number, now, rnd.id),
+                "UPDATE rounds SET state='confirmed', block_number=?, block_hash=?, confirmed_at=?,"
+                " error=NULL, updated_at=? WHERE id=?",
+                (block_number, block_hash, now, now, rnd.id),
             )
             db.executemany(
                 "INSERT INTO outbox (report_id, status, round, tx_hash, created_at)"
@@ -224,6 +293,23 @@ class RoundStore:
                 "INSERT INTO borrowers (borrower, as_of) VALUES (?, ?) ON CONFLICT(borrower) DO UPDATE"
                 " SET as_of = MAX(as_of, excluded.as_of), refresh_requested_at = NULL, refresh_after = NULL",
                 [(r.borrower, r.asOf) for r in rnd.batch.reports],
+            )
+
+    def move_block(self, round_id: int, block_number: int, block_hash: str) -> None:
+        """A reorg moved the round's transaction into another block: it is still on the chain."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE rounds SET block_number=?, block_hash=?, updated_at=? WHERE id=?",
+                (block_number, block_hash, self._clock(), round_id),
+            )
+
+    def reopen(self, round_id: int, reason: str) -> None:
+        """A reorg removed the confirmed round's block: back to `submitted`, to be sent again."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE rounds SET state='submitted', block_number=NULL, block_hash=NULL, confirmed_at=NULL,"
+                " reorgs=reorgs+1, error=?, updated_at=? WHERE id=? AND state='confirmed'",
+                (reason, self._clock(), round_id),
             )
 
     def set_state(self, round_id: int, state: str, error: str | None = None) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, Header, HTTPException, Query
 
 API_KEY = "test-oracle-key-0123456789"
 
@@ -38,10 +39,10 @@ class FakeFeed:
             if key != API_KEY:
                 raise HTTPException(401, "bad key")
 
-        @app.get("/v1/oracle/reports")
+        @app.get("/v2/oracle/reports")
         def reports(
             status: str | None = None,
-            ids: str | None = None,
+            ids: list[str] | None = Query(None),  # noqa: B008 - FastAPI's way to declare a repeated parameter
             limit: int = 100,
             x_api_key: str | None = Header(None),
         ):
@@ -49,13 +50,13 @@ class FakeFeed:
             with self._lock:
                 items = list(self.reports.values())
             if ids:
-                wanted = set(ids.split(","))
+                wanted = set(ids)
                 items = [r for r in items if r["id"] in wanted]
             if status:
                 items = [r for r in items if r["status"] == status]
-            return {"items": [dict(r) for r in items[:limit]]}
+            return {"items": [_wire(r) for r in items[:limit]], "nextCursor": None}
 
-        @app.post("/v1/oracle/reports/ack")
+        @app.post("/v2/oracle/reports/ack")
         def ack(body: dict, x_api_key: str | None = Header(None)):
             guard(x_api_key)
             with self._lock:
@@ -66,7 +67,7 @@ class FakeFeed:
                         report.update(status=a["status"], round=a.get("round"), reason=a.get("reason"))
             return {"updated": len(body["acks"])}
 
-        @app.post("/v1/oracle/reports/refresh")
+        @app.post("/v2/oracle/reports/refresh")
         def refresh(body: dict, x_api_key: str | None = Header(None)):
             guard(x_api_key)
             self.refresh_requests.append(body["borrowers"])
@@ -77,3 +78,11 @@ class FakeFeed:
             return {"queued": body["borrowers"], "results": results}
 
         return app
+
+
+def _wire(report: dict) -> dict:
+    """A report as the API sends it: times as ISO 8601 UTC."""
+    out = dict(report)
+    if isinstance(out.get("asOf"), int):
+        out["asOf"] = datetime.fromtimestamp(out["asOf"], UTC).isoformat().replace("+00:00", "Z")
+    return out

@@ -103,16 +103,16 @@ def feed_server(module_server_factory):
 
 
 def test_feed_requires_the_oracle_role(feed_server):
-    assert httpx.get(f"{feed_server}/v1/oracle/reports").status_code == 401
+    assert httpx.get(f"{feed_server}/v2/oracle/reports").status_code == 401
     reviewer = create_operator_key(feed_server, "reviewer")
-    reply = httpx.get(f"{feed_server}/v1/oracle/reports", headers={"X-API-Key": reviewer})
+    reply = httpx.get(f"{feed_server}/v2/oracle/reports", headers={"X-API-Key": reviewer})
     assert reply.status_code == 403 and reply.headers["content-type"].startswith("application/problem+json")
     ack = httpx.post(
-        f"{feed_server}/v1/oracle/reports/ack", json={"acks": []}, headers={"X-API-Key": reviewer}
+        f"{feed_server}/v2/oracle/reports/ack", json={"acks": []}, headers={"X-API-Key": reviewer}
     )
     assert ack.status_code == 403
     bad = httpx.get(
-        f"{feed_server}/v1/oracle/reports?status=nope", headers={"X-API-Key": feed_server.oracle_key}
+        f"{feed_server}/v2/oracle/reports?status=nope", headers={"X-API-Key": feed_server.oracle_key}
     )
     assert bad.status_code == 422
 
@@ -121,35 +121,35 @@ def test_pending_reports_and_acks(feed_server):
     headers = {"X-API-Key": feed_server.oracle_key}
     rid = add_report(feed_server, borrower(100), as_of=1_700_000_000)
     other = add_report(feed_server, borrower(101), as_of=1_700_000_000)
-    items = httpx.get(f"{feed_server}/v1/oracle/reports?status=pending", headers=headers).json()["items"]
+    items = httpx.get(f"{feed_server}/v2/oracle/reports?status=pending", headers=headers).json()["items"]
     mine = {i["id"]: i for i in items}
     assert (
         mine[rid]["borrower"] == borrower(100)
         and mine[rid]["pdBps"] == 300
-        and mine[rid]["asOf"] == 1_700_000_000
+        and mine[rid]["asOf"] == "2023-11-14T22:13:20Z"  # ISO 8601 UTC, like every time of the API
     )
-    by_id = httpx.get(f"{feed_server}/v1/oracle/reports?ids={rid}", headers=headers).json()["items"]
+    by_id = httpx.get(f"{feed_server}/v2/oracle/reports?ids={rid}", headers=headers).json()["items"]
     assert [i["id"] for i in by_id] == [rid]
     acks = {
         "acks": [
-            {"id": str(rid), "status": "submitted", "round": 7, "txHash": "0x" + "cd" * 32},
+            {"id": rid, "status": "submitted", "round": 7, "txHash": "0x" + "cd" * 32},
             {"id": other, "status": "rejected", "reason": "refused by 2 oracle node(s)"},
             {"id": 999_999, "status": "rejected", "reason": "x"},
         ]
     }
-    results = httpx.post(f"{feed_server}/v1/oracle/reports/ack", json=acks, headers=headers).json()["results"]
+    results = httpx.post(f"{feed_server}/v2/oracle/reports/ack", json=acks, headers=headers).json()["results"]
     assert [r["applied"] for r in results] == [True, True, False]
     assert status_of(feed_server, rid) == "submitted" and status_of(feed_server, other) == "rejected"
-    again = httpx.post(f"{feed_server}/v1/oracle/reports/ack", json=acks, headers=headers).json()["results"]
+    again = httpx.post(f"{feed_server}/v2/oracle/reports/ack", json=acks, headers=headers).json()["results"]
     assert [r["applied"] for r in again] == [True, True, False]  # idempotent
     results = httpx.post(
-        f"{feed_server}/v1/oracle/reports/ack",
+        f"{feed_server}/v2/oracle/reports/ack",
         json={"acks": [{"id": other, "status": "submitted"}]},
         headers=headers,
     ).json()["results"]
     assert results[0]["applied"] is False and status_of(feed_server, other) == "rejected"  # final stays final
     refresh = httpx.post(
-        f"{feed_server}/v1/oracle/reports/refresh", json={"borrowers": [borrower(100)]}, headers=headers
+        f"{feed_server}/v2/oracle/reports/refresh", json={"borrowers": [borrower(100)]}, headers=headers
     ).json()
     assert refresh["queued"] == [borrower(100)]
     assert refresh["results"] == [
@@ -177,7 +177,7 @@ def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_pat
         # the indexer sees CreditRecordUpdated and confirms the report
         assert index_oracle_events(feed_server, system) >= 2
         assert status_of(feed_server, rid) == "confirmed"
-        rounds = httpx.get(f"{feed_server}/v1/oracle/rounds").json()
+        rounds = httpx.get(f"{feed_server}/v2/oracle/rounds").json()
         assert rounds["rounds"][0]["reports"] == 1 and rounds["reports"]["confirmed"] >= 1
         with feed_server.session() as s:
             landed = s.scalars(select(CreditReport.round).where(CreditReport.id == rid)).one()
@@ -230,7 +230,7 @@ def test_a_record_near_max_age_is_re_scored_and_published_again(feed_server, ora
         assert (renewed["score"], renewed["grade"], renewed["pdBps"]) == (
             app["score"],
             app["grade"],
-            app["pd_bps"],
+            app["pdBps"],
         )
         index_oracle_events(feed_server, system)
         assert status_of(feed_server, fresh.id) == "confirmed"
