@@ -5,19 +5,23 @@ BROWNIE := $(CURDIR)/.tools/brownie/bin/brownie
 PY := $(CURDIR)/.venv/bin/python
 TEST_NETWORK ?= peerlend-test
 
-.PHONY: bootstrap compile up down demo test fuzz test-contracts test-service test-e2e bench lint clean
+.PHONY: bootstrap compile up down reset demo test fuzz test-contracts test-service test-e2e bench lint clean
 
 bootstrap:
 	@./toolchain/bootstrap.sh
 
 compile: bootstrap
-	@$(BROWNIE) compile
+	@./toolchain/compile.sh
 
 up: bootstrap
 	@./toolchain/up.sh
 
 down:
 	@./toolchain/down.sh
+
+# Removes every local deployment's database and oracle state, after confirmation (toolchain/reset.sh).
+reset:
+	@./toolchain/reset.sh
 
 demo: bootstrap
 	@./toolchain/demo.sh
@@ -37,11 +41,15 @@ test-service: bootstrap compile
 test-e2e: bootstrap compile
 	@$(PY) -m pytest tests/e2e -q
 
+# bench/results.json from toolchain/bench.sh, then 60 s of overload (200 concurrent requests at a mix of
+# database-backed endpoints of a real uvicorn process) into reports/overload-60s.json.
 bench: bootstrap
 	@./toolchain/bench.sh
+	@PEERLEND_LOAD_SECONDS=60 $(PY) -m pytest -q -s -p no:warnings tests/backend/load
 
 lint: bootstrap
 	@.venv/bin/ruff check backend oracle tests/backend tests/oracle tests/e2e scripts
 
+# Build output and reports only; local state (personal data, the audit log) goes only through `make reset`.
 clean:
-	rm -rf build reports .run
+	rm -rf build reports

@@ -1,84 +1,174 @@
 #!/usr/bin/env bash
 # Runs PeerLend locally: anvil, the deployed system, the API, the indexer and the oracle nodes.
-# Each piece logs to .run/logs/<name>.log; `make down` stops them all.
+#
+# Local state is kept per deployment. Each deployment of the contracts (on a new chain, or with
+# PEERLEND_REDEPLOY=1) has its own service database .run/db/<deployment>.db and its own oracle directory
+# .run/oracle/<deployment>/ (aggregator store, node round guards, the oracle's API key), where
+# <deployment> is <chain id>-<8 hex digits> derived from its manifest (toolchain/deployment.py); a copy of
+# the manifest stays beside them in .run/deployments/. KYC applications, questionnaires, loan
+# applications and the audit log are primary data, not a mirror of the chain, so a new chain never
+# deletes anything: the previous deployment's files stay where they are, and only `make reset` removes
+# local state (after confirmation). Processes started for another deployment (API, indexer, oracle
+# nodes, aggregator) are stopped and started again on the new deployment's files.
+#
+# Each piece logs to .run/logs/<name>.log, appended and rotated by size (toolchain/logpipe.py).
+# `make down` stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source toolchain/lib.sh
 
 CHAIN_PORT=${PEERLEND_CHAIN_PORT:-8545}
 API_PORT=${PEERLEND_PORT:-8000}
+NODE_BASE_PORT=${PEERLEND_ORACLE_NODE_BASE_PORT:-8701}
+METRICS_PORT=${PEERLEND_ORACLE_METRICS_PORT:-8710}
 RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
-MANIFEST=deployments/31337.json
+MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
+MANIFEST=$MANIFEST_DIR/31337.json
+BOUND=(aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
 export PEERLEND_RPC_URL=$RPC_URL
 export PEERLEND_PORT=$API_PORT
-export PEERLEND_MANIFEST_PATH=$PWD/$MANIFEST
+export PEERLEND_MANIFEST_PATH=$MANIFEST
 export PEERLEND_BOOTSTRAP_ADMIN_KEY=${PEERLEND_BOOTSTRAP_ADMIN_KEY:-local-admin-key}
+
+deployment_of() { python3 toolchain/deployment.py id "$1"; }
+
+# Keeps a copy of a deployment's manifest beside its data: deploying again overwrites deployments/.
+archive_manifest() {
+  local id
+  id=$(deployment_of "$1")
+  mkdir -p "$RUN_DIR/deployments"
+  [ -f "$RUN_DIR/deployments/$id.json" ] || cp "$1" "$RUN_DIR/deployments/$id.json"
+}
+
+# Before state was kept per deployment it lived in .run/peerlend.db*, .run/oracle-aggregator.db* and
+# .run/oracle-api-key, and a new deployment deleted it. Such files belong to the deployment of the
+# manifest here now (they were made after it was deployed): move them under its id, once whatever has
+# them open has stopped.
+adopt_unkeyed_state() {
+  local id f target
+  compgen -G "$RUN_DIR/peerlend.db*" >/dev/null || compgen -G "$RUN_DIR/oracle-aggregator.db*" >/dev/null \
+    || [ -e "$RUN_DIR/oracle-api-key" ] || return 0
+  if [ -f "$MANIFEST" ]; then id=$(deployment_of "$MANIFEST"); archive_manifest "$MANIFEST"
+  else id=31337-unknown-$(date -u +%Y%m%d%H%M%S); fi
+  for name in "${BOUND[@]}"; do stop_service "$name"; done
+  mkdir -p "$RUN_DIR/db" "$RUN_DIR/oracle/$id"
+  for f in "$RUN_DIR"/peerlend.db "$RUN_DIR"/peerlend.db-wal "$RUN_DIR"/peerlend.db-shm \
+           "$RUN_DIR"/oracle-aggregator.db "$RUN_DIR"/oracle-aggregator.db-wal "$RUN_DIR"/oracle-aggregator.db-shm \
+           "$RUN_DIR"/oracle-api-key; do
+    [ -e "$f" ] || continue
+    case $(basename "$f") in
+      peerlend.db*) target=$RUN_DIR/db/$id.db${f##*peerlend.db} ;;
+      oracle-aggregator.db*) target=$RUN_DIR/oracle/$id/aggregator.db${f##*oracle-aggregator.db} ;;
+      oracle-api-key) target=$RUN_DIR/oracle/$id/api-key ;;
+    esac
+    if [ -e "$target" ]; then say "kept $f where it is: $target exists"; continue; fi
+    mv "$f" "$target"
+  done
+  say "moved the local state of deployment $id into .run/db/$id.db and .run/oracle/$id/"
+}
 
 say "starting anvil on $RPC_URL"
 start_service anvil "$CHAIN_PORT" "$(anvil_bin)" --host 127.0.0.1 --port "$CHAIN_PORT" \
   --accounts 20 --gas-limit 30000000
 wait_rpc anvil "$RPC_URL"
 
+adopt_unkeyed_state
+
 if [ -f "$MANIFEST" ] && [ "${PEERLEND_REDEPLOY:-0}" != 1 ] && python3 toolchain/manifest_live.py \
     --manifest "$MANIFEST" --rpc-url "$RPC_URL" 2>/dev/null; then
   say "system already deployed on this chain ($MANIFEST)"
 else
-  # A fresh chain invalidates everything the service derived from the old one.
-  rm -f "$RUN_DIR"/peerlend.db* "$RUN_DIR"/oracle-*.db* "$RUN_DIR/oracle-api-key"
+  # A new deployment: it gets new files. Nothing of the previous one is deleted.
+  if [ -f "$MANIFEST" ]; then
+    archive_manifest "$MANIFEST"
+    say "the deployment in $MANIFEST is not on this chain; its data stays in .run/db/$(deployment_of "$MANIFEST").db"
+  fi
   say "compiling and deploying"
-  .tools/brownie/bin/brownie compile >"$LOG_DIR/compile.log" 2>&1 || die "compile failed; see $LOG_DIR/compile.log"
-  .tools/brownie/bin/python toolchain/deploy_to_rpc.py --rpc-url "$RPC_URL" >"$LOG_DIR/deploy.log" 2>&1 \
-    || die "deploy failed; last lines of $LOG_DIR/deploy.log:
+  run_logged compile ./toolchain/compile.sh || die "compile failed; see $LOG_DIR/compile.log"
+  run_logged deploy .tools/brownie/bin/python toolchain/deploy_to_rpc.py --rpc-url "$RPC_URL" \
+    --manifest-dir "$MANIFEST_DIR" || die "deploy failed; last lines of $LOG_DIR/deploy.log:
 $(tail -n 30 "$LOG_DIR/deploy.log")"
 fi
 
-say "starting the API on $API_URL"
+DEPLOYMENT=$(deployment_of "$MANIFEST")
+archive_manifest "$MANIFEST"
+ORACLE_DIR=$RUN_DIR/oracle/$DEPLOYMENT
+mkdir -p "$RUN_DIR/db" "$ORACLE_DIR"
+if [ -n "${PEERLEND_DATABASE_URL:-}${DATABASE_URL:-}" ]; then
+  say "using the database you configured (PEERLEND_DATABASE_URL / DATABASE_URL), not one per deployment"
+else
+  export PEERLEND_DATABASE_URL=sqlite:///$RUN_DIR/db/$DEPLOYMENT.db
+fi
+echo "$DEPLOYMENT" >"$RUN_DIR/deployment"
+
+# Whatever runs for another deployment holds its database and stores open: restart it on these.
+for name in "${BOUND[@]}"; do stop_if_rebound "$name"; done
+
+say "starting the API on $API_URL (deployment $DEPLOYMENT)"
 start_service api "$API_PORT" .venv/bin/python -m backend.main
 wait_http api "$API_URL/readyz"
 
 say "starting the indexer"
 start_service indexer "" .venv/bin/python -m backend.chain.indexer
 
-# The oracle nodes poll the service with an operator key of their own (role `oracle`).
-if [ ! -s "$RUN_DIR/oracle-api-key" ]; then
-  .venv/bin/peerlend apikey create --name local-oracle --roles oracle | awk '/^key:/{print $2}' \
-    >"$RUN_DIR/oracle-api-key"
+# The oracle nodes poll the service with an operator key of their own (role `oracle`), one per
+# deployment: the key lives in that deployment's database.
+if [ ! -s "$ORACLE_DIR/api-key" ]; then
+  key=$(.venv/bin/peerlend apikey create --name local-oracle --roles oracle | awk '/^key:/{print $2}')
+  [ -n "$key" ] || die "could not create the oracle's API key (peerlend apikey create)"
+  (umask 077 && echo "$key" >"$ORACLE_DIR/api-key")
 fi
 export PEERLEND_ORACLE_ENV=development
 export PEERLEND_ORACLE_RPC_URL=$RPC_URL
-export PEERLEND_ORACLE_MANIFEST_PATH=$PWD/$MANIFEST
+export PEERLEND_ORACLE_MANIFEST_PATH=$MANIFEST
 export PEERLEND_ORACLE_SERVICE_URL=$API_URL
-export PEERLEND_ORACLE_API_KEY=$(cat "$RUN_DIR/oracle-api-key")
-export PEERLEND_ORACLE_STORE_PATH=$RUN_DIR/oracle-aggregator.db
+export PEERLEND_ORACLE_API_KEY=$(cat "$ORACLE_DIR/api-key")
+export PEERLEND_ORACLE_STORE_PATH=$ORACLE_DIR/aggregator.db
+export PEERLEND_ORACLE_NODE_BASE_PORT=$NODE_BASE_PORT
+export PEERLEND_ORACLE_METRICS_PORT=$METRICS_PORT
+
+# For a shell of your own on this deployment: `source .run/env`, then e.g. `.venv/bin/peerlend ...`.
+cat >"$RUN_DIR/env" <<EOF
+# Written by make up for deployment $DEPLOYMENT.
+export PEERLEND_ENV=development PEERLEND_RPC_URL=$RPC_URL PEERLEND_MANIFEST_PATH=$MANIFEST
+export PEERLEND_DATABASE_URL=${PEERLEND_DATABASE_URL:-${DATABASE_URL:-}}
+export PEERLEND_ORACLE_STORE_PATH=$ORACLE_DIR/aggregator.db PEERLEND_ORACLE_MANIFEST_PATH=$MANIFEST
+EOF
+
 # Local signer keys are anvil accounts 3..5 and the submitter account 6; the oracle settings refuse
 # these well-known keys outside development.
 anvil_key() { .venv/bin/python scripts/deployment/local_accounts.py "$1"; }
 for i in 1 2 3; do
   say "starting oracle signer node $i"
-  PEERLEND_ORACLE_PRIVATE_KEY=$(anvil_key $((i + 2))) \
-    start_service "oracle-node-$i" $((8700 + i)) .venv/bin/python -m oracle.node --index "$i"
+  PEERLEND_ORACLE_PRIVATE_KEY=$(anvil_key $((i + 2))) PEERLEND_ORACLE_NODE_STORE_PATH=$ORACLE_DIR/node-$i.db \
+    start_service "oracle-node-$i" $((NODE_BASE_PORT + i - 1)) .venv/bin/python -m oracle.node --index "$i"
 done
-for i in 1 2 3; do wait_http "oracle-node-$i" "http://127.0.0.1:$((8700 + i))/healthz"; done
+for i in 1 2 3; do wait_http "oracle-node-$i" "http://127.0.0.1:$((NODE_BASE_PORT + i - 1))/healthz"; done
 say "starting the oracle aggregator (threshold 2 of 3)"
 PEERLEND_ORACLE_SUBMITTER_PRIVATE_KEY=$(anvil_key 6) \
-  start_service aggregator 8710 .venv/bin/python -m oracle.aggregator
+  start_service aggregator "$METRICS_PORT" .venv/bin/python -m oracle.aggregator
 
+earlier=$(find "$RUN_DIR/db" -maxdepth 1 -name '*.db' ! -name "$DEPLOYMENT.db" -printf '%f ' 2>/dev/null || true)
 say "deployment manifest ($MANIFEST):"
 cat "$MANIFEST"
 cat <<EOM
 
-PeerLend is running.
+PeerLend is running (deployment $DEPLOYMENT).
   chain (anvil)    $RPC_URL   chain id 31337
   API              $API_URL/v1
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
-  oracle nodes     http://127.0.0.1:8701 .. 8703 (2 of 3 sign), aggregator metrics :8710/metrics
-  logs             $LOG_DIR/
+  oracle nodes     http://127.0.0.1:$NODE_BASE_PORT .. $((NODE_BASE_PORT + 2)) (2 of 3 sign), aggregator metrics :$METRICS_PORT/metrics
+  database         ${PEERLEND_DATABASE_URL:-$DATABASE_URL}
+  oracle state     $ORACLE_DIR/
+  earlier data     ${earlier:-none}(kept; \`make reset\` removes local state on purpose)
+  logs             $LOG_DIR/   (appended, rotated at ${PEERLEND_LOG_MAX_BYTES:-20971520} bytes)
+  your shell       source $RUN_DIR/env   (the CLI on this deployment's database)
 Demo accounts (anvil's default mnemonic "test test test test test test test test test test test junk"):
 $(python3 -c "import json;m=json.load(open('$MANIFEST'))['accounts'];[print(f'  {k:<14} {v}') for k,v in m.items() if k!='users'];print('  users          ' + ', '.join(m.get('users', [])[:4]) + ', ...')")
 Stop everything with: make down
