@@ -68,6 +68,8 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     /// @dev The note's loan is not drawn, or has nothing left to pay: there is nothing to sell.
     error NoteNotForSale(uint256 noteId);
     error CannotBuyOwnNote(uint256 noteId);
+    /// @dev Two arrays that pair up element by element have different lengths.
+    error LengthMismatch(uint256 length, uint256 otherLength);
     error AlreadyWoundDown();
     error NotPaused();
     error AlreadyPaused();

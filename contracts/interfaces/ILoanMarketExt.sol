@@ -68,6 +68,9 @@ interface ILoanMarketExt is ILoanMarketEvents, ILoanMarketErrors {
     function PAUSER_ROLE() external view returns (bytes32);
     /// @notice keccak256("OFFER_SIGNER_ROLE"): signs the offers listings must stay within (the risk service).
     function OFFER_SIGNER_ROLE() external view returns (bytes32);
+    /// @notice keccak256("AUTO_INVEST_ROLE"): funds listings and claims notes for lenders' mandates (the
+    ///         AutoInvest contract).
+    function AUTO_INVEST_ROLE() external view returns (bytes32);
 
     /// @notice RISK_ROLE
     function setGradeTerms(

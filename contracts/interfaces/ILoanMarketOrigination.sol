@@ -51,6 +51,21 @@ interface ILoanMarketOrigination is ILoanMarketEvents, ILoanMarketErrors {
     ///         the holder is frozen.
     function withdrawFunding(uint256 noteId) external returns (uint256 amount);
 
+    /// @notice AUTO_INVEST_ROLE (the AutoInvest contract): funds `amounts[i]` of the listing `loanId` for
+    ///         each `lenders[i]`, minting each note to its lender, and pulls the total from the caller. Each
+    ///         lender is checked as `fund` checks its caller (eligible, suitable, not the borrower; the
+    ///         ticket within what is left and at least the minimum unless it completes the loan).
+    /// @return noteIds the notes minted, in the order of `lenders`
+    function fundFor(
+        uint256 loanId,
+        address[] calldata lenders,
+        uint256[] calldata amounts
+    ) external returns (uint256[] memory noteIds);
+
+    /// @notice AUTO_INVEST_ROLE: claims `holder`'s `noteIds` (each must be its) and pays the caller, which
+    ///         credits the holder's balance. Refused while the holder is frozen, as `claim` is.
+    function claimFor(address holder, uint256[] calldata noteIds) external returns (uint256 amount);
+
     /// @notice Borrower: takes what liquidations of its loans raised beyond their debt (see `refundOf`).
     ///         Never paused; refused while the borrower is frozen.
     function withdrawRefund() external returns (uint256 amount);

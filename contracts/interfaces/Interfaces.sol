@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ILoanMarketTypes} from "./ILoanMarketTypes.sol";
+
 // The narrow views one PeerLend contract needs of another. Each depends on these functions only, so
 // either side can change everything else without touching the other, and a test double implements
 // just what its consumer calls.
@@ -47,4 +49,21 @@ interface ILoanMarketForCollateral {
 
     /// @return the stablecoin of account, in which collateral is valued and liquidations are paid
     function stablecoin() external view returns (address);
+}
+
+/// @title What AutoInvest needs of the loan market: a listing's terms, the person behind it, the rules
+///        a ticket must meet, and the two entry points reserved to it (AUTO_INVEST_ROLE)
+interface IMarketForAutoInvest is ILoanMarketTypes {
+    function getLoan(uint256 loanId) external view returns (Loan memory);
+    function subjectOfLoan(uint256 loanId) external view returns (bytes32);
+    function minRiskClassForGrade(uint8 grade) external view returns (uint8);
+    function config() external view returns (MarketConfig memory);
+    function stablecoin() external view returns (address);
+    function identityRegistry() external view returns (address);
+    function fundFor(
+        uint256 loanId,
+        address[] calldata lenders,
+        uint256[] calldata amounts
+    ) external returns (uint256[] memory noteIds);
+    function claimFor(address holder, uint256[] calldata noteIds) external returns (uint256 amount);
 }

@@ -78,22 +78,7 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
     function fund(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 noteId) {
         MarketConfig memory c = _config;
         _requireOpen(c);
-        Loan storage loan = _loans[loanId];
-        _requireStatus(loanId, loan.status, LoanStatus.Listed);
-        if (block.timestamp > loan.listingDeadline) revert ListingClosed(loanId, loan.listingDeadline);
-        if (amount == 0) revert ZeroAmount();
-        uint256 funded = loan.funded;
-        uint256 remaining = loan.principal - funded;
-        if (amount > remaining) revert OverFunding(amount, remaining);
-        if (amount < c.minTicket && amount != remaining) revert TicketTooSmall(amount, c.minTicket);
-        _requireCanHold(msg.sender, loan.borrower, loan.grade, loanId);
-
-        uint32 index = loan.noteCount;
-        noteId = NoteIds.encode(loanId, index);
-        loan.funded = uint96(funded + amount); // <= principal
-        loan.noteCount = index + 1;
-        _notes[noteId] = _packNote(msg.sender, amount);
-        emit LoanFunded(loanId, noteId, msg.sender, amount);
+        noteId = _addNote(loanId, _fundable(loanId), msg.sender, amount, c.minTicket);
         _pull(msg.sender, amount);
         _note.mint(msg.sender, noteId);
     }
@@ -101,7 +86,7 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
     /// @inheritdoc ILoanMarketCore
     function claim(uint256 noteId) external nonReentrant returns (uint256 amount) {
         _requireNotFrozen(msg.sender);
-        amount = _claim(noteId);
+        amount = _claim(noteId, msg.sender);
         if (amount != 0) _token.safeTransfer(msg.sender, amount);
     }
 
@@ -109,7 +94,7 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
     function claimMany(uint256[] calldata noteIds) external nonReentrant returns (uint256 amount) {
         _requireNotFrozen(msg.sender);
         for (uint256 i; i < noteIds.length; ++i) {
-            amount += _claim(noteIds[i]);
+            amount += _claim(noteIds[i], msg.sender);
         }
         if (amount != 0) _token.safeTransfer(msg.sender, amount);
     }
@@ -302,17 +287,5 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
         }
         toLenders = paid - servicingFee - reserveShare;
         emit LoanRepaid(loanId, payer, late, interest, principal, reserveShare, servicingFee);
-    }
-
-    function _claim(uint256 noteId) internal returns (uint256 amount) {
-        (address holder, uint256 share) = _noteOf(noteId);
-        if (holder != msg.sender) revert NotNoteHolder(msg.sender, noteId);
-        uint256 acc = _loans[NoteIds.loanOf(noteId)].accPerShare;
-        uint256 word = _checkpoint[noteId];
-        uint256 checkpoint = ResaleOffer.checkpoint(word);
-        if (acc == checkpoint) return 0;
-        _checkpoint[noteId] = ResaleOffer.withCheckpoint(word, acc); // an offer stands
-        amount = _claimableOf(share, acc, checkpoint);
-        emit Claimed(noteId, holder, amount);
     }
 }

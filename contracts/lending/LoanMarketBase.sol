@@ -14,6 +14,8 @@ import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
 import {GRADE_COUNT, RAY} from "../common/Constants.sol";
 import {LoanMarketStorage} from "./LoanMarketStorage.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
+import {NoteIds} from "../common/NoteIds.sol";
+import {ResaleOffer} from "../market/ResaleOffer.sol";
 
 /// @title What both halves of the loan market share: the contracts they talk to and the internal rules
 ///        more than one entry point applies
@@ -125,6 +127,54 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
             free := and(and(ok, eq(returndatasize(), 0x20)), iszero(mload(0x00)))
         }
         if (!free) revert WalletFrozen(account);
+    }
+
+    // ------------------------------------------------------------------ funding and claims
+
+    /// @return loan the listing `loanId`, which must be open for funding (listed, before its deadline)
+    function _fundable(uint256 loanId) internal view returns (Loan storage loan) {
+        loan = _loans[loanId];
+        _requireStatus(loanId, loan.status, LoanStatus.Listed);
+        if (block.timestamp > loan.listingDeadline) revert ListingClosed(loanId, loan.listingDeadline);
+    }
+
+    /// @dev What funding requires, written once for `fund` and for mandates (`fundFor`): a positive amount
+    ///      within what is left, at least the minimum ticket unless it completes the loan, and a lender who
+    ///      may hold the note. Records the note; the caller pulls the money and mints.
+    function _addNote(
+        uint256 loanId,
+        Loan storage loan,
+        address lender,
+        uint256 amount,
+        uint256 minTicket
+    ) internal returns (uint256 noteId) {
+        if (amount == 0) revert ZeroAmount();
+        uint256 funded = loan.funded;
+        uint256 remaining = loan.principal - funded;
+        if (amount > remaining) revert OverFunding(amount, remaining);
+        if (amount < minTicket && amount != remaining) revert TicketTooSmall(amount, minTicket);
+        _requireCanHold(lender, loan.borrower, loan.grade, loanId);
+
+        uint32 index = loan.noteCount;
+        noteId = NoteIds.encode(loanId, index);
+        loan.funded = uint96(funded + amount); // <= principal
+        loan.noteCount = index + 1;
+        _notes[noteId] = _packNote(lender, amount);
+        emit LoanFunded(loanId, noteId, lender, amount);
+    }
+
+    /// @dev Moves `noteId`'s checkpoint to its loan's accumulator and returns what that releases; `holder`
+    ///      must hold the note. Its resale offer, if any, stands.
+    function _claim(uint256 noteId, address holder) internal returns (uint256 amount) {
+        (address owner, uint256 share) = _noteOf(noteId);
+        if (owner != holder) revert NotNoteHolder(holder, noteId);
+        uint256 acc = _loans[NoteIds.loanOf(noteId)].accPerShare;
+        uint256 word = _checkpoint[noteId];
+        uint256 checkpoint = ResaleOffer.checkpoint(word);
+        if (acc == checkpoint) return 0;
+        _checkpoint[noteId] = ResaleOffer.withCheckpoint(word, acc);
+        amount = _claimableOf(share, acc, checkpoint);
+        emit Claimed(noteId, holder, amount);
     }
 
     // ------------------------------------------------------------------ notes

@@ -16,14 +16,15 @@ import {AnnuityMath} from "./AnnuityMath.sol";
 import {LoanMarketBase} from "./LoanMarketBase.sol";
 import {LoanOffers} from "./LoanOffers.sol";
 import {ListingRules} from "./origination/ListingRules.sol";
+import {MandateFunding} from "../market/MandateFunding.sol";
 
 /// @title The loan market's origination module: listing within a signed offer, drawdown, cancellation,
-///        expiry, refunds and collateral top-ups, run by delegatecall against the market's storage
+///        expiry, refunds, collateral top-ups and funding by mandate, run by delegatecall against the market's storage
 /// @notice Reached through LoanMarketExt's fallback (see {ILoanMarketOrigination}). Deploy one per market,
 ///         first, with the market's own stablecoin, registry, oracle and note (the extension checks).
 /// @dev Called at its own address it acts on an empty store: nothing is listed there and no offer signer
 ///      can be confirmed, so nothing can happen.
-contract LoanMarketOrigination is ListingRules {
+contract LoanMarketOrigination is ListingRules, MandateFunding {
     using SafeERC20 for IERC20;
 
     constructor(

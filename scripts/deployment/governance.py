@@ -18,6 +18,7 @@ GOVERNED_ROLES = {
     "LoanMarket": ["DEFAULT_ADMIN_ROLE", "RISK_ROLE"],
     "ReserveFund": ["DEFAULT_ADMIN_ROLE", "RISK_ROLE"],
     "CollateralVault": ["DEFAULT_ADMIN_ROLE", "RISK_ROLE"],
+    "AutoInvest": ["DEFAULT_ADMIN_ROLE"],
 }
 
 

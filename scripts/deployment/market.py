@@ -22,7 +22,9 @@ class LoanMarketParts(NamedTuple):
     origination: object  # LoanMarketOrigination
 
 
-def deploy_loan_market(c, stablecoin, registry, oracle, note, reserve, treasury, admin, tx: dict) -> LoanMarketParts:
+def deploy_loan_market(
+    c, stablecoin, registry, oracle, note, reserve, treasury, admin, tx: dict
+) -> LoanMarketParts:
     """`c` is the Brownie project (its contract containers and `interface`)."""
     origination = c.LoanMarketOrigination.deploy(stablecoin, registry, oracle, note, tx)
     extension = c.LoanMarketExt.deploy(stablecoin, registry, oracle, note, origination, tx)

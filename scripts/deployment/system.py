@@ -19,7 +19,7 @@ ZERO = "0x0000000000000000000000000000000000000000"
 # stablecoin's standard ERC-20 errors (OpenZeppelin's IERC20Errors) for whatever token is used.
 ERROR_SOURCES = (
     "IdentityRegistry", "CreditOracle", "ReserveFund", "LoanNote", "ILoanMarket", "LoanMarketLens",
-    "CollateralVault", "PeerLendTimelock", "IERC20Errors", "IERC721Errors",
+    "CollateralVault", "PeerLendTimelock", "AutoInvest", "IERC20Errors", "IERC721Errors",
 )
 
 
@@ -59,7 +59,9 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
 
     reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
     note = deployed("LoanNote", c.LoanNote.deploy(tx))
-    parts = deploy_loan_market(c, stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx)
+    parts = deploy_loan_market(
+        c, stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx
+    )
     deployed("LoanMarketOrigination", parts.origination)
     deployed("LoanMarketExt", parts.extension)
     deployed("LoanMarket", parts.core)
@@ -71,6 +73,11 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     _configure_market(market, reserve, holders, manifest, tx)
     # The schedule, amount due and delinquency views live in their own stateless contract.
     deployed("LoanMarketLens", c.LoanMarketLens.deploy(market, tx))
+    # Lenders' mandates fund listings through the one role the market reserves for them.
+    auto_invest = deployed("AutoInvest", c.AutoInvest.deploy(market, holders.deployer, tx))
+    market.grantRole(role("AUTO_INVEST_ROLE"), auto_invest, tx)
+    manifest.role("LoanMarket", "AUTO_INVEST_ROLE", [auto_invest.address])
+    manifest.parameters("AutoInvest", {"maxShareBps": auto_invest.maxShareBps()})
 
     # On an L2 the vault acts on prices only while the sequencer is up (and has been for an hour).
     uptime_feed = sequencer_uptime_feed or ZERO
@@ -102,7 +109,9 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     reserve.grantRole(role("RISK_ROLE"), holders.deployer, tx)
     grades = P.pricing_table()
     for g in grades:
-        market.setGradeTerms(g["grade"], g["aprBps"], g["maxPrincipal"], g["allowed"], g["collateralRequired"], tx)
+        market.setGradeTerms(
+            g["grade"], g["aprBps"], g["maxPrincipal"], g["allowed"], g["collateralRequired"], tx
+        )
         market.setMinRiskClass(g["grade"], g["minRiskClass"], tx)
     m = P.MARKET
     market.setFees(m["originationFeeBps"], m["servicingFeeBps"], m["reserveShareBps"], tx)
@@ -111,7 +120,9 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     market.setMaxOpenLoansPerBorrower(m["maxOpenLoansPerBorrower"], tx)
     market.setPersonCaps(m["personCapIndividual"], m["personCapEntity"], tx)
     reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
-    pricing_fields = ("grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass", "collateralRequired")
+    pricing_fields = (
+        "grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass", "collateralRequired"
+    )
     manifest.parameters("LoanMarket", {
         **m, "treasury": holders.treasury, "pricing": [{k: g[k] for k in pricing_fields} for g in grades],
     })

@@ -23,6 +23,7 @@ abstract contract LoanMarketExtBase is ILoanMarketExt, LoanMarketBase, AccessCon
     bytes32 public constant RISK_ROLE = keccak256("RISK_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant OFFER_SIGNER_ROLE = keccak256("OFFER_SIGNER_ROLE");
+    bytes32 public constant AUTO_INVEST_ROLE = keccak256("AUTO_INVEST_ROLE");
 
     constructor(
         IERC20 stablecoin_,

@@ -182,6 +182,16 @@ def collateral(MockStablecoin, borrowers, admin, vault):
     return c
 
 
+@pytest.fixture(scope="module")
+def auto(AutoInvest, market, token, admin, accounts):
+    """AutoInvest on the market, holding its AUTO_INVEST_ROLE; every account approves it."""
+    a = AutoInvest.deploy(market, admin, {"from": admin})
+    market.grantRole(market.AUTO_INVEST_ROLE(), a, {"from": admin})
+    for acct in accounts[:17]:
+        token.approve(a, 2**256 - 1, {"from": acct})
+    return a
+
+
 # ---------------------------------------------------------------- helpers
 
 
