@@ -13,8 +13,15 @@ GRADE_B = 1 << 1
 TERM_DAYS = 360  # the default listing: 12 x 30 days
 
 
-def mandate(grades=ALL_GRADES, min_apr=0, max_term=TERM_DAYS, per_loan=1_000 * USD, per_borrower=5_000 * USD,
-            lock_tier=0, active=True):
+def mandate(
+    grades=ALL_GRADES,
+    min_apr=0,
+    max_term=TERM_DAYS,
+    per_loan=1_000 * USD,
+    per_borrower=5_000 * USD,
+    lock_tier=0,
+    active=True,
+):
     return (grades, min_apr, max_term, per_loan, per_borrower, lock_tier, active)
 
 
@@ -48,8 +55,9 @@ def test_a_lender_cannot_withdraw_more_than_its_own_balance(auto, lenders, err):
         auto.withdraw(301 * USD, {"from": lenders[1]})
 
 
-def test_only_eligible_wallets_deposit_and_frozen_ones_cannot_withdraw(auto, identity, lenders, outsider, admin,
-                                                                       err):
+def test_only_eligible_wallets_deposit_and_frozen_ones_cannot_withdraw(
+    auto, identity, lenders, outsider, admin, err
+):
     identity.set(outsider, 0, 0, 0, False, {"from": admin})
     with err("NotEligible", outsider):
         auto.deposit(100 * USD, {"from": outsider})
@@ -118,14 +126,23 @@ MANDATE_TYPES = {
 
 
 def sign_mandate(auto, key, m, nonce, deadline):
-    message = dict(zip(["grades", "minAprBps", "maxTermDays", "amountPerLoan", "maxPerBorrower", "lockTier"], m[:6],
-                       strict=True))
+    message = dict(
+        zip(
+            ["grades", "minAprBps", "maxTermDays", "amountPerLoan", "maxPerBorrower", "lockTier"],
+            m[:6],
+            strict=True,
+        )
+    )
     message.update(lender=Account.from_key(key).address, nonce=nonce, deadline=deadline)
     data = {
         "types": MANDATE_TYPES,
         "primaryType": "SetMandate",
-        "domain": {"name": "PeerLend AutoInvest", "version": "1", "chainId": brownie.chain.id,
-                   "verifyingContract": auto.address},
+        "domain": {
+            "name": "PeerLend AutoInvest",
+            "version": "1",
+            "chainId": brownie.chain.id,
+            "verifyingContract": auto.address,
+        },
         "message": message,
     }
     return Account.sign_message(encode_typed_data(full_message=data), key).signature
@@ -144,7 +161,9 @@ def test_a_signed_mandate_is_set_once_by_anyone_and_never_replayed(auto, outside
         auto.setMandateBySig(signer.address, m, deadline, signature, {"from": outsider})
 
 
-def test_a_mandate_signature_is_refused_after_its_deadline_or_for_another_lender(auto, lenders, outsider, err):
+def test_a_mandate_signature_is_refused_after_its_deadline_or_for_another_lender(
+    auto, lenders, outsider, err
+):
     signer = Account.create()
     m = mandate()
     deadline = brownie.chain.time() + 60
@@ -170,8 +189,9 @@ def test_a_revoked_mandate_funds_nothing(auto, market, borrower, lenders, err):
 # ---------------------------------------------------------------- allocation
 
 
-def test_allocation_funds_matching_lenders_and_mints_the_notes_to_them(auto, market, note, token, borrower,
-                                                                     lenders, outsider):
+def test_allocation_funds_matching_lenders_and_mints_the_notes_to_them(
+    auto, market, note, token, borrower, lenders, outsider
+):
     a, b = lenders[0], lenders[1]
     join(auto, a)
     join(auto, b, per_loan=1_500 * USD)
@@ -185,7 +205,9 @@ def test_allocation_funds_matching_lenders_and_mints_the_notes_to_them(auto, mar
     assert [note.ownerOf(i) for i in ids] == [a, b]
     assert [list(market.noteInfo(i)) for i in ids] == [[a, 1_000 * USD], [b, 1_500 * USD]]
     assert [list(e.values()) for e in tx.events["Allocated"]] == [
-        [loan, a, ids[0], 1_000 * USD, 3], [loan, b, ids[1], 1_500 * USD, 4]]
+        [loan, a, ids[0], 1_000 * USD, 3],
+        [loan, b, ids[1], 1_500 * USD, 4],
+    ]
     assert held - token.balanceOf(auto) == 2_500 * USD
     assert list(auto.accountOf(a))[2:5] == [1_000 * USD, 0, 9_000 * USD]
     assert auto.exposureOf(b, market.subjectOfLoan(loan)) == 1_500 * USD
@@ -224,8 +246,9 @@ def test_allocation_skips_a_lender_its_mandate_rules_out(auto, market, borrower,
     assert not auto.allocated(first, lenders[0])
 
 
-def test_allocation_skips_a_short_balance_an_unsuitable_lender_and_the_borrower(auto, market, identity, borrowers,
-                                                                               lenders, admin, err):
+def test_allocation_skips_a_short_balance_an_unsuitable_lender_and_the_borrower(
+    auto, market, identity, borrowers, lenders, admin, err
+):
     short, unsuitable, fine = lenders[0], lenders[1], lenders[2]
     join(auto, short, amount=999 * USD, per_loan=1_000 * USD)
     join(auto, unsuitable)
@@ -271,8 +294,9 @@ def test_only_a_listed_loan_is_allocated(auto, market, drawn, lenders, err):
         auto.allocate(drawn, [lenders[5]], {"from": lenders[5]})
 
 
-def test_ties_go_round_robin_so_early_depositors_cannot_take_every_loan(auto, market, borrowers, lenders, outsider,
-                                                                       admin):
+def test_ties_go_round_robin_so_early_depositors_cannot_take_every_loan(
+    auto, market, borrowers, lenders, outsider, admin
+):
     """Three lenders with the same mandate, in deposit order A, B, C; six listings that each take one ticket.
     Each listing is allocated as the keeper does it, naming every lender in queue order. A, B, C are funded
     in turn and then again: the one just funded waits for the others."""
@@ -292,7 +316,9 @@ def test_ties_go_round_robin_so_early_depositors_cannot_take_every_loan(auto, ma
 # ---------------------------------------------------------------- repayments back into the mandate
 
 
-def test_reinvest_claims_the_lenders_notes_into_its_balance(auto, market, lens, token, borrower, lenders, err):
+def test_reinvest_claims_the_lenders_notes_into_its_balance(
+    auto, market, lens, token, borrower, lenders, err
+):
     lender = lenders[0]
     join(auto, lender, per_loan=2_000 * USD)
     loan = list_loan(market, listing(principal=2_000 * USD), borrower).return_value

@@ -50,7 +50,7 @@ class AutoInvestMachine:
         for lender, (grades, apr, term, per_loan, per_borrower) in zip(self.lenders, MANDATES, strict=True):
             self._set_mandate(lender, (grades, apr, term, per_loan * USD, per_borrower * USD, 0, True))
         # Every example starts live (Hypothesis keeps many runs short): money in, two listings open.
-        for i, lender in enumerate(self.lenders):
+        for i in range(len(self.lenders)):
             self.rule_deposit(i, 5_000)
         self.rule_list(0, 2, 12, 3_000)
         self.rule_list(1, 3, 6, 2_000)
@@ -96,7 +96,7 @@ class AutoInvestMachine:
         params = listing(principal=principal, periods=st_periods)
         try:
             loan = list_loan(self.market, params, borrower, grade=st_grade).return_value
-        except VirtualMachineError as exc:
+        except VirtualMachineError:
             return  # too many open loans, or the person's cap: the market's rules, tested elsewhere
         self.loans[loan] = {
             "borrower": borrower,
@@ -202,7 +202,9 @@ class AutoInvestMachine:
             if holder != lender:
                 continue
             lo = self.market.getLoan(loan)
-            total += share if lo["status"] == LISTED else share * lo["principalOutstanding"] // lo["principal"]
+            total += (
+                share if lo["status"] == LISTED else share * lo["principalOutstanding"] // lo["principal"]
+            )
         return total
 
     def invariant_ledgers(self):
@@ -224,7 +226,17 @@ class AutoInvestMachine:
 
 def test_auto_invest_invariants(auto, market, lens, token, borrowers, lenders, admin):
     market.setMaxOpenLoansPerBorrower(4, {"from": admin})
-    state_machine(AutoInvestMachine, auto, market, lens, token, list(borrowers), list(lenders[:4]), lenders[5],
-                  admin, settings=SETTINGS)
+    state_machine(
+        AutoInvestMachine,
+        auto,
+        market,
+        lens,
+        token,
+        list(borrowers),
+        list(lenders[:4]),
+        lenders[5],
+        admin,
+        settings=SETTINGS,
+    )
     for outcome in ("deposit", "list", "allocate", "drawdown", "repay", "reinvest"):
         assert STATS.get(outcome, 0) > 0, f"no successful {outcome} in the run: {STATS}"
