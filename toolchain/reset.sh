@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 source toolchain/lib.sh
 
 targets=()
-for path in "$RUN_DIR/db" "$RUN_DIR/oracle" "$RUN_DIR/deployments" "$RUN_DIR/deployment" "$RUN_DIR/env" \
+for path in "$RUN_DIR/db" "$RUN_DIR/oracle" "$RUN_DIR/keeper" "$RUN_DIR/deployments" "$RUN_DIR/deployment" "$RUN_DIR/env" \
             "$RUN_DIR"/peerlend.db* "$RUN_DIR"/oracle-aggregator.db* "$RUN_DIR/oracle-api-key"; do
   [ -e "$path" ] && targets+=("$path")
 done

@@ -25,7 +25,7 @@ RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
 MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
 MANIFEST=$MANIFEST_DIR/31337.json
-BOUND=(aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
+BOUND=(keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
@@ -152,6 +152,13 @@ say "starting the oracle aggregator (threshold 2 of 3)"
 PEERLEND_ORACLE_SUBMITTER_PRIVATE_KEY=$(anvil_key 6) \
   start_service aggregator "$METRICS_PORT" .venv/bin/python -m oracle.aggregator
 
+# The auto-invest keeper allocates each new listing to matching mandates (anvil account 19 pays its gas).
+# Its cursor is per deployment; the contract itself refuses to fund a loan twice from one lender.
+say "starting the auto-invest keeper"
+mkdir -p "$RUN_DIR/keeper"
+PEERLEND_KEEPER_PRIVATE_KEY=$(anvil_key 19) PEERLEND_KEEPER_STATE_PATH=$RUN_DIR/keeper/$DEPLOYMENT.json \
+  start_service keeper "" .venv/bin/python -m backend.market.keeper
+
 earlier=$(find "$RUN_DIR/db" -maxdepth 1 -name '*.db' ! -name "$DEPLOYMENT.db" -printf '%f ' 2>/dev/null || true)
 say "deployment manifest ($MANIFEST):"
 cat "$MANIFEST"
@@ -163,6 +170,7 @@ PeerLend is running (deployment $DEPLOYMENT).
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
+  keeper           auto-invest allocations (AutoInvest $(python3 -c "import json;print(json.load(open('$MANIFEST'))['contracts']['AutoInvest']['address'])"))
   oracle nodes     http://127.0.0.1:$NODE_BASE_PORT .. $((NODE_BASE_PORT + 2)) (2 of 3 sign), aggregator metrics :$METRICS_PORT/metrics
   database         ${PEERLEND_DATABASE_URL:-$DATABASE_URL}
   oracle state     $ORACLE_DIR/

@@ -1,0 +1,1 @@
+"""Resale and auto-invest: the note market's and the mandates' read side, and the auto-invest keeper."""
