@@ -31,7 +31,7 @@ from backend.risk.decision import APPROVE, credit_outcome, decide
 from backend.risk.features import model_input
 from backend.risk.kyc_link import kyc_link
 from backend.risk.models import CreditReport, LoanApplication
-from backend.risk.reports import IN_FLIGHT, create_refresh_report
+from backend.risk.reports import IN_FLIGHT, create_refresh_report, report_time
 from backend.risk.scorecard import Scorecard
 
 REPORTED, WAITING, LAPSED = "reported", "waiting", "lapsed"
@@ -105,7 +105,7 @@ def refresh_borrower(
         why = "; ".join(decision.reasons)
         return RefreshOutcome(borrower, LAPSED, f"re-scored {decision.outcome}: {why}")
 
-    report = create_refresh_report(session, app, result, card.version, int(now.timestamp()))
+    report = create_refresh_report(session, app, result, card.version, report_time(session, None))
     return RefreshOutcome(
         borrower,
         REPORTED,

@@ -16,7 +16,11 @@ from eth_utils import keccak, to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.chain.client import ChainClient
+from backend.chain.errors import ChainError
+from backend.core.settings import Settings
 from backend.db.types import utcnow
+from backend.loans.service import chain_time
 from backend.risk.models import REPORT_STATUSES, CreditReport, LoanApplication
 from backend.risk.scorecard import ScoreResult
 
@@ -39,6 +43,18 @@ class ReportTransitionError(ValueError):
 
 def reasons_hash(codes: Sequence[str]) -> str:
     return "0x" + keccak(json.dumps(list(codes), separators=(",", ":")).encode()).hex()
+
+
+def report_time(session: Session, app_settings: Settings | None) -> int:
+    """asOf for a report computed now, on the chain's clock: CreditOracle judges freshness against
+    block.timestamp and refuses an asOf in the future, and a local chain's clock can be months away from
+    the wall clock. Read from the node; else the latest indexed block; else the wall clock."""
+    if app_settings is not None and app_settings.rpc_url:
+        try:
+            return ChainClient.from_settings(app_settings).latest_timestamp()
+        except (ChainError, OSError, ValueError, KeyError):
+            pass  # no node or no manifest: the index is the next best clock
+    return chain_time(session)
 
 
 def create_report(session: Session, app: LoanApplication, as_of: int) -> CreditReport:

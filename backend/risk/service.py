@@ -148,7 +148,7 @@ def submit(
     session.add(app)
     session.flush()
     if app.status == "approved":
-        reports.create_report(session, app, int(now.timestamp()))
+        reports.create_report(session, app, reports.report_time(session, app_settings))
     record_audit(
         session,
         f"wallet:{wallet}",
@@ -242,7 +242,7 @@ def review(
     app.status = "approved" if outcome == "approve" else "declined"
     app.reviewed_by, app.reviewed_at, app.review_note, app.updated_at = actor, now, note, now
     if app.status == "approved":
-        reports.create_report(session, app, int(now.timestamp()))
+        reports.create_report(session, app, reports.report_time(session, app_settings))
     record_audit(
         session,
         actor,

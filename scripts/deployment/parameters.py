@@ -27,6 +27,11 @@ MARKET = {
     # online-lending rules (200,000 for an individual, 1,000,000 for an entity).
     "personCapIndividual": 200_000 * USDC,
     "personCapEntity": 1_000_000 * USDC,
+    # Note resale: the seller pays 0.5% of the price to the treasury; a note sells at most 5% above par,
+    # and not below a 0% yield to maturity unless it is distressed.
+    "resaleFeeBps": 50,
+    "maxPremiumBps": 500,
+    "minYieldBps": 0,
 }
 
 RESERVE = {"capBps": 5_000, "capAbsolute": 100_000 * USDC}  # cover at most half a loan, at most 100k

@@ -117,6 +117,7 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     market.setFees(m["originationFeeBps"], m["servicingFeeBps"], m["reserveShareBps"], tx)
     market.setLateFeeBpsPerDay(m["lateFeeBpsPerDay"], tx)
     market.setMinTicket(m["minTicket"], tx)
+    market.setResaleTerms(m["resaleFeeBps"], m["maxPremiumBps"], m["minYieldBps"], tx)
     market.setMaxOpenLoansPerBorrower(m["maxOpenLoansPerBorrower"], tx)
     market.setPersonCaps(m["personCapIndividual"], m["personCapEntity"], tx)
     reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
