@@ -112,6 +112,7 @@ class Chain:
         self.reserve: Any = self.client.contract("ReserveFund") if "ReserveFund" in names else None
         self.vault: Any = self.client.contract("CollateralVault") if "CollateralVault" in names else None
         self.lens: Any = self.client.contract("LoanMarketLens") if "LoanMarketLens" in names else None
+        self.auto_invest: Any = self.client.contract("AutoInvest") if "AutoInvest" in names else None
         if self.token is None and self.market is not None:
             stable = self.market.functions.stablecoin().call()
             self.token = self.w3.eth.contract(address=stable, abi=MINTABLE_ERC20_ABI)

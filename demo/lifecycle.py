@@ -97,6 +97,7 @@ class Lifecycle:
         self.actors: dict[str, Actor] = {}
         self.loans: dict[str, Loan] = {}
         self.claimed: dict[str, int] = {}  # lender name -> total claimed
+        self.liquidity_loans: dict[str, Loan] = {}  # the resale and auto-invest story (section 11)
         self.timeline: list[tuple[int, str]] = []
         self.t0 = 0  # drawdown time of the first loan: "day N" in the narration counts from it
         self.started = time.monotonic()
@@ -706,10 +707,44 @@ def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = la
     claim_all(ctx, loan_b)
     on_phase("covered", ctx)
 
+    if chain.auto_invest is not None:
+        lender_liquidity(ctx, ada, kim, lena, omar)
+        on_phase("liquidity", ctx)
+
     ctx.headline("Summary")
     for line in summary_lines(ctx):
         ctx.out(line)
     return ctx
+
+
+def lender_liquidity(
+    ctx: Lifecycle, borrower: Actor, auto_lender: Actor, seller: Actor, buyer: Actor
+) -> Loan:
+    """A new loan funded partly by an auto-invest mandate (allocated by the keeper), then a note of it sold
+    mid-loan: the seller is paid what the note earned before the sale, the buyer what it earns after."""
+    from demo import market  # demo.market builds on this module's steps
+
+    ctx.headline("11. Lender liquidity: an auto-invest mandate funds a listing; a note is sold mid-loan")
+    app = apply_for_loan(ctx, borrower, 2_000 * USD, 3, "car_used", 15_000 * USD, people.STRONG_APPLICANT)
+    await_credit_records(ctx, {borrower.name: app})
+    ticket = int(app["offer"]["principal"]) * 2 // 5
+    market.open_mandate(ctx, auto_lender, app["offer"], ticket)
+    loan = list_loan(ctx, "C", borrower, app)
+    market.await_allocation(ctx, auto_lender, loan)
+    rest = loan.principal - loan.funded_by[auto_lender.name]
+    faucet(ctx, seller, rest)
+    fund(ctx, loan, seller, rest)
+    draw_down(ctx, loan)
+    faucet(ctx, borrower, POCKET_MONEY["Ada"])
+    repay_on_due_date(ctx, loan, 1)
+    market.sell_note(ctx, loan, seller, buyer)
+    market.reinvest(ctx, auto_lender, loan)
+    repay_on_due_date(ctx, loan, 2)
+    claim_all(ctx, loan)  # the buyer's first claim: installment 2 only
+    # The story's ledger covers loans A and B; this one is told apart.
+    ctx.loans.pop("C")
+    ctx.liquidity_loans["C"] = loan
+    return loan
 
 
 # ------------------------------------------------------------------------------------------ summary

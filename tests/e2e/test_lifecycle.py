@@ -475,6 +475,9 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
     ledger_box: dict[str, Ledger] = {}
 
     def on_phase(phase, ctx):
+        if phase == "liquidity":
+            _check_liquidity(ctx)
+            return
         if phase == "onboarded":
             ledger_box["ledger"] = Ledger(ctx)
             ledger_box["check"] = _phase_checks(ledger_box["ledger"])
@@ -549,10 +552,35 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
     portfolio = story.Api.sign_in(platform.stack.api_url, lena.account).get(
         f"/v2/wallets/{lena.address}/portfolio"
     )
-    assert int(portfolio["invested"]) == sum(loan.funded_by["Lena"] for loan in ctx.loans.values())
+    # invested counts every note Lena funded, the one she sold in section 11 included; she holds the rest
+    every_loan = [*ctx.loans.values(), *ctx.liquidity_loans.values()]
+    assert int(portfolio["invested"]) == sum(loan.funded_by.get("Lena", 0) for loan in every_loan)
     assert sorted(h["noteId"] for h in portfolio["holdings"]) == sorted(
         loan.notes["Lena"] for loan in ctx.loans.values()
     )
+
+
+def _check_liquidity(ctx) -> None:
+    """Section 11: Kim's mandate funded loan C (the note is Kim's, the money came from Kim's own AutoInvest
+    balance); Lena sold her note mid-loan to Omar, who alone received installment 2's share of it."""
+    chain, loan = ctx.chain, ctx.liquidity_loans["C"]
+    kim, lena, omar = (ctx.actors[n] for n in ("Kim", "Lena", "Omar"))
+    auto, market = chain.auto_invest.functions, chain.market.functions
+    ticket = loan.funded_by["Kim"]
+    assert chain.call(chain.note.functions.ownerOf(loan.notes["Kim"])) == kim.address
+    assert chain.call(auto.allocated(loan.loan_id, kim.address))
+    deposited, withdrawn, invested, returned, balance, _, _ = chain.call(auto.accountOf(kim.address))
+    assert (deposited, withdrawn, invested) == (ticket * 5, 0, ticket)
+    assert returned > 0 and balance == deposited - invested + returned
+    assert chain.call(chain.token.functions.balanceOf(chain.auto_invest.address)) == balance  # no pool
+    sold_note = loan.notes["Omar"]
+    assert "Lena" not in loan.notes and chain.call(chain.note.functions.ownerOf(sold_note)) == omar.address
+    sale = chain.market.events.NoteSold().get_logs(from_block=0, argument_filters={"noteId": sold_note})
+    assert [(e["args"]["seller"], e["args"]["buyer"]) for e in sale] == [(lena.address, omar.address)]
+    claims = chain.market.events.Claimed().get_logs(from_block=0, argument_filters={"noteId": sold_note})
+    assert [e["args"]["holder"] for e in claims] == [omar.address]  # earned before the sale went with it
+    assert sale[0]["args"]["sellerEarned"] > 0
+    assert chain.call(market.claimable(sold_note)) == 0
 
 
 def _unix(iso: str) -> int:
