@@ -6,6 +6,7 @@ from backend.auth.router import admin_router as auth_admin_router
 from backend.auth.router import router as auth_router
 from backend.kyc.router import router as kyc_router
 from backend.loans.router import router as loans_router
+from backend.market.router import router as market_router
 from backend.oracle_feed.router import router as oracle_feed_router
 from backend.risk.router import router as risk_router
 from backend.suitability.router import router as suitability_router
@@ -17,5 +18,6 @@ ROUTERS: list[APIRouter] = [
     suitability_router,
     risk_router,
     loans_router,
+    market_router,
     oracle_feed_router,
 ]

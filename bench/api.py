@@ -237,6 +237,27 @@ def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> 
                 errors.append(f"loans: {result.errors} failed requests, first: {result.first_error}")
         except Exception as exc:  # noqa: BLE001
             errors.append(f"loans: {exc}")
+        try:
+            # the offer book: three joined read models filtered at the index's clock
+            result = run_load(
+                f"{server.url}/v2/market/offers?sort=price",
+                requests=requests,
+                concurrency=concurrency,
+                time_cap=time_cap,
+            )
+            endpoints["GET /v2/market/offers"] = result.as_dict()
+            if result.errors:
+                errors.append(f"offers: {result.errors} failed requests, first: {result.first_error}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"offers: {exc}")
+    # The load generator shares the cores with the server, so a bare rate says little across machines:
+    # each endpoint's throughput is also given as a share of the trivial /healthz measured in this run.
+    base = out["endpoints"].get("GET /healthz", {}).get("rps") or 0
+    out["throughput_ratio_to_healthz"] = {
+        name: round(figures.get("rps", 0) / base, 3) if base else None
+        for name, figures in out["endpoints"].items()
+        if name != "GET /healthz"
+    }
     if errors:
         out["error"] = "; ".join(errors)
     return out

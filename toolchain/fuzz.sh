@@ -13,6 +13,7 @@ SUITES=(
   tests/contracts/collateral/test_stateful.py
   tests/contracts/identity/test_identity_state.py
   tests/contracts/oracle/test_oracle_state.py
+  tests/contracts/market/test_auto_invest_invariants.py
 )
 mkdir -p reports
 ./toolchain/compile.sh >/dev/null || exit 1

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "backend.risk.models",
     "backend.chain.indexer.models",
     "backend.oracle_feed.models",
+    "backend.market.models",
 ]
 
 

@@ -19,6 +19,8 @@ from datetime import datetime
 
 import httpx
 import pytest
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 from backend.loans.annuity import annuity_schedule, rate_per_period
 from demo import lifecycle as story
@@ -581,6 +583,63 @@ def _check_liquidity(ctx) -> None:
     assert [e["args"]["holder"] for e in claims] == [omar.address]  # earned before the sale went with it
     assert sale[0]["args"]["sellerEarned"] > 0
     assert chain.call(market.claimable(sold_note)) == 0
+    _check_market_api(ctx, sale[0]["args"])
+
+
+def _check_market_api(ctx, sold: dict) -> None:
+    """The market's API: the sale indexed with what Lena realised, a quote equal to the lens's at its
+    block, and a mandate signed from the typed data the API returns, set by someone else."""
+    chain, loan, api_url = ctx.chain, ctx.liquidity_loans["C"], ctx.stack.api_url
+    lena, kim = ctx.actors["Lena"], ctx.actors["Kim"]
+    as_lena = story.Api.sign_in(api_url, lena.account)
+
+    def indexed_sale() -> dict | None:
+        resale = as_lena.get(f"/v2/wallets/{lena.address}/resale")
+        return resale if resale["sold"] else None
+
+    resale = story.wait_until(indexed_sale, 30, "the indexer to record the sale", interval=0.5)
+    [sale] = resale["sold"]
+    assert (sale["noteId"], sale["buyer"], int(sale["price"]), int(sale["fee"])) == (
+        str(sold["noteId"]),
+        ctx.actors["Omar"].address,
+        sold["price"],
+        sold["fee"],
+    )
+    assert int(resale["realizedGainLoss"]) == sold["price"] - sold["fee"] - int(sale["principalAtSale"])
+    assert (
+        resale["onOffer"] == [] and httpx.get(f"{api_url}/v2/market/offers", timeout=30).json()["items"] == []
+    )
+
+    note_id = loan.notes["Kim"]
+    quote = httpx.get(f"{api_url}/v2/market/notes/{note_id}/quote", params={"price": 500 * 10**6}, timeout=30)
+    assert quote.status_code == 200, quote.text
+    q = quote.json()
+    onchain = chain.lens.functions.quote(note_id, 500 * 10**6).call(block_identifier=q["blockNumber"])
+    assert (int(q["par"]), q["yieldBps"], q["remainingPeriods"]) == (onchain[2], onchain[4], onchain[9])
+
+    body = {
+        "lender": kim.address,
+        "grades": 3,
+        "minAprBps": 0,
+        "maxTermDays": 400,
+        "amountPerLoan": "1000000",
+        "maxPerBorrower": "5000000",
+        "lockTier": 0,
+    }
+    typed = httpx.post(f"{api_url}/v2/auto-invest/mandates/typed-data", json=body, timeout=30).json()
+    signature = Account.sign_message(
+        encode_typed_data(full_message=typed["typedData"]), kim.account.key
+    ).signature
+    mandate = (3, 0, 400, 1_000_000, 5_000_000, 0, True)
+    submit = chain.auto_invest.functions.setMandateBySig(kim.address, mandate, typed["deadline"], signature)
+    chain.send(submit, ctx.actors["Liam"].account)  # anyone may submit it
+    assert list(chain.call(chain.auto_invest.functions.mandateOf(kim.address))) == list(mandate)
+    account = story.Api.sign_in(api_url, kim.account).get(f"/v2/wallets/{kim.address}/auto-invest")
+    onchain = chain.auto_invest.functions.accountOf(kim.address).call(block_identifier=account["blockNumber"])
+    assert [int(account[k]) for k in ("deposited", "withdrawn", "invested", "returned", "balance")] == list(
+        onchain[:5]
+    )
+    assert account["mandate"]["grades"] == 3 and account["mandate"]["amountPerLoan"] == "1000000"
 
 
 def _unix(iso: str) -> int:

@@ -12,6 +12,7 @@ Mapping table (contract.event -> read models):
   CreditOracle.BatchSubmitted                               -> chain_oracle_rounds
   <any ERC-20 in the manifest>.Transfer                     -> chain_wallet_transactions (transfer_in/out)
   LoanMarket / LoanNote / CollateralVault                   -> see the table in projections/loans.py
+  LoanMarket.NoteOffered/NoteOfferCancelled/NoteSold        -> see backend/market/projections.py
 
 Events with no handler (governance, SignaturesInvalidated, DustSwept, ReserveFund's own) are kept in
 chain_events only.
@@ -29,11 +30,13 @@ from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainEvent
 from backend.chain.indexer.projections import credit, identity, loans, tokens
 from backend.chain.indexer.read_models import READ_MODELS
+from backend.market import models as market_models
+from backend.market import projections as market
 
 Handler = Callable[[Session, DecodedEvent], None]
 
 HANDLERS: dict[tuple[str | None, str], Handler] = {}
-for module in (identity, credit, tokens, loans):
+for module in (identity, credit, tokens, loans, market):
     HANDLERS.update(module.HANDLERS)
 
 
@@ -49,7 +52,7 @@ def apply(session: Session, event: DecodedEvent) -> None:
 
 def rebuild(session: Session, page: int = 2000) -> int:
     """Empty every read model and replay all stored events in (block, log index) order."""
-    for model in READ_MODELS:
+    for model in (*READ_MODELS, *market_models.READ_MODELS):
         session.execute(delete(model))
     session.flush()
     last = (-1, -1)

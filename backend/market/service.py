@@ -1,0 +1,299 @@
+"""Note market and auto-invest use cases: the offer book and sales from the index; quotes, early-exit
+estimates and mandate typed data from the chain (LoanMarketLens.quote, AutoInvest's nonce and domain)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.chain.client import ChainClient
+from backend.chain.errors import ChainError
+from backend.chain.indexer.read_models import LoanView, NoteView
+from backend.chain.problems import chain_problem
+from backend.core.problems import chain_unavailable
+from backend.core.schemas import decode_cursor, encode_cursor
+from backend.core.settings import Settings
+from backend.loans.service import chain_time
+from backend.market import problems
+from backend.market.models import NoteOfferView, NoteSaleView
+from backend.market.schemas import (
+    AutoInvestAccountOut,
+    EarlyExitNote,
+    EarlyExitOut,
+    MandateIn,
+    MandateOut,
+    MandateTypedData,
+    OfferOut,
+    OfferPage,
+    QuoteOut,
+    ResaleOut,
+    SaleOut,
+)
+
+BPS = 10_000
+MANDATE_DEADLINE_SECONDS = 3_600
+MANDATE_FIELDS = [
+    {"name": "lender", "type": "address"},
+    {"name": "grades", "type": "uint8"},
+    {"name": "minAprBps", "type": "uint16"},
+    {"name": "maxTermDays", "type": "uint16"},
+    {"name": "amountPerLoan", "type": "uint96"},
+    {"name": "maxPerBorrower", "type": "uint96"},
+    {"name": "lockTier", "type": "uint8"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+SORTS = {"newest": NoteOfferView.offered_block, "price": NoteOfferView.price}
+
+
+def _outstanding(note: NoteView) -> int:
+    return 0 if note.refunded else max(0, note.principal - note.principal_returned - note.written_down)
+
+
+def _offer_out(offer: NoteOfferView, note: NoteView, loan: LoanView) -> OfferOut:
+    outstanding = _outstanding(note)
+    return OfferOut(
+        note_id=offer.note_id,
+        loan_id=offer.loan_id,
+        seller=offer.seller,
+        price=offer.price,
+        expiry=offer.expiry,
+        offered_at=offer.offered_at,
+        grade=loan.grade,
+        rate_bps=loan.rate_bps,
+        periods_left=max(0, loan.term - loan.periods_paid),
+        principal_outstanding=outstanding,
+        price_bps_of_principal=offer.price * BPS // outstanding if outstanding else 0,
+    )
+
+
+def _live_offers(session: Session, now: int):
+    """Offers the chain would still honour: unexpired, by the note's holder, on a loan being repaid."""
+    return (
+        select(NoteOfferView, NoteView, LoanView)
+        .join(NoteView, NoteView.note_id == NoteOfferView.note_id)
+        .join(LoanView, LoanView.loan_id == NoteOfferView.loan_id)
+        .where(
+            NoteOfferView.expiry >= now,
+            NoteView.owner == NoteOfferView.seller,
+            LoanView.status.in_(("active", "defaulted")),
+        )
+    )
+
+
+def list_offers(
+    session: Session, grades: list[int] | None, sort: str, limit: int, cursor: str | None
+) -> OfferPage:
+    kind = f"offers:{sort}"
+    column = SORTS[sort]
+    position = decode_cursor(kind, cursor, {"id": int, "v": int})
+    now = chain_time(session)
+    query = _live_offers(session, now)
+    if grades:
+        query = query.where(LoanView.grade.in_(grades))
+    if sort == "price":  # cheapest first
+        if position:
+            query = query.where(
+                (column > position["v"])
+                | ((column == position["v"]) & (NoteOfferView.note_id > position["id"]))
+            )
+        query = query.order_by(column.asc(), NoteOfferView.note_id.asc())
+    else:
+        if position:
+            query = query.where(
+                (column < position["v"])
+                | ((column == position["v"]) & (NoteOfferView.note_id < position["id"]))
+            )
+        query = query.order_by(column.desc(), NoteOfferView.note_id.desc())
+    rows = list(session.execute(query.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more:
+        last = rows[-1][0]
+        next_cursor = encode_cursor(kind, {"id": last.note_id, "v": getattr(last, column.key)})
+    return OfferPage(items=[_offer_out(*r) for r in rows], next_cursor=next_cursor, chain_time=now)
+
+
+def _sale_out(sale: NoteSaleView) -> SaleOut:
+    return SaleOut(
+        note_id=sale.note_id,
+        loan_id=sale.loan_id,
+        seller=sale.seller,
+        buyer=sale.buyer,
+        price=sale.price,
+        fee=sale.fee,
+        seller_earned=sale.seller_earned,
+        principal_at_sale=sale.principal_at_sale,
+        realized=str(sale.price - sale.fee - sale.principal_at_sale),
+        timestamp=sale.timestamp,
+        tx_hash=sale.tx_hash,
+    )
+
+
+def resale_of(session: Session, wallet: str) -> ResaleOut:
+    now = chain_time(session)
+    offers = session.execute(_live_offers(session, now).where(NoteOfferView.seller == wallet))
+    order = (NoteSaleView.block_number, NoteSaleView.log_index)
+    sold = list(session.scalars(select(NoteSaleView).where(NoteSaleView.seller == wallet).order_by(*order)))
+    bought = list(session.scalars(select(NoteSaleView).where(NoteSaleView.buyer == wallet).order_by(*order)))
+    return ResaleOut(
+        wallet=wallet,
+        on_offer=[_offer_out(*r) for r in offers],
+        sold=[_sale_out(s) for s in sold],
+        bought=[_sale_out(s) for s in bought],
+        realized_gain_loss=str(sum(s.price - s.fee - s.principal_at_sale for s in sold)),
+        volume_sold=sum(s.price for s in sold),
+    )
+
+
+# ---------------------------------------------------------------- from the chain
+
+
+def _client(settings: Settings) -> ChainClient:
+    if not settings.rpc_url:
+        raise problems.chain_not_configured()
+    try:
+        return ChainClient.from_settings(settings)
+    except ChainError as exc:
+        raise chain_problem(exc) from exc
+    except (OSError, ValueError, KeyError) as exc:  # no manifest, or one without the contract
+        raise chain_unavailable(f"deployment manifest unusable: {exc}") from exc
+
+
+def _read(client: ChainClient, fn: Any, block: int) -> Any:
+    try:
+        return client.call(fn, block)
+    except ChainError as exc:
+        raise chain_problem(exc) from exc
+
+
+def _block(client: ChainClient) -> int:
+    try:
+        return client.block_number()
+    except ChainError as exc:
+        raise chain_problem(exc) from exc
+
+
+def quote(settings: Settings, note_id: int, price: int) -> QuoteOut:
+    client = _client(settings)
+    lens = client.contract("LoanMarketLens")
+    market = client.contract("LoanMarket")
+    block = _block(client)
+    holder, _ = _read(client, market.functions.noteInfo(note_id), block)
+    if int(holder, 16) == 0:
+        raise problems.note_not_found(note_id)
+    q = _read(client, lens.functions.quote(note_id, price), block)
+    keys = (
+        "principal", "accrued_interest", "par", "price_bps_of_par", "yield_bps", "days_past_due",
+        "distressed", "seller_earned", "max_price", "remaining_periods",
+    )  # fmt: skip
+    return QuoteOut(note_id=note_id, price=price, block_number=block, **dict(zip(keys, q, strict=True)))
+
+
+def early_exit(session: Session, settings: Settings, wallet: str, discount_bps: int) -> EarlyExitOut:
+    """Each note the wallet holds priced at par less `discount_bps`, within what the market accepts (a
+    distressed note has no floor), less the resale fee, plus what the note earned: the cash a sale of
+    every note would raise now."""
+    client = _client(settings)
+    lens, market = client.contract("LoanMarketLens"), client.contract("LoanMarket")
+    block = _block(client)
+    fee_bps = _read(client, market.functions.config(), block)[8]
+    held = session.scalars(
+        select(NoteView.note_id)
+        .join(LoanView, LoanView.loan_id == NoteView.loan_id)
+        .where(NoteView.owner == wallet, LoanView.status.in_(("active", "defaulted")))
+        .order_by(NoteView.note_id)
+    )
+    notes = []
+    for note_id in held:
+        q = _read(client, lens.functions.quote(note_id, 1), block)
+        par, distressed, earned, max_price = q[2], q[6], q[7], q[8]
+        price = min(par * (BPS - discount_bps) // BPS, max_price)
+        fee = -(-price * fee_bps // BPS)
+        notes.append(
+            EarlyExitNote(
+                note_id=note_id, par=par, price=price, fee=fee, seller_earned=earned, distressed=distressed
+            )
+        )
+    return EarlyExitOut(
+        wallet=wallet,
+        discount_bps=discount_bps,
+        fee_bps=fee_bps,
+        notes=notes,
+        cash=sum(n.price - n.fee + n.seller_earned for n in notes),
+        block_number=block,
+    )
+
+
+def mandate_typed_data(settings: Settings, body: MandateIn) -> MandateTypedData:
+    client = _client(settings)
+    auto = client.contract("AutoInvest")
+    block = _block(client)
+    nonce = _read(client, auto.functions.nonces(body.lender), block)
+    deadline = client.w3.eth.get_block(block)["timestamp"] + MANDATE_DEADLINE_SECONDS
+    message = {
+        "lender": body.lender,
+        "grades": body.grades,
+        "minAprBps": body.min_apr_bps,
+        "maxTermDays": body.max_term_days,
+        "amountPerLoan": str(body.amount_per_loan),
+        "maxPerBorrower": str(body.max_per_borrower),
+        "lockTier": body.lock_tier,
+        "nonce": str(nonce),
+        "deadline": deadline,
+    }
+    typed = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "SetMandate": MANDATE_FIELDS,
+        },
+        "primaryType": "SetMandate",
+        "domain": {
+            "name": "PeerLend AutoInvest",
+            "version": "1",
+            "chainId": client.chain_id,
+            "verifyingContract": auto.address,
+        },
+        "message": message,
+    }
+    return MandateTypedData(typed_data=typed, deadline=deadline, nonce=str(nonce))
+
+
+def auto_invest_account(settings: Settings, wallet: str) -> AutoInvestAccountOut:
+    client = _client(settings)
+    auto = client.contract("AutoInvest")
+    block = _block(client)
+    deposited, withdrawn, invested, returned, balance, locked_until, turn = _read(
+        client, auto.functions.accountOf(wallet), block
+    )
+    grades, min_apr, max_term, per_loan, per_borrower, lock_tier, active = _read(
+        client, auto.functions.mandateOf(wallet), block
+    )
+    return AutoInvestAccountOut(
+        wallet=wallet,
+        deposited=deposited,
+        withdrawn=withdrawn,
+        invested=invested,
+        returned=returned,
+        balance=balance,
+        locked_until=locked_until or None,
+        queue_place=turn,
+        mandate=MandateOut(
+            grades=grades,
+            min_apr_bps=min_apr,
+            max_term_days=max_term,
+            amount_per_loan=per_loan,
+            max_per_borrower=per_borrower,
+            lock_tier=lock_tier,
+            active=active,
+        ),
+        block_number=block,
+    )

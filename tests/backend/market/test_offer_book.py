@@ -1,0 +1,96 @@
+"""The note market's read side at the service level: offers and sales folded from events, and the offer
+book the API lists (only what the chain would still honour, in the order asked, page by page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.chain.indexer import projections
+from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.models import ChainBlock
+from backend.chain.indexer.read_models import LoanView, NoteView
+from backend.db.base import Base
+from backend.db.models_registry import import_all_models
+from backend.db.session import create_db_engine, make_sessionmaker
+from backend.loans.note_ids import note_id
+from backend.market import service
+
+SELLER, BUYER, OTHER = ("0x" + c * 40 for c in "abc")
+NOW = 1_800_000_000
+USD = 10**6
+
+
+@pytest.fixture
+def session(tmp_path):
+    import_all_models()
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'market.db'}")
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as s:
+        s.add(ChainBlock(number=100, hash="0x" + "00" * 32, timestamp=NOW))
+        for loan_id, (status, grade) in enumerate([("active", 2), ("active", 3), ("repaid", 2)], start=1):
+            s.add(LoanView(loan_id=loan_id, borrower=OTHER, status=status, principal=3_000 * USD, term=6,
+                           period_seconds=30 * 86_400, rate_bps=900, grade=grade, funded=3_000 * USD,
+                           lenders=3, listing_deadline=NOW, listed_at=NOW - 86_400, updated_block=1,
+                           periods_paid=2))  # fmt: skip
+            for index in range(3):
+                s.add(NoteView(note_id=note_id(loan_id, index), loan_id=loan_id, owner=SELLER,
+                               original_lender=SELLER, principal=1_000 * USD, principal_returned=200 * USD,
+                               updated_block=1))  # fmt: skip
+        s.flush()
+        yield s
+    engine.dispose()
+
+
+def event(name: str, block: int, **args) -> DecodedEvent:
+    market, block_hash, tx_hash = "0x" + "11" * 20, "0x" + "22" * 32, "0x" + "33" * 32
+    return DecodedEvent("LoanMarket", name, market, args, block, block_hash, 0, tx_hash, NOW - 100 + block)
+
+
+def offer(s, loan_id: int, index: int, price: int, block: int, expiry: int = NOW + 86_400) -> int:
+    nid = note_id(loan_id, index)
+    projections.apply(s, event("NoteOffered", block, noteId=nid, seller=SELLER, price=price, expiry=expiry))
+    s.flush()
+    return nid
+
+
+def test_the_book_lists_only_offers_the_chain_would_honour(session):
+    live = offer(session, 1, 0, 790 * USD, 10)
+    offer(session, 1, 1, 700 * USD, 11, expiry=NOW - 1)  # expired at the index's clock
+    offer(session, 3, 0, 700 * USD, 12)  # its loan is repaid: nothing left to sell
+    moved = offer(session, 2, 0, 750 * USD, 13)
+    session.get(NoteView, moved).owner = BUYER  # transferred since: the offer is void on-chain
+    cancelled = offer(session, 2, 1, 760 * USD, 14)
+    projections.apply(session, event("NoteOfferCancelled", 15, noteId=cancelled, seller=SELLER))
+    session.flush()
+
+    page = service.list_offers(session, None, "newest", 50, None)
+    assert [int(o.note_id) for o in page.items] == [live]
+    [item] = page.items
+    assert (item.principal_outstanding, item.price_bps_of_principal, item.periods_left) == (
+        800 * USD,
+        9_875,
+        4,
+    )
+
+
+def test_cheapest_first_page_by_page_and_by_grade(session):
+    ids = [offer(session, 1, i, p * USD, 10 + i) for i, p in enumerate((790, 700, 750))]
+    offer(session, 2, 0, 600 * USD, 20)
+    first = service.list_offers(session, [2], "price", 2, None)
+    second = service.list_offers(session, [2], "price", 2, first.next_cursor)
+    assert [int(o.note_id) for o in first.items + second.items] == [ids[1], ids[2], ids[0]]
+    assert second.next_cursor is None
+
+
+def test_a_sale_ends_the_offer_and_records_what_the_seller_realised(session):
+    nid = offer(session, 1, 0, 790 * USD, 10)
+    session.get(NoteView, nid).owner = BUYER  # LoanNote's Transfer comes first in the same transaction
+    projections.apply(session, event("NoteSold", 11, noteId=nid, seller=SELLER, buyer=BUYER, price=790 * USD,
+                                     fee=4 * USD, sellerEarned=15 * USD))  # fmt: skip
+    session.flush()
+    resale = service.resale_of(session, SELLER)
+    assert resale.on_offer == [] and service.list_offers(session, None, "newest", 50, None).items == []
+    [sale] = resale.sold
+    assert (sale.principal_at_sale, sale.realized) == (800 * USD, str(790 * USD - 4 * USD - 800 * USD))
+    assert resale.realized_gain_loss == str(-14 * USD) and resale.volume_sold == 790 * USD
+    assert [s.note_id for s in service.resale_of(session, BUYER).bought] == [nid]
