@@ -160,13 +160,13 @@ PEERLEND_KEEPER_PRIVATE_KEY=$(anvil_key 19) PEERLEND_KEEPER_STATE_PATH=$RUN_DIR/
   start_service keeper "" .venv/bin/python -m backend.market.keeper
 
 earlier=$(find "$RUN_DIR/db" -maxdepth 1 -name '*.db' ! -name "$DEPLOYMENT.db" -printf '%f ' 2>/dev/null || true)
-say "deployment manifest ($MANIFEST):"
-cat "$MANIFEST"
+say "deployed contracts (the whole manifest, with roles, parameters and the errors ABI: $MANIFEST):"
+python3 -c "import json;[print(f'  {k:<22} {v[\"address\"]}') for k,v in json.load(open('$MANIFEST'))['contracts'].items()]"
 cat <<EOM
 
 PeerLend is running (deployment $DEPLOYMENT).
   chain (anvil)    $RPC_URL   chain id 31337
-  API              $API_URL/v1
+  API              $API_URL/v2
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_utils import to_checksum_address
+from web3.logs import DISCARD
 
 from backend.chain.client import ChainClient
 from backend.chain.errors import ChainError, ContractReverted
@@ -131,7 +132,7 @@ class AutoInvestKeeper:
             if exc.error_name in ("NothingAllocated", "LoanNotListed"):
                 return 0  # nobody can fund it now (balances, caps), or it closed meanwhile
             raise
-        funded = self.auto.events.Allocated().process_receipt(receipt)
+        funded = self.auto.events.Allocated().process_receipt(receipt, errors=DISCARD)
         self.allocations += len(funded)
         log.info(
             "allocated loan %s to %s lender(s) in block %s", loan_id, len(funded), receipt["blockNumber"]
