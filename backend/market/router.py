@@ -45,13 +45,16 @@ def list_offers(
         list[Annotated[int, Field(ge=1, le=7)]] | None,
         Query(description="1 = A .. 7 = G; repeat for several", max_length=7),
     ] = None,
+    max_periods_left: Annotated[
+        int | None, Query(alias="maxPeriodsLeft", ge=0, le=65_535, description="remaining installments")
+    ] = None,
     sort: Literal["newest", "price"] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
 ) -> OfferPage:
     """Offers the chain still honours at the index's clock: unexpired, by the note's holder, on a loan
     that is being repaid or has defaulted."""
-    return service.list_offers(session, grade, sort, limit, cursor)
+    return service.list_offers(session, grade, sort, limit, cursor, max_periods_left)
 
 
 @router.get(

@@ -84,7 +84,12 @@ def _live_offers(session: Session, now: int):
 
 
 def list_offers(
-    session: Session, grades: list[int] | None, sort: str, limit: int, cursor: str | None
+    session: Session,
+    grades: list[int] | None,
+    sort: str,
+    limit: int,
+    cursor: str | None,
+    max_periods_left: int | None = None,
 ) -> OfferPage:
     kind = f"offers:{sort}"
     column = SORTS[sort]
@@ -93,6 +98,8 @@ def list_offers(
     query = _live_offers(session, now)
     if grades:
         query = query.where(LoanView.grade.in_(grades))
+    if max_periods_left is not None:  # remaining term
+        query = query.where(LoanView.term - LoanView.periods_paid <= max_periods_left)
     if sort == "price":  # cheapest first
         if position:
             query = query.where(

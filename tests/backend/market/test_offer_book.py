@@ -80,6 +80,8 @@ def test_cheapest_first_page_by_page_and_by_grade(session):
     second = service.list_offers(session, [2], "price", 2, first.next_cursor)
     assert [int(o.note_id) for o in first.items + second.items] == [ids[1], ids[2], ids[0]]
     assert second.next_cursor is None
+    assert service.list_offers(session, None, "price", 50, None, max_periods_left=3).items == []  # 4 left
+    assert len(service.list_offers(session, None, "price", 50, None, max_periods_left=4).items) == 4
 
 
 def test_a_sale_ends_the_offer_and_records_what_the_seller_realised(session):
