@@ -1,6 +1,7 @@
 """Note market and auto-invest HTTP API.
 
-GET  /v2/market/offers                       public: standing offers (indexed), by grade, newest or cheapest
+GET  /v2/market/offers                       public: standing offers (indexed), by grade, remaining term,
+                                             yield and days past due; newest, cheapest or best yield first
 GET  /v2/market/notes/{noteId}/quote         public: LoanMarketLens.quote at a price, read from the chain
 GET  /v2/wallets/{address}/resale            the wallet or an operator: its offers, sales, purchases, and
                                              the gain or loss its sales realised
@@ -48,13 +49,17 @@ def list_offers(
     max_periods_left: Annotated[
         int | None, Query(alias="maxPeriodsLeft", ge=0, le=65_535, description="remaining installments")
     ] = None,
-    sort: Literal["newest", "price"] = "newest",
+    min_yield_bps: Annotated[int | None, Query(alias="minYieldBps", ge=-5_000, le=1_000_000)] = None,
+    max_days_past_due: Annotated[int | None, Query(alias="maxDaysPastDue", ge=0, le=100_000)] = None,
+    sort: Literal["newest", "price", "yield"] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
 ) -> OfferPage:
     """Offers the chain still honours at the index's clock: unexpired, by the note's holder, on a loan
     that is being repaid or has defaulted."""
-    return service.list_offers(session, grade, sort, limit, cursor, max_periods_left)
+    return service.list_offers(
+        session, grade, sort, limit, cursor, max_periods_left, min_yield_bps, max_days_past_due
+    )
 
 
 @router.get(

@@ -21,6 +21,10 @@ class OfferOut(ApiModel):
     rate_bps: int
     periods_left: int
     principal_outstanding: Amount = Field(description="the note's share of the principal not yet repaid")
+    days_past_due: int = Field(description="of the loan, at the index's clock")
+    yield_bps: int | None = Field(
+        description="indicative annual yield to maturity at the price (the quote is exact); null: none left"
+    )
     price_bps_of_principal: int = Field(
         description="price / principal outstanding in bps (below 10,000: a discount; accrued interest aside)"
     )

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from backend.chain.client import ChainClient
 from backend.chain.errors import ChainError
-from backend.chain.indexer.read_models import LoanView, NoteView
+from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
 from backend.chain.problems import chain_problem
 from backend.core.problems import chain_unavailable
 from backend.core.schemas import decode_cursor, encode_cursor
 from backend.core.settings import Settings
-from backend.loans.service import chain_time
-from backend.market import problems
+from backend.loans.service import chain_time, delinquency
+from backend.market import pricing, problems
 from backend.market.models import NoteOfferView, NoteSaleView
 from backend.market.schemas import (
     AutoInvestAccountOut,
@@ -45,15 +45,18 @@ MANDATE_FIELDS = [
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
-SORTS = {"newest": NoteOfferView.offered_block, "price": NoteOfferView.price}
+MIN_SORT_YIELD = -(10**9)
 
 
 def _outstanding(note: NoteView) -> int:
     return 0 if note.refunded else max(0, note.principal - note.principal_returned - note.written_down)
 
 
-def _offer_out(offer: NoteOfferView, note: NoteView, loan: LoanView) -> OfferOut:
+def _offer_out(
+    offer: NoteOfferView, note: NoteView, loan: LoanView, schedule: list[InstallmentView], now: int
+) -> OfferOut:
     outstanding = _outstanding(note)
+    late = delinquency(loan, schedule, now)
     return OfferOut(
         note_id=offer.note_id,
         loan_id=offer.loan_id,
@@ -66,7 +69,24 @@ def _offer_out(offer: NoteOfferView, note: NoteView, loan: LoanView) -> OfferOut
         periods_left=max(0, loan.term - loan.periods_paid),
         principal_outstanding=outstanding,
         price_bps_of_principal=offer.price * BPS // outstanding if outstanding else 0,
+        days_past_due=late.days_past_due if late else 0,
+        yield_bps=pricing.yield_bps(
+            pricing.note_cash_flows(loan, schedule, note.principal), offer.price, loan.period_seconds
+        ),
     )
+
+
+def _schedules(session: Session, loan_ids: set[int]) -> dict[int, list[InstallmentView]]:
+    out: dict[int, list[InstallmentView]] = {i: [] for i in loan_ids}
+    if loan_ids:
+        rows = session.scalars(
+            select(InstallmentView)
+            .where(InstallmentView.loan_id.in_(loan_ids))
+            .order_by(InstallmentView.loan_id, InstallmentView.period)
+        )
+        for row in rows:
+            out[row.loan_id].append(row)
+    return out
 
 
 def _live_offers(session: Session, now: int):
@@ -90,38 +110,37 @@ def list_offers(
     limit: int,
     cursor: str | None,
     max_periods_left: int | None = None,
+    min_yield_bps: int | None = None,
+    max_days_past_due: int | None = None,
 ) -> OfferPage:
+    """The book is filtered on what the index holds (grade, remaining term), then on what is computed per
+    offer (indicative yield, days past due), then ordered and cut into pages by position."""
     kind = f"offers:{sort}"
-    column = SORTS[sort]
-    position = decode_cursor(kind, cursor, {"id": int, "v": int})
+    position = decode_cursor(kind, cursor, {"o": int})
+    offset = position["o"] if position else 0
     now = chain_time(session)
     query = _live_offers(session, now)
     if grades:
         query = query.where(LoanView.grade.in_(grades))
     if max_periods_left is not None:  # remaining term
         query = query.where(LoanView.term - LoanView.periods_paid <= max_periods_left)
-    if sort == "price":  # cheapest first
-        if position:
-            query = query.where(
-                (column > position["v"])
-                | ((column == position["v"]) & (NoteOfferView.note_id > position["id"]))
-            )
-        query = query.order_by(column.asc(), NoteOfferView.note_id.asc())
-    else:
-        if position:
-            query = query.where(
-                (column < position["v"])
-                | ((column == position["v"]) & (NoteOfferView.note_id < position["id"]))
-            )
-        query = query.order_by(column.desc(), NoteOfferView.note_id.desc())
-    rows = list(session.execute(query.limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more:
-        last = rows[-1][0]
-        next_cursor = encode_cursor(kind, {"id": last.note_id, "v": getattr(last, column.key)})
-    return OfferPage(items=[_offer_out(*r) for r in rows], next_cursor=next_cursor, chain_time=now)
+    rows = list(session.execute(query))
+    schedules = _schedules(session, {loan.loan_id for _, _, loan in rows})
+    items = [_offer_out(o, n, loan, schedules[loan.loan_id], now) for o, n, loan in rows]
+    if min_yield_bps is not None:
+        items = [i for i in items if i.yield_bps is not None and i.yield_bps >= min_yield_bps]
+    if max_days_past_due is not None:
+        items = [i for i in items if i.days_past_due <= max_days_past_due]
+    order = {
+        "newest": lambda i: (-i.offered_at.timestamp(), -int(i.note_id)),
+        "price": lambda i: (i.price, int(i.note_id)),
+        "yield": lambda i: (-(i.yield_bps if i.yield_bps is not None else MIN_SORT_YIELD), int(i.note_id)),
+    }[sort]
+    items.sort(key=order)
+    page = items[offset : offset + limit]
+    more = offset + limit < len(items)
+    next_cursor = encode_cursor(kind, {"o": offset + limit}) if more else None
+    return OfferPage(items=page, next_cursor=next_cursor, chain_time=now)
 
 
 def _sale_out(sale: NoteSaleView) -> SaleOut:
@@ -142,13 +161,14 @@ def _sale_out(sale: NoteSaleView) -> SaleOut:
 
 def resale_of(session: Session, wallet: str) -> ResaleOut:
     now = chain_time(session)
-    offers = session.execute(_live_offers(session, now).where(NoteOfferView.seller == wallet))
+    offers = list(session.execute(_live_offers(session, now).where(NoteOfferView.seller == wallet)))
+    schedules = _schedules(session, {loan.loan_id for _, _, loan in offers})
     order = (NoteSaleView.block_number, NoteSaleView.log_index)
     sold = list(session.scalars(select(NoteSaleView).where(NoteSaleView.seller == wallet).order_by(*order)))
     bought = list(session.scalars(select(NoteSaleView).where(NoteSaleView.buyer == wallet).order_by(*order)))
     return ResaleOut(
         wallet=wallet,
-        on_offer=[_offer_out(*r) for r in offers],
+        on_offer=[_offer_out(o, n, loan, schedules[loan.loan_id], now) for o, n, loan in offers],
         sold=[_sale_out(s) for s in sold],
         bought=[_sale_out(s) for s in bought],
         realized_gain_loss=str(sum(s.price - s.fee - s.principal_at_sale for s in sold)),

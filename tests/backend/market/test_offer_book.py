@@ -8,7 +8,7 @@ import pytest
 from backend.chain.indexer import projections
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainBlock
-from backend.chain.indexer.read_models import LoanView, NoteView
+from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
 from backend.db.base import Base
 from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine, make_sessionmaker
@@ -32,6 +32,10 @@ def session(tmp_path):
                            period_seconds=30 * 86_400, rate_bps=900, grade=grade, funded=3_000 * USD,
                            lenders=3, listing_deadline=NOW, listed_at=NOW - 86_400, updated_block=1,
                            periods_paid=2))  # fmt: skip
+            for period in range(1, 7):  # due monthly from 2 months ago: periods 1-2 paid, 3 due in a month
+                s.add(InstallmentView(loan_id=loan_id, period=period, due_at=NOW + (period - 3) * 30 * 86_400,
+                                      payment=520 * USD, principal=500 * USD, interest=20 * USD,
+                                      balance_after=(6 - period) * 500 * USD))  # fmt: skip
             for index in range(3):
                 s.add(NoteView(note_id=note_id(loan_id, index), loan_id=loan_id, owner=SELLER,
                                original_lender=SELLER, principal=1_000 * USD, principal_returned=200 * USD,
@@ -82,6 +86,25 @@ def test_cheapest_first_page_by_page_and_by_grade(session):
     assert second.next_cursor is None
     assert service.list_offers(session, None, "price", 50, None, max_periods_left=3).items == []  # 4 left
     assert len(service.list_offers(session, None, "price", 50, None, max_periods_left=4).items) == 4
+
+
+def test_yield_and_days_past_due_filter_and_order_the_book(session):
+    # the note's share of the 4 installments left: 4 x 520 / 3 = 693.33
+    cheap, dear = offer(session, 1, 0, 500 * USD, 10), offer(session, 1, 1, 650 * USD, 11)
+    by_yield = service.list_offers(session, None, "yield", 50, None).items
+    assert [int(o.note_id) for o in by_yield] == [cheap, dear]
+    assert by_yield[0].yield_bps > by_yield[1].yield_bps > 0
+    floor = by_yield[1].yield_bps + 1
+    assert [
+        int(o.note_id)
+        for o in service.list_offers(session, None, "yield", 50, None, min_yield_bps=floor).items
+    ] == [cheap]
+    assert {o.days_past_due for o in by_yield} == {0}
+    session.get(LoanView, 1).periods_paid = 1  # period 2 fell due 30 days ago, unpaid
+    session.flush()
+    late = service.list_offers(session, None, "newest", 50, None)
+    assert {o.days_past_due for o in late.items} == {30}
+    assert service.list_offers(session, None, "newest", 50, None, max_days_past_due=29).items == []
 
 
 def test_a_sale_ends_the_offer_and_records_what_the_seller_realised(session):
