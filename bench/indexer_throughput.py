@@ -28,7 +28,8 @@ from backend.chain.indexer import projections  # noqa: E402
 from backend.chain.indexer.decoders import EventDecoder  # noqa: E402
 from backend.chain.indexer.follower import Indexer  # noqa: E402
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent  # noqa: E402
-from backend.chain.indexer.read_models import READ_MODELS, WalletTransactionView  # noqa: E402
+from backend.chain.indexer.projections import ALL_READ_MODELS  # noqa: E402
+from backend.chain.indexer.read_models import WalletTransactionView  # noqa: E402
 from backend.chain.indexer.rpc import RpcClient  # noqa: E402
 from backend.db.base import Base  # noqa: E402
 from backend.db.session import create_db_engine, make_sessionmaker  # noqa: E402
@@ -44,7 +45,7 @@ from tests.backend.indexer.token_flow import (  # noqa: E402
 from tests.support.anvil import Anvil  # noqa: E402
 
 TABLES = [ChainCheckpoint.__table__, ChainBlock.__table__, ChainEvent.__table__] + [
-    m.__table__ for m in READ_MODELS
+    m.__table__ for m in ALL_READ_MODELS
 ]
 
 

@@ -114,6 +114,8 @@ class HoldingOut(ApiModel):
     written_down: Amount
     claimed: Amount
     refunded: bool
+    offer_price: Amount | None = Field(default=None, description="on offer in the note market at this price")
+    offer_expiry: Timestamp | None = None
 
 
 class PortfolioOut(ApiModel):
@@ -125,6 +127,11 @@ class PortfolioOut(ApiModel):
     notes: int = 0
     borrowed: Amount = 0
     repaid: Amount = 0
+    notes_sold: int = 0
+    sold_for: Amount = Field(default=0, description="what the wallet's note sales fetched, before the fee")
+    realized_gain_loss: str = Field(
+        default="0", description="over the notes sold: price - fee - principal at sale (signed, base units)"
+    )
     holdings: list[HoldingOut] = Field(default_factory=list)
 
 

@@ -38,6 +38,7 @@ from backend.loans.schemas import (
     TransactionOut,
     TransactionPage,
 )
+from backend.market.models import NoteOfferView, NoteSaleView
 
 logger = logging.getLogger("peerlend.loans")
 
@@ -198,9 +199,31 @@ def portfolio(session: Session, wallet: str) -> PortfolioOut:
         .where(NoteView.owner == wallet)
         .order_by(NoteView.note_id)
     ).all()
-    holdings = [HoldingOut.model_validate({**_columns(n), "loan_status": status}) for n, status in notes]
+    # The note market's read models: offers still standing at the index's clock, and sales made.
+    now = chain_time(session)
+    offers = {
+        o.note_id: o
+        for o in session.scalars(
+            select(NoteOfferView).where(NoteOfferView.seller == wallet, NoteOfferView.expiry >= now)
+        )
+    }
+    holdings = []
+    for n, status in notes:
+        offer = offers.get(n.note_id) if status in ("active", "defaulted") else None
+        on_offer = {"offer_price": offer.price, "offer_expiry": offer.expiry} if offer else {}
+        holdings.append(HoldingOut.model_validate({**_columns(n), "loan_status": status, **on_offer}))
+    sales = list(session.scalars(select(NoteSaleView).where(NoteSaleView.seller == wallet)))
     totals = _columns(row) if row is not None else {}
-    return PortfolioOut.model_validate({**totals, "wallet": wallet, "holdings": holdings})
+    return PortfolioOut.model_validate(
+        {
+            **totals,
+            "wallet": wallet,
+            "holdings": holdings,
+            "notes_sold": len(sales),
+            "sold_for": sum(s.price for s in sales),
+            "realized_gain_loss": str(sum(s.price - s.fee - s.principal_at_sale for s in sales)),
+        }
+    )
 
 
 def _columns(row) -> dict:

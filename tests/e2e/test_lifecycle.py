@@ -606,6 +606,10 @@ def _check_market_api(ctx, sold: dict) -> None:
         sold["fee"],
     )
     assert int(resale["realizedGainLoss"]) == sold["price"] - sold["fee"] - int(sale["principalAtSale"])
+    portfolio = as_lena.get(f"/v2/wallets/{lena.address}/portfolio")  # the same, in the portfolio
+    assert (portfolio["notesSold"], portfolio["soldFor"]) == (1, str(sold["price"]))
+    assert portfolio["realizedGainLoss"] == resale["realizedGainLoss"]
+    assert all(h["offerPrice"] is None for h in portfolio["holdings"])  # nothing left on offer
     assert (
         resale["onOffer"] == [] and httpx.get(f"{api_url}/v2/market/offers", timeout=30).json()["items"] == []
     )

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
-from backend.chain.indexer.read_models import READ_MODELS
+from backend.chain.indexer.projections import ALL_READ_MODELS
 from backend.chain.indexer.rpc import RpcClient
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
@@ -17,7 +17,7 @@ from tests.support.anvil import Anvil
 from tests.support.chain import deployed_chain  # noqa: F401
 
 INDEX_TABLES = [ChainCheckpoint.__table__, ChainBlock.__table__, ChainEvent.__table__] + [
-    m.__table__ for m in READ_MODELS
+    m.__table__ for m in ALL_READ_MODELS
 ]
 
 
@@ -84,7 +84,7 @@ def dump(sessions) -> dict:
     """Every read model, rows ordered by primary key: equal dumps mean identical read models."""
     out = {}
     with sessions() as s:
-        for model in READ_MODELS:
+        for model in ALL_READ_MODELS:
             pk = [c for c in inspect(model).primary_key]
             cols = [c.key for c in inspect(model).columns]
             out[model.__tablename__] = [

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from backend.chain.indexer import projections
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
-from backend.chain.indexer.read_models import READ_MODELS, InstallmentView, LoanView, NoteView, PortfolioView
+from backend.chain.indexer.projections import ALL_READ_MODELS
+from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView, PortfolioView
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.loans.annuity import annuity_installment, annuity_schedule
@@ -31,7 +32,7 @@ from tests.backend.loans.lifecycle import (
 )
 
 TABLES = [ChainCheckpoint.__table__, ChainBlock.__table__, ChainEvent.__table__] + [
-    m.__table__ for m in READ_MODELS
+    m.__table__ for m in ALL_READ_MODELS
 ]
 
 

@@ -119,3 +119,18 @@ def test_a_sale_ends_the_offer_and_records_what_the_seller_realised(session):
     assert (sale.principal_at_sale, sale.realized) == (800 * USD, str(790 * USD - 4 * USD - 800 * USD))
     assert resale.realized_gain_loss == str(-14 * USD) and resale.volume_sold == 790 * USD
     assert [s.note_id for s in service.resale_of(session, BUYER).bought] == [nid]
+
+
+def test_the_portfolio_shows_notes_on_offer_and_what_sales_realised(session):
+    from backend.loans.service import portfolio
+
+    on_offer = offer(session, 1, 0, 790 * USD, 10)
+    offer(session, 1, 1, 700 * USD, 11, expiry=NOW - 1)  # expired: not on offer any more
+    sold = offer(session, 2, 0, 820 * USD, 12)
+    session.get(NoteView, sold).owner = BUYER
+    projections.apply(session, event("NoteSold", 13, noteId=sold, seller=SELLER, buyer=BUYER, price=820 * USD,
+                                     fee=4 * USD, sellerEarned=0))  # fmt: skip
+    session.flush()
+    mine = portfolio(session, SELLER)
+    assert {h.note_id: h.offer_price for h in mine.holdings if h.offer_price} == {on_offer: 790 * USD}
+    assert (mine.notes_sold, mine.sold_for, mine.realized_gain_loss) == (1, 820 * USD, str(16 * USD))

@@ -35,6 +35,9 @@ from backend.market import projections as market
 
 Handler = Callable[[Session, DecodedEvent], None]
 
+# Every table the projections write, the domains' included: what a rebuild empties first.
+ALL_READ_MODELS = (*READ_MODELS, *market_models.READ_MODELS)
+
 HANDLERS: dict[tuple[str | None, str], Handler] = {}
 for module in (identity, credit, tokens, loans, market):
     HANDLERS.update(module.HANDLERS)
@@ -52,7 +55,7 @@ def apply(session: Session, event: DecodedEvent) -> None:
 
 def rebuild(session: Session, page: int = 2000) -> int:
     """Empty every read model and replay all stored events in (block, log index) order."""
-    for model in (*READ_MODELS, *market_models.READ_MODELS):
+    for model in ALL_READ_MODELS:
         session.execute(delete(model))
     session.flush()
     last = (-1, -1)
