@@ -66,6 +66,23 @@ interface ILoanMarketTypes {
         uint16 minYieldBps; //       a note that is not distressed sells at no lower yield to maturity
     }
 
+    /// @notice A listing as a funder checks it, in one read (`listingTerms`): what AutoInvest matches a
+    ///         mandate against, and the market's own ticket and suitability rules.
+    struct ListingTerms {
+        address borrower;
+        bytes32 subject; //          the person the loan counts against
+        LoanStatus status;
+        uint40 listingDeadline;
+        uint8 grade;
+        uint16 aprBps;
+        uint16 numPeriods;
+        uint32 periodLength;
+        uint96 principal;
+        uint96 funded;
+        uint96 minTicket;
+        uint8 minRiskClass; //       1..5 (a grade without one admits class 1)
+    }
+
     /// @notice What `LoanMarketLens.quote` answers for a note at a price (see {INoteMarket}).
     struct NoteQuote {
         uint256 principal; //        the note's share of the outstanding principal

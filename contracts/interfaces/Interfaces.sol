@@ -54,10 +54,7 @@ interface ILoanMarketForCollateral {
 /// @title What AutoInvest needs of the loan market: a listing's terms, the person behind it, the rules
 ///        a ticket must meet, and the two entry points reserved to it (AUTO_INVEST_ROLE)
 interface IMarketForAutoInvest is ILoanMarketTypes {
-    function getLoan(uint256 loanId) external view returns (Loan memory);
-    function subjectOfLoan(uint256 loanId) external view returns (bytes32);
-    function minRiskClassForGrade(uint8 grade) external view returns (uint8);
-    function config() external view returns (MarketConfig memory);
+    function listingTerms(uint256 loanId) external view returns (ListingTerms memory);
     function stablecoin() external view returns (address);
     function identityRegistry() external view returns (address);
     function fundFor(

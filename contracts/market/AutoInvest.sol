@@ -294,22 +294,21 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
     }
 
     function _listing(uint256 loanId) private view returns (Listing memory listing) {
-        ILoanMarketTypes.Loan memory loan = _market.getLoan(loanId);
-        if (loan.status != ILoanMarketTypes.LoanStatus.Listed || block.timestamp > loan.listingDeadline) {
+        ILoanMarketTypes.ListingTerms memory t = _market.listingTerms(loanId);
+        if (t.status != ILoanMarketTypes.LoanStatus.Listed || block.timestamp > t.listingDeadline) {
             revert LoanNotListed(loanId);
         }
-        uint8 minRiskClass = _market.minRiskClassForGrade(loan.grade);
         listing = Listing({
             loanId: loanId,
-            borrower: loan.borrower,
-            subject: _market.subjectOfLoan(loanId),
-            grade: loan.grade,
-            aprBps: loan.aprBps,
+            borrower: t.borrower,
+            subject: t.subject,
+            grade: t.grade,
+            aprBps: t.aprBps,
             // rounded up: a term a second over a whole number of days is longer than that many days
-            termDays: (uint256(loan.numPeriods) * loan.periodLength + 1 days - 1) / 1 days,
-            remaining: uint256(loan.principal) - loan.funded,
-            minTicket: _market.config().minTicket,
-            minRiskClass: minRiskClass == 0 ? 1 : minRiskClass
+            termDays: (uint256(t.numPeriods) * t.periodLength + 1 days - 1) / 1 days,
+            remaining: uint256(t.principal) - t.funded,
+            minTicket: t.minTicket,
+            minRiskClass: t.minRiskClass
         });
     }
 

@@ -59,6 +59,26 @@ abstract contract LoanMarketViews is LoanMarketExtBase {
         return _loanSubject[loanId];
     }
 
+    function listingTerms(uint256 loanId) external view returns (ListingTerms memory terms) {
+        Loan storage loan = _loans[loanId];
+        uint8 grade = loan.grade;
+        uint8 minRiskClass = _grades[grade].minRiskClass;
+        terms = ListingTerms({
+            borrower: loan.borrower,
+            subject: _loanSubject[loanId],
+            status: loan.status,
+            listingDeadline: loan.listingDeadline,
+            grade: grade,
+            aprBps: loan.aprBps,
+            numPeriods: loan.numPeriods,
+            periodLength: loan.periodLength,
+            principal: loan.principal,
+            funded: loan.funded,
+            minTicket: _config.minTicket,
+            minRiskClass: minRiskClass == 0 ? 1 : minRiskClass
+        });
+    }
+
     function reserveCoverOf(uint256 loanId) external view returns (uint256) {
         return _reserveCover[loanId];
     }
