@@ -70,8 +70,9 @@ interface IAutoInvest is IPeerLendErrors {
     /// @dev The mandate signature is not the lender's (EOA or ERC-1271).
     error InvalidMandateSignature(address lender);
 
-    /// @notice Eligible (KYC-attested, not frozen) lender: adds `amount` to its balance. Extends its lock to
-    ///         now + its mandate's lock tier. Refuses tokens that deliver less than asked.
+    /// @notice Eligible (KYC-attested, not frozen) lender, while the market is not wound down: adds
+    ///         `amount` to its balance. Extends its lock to now + its mandate's lock tier. Refuses tokens
+    ///         that deliver less than asked.
     function deposit(uint256 amount) external;
 
     /// @notice Lender, not frozen, after its lock-up: takes `amount` of its uninvested balance.

@@ -29,7 +29,6 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     error CollateralBelowOffer(address token, uint256 amount, address offeredToken, uint256 minAmount);
     error CollateralNotPledged(uint256 loanId);
     error MarketPaused();
-    error MarketWoundDown();
     error UnknownLoan(uint256 loanId);
     error InvalidLoanStatus(uint256 loanId, LoanStatus status);
     error ListingClosed(uint256 loanId, uint256 deadline);

@@ -59,6 +59,10 @@ interface IPeerLendErrors {
     /// @param maxValue its bound
     error ParameterOutOfBounds(bytes32 name, uint256 value, uint256 maxValue);
 
+    /// @dev The loan market is wound down: no new listings, fundings or auto-invest deposits; repayments,
+    ///      claims and withdrawals go on.
+    error MarketWoundDown();
+
     /// @dev A signed message used after its deadline.
     /// @param deadline the message's deadline (unix seconds)
     /// @param nowTs    the block's time

@@ -55,6 +55,7 @@ interface ILoanMarketForCollateral {
 ///        a ticket must meet, and the two entry points reserved to it (AUTO_INVEST_ROLE)
 interface IMarketForAutoInvest is ILoanMarketTypes {
     function listingTerms(uint256 loanId) external view returns (ListingTerms memory);
+    function woundDown() external view returns (bool);
     function stablecoin() external view returns (address);
     function identityRegistry() external view returns (address);
     function fundFor(

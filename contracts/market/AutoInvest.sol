@@ -75,6 +75,7 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
     function deposit(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (!_identity.isEligible(msg.sender)) revert NotEligible(msg.sender);
+        if (_market.woundDown()) revert MarketWoundDown(); // nothing new would be listed to fund
         uint256 before = _token.balanceOf(address(this));
         _token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = _token.balanceOf(address(this)) - before;

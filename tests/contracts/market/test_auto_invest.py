@@ -69,6 +69,15 @@ def test_only_eligible_wallets_deposit_and_frozen_ones_cannot_withdraw(
         auto.deposit(0, {"from": lenders[1]})
 
 
+def test_a_wound_down_market_takes_no_deposits_and_lenders_still_withdraw(auto, market, lenders, admin, err):
+    auto.deposit(100 * USD, {"from": lenders[0]})
+    market.windDown({"from": admin})
+    with err("MarketWoundDown"):
+        auto.deposit(100 * USD, {"from": lenders[0]})
+    auto.withdraw(100 * USD, {"from": lenders[0]})
+    assert balance(auto, lenders[0]) == 0
+
+
 def test_a_lock_tier_holds_withdrawals_and_never_shortens(auto, lenders, err):
     lender = lenders[0]
     auto.setMandate(mandate(lock_tier=2), {"from": lender})  # 90 days
