@@ -78,8 +78,7 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
         if (_market.woundDown()) revert MarketWoundDown(); // nothing new would be listed to fund
         uint256 before = _token.balanceOf(address(this));
         _token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != amount) revert FeeOnTransferNotSupported(address(_token), amount, received);
+        _requireReceived(before, amount);
 
         Ledger storage ledger = _ledger[msg.sender];
         ledger.deposited = (uint256(ledger.deposited) + amount).toUint112();
@@ -106,8 +105,7 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
     function reinvest(uint256[] calldata noteIds) external nonReentrant returns (uint256 amount) {
         uint256 before = _token.balanceOf(address(this));
         amount = _market.claimFor(msg.sender, noteIds); // each note must be the caller's
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != amount) revert FeeOnTransferNotSupported(address(_token), amount, received);
+        _requireReceived(before, amount);
         Flow storage flow = _flow[msg.sender];
         flow.returned = (uint256(flow.returned) + amount).toUint112();
         emit Reinvested(msg.sender, amount);
@@ -222,7 +220,7 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
                 withdrawn: ledger.withdrawn,
                 invested: flow.invested,
                 returned: flow.returned,
-                balance: uint256(ledger.deposited) + flow.returned - ledger.withdrawn - flow.invested,
+                balance: _balanceOf(_ledger[lender], _flow[lender]),
                 lockedUntil: ledger.lockedUntil,
                 turn: flow.turn
             });
@@ -347,6 +345,12 @@ contract AutoInvest is IAutoInvest, AccessControl, EIP712, Nonces, ReentrancyGua
         _exposure[lender][listing.subject] += amount;
         flow.invested = (uint256(flow.invested) + amount).toUint112();
         flow.turn = ++_lastTurn;
+    }
+
+    /// @dev The token delivered exactly `amount` since the balance was `before` (no fee-on-transfer).
+    function _requireReceived(uint256 before, uint256 amount) private view {
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != amount) revert FeeOnTransferNotSupported(address(_token), amount, received);
     }
 
     function _balanceOf(Ledger storage ledger, Flow storage flow) private view returns (uint256) {
