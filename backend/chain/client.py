@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -281,3 +282,10 @@ class ChainClient:
             except Exception:  # noqa: S110 - best effort; fall through to an undecoded revert
                 pass
         return ContractReverted(None, (), tx_hash=tx_hash, message="transaction reverted")
+
+
+@lru_cache(maxsize=8)
+def reader(rpc_url: str, manifest: Path, build_dir: Path, timeout: float) -> ChainClient:
+    """A client for reads, one per deployment, timeout and process: it caches the manifest, the ABIs and
+    the contracts, so a request reading the chain builds none of them again."""
+    return ChainClient(rpc_url, manifest, build_dir, timeout=timeout)

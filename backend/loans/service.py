@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from backend.chain.client import ChainClient
+from backend.chain.client import reader
 from backend.chain.errors import ChainError
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint
 from backend.chain.indexer.read_models import (
@@ -161,12 +159,6 @@ def loan_detail(session: Session, settings: Settings, loan_id: int) -> LoanDetai
     return detail
 
 
-@lru_cache(maxsize=8)
-def _reader(rpc_url: str, manifest: Path, build_dir: Path, timeout: float) -> ChainClient:
-    # Reads only; one client per deployment and process (it caches contracts).
-    return ChainClient(rpc_url, manifest, build_dir, timeout=timeout)
-
-
 def chain_figures(settings: Settings, loan_id: int, status: str) -> ChainFigures:
     """LoanMarketLens.amountDue and LoanMarket.payoffAmount at one block, with a short timeout; a loan
     that is not drawn owes nothing. On failure the figures are null and `error` says why."""
@@ -175,7 +167,7 @@ def chain_figures(settings: Settings, loan_id: int, status: str) -> ChainFigures
     if not settings.rpc_url:
         return ChainFigures(error="no chain configured")
     try:
-        chain = _reader(
+        chain = reader(
             settings.rpc_url,
             settings.resolved_manifest_path,
             settings.build_dir,
@@ -223,7 +215,7 @@ def portfolio(session: Session, wallet: str) -> PortfolioOut:
             "holdings": holdings,
             "notes_sold": len(sales),
             "sold_for": sum(s.price for s in sales),
-            "realized_gain_loss": str(sum(s.price - s.fee - s.principal_at_sale for s in sales)),
+            "realized_gain_loss": str(sum(s.realized for s in sales)),
         }
     )
 

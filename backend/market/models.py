@@ -42,5 +42,10 @@ class NoteSaleView(Base):
     timestamp: Mapped[int] = mapped_column(BigInteger)
     tx_hash: Mapped[str] = mapped_column(String(66))
 
+    @property
+    def realized(self) -> int:
+        """What the seller realised against the principal it gave up: price - fee - principal at sale."""
+        return self.price - self.fee - self.principal_at_sale
+
 
 READ_MODELS = [NoteOfferView, NoteSaleView]

@@ -17,12 +17,6 @@ from backend.loans.note_ids import loan_of
 from backend.market.models import NoteOfferView, NoteSaleView
 
 
-def _outstanding(note: NoteView | None) -> int:
-    if note is None or note.refunded:
-        return 0
-    return max(0, note.principal - note.principal_returned - note.written_down)
-
-
 def note_offered(session: Session, e: DecodedEvent) -> None:
     a = e.args
     offer = session.get(NoteOfferView, a["noteId"]) or NoteOfferView(note_id=a["noteId"])
@@ -44,6 +38,7 @@ def offer_cancelled(session: Session, e: DecodedEvent) -> None:
 def note_sold(session: Session, e: DecodedEvent) -> None:
     a = e.args
     offer_cancelled(session, e)
+    note = session.get(NoteView, a["noteId"])
     session.add(
         NoteSaleView(
             block_number=e.block_number,
@@ -55,7 +50,7 @@ def note_sold(session: Session, e: DecodedEvent) -> None:
             price=a["price"],
             fee=a["fee"],
             seller_earned=a["sellerEarned"],
-            principal_at_sale=_outstanding(session.get(NoteView, a["noteId"])),
+            principal_at_sale=note.outstanding_principal if note else 0,
             timestamp=e.timestamp,
             tx_hash=e.tx_hash,
         )

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.chain.client import ChainClient
+from backend.chain.client import ChainClient, reader
 from backend.chain.errors import ChainError
+from backend.chain.identity import EIP712_DOMAIN_FIELDS
 from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
 from backend.chain.problems import chain_problem
 from backend.core.problems import chain_unavailable
@@ -48,14 +49,10 @@ MANDATE_FIELDS = [
 MIN_SORT_YIELD = -(10**9)
 
 
-def _outstanding(note: NoteView) -> int:
-    return 0 if note.refunded else max(0, note.principal - note.principal_returned - note.written_down)
-
-
 def _offer_out(
     offer: NoteOfferView, note: NoteView, loan: LoanView, schedule: list[InstallmentView], now: int
 ) -> OfferOut:
-    outstanding = _outstanding(note)
+    outstanding = note.outstanding_principal
     late = delinquency(loan, schedule, now)
     return OfferOut(
         note_id=offer.note_id,
@@ -153,7 +150,7 @@ def _sale_out(sale: NoteSaleView) -> SaleOut:
         fee=sale.fee,
         seller_earned=sale.seller_earned,
         principal_at_sale=sale.principal_at_sale,
-        realized=str(sale.price - sale.fee - sale.principal_at_sale),
+        realized=str(sale.realized),
         timestamp=sale.timestamp,
         tx_hash=sale.tx_hash,
     )
@@ -171,7 +168,7 @@ def resale_of(session: Session, wallet: str) -> ResaleOut:
         on_offer=[_offer_out(o, n, loan, schedules[loan.loan_id], now) for o, n, loan in offers],
         sold=[_sale_out(s) for s in sold],
         bought=[_sale_out(s) for s in bought],
-        realized_gain_loss=str(sum(s.price - s.fee - s.principal_at_sale for s in sold)),
+        realized_gain_loss=str(sum(s.realized for s in sold)),
         volume_sold=sum(s.price for s in sold),
     )
 
@@ -183,7 +180,12 @@ def _client(settings: Settings) -> ChainClient:
     if not settings.rpc_url:
         raise problems.chain_not_configured()
     try:
-        return ChainClient.from_settings(settings)
+        return reader(
+            settings.rpc_url,
+            settings.resolved_manifest_path,
+            settings.build_dir,
+            settings.rpc_timeout_seconds,
+        )
     except ChainError as exc:
         raise chain_problem(exc) from exc
     except (OSError, ValueError, KeyError) as exc:  # no manifest, or one without the contract
@@ -274,12 +276,7 @@ def mandate_typed_data(settings: Settings, body: MandateIn) -> MandateTypedData:
     }
     typed = {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": EIP712_DOMAIN_FIELDS,
             "SetMandate": MANDATE_FIELDS,
         },
         "primaryType": "SetMandate",

@@ -16,7 +16,7 @@ from eth_utils import keccak, to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.chain.client import ChainClient
+from backend.chain.client import reader
 from backend.chain.errors import ChainError
 from backend.core.settings import Settings
 from backend.db.types import utcnow
@@ -51,7 +51,13 @@ def report_time(session: Session, app_settings: Settings | None) -> int:
     the wall clock. Read from the node; else the latest indexed block; else the wall clock."""
     if app_settings is not None and app_settings.rpc_url:
         try:
-            return ChainClient.from_settings(app_settings).latest_timestamp()
+            client = reader(
+                app_settings.rpc_url,
+                app_settings.resolved_manifest_path,
+                app_settings.build_dir,
+                app_settings.rpc_timeout_seconds,
+            )
+            return client.latest_timestamp()
         except (ChainError, OSError, ValueError, KeyError):
             pass  # no node or no manifest: the index is the next best clock
     return chain_time(session)

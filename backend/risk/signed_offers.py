@@ -33,7 +33,7 @@ from eth_utils import keccak, to_checksum_address
 from sqlalchemy.orm import Session
 from web3.exceptions import Web3Exception
 
-from backend.chain.client import ChainClient
+from backend.chain.client import ChainClient, reader
 from backend.chain.errors import ChainError
 from backend.core.audit import record_audit
 from backend.core.settings import Settings
@@ -152,7 +152,7 @@ def sign(settings: Settings, risk: RiskSettings, app: LoanApplication) -> dict[s
             "offer-signer-invalid", "PEERLEND_OFFER_SIGNER_PRIVATE_KEY is not a private key"
         ) from exc
     try:
-        chain = chain_client(
+        chain = reader(
             settings.rpc_url,
             settings.resolved_manifest_path,
             settings.build_dir,
@@ -176,12 +176,6 @@ def sign(settings: Settings, risk: RiskSettings, app: LoanApplication) -> dict[s
         "signer": signer,
         "expires_at": offer["expiry"],
     }
-
-
-@lru_cache(maxsize=8)
-def chain_client(rpc_url: str, manifest: Path, build_dir: Path, rpc_timeout: float) -> ChainClient:
-    # Reads only; one client per deployment and process (it caches contracts).
-    return ChainClient(rpc_url, manifest, build_dir, timeout=rpc_timeout)
 
 
 def ensure_signed(

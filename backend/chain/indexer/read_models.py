@@ -148,6 +148,11 @@ class NoteView(Base):
     refunded: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_block: Mapped[int] = mapped_column(BigInteger)
 
+    @property
+    def outstanding_principal(self) -> int:
+        """The share of the loan's principal the note still carries (0 once refunded)."""
+        return 0 if self.refunded else max(0, self.principal - self.principal_returned - self.written_down)
+
 
 class PortfolioView(Base):
     __tablename__ = "chain_portfolios"

@@ -90,16 +90,12 @@ def _loan(session: Session, e: DecodedEvent) -> LoanView | None:
     return loan
 
 
-def _note_outstanding(note: NoteView) -> int:
-    return 0 if note.refunded else max(0, note.principal - note.principal_returned - note.written_down)
-
-
 def _update_note(session: Session, note: NoteView, **changes) -> None:
     """Changes a note and moves the difference in its outstanding principal into its owner's portfolio."""
-    before = _note_outstanding(note)
+    before = note.outstanding_principal
     for key, value in changes.items():
         setattr(note, key, value)
-    _portfolio(session, note.owner).outstanding += _note_outstanding(note) - before
+    _portfolio(session, note.owner).outstanding += note.outstanding_principal - before
 
 
 def _notes(session: Session, loan_id: int) -> list[NoteView]:
@@ -364,7 +360,7 @@ def note_transfer(session: Session, e: DecodedEvent) -> None:
     note = session.get(NoteView, note_id)
     if note is None:
         return
-    outstanding = _note_outstanding(note)
+    outstanding = note.outstanding_principal
     old, new = _portfolio(session, sender), _portfolio(session, receiver)
     old.outstanding -= outstanding
     old.notes -= 1
