@@ -109,8 +109,10 @@ class AutoInvestKeeper:
         return sent
 
     def allocate(self, loan_id: int) -> int:
-        loan = self.client.call(self.market.functions.getLoan(loan_id))
-        loan = dict(zip(_LOAN_FIELDS, loan, strict=False))
+        # listingTerms: what a funder checks, in one read (getLoan would accrue and return the whole loan)
+        fn = self.market.functions.listingTerms(loan_id)
+        fields = [c["name"] for c in fn.abi["outputs"][0]["components"]]
+        loan = dict(zip(fields, self.client.call(fn), strict=True))
         now = self.client.latest_timestamp()
         if loan["status"] != LISTED or now > loan["listingDeadline"] or loan["funded"] >= loan["principal"]:
             self.state.open_loans.discard(loan_id)
@@ -153,32 +155,6 @@ class AutoInvestKeeper:
                 busy = 0
             if not busy:
                 stop.wait(poll_seconds)
-
-
-# getLoan's struct fields, in order (ILoanMarketTypes.Loan)
-_LOAN_FIELDS = (
-    "borrower",
-    "listingDeadline",
-    "periodLength",
-    "numPeriods",
-    "status",
-    "principal",
-    "funded",
-    "noteCount",
-    "aprBps",
-    "grade",
-    "flags",
-    "minFill",
-    "drawnAt",
-    "lastAccrual",
-    "duePeriods",
-    "servicingFeeBps",
-    "reserveShareBps",
-    "lateFeeBpsPerDay",
-    "installment",
-    "accPerShare",
-    "principalOutstanding",
-)
 
 
 def main() -> None:
