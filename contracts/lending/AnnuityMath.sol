@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {BPS, RAY} from "../common/Constants.sol";
+import {BoundedMath} from "../common/BoundedMath.sol";
 
 /// @title Annuity arithmetic in ray (1e27) fixed point
 /// @notice Every rounding goes against the borrower by at most one base unit per step, so lenders and
@@ -12,7 +13,7 @@ library AnnuityMath {
 
     /// @return r rate per period in ray: aprBps / 10000 * periodLength / 365 days, rounded up
     function ratePerPeriod(uint256 aprBps, uint256 periodLength) internal pure returns (uint256 r) {
-        return Math.mulDiv(aprBps * (RAY / BPS), periodLength, YEAR, Math.Rounding.Ceil);
+        return BoundedMath.mulDivUp(aprBps * (RAY / BPS), periodLength, YEAR);
     }
 
     /// @return z x^n for x in ray (rounded down; only used to size the installment)

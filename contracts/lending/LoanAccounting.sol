@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 import {BPS, RAY} from "../common/Constants.sol";
+import {BoundedMath} from "../common/BoundedMath.sol";
 import {AnnuityMath} from "./AnnuityMath.sol";
 
 /// @title Accrual, delinquency and payment waterfall of one loan (in memory)
@@ -154,11 +155,11 @@ library LoanAccounting {
     /// @return interest on `principal` for `elapsed` seconds at `r` per `len` seconds, rounded up
     function _interest(uint256 principal, uint256 r, uint256 elapsed, uint256 len) private pure returns (uint256) {
         if (principal == 0 || r == 0 || elapsed == 0) return 0;
-        return Math.mulDiv(principal, r * elapsed, len * RAY, Math.Rounding.Ceil);
+        return BoundedMath.mulDivUp(principal, r * elapsed, len * RAY);
     }
 
     function _lateFee(uint256 amount, uint256 bps, uint256 secondsLate) private pure returns (uint256) {
         if (amount == 0 || bps == 0 || secondsLate == 0) return 0;
-        return Math.mulDiv(amount, bps * secondsLate, LATE_FEE_DENOMINATOR, Math.Rounding.Ceil);
+        return BoundedMath.mulDivUp(amount, bps * secondsLate, LATE_FEE_DENOMINATOR);
     }
 }

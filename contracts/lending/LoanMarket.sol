@@ -13,6 +13,7 @@ import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {ICreditOracle} from "../interfaces/ICreditOracle.sol";
 import {NoteIds} from "../common/NoteIds.sol";
 import {BPS, RAY} from "../common/Constants.sol";
+import {BoundedMath} from "../common/BoundedMath.sol";
 import {LoanMarketBase} from "./LoanMarketBase.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
 import {NoteResale} from "../market/NoteResale.sol";
@@ -269,8 +270,8 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
         uint256 reserveShare;
         if (performing) {
             uint256 base = late + interest;
-            servicingFee = Math.mulDiv(base, loan.servicingFeeBps, BPS, Math.Rounding.Ceil);
-            reserveShare = Math.mulDiv(base, loan.reserveShareBps, BPS, Math.Rounding.Ceil);
+            servicingFee = BoundedMath.mulDivUp(base, loan.servicingFeeBps, BPS);
+            reserveShare = BoundedMath.mulDivUp(base, loan.reserveShareBps, BPS);
             if (reserveShare > base - servicingFee) reserveShare = base - servicingFee;
             _totals.principalOutstanding -= uint128(principal);
         } else if (loan.flags & FLAG_COVERED != 0 && principal != 0) {

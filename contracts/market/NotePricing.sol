@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 import {BPS, RAY} from "../common/Constants.sol";
+import {BoundedMath} from "../common/BoundedMath.sol";
 import {AnnuityMath} from "../lending/AnnuityMath.sol";
 import {LoanAccounting} from "../lending/LoanAccounting.sol";
 
@@ -34,7 +35,7 @@ library NotePricing {
     ) internal pure returns (Valuation memory v) {
         uint256 funded = loan.funded;
         v.principal = (share * loan.principalOutstanding) / funded;
-        v.interest = Math.mulDiv(share, loan.interestUnpaid * _keepBps(loan), funded * BPS);
+        v.interest = BoundedMath.mulDivDown(share, loan.interestUnpaid * _keepBps(loan), funded * BPS);
         v.par = v.principal + v.interest;
         v.daysPastDue = LoanAccounting.daysPastDue(loan, nowTs);
         v.distressed = loan.status == ILoanMarketTypes.LoanStatus.Defaulted || v.daysPastDue > DISTRESSED_AFTER_DAYS;

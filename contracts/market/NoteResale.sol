@@ -8,6 +8,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {INoteMarket} from "../interfaces/INoteMarket.sol";
 import {NoteIds} from "../common/NoteIds.sol";
 import {BPS} from "../common/Constants.sol";
+import {BoundedMath} from "../common/BoundedMath.sol";
 import {LoanMarketBase} from "../lending/LoanMarketBase.sol";
 import {NotePricing} from "./NotePricing.sol";
 import {ResaleOffer} from "./ResaleOffer.sol";
@@ -66,7 +67,7 @@ abstract contract NoteResale is INoteMarket, LoanMarketBase {
         uint256 earned = _claimableOf(share, acc, ResaleOffer.checkpoint(word));
         _checkpoint[noteId] = acc;
         _notes[noteId] = _packNote(msg.sender, share);
-        uint256 fee = Math.mulDiv(price, c.resaleFeeBps, BPS, Math.Rounding.Ceil);
+        uint256 fee = BoundedMath.mulDivUp(price, c.resaleFeeBps, BPS);
         if (fee != 0) _pending.treasury += uint128(fee);
         emit NoteSold(noteId, seller, msg.sender, price, fee, earned);
         _pull(msg.sender, price);
