@@ -74,4 +74,6 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     error AlreadyPaused();
     error AlreadyInitialized();
     error InvalidExtension(address extension);
+    /// @dev The note given to the market's constructor names another market (`boundTo`) as its own.
+    error NoteBoundElsewhere(address note, address boundTo);
 }

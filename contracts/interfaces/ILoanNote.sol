@@ -16,13 +16,6 @@ import {IPeerLendErrors} from "./IPeerLendErrors.sol";
 ///         frozen), its risk class admits the loan's grade, and it is not the loan's borrower; a frozen
 ///         wallet cannot send; nothing moves while the market is paused. Only the market mints and burns.
 interface ILoanNote is IERC721, IPeerLendErrors {
-    event MarketSet(address indexed market);
-
-    error NotInitializer(address caller);
-
-    /// @notice Binds the note to its market, once, by the deployer.
-    function setMarket(address market) external;
-
     /// @notice Market only: records that the market minted `noteId` to `to` (no receiver callback).
     function mint(address to, uint256 noteId) external;
 
@@ -38,5 +31,6 @@ interface ILoanNote is IERC721, IPeerLendErrors {
 
     function shareOf(uint256 noteId) external view returns (uint256);
     function loanIdOf(uint256 noteId) external pure returns (uint256);
+    /// @notice The market this note is bound to, fixed at construction (see LoanNote's constructor).
     function market() external view returns (address);
 }

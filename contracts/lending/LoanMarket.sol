@@ -65,6 +65,9 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
                 revert(add(reason, 0x20), mload(reason))
             }
         }
+        // The note names its market in its code (see LoanNote's constructor): it must name this one.
+        address boundTo = note_.market();
+        if (boundTo != address(this)) revert NoteBoundElsewhere(address(note_), boundTo);
     }
 
     /// @notice Every function not implemented here runs in LoanMarketExt against this contract's storage.

@@ -17,29 +17,26 @@ import {NoteIds} from "../common/NoteIds.sol";
 ///         Transfer events. Mints skip the receiver callback (the market checks the lender; no re-entry
 ///         point during funding).
 contract LoanNote is ILoanNote, IERC721Metadata, IERC721Errors {
-    address private immutable _initializer;
-    address public market;
+    /// @inheritdoc ILoanNote
+    address public immutable market;
 
     mapping(address holder => uint256) private _balances;
     mapping(uint256 noteId => address) private _approvals;
     mapping(address holder => mapping(address operator => bool)) private _operators;
 
-    constructor() {
-        _initializer = msg.sender;
+    /// @param market_ the market's address, known before it is deployed (the deployer's next contract
+    ///        address but a few; see scripts/deployment/market.py). Immutable rather than set after
+    ///        deployment: every mint, sale and burn checks its caller against it, and a code constant
+    ///        saves those paths a cold storage read (2,100 gas). The market refuses, at construction, a
+    ///        note bound to any other address, so a wrong guess fails the deployment, never a user.
+    constructor(address market_) {
+        if (market_ == address(0)) revert ZeroAddress();
+        market = market_;
     }
 
     modifier onlyMarket() {
         if (msg.sender != market) revert NotMarket(msg.sender);
         _;
-    }
-
-    /// @inheritdoc ILoanNote
-    function setMarket(address market_) external {
-        if (msg.sender != _initializer) revert NotInitializer(msg.sender);
-        if (market != address(0)) revert MarketAlreadySet(market);
-        if (market_ == address(0)) revert ZeroAddress();
-        market = market_;
-        emit MarketSet(market_);
     }
 
     // ------------------------------------------------------------------ market

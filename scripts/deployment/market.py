@@ -20,16 +20,29 @@ class LoanMarketParts(NamedTuple):
     core: object  # LoanMarket
     extension: object  # LoanMarketExt
     origination: object  # LoanMarketOrigination
+    note: object  # LoanNote, bound to the market
+
+
+# Contracts the deployer creates from the note on, up to and including LoanMarket itself.
+_NOTE_TO_CORE = 4
 
 
 def deploy_loan_market(
-    c, stablecoin, registry, oracle, note, reserve, treasury, admin, tx: dict
+    c, stablecoin, registry, oracle, reserve, treasury, admin, tx: dict
 ) -> LoanMarketParts:
-    """`c` is the Brownie project (its contract containers and `interface`)."""
+    """`c` is the Brownie project (its contract containers and `interface`).
+
+    The note and the market name each other in their code: the note is deployed first, bound to the
+    address LoanMarket will have, which is the deployer's contract address three transactions later. The
+    three deployments follow at once, and LoanMarket's constructor refuses a note bound elsewhere, so a
+    transaction slipped in between fails the deployment instead of wiring a wrong market."""
+    deployer = tx["from"]
+    core_address = deployer.get_deployment_address(deployer.nonce + _NOTE_TO_CORE - 1)
+    note = c.LoanNote.deploy(core_address, tx)
     origination = c.LoanMarketOrigination.deploy(stablecoin, registry, oracle, note, tx)
     extension = c.LoanMarketExt.deploy(stablecoin, registry, oracle, note, origination, tx)
     core = c.LoanMarket.deploy(stablecoin, registry, oracle, note, extension, reserve, treasury, admin, tx)
-    return LoanMarketParts(merged_market(c, core), core, extension, origination)
+    return LoanMarketParts(merged_market(c, core), core, extension, origination, note)
 
 
 def merged_market(c, core) -> ProjectContract:

@@ -58,17 +58,14 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     manifest.parameters("CreditOracle", {"signers": holders.oracle_signers, **P.ORACLE})
 
     reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
-    note = deployed("LoanNote", c.LoanNote.deploy(tx))
-    parts = deploy_loan_market(
-        c, stable, registry, oracle, note, reserve, holders.treasury, holders.deployer, tx
-    )
+    parts = deploy_loan_market(c, stable, registry, oracle, reserve, holders.treasury, holders.deployer, tx)
+    deployed("LoanNote", parts.note)
     deployed("LoanMarketOrigination", parts.origination)
     deployed("LoanMarketExt", parts.extension)
     deployed("LoanMarket", parts.core)
     # Clients call every part of the market at LoanMarket's address, through the merged ABI.
     manifest.abi("LoanMarket", "ILoanMarket")
     market = d["LoanMarket"] = parts.market
-    note.setMarket(market, tx)
     reserve.setMarket(market, tx)
     _configure_market(market, reserve, holders, manifest, tx)
     # The schedule, amount due and delinquency views live in their own stateless contract.

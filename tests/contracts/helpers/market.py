@@ -6,8 +6,8 @@ import brownie
 from scripts.deployment.market import deploy_loan_market
 
 
-def loan_market(token, identity, oracle, note, reserve, treasury, admin):
+def loan_market(token, identity, oracle, reserve, treasury, admin):
+    """The whole market and the note bound to it."""
     project = brownie.project.get_loaded_projects()[0]
-    return deploy_loan_market(
-        project, token, identity, oracle, note, reserve, treasury, admin, {"from": admin}
-    ).market
+    parts = deploy_loan_market(project, token, identity, oracle, reserve, treasury, admin, {"from": admin})
+    return parts.market, parts.note

@@ -44,16 +44,13 @@ def lending(
     attester,
     accounts,
     ReserveFund,
-    LoanNote,
     CollateralVault,
     MockCollateralToken,
     MockAggregatorV3,
 ):
     tx = {"from": admin}
     reserve = ReserveFund.deploy(stablecoin, admin, tx)
-    note = LoanNote.deploy(tx)
-    market = loan_market(stablecoin, registry, oracle, note, reserve, admin, admin)
-    note.setMarket(market, tx)
+    market, note = loan_market(stablecoin, registry, oracle, reserve, admin, admin)
     reserve.setMarket(market, tx)
     market.grantRole(market.RISK_ROLE(), admin, tx)
     market.grantRole(market.OFFER_SIGNER_ROLE(), OFFER_KEY.address, tx)

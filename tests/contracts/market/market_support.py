@@ -91,10 +91,8 @@ def deploy_market(token, identity, oracle, admin, treasury, pauser):
     """Note, reserve fund and the three-part market, wired and configured as in these tests."""
     project = brownie.project.get_loaded_projects()[0]
     tx = {"from": admin}
-    note = project.LoanNote.deploy(tx)
     reserve = project.ReserveFund.deploy(token, admin, tx)
-    market = loan_market(token, identity, oracle, note, reserve, treasury, admin)
-    note.setMarket(market, tx)
+    market, note = loan_market(token, identity, oracle, reserve, treasury, admin)
     reserve.setMarket(market, tx)
     market.grantRole(market.RISK_ROLE(), admin, tx)
     market.grantRole(market.PAUSER_ROLE(), pauser, tx)

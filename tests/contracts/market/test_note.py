@@ -62,13 +62,19 @@ def test_only_the_note_moves_the_ledger(market, drawn, lenders, err):
         market.transferNote(lenders[0], lenders[7], note_id(drawn, 0), {"from": lenders[0]})
 
 
-def test_set_market_once_by_deployer(LoanNote, admin, outsider, market, err):
-    n = LoanNote.deploy({"from": admin})
-    with err("NotInitializer", outsider):
-        n.setMarket(market, {"from": outsider})
-    n.setMarket(market, {"from": admin})
-    with err("MarketAlreadySet", market):
-        n.setMarket(outsider, {"from": admin})
+def test_note_is_bound_to_its_market_at_construction(
+    LoanNote, LoanMarket, LoanMarketExt, LoanMarketOrigination, token, identity, oracle, reserve,
+    note, market, admin, outsider, err,
+):
+    assert note.market() == market
+    with err("ZeroAddress"):
+        LoanNote.deploy(brownie.ZERO_ADDRESS, {"from": admin})
+    # a market refuses a note that names another market, so a wrong address fails the deployment
+    stray = LoanNote.deploy(outsider, {"from": admin})
+    origination = LoanMarketOrigination.deploy(token, identity, oracle, stray, {"from": admin})
+    ext = LoanMarketExt.deploy(token, identity, oracle, stray, origination, {"from": admin})
+    with err("NoteBoundElsewhere", stray, outsider):
+        LoanMarket.deploy(token, identity, oracle, stray, ext, reserve, admin, admin, {"from": admin})
 
 
 def test_safe_transfer_to_non_receiver_contract_reverts(note, drawn, lenders, market, identity, admin, err):

@@ -45,7 +45,6 @@ def system(
     oracle,
     oracle_keys,
     stablecoin,
-    LoanNote,
     ReserveFund,
     CollateralVault,
     MockCollateralToken,
@@ -55,10 +54,8 @@ def system(
     tx = {"from": admin}
     borrowers, lenders = accounts[4:7], accounts[7:12]
     liquidator, treasury, pauser = accounts[12], accounts[13], accounts[14]
-    note = LoanNote.deploy(tx)
     reserve = ReserveFund.deploy(stablecoin, admin, tx)
-    market = loan_market(stablecoin, registry, oracle, note, reserve, treasury, admin)
-    note.setMarket(market, tx)
+    market, note = loan_market(stablecoin, registry, oracle, reserve, treasury, admin)
     reserve.setMarket(market, tx)
     for role in ("RISK_ROLE", "PAUSER_ROLE"):
         market.grantRole(getattr(market, role)(), admin, tx)
