@@ -27,7 +27,7 @@ from backend.core.logging import configure_logging
 from backend.core.metrics import HttpMetrics
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.problems import PROBLEM_MEDIA_TYPE, ProblemDetails, install_problem_handlers
-from backend.core.ratelimit import TokenBucketLimiter
+from backend.core.ratelimit import DatabaseWindowStorage, SharedRateLimiter
 from backend.core.settings import Settings, get_settings
 from backend.core.versions import API_PREFIX, retired_router
 from backend.db.models_registry import import_all_models
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.rate_limiter = TokenBucketLimiter()
+    app.state.rate_limiter = SharedRateLimiter(DatabaseWindowStorage(app.state.sessionmaker))
     app.state.metrics = HttpMetrics()
     # Domain settings, derived once from the environment this app was made in.
     app.state.risk_settings = risk_settings()

@@ -1,11 +1,12 @@
-"""Foundation tables: the append-only audit log and stored idempotent responses."""
+"""Foundation tables: the append-only audit log, stored idempotent responses and shared rate-limit
+windows."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -48,3 +49,14 @@ class IdempotencyRecord(Base):
     response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RateLimitWindow(Base):
+    """One rate-limit counter for one window (backend/core/ratelimit.py), shared by every API process."""
+
+    __tablename__ = "rate_limit_windows"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Unix seconds: the row counts until then (two windows from its first hit).
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -28,6 +29,13 @@ def postgres_server(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def postgres_url(postgres_server) -> Iterator[str]:
     """SQLAlchemy URL of a fresh, empty database on the session's server (dropped afterwards)."""
+    with fresh_database(postgres_server) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(postgres_server: str) -> Iterator[str]:
+    """A new, empty database on the server for as long as the block runs (for wider fixture scopes)."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(
         f"postgresql+psycopg://postgres@/postgres?host={postgres_server}", isolation_level="AUTOCOMMIT"

@@ -168,19 +168,23 @@ def start_server(
 
 
 @contextmanager
-def start_server_process(directory: Path, **overrides: str) -> Iterator[RunningServer]:
+def start_server_process(
+    directory: Path, database_url: str | None = None, admin_key: str | None = None, **overrides: str
+) -> Iterator[RunningServer]:
     """The app as its own uvicorn process (one worker, as `make up` runs it), on a free port with a fresh
-    SQLite file in `directory`; `overrides` are PEERLEND_* settings by field name. Stopped on exit."""
+    SQLite file in `directory`, or on `database_url` (several processes may share one PostgreSQL
+    database); `overrides` are PEERLEND_* settings by field name. Stopped on exit."""
     sock = _free_socket()
     host, port = sock.getsockname()
     sock.close()
     db_path = directory / "peerlend.db"
-    admin_key = "plk_test_" + secrets.token_urlsafe(24)
+    database_url = database_url or f"sqlite:///{db_path}"
+    admin_key = admin_key or "plk_test_" + secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERLEND_") and k != "DATABASE_URL"}
     env.update(
         {
             "PEERLEND_ENV": "test",
-            "PEERLEND_DATABASE_URL": f"sqlite:///{db_path}",
+            "PEERLEND_DATABASE_URL": database_url,
             "PEERLEND_BOOTSTRAP_ADMIN_KEY": admin_key,
             "PEERLEND_SIWE_DOMAIN": f"{host}:{port}",
             "PEERLEND_SIWE_URI": f"http://{host}:{port}",
@@ -228,7 +232,7 @@ def start_server_process(directory: Path, **overrides: str) -> Iterator[RunningS
             time.sleep(0.1)
         settings = Settings(
             env="test",
-            database_url=f"sqlite:///{db_path}",
+            database_url=database_url,
             bootstrap_admin_key=admin_key,
             log_level="WARNING",
         )

@@ -2,7 +2,8 @@ import httpx
 import pytest
 from eth_account import Account
 
-from backend.core.ratelimit import Rate, TokenBucketLimiter, parse_rate
+from backend.core.models import RateLimitWindow
+from backend.core.ratelimit import DatabaseWindowStorage, Rate, SharedRateLimiter, parse_rate
 from tests.support.server import auth_headers, siwe_login
 
 
@@ -46,13 +47,56 @@ def test_limits_can_be_disabled(server_factory):
     assert all(httpx.post(f"{free}/v2/auth/nonce").status_code == 201 for _ in range(3))
 
 
-def test_bucket_refills_over_time():
-    limiter, rate = TokenBucketLimiter(), Rate(2, 10.0)
-    assert limiter.acquire("k", rate, now=0.0) == 0
-    assert limiter.acquire("k", rate, now=0.0) == 0
-    assert limiter.acquire("k", rate, now=0.0) == pytest.approx(5.0)
-    assert limiter.acquire("k", rate, now=5.0) == 0
-    assert limiter.acquire("other", rate, now=5.0) == 0
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_window_slides_and_keys_are_separate(server):
+    clock = _Clock(60 * 16_666 + 30.0)  # half way into a 60 s window
+    storage = DatabaseWindowStorage(server.app.state.sessionmaker, clock=clock)
+    item = Rate(2, 60).item()
+    hit = lambda key: storage.acquire_sliding_window_entry(item.key_for(key), 2, 60)  # noqa: E731
+    assert [hit("k"), hit("k"), hit("k")] == [True, True, False]
+    assert hit("other")  # a key of its own
+    # Half way through the next window, half of the previous window's two hits still count.
+    clock.now += 60
+    assert [hit("k"), hit("k")] == [True, False]
+    # Two windows on, nothing of them is left.
+    clock.now += 120
+    assert [hit("k"), hit("k"), hit("k")] == [True, True, False]
+
+
+def test_a_refused_hit_is_not_counted(server):
+    clock = _Clock(60 * 33_333 + 10.0)
+    storage = DatabaseWindowStorage(server.app.state.sessionmaker, clock=clock)
+    key = Rate(1, 60).item().key_for("refused")
+    assert storage.acquire_sliding_window_entry(key, 1, 60)
+    for _ in range(5):
+        assert not storage.acquire_sliding_window_entry(key, 1, 60)
+    previous, _, current, _ = storage.get_sliding_window(key, 60)
+    assert (previous, current) == (0, 1)
+
+
+def test_retry_after_tells_when_the_window_admits_again(server):
+    limiter = SharedRateLimiter(DatabaseWindowStorage(server.app.state.sessionmaker))
+    rate = Rate(1, 60)
+    assert limiter.acquire("retry", rate) == 0
+    wait = limiter.acquire("retry", rate)
+    assert 0 < wait <= 120
+
+
+def test_long_keys_fit_the_table(server):
+    storage = DatabaseWindowStorage(server.app.state.sessionmaker)
+    key = "x" * 1000
+    assert storage.incr(key, 60) == 1
+    assert storage.incr(key, 60) == 2
+    assert storage.get(key) == 2
+    with server.session() as session:
+        assert all(len(row.key) <= 255 for row in session.query(RateLimitWindow))
 
 
 @pytest.mark.parametrize(
