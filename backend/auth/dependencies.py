@@ -24,7 +24,13 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from backend.auth.service import ROLES, Operator, authenticate_api_key, is_revoked
 from backend.auth.tokens import InvalidToken, TokenClaims, decode_token
 from backend.core import problems
-from backend.core.idempotency import STATE_KEY, request_fingerprint, reserve
+from backend.core.idempotency import (
+    STATE_KEY,
+    IdempotentRequest,
+    current_request,
+    request_fingerprint,
+    reserve,
+)
 from backend.core.ratelimit import parse_rate, retry_after_seconds
 from backend.core.settings import Settings
 
@@ -216,15 +222,21 @@ def _idempotency(required: bool) -> Callable:
         body = await request.body()
         fingerprint = request_fingerprint(request.method, request.url.path, body)
         factory = request.app.state.sessionmaker
-        ttl = _settings(request).idempotency_ttl_seconds
+        settings = _settings(request)
+        ttl, lease_seconds = settings.idempotency_ttl_seconds, settings.idempotency_lease_seconds
 
-        def run() -> int:
+        def run() -> tuple[int, str]:
             principal = caller_principal(request)
             with factory() as session:
-                return reserve(session, principal, key, request.method, request.url.path, fingerprint, ttl)
+                return reserve(
+                    session, principal, key, request.method, request.url.path, fingerprint, ttl, lease_seconds
+                )
 
-        record_id = await anyio.to_thread.run_sync(run)
-        setattr(request.state, STATE_KEY, record_id)
+        record_id, lease = await anyio.to_thread.run_sync(run)
+        reserved = IdempotentRequest(record_id, lease, factory)
+        setattr(request.state, STATE_KEY, reserved)
+        # Seen by the route's unit of work, which runs in a thread with a copy of this context.
+        current_request.set(reserved)
         return key
 
     return dependency

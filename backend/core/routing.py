@@ -30,6 +30,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.core.idempotency import (
+    IdempotentRequest,
+    current_request,
+    idempotency_key_in_use,
+    settle_in_transaction,
+)
 from backend.core.problems import validation_failed
 
 SESSIONS_STATE = "peerlend_sessions"
@@ -104,34 +110,93 @@ def _refuse_unknown_query(request: Request, known: frozenset[str], repeatable: f
 def _in_one_thread(endpoint: Callable[..., Any], route: APIRoute) -> Callable[..., Any]:
     @functools.wraps(endpoint)
     def call(**values: Any) -> Any:
-        sessions = [v for v in values.values() if isinstance(v, Session)]
-        injected = next((v for v in values.values() if isinstance(v, Response)), None)
+        reserved = current_request.get()
+        if reserved is not None and not reserved.settled:
+            return _exactly_once(endpoint, route, values, reserved)
         try:
-            result = endpoint(**values)
-            field = route.response_field
-            if isinstance(result, Response) or field is None:
-                return result
-            value, errors = field.validate(result, {}, loc=("response",))
-            if errors:
-                raise ResponseValidationError(errors=errors, body=result)
-            response = Response(
-                field.serialize_json(value, by_alias=True),
-                status_code=(injected.status_code if injected and injected.status_code else None)
-                or route.status_code
-                or 200,
-                media_type="application/json",
-            )
-            if injected is not None:
-                response.headers.update(
-                    {k: v for k, v in injected.headers.items() if k.lower() != "content-length"}
-                )
-            return response
+            return _respond(endpoint, route, values)
         finally:
-            for session in sessions:
+            for session in _sessions(values):
                 session.close()
 
     call.__unit_of_work__ = True  # type: ignore[attr-defined]
     return call
+
+
+def _sessions(values: dict[str, Any]) -> list[Session]:
+    return [v for v in values.values() if isinstance(v, Session)]
+
+
+def _respond(endpoint: Callable[..., Any], route: APIRoute, values: dict[str, Any]) -> Any:
+    """Runs the endpoint and builds its JSON response, as FastAPI would, in the calling thread."""
+    injected = next((v for v in values.values() if isinstance(v, Response)), None)
+    result = endpoint(**values)
+    field = route.response_field
+    if isinstance(result, Response) or field is None:
+        return result
+    value, errors = field.validate(result, {}, loc=("response",))
+    if errors:
+        raise ResponseValidationError(errors=errors, body=result)
+    response = Response(
+        field.serialize_json(value, by_alias=True),
+        status_code=(injected.status_code if injected and injected.status_code else None)
+        or route.status_code
+        or 200,
+        media_type="application/json",
+    )
+    if injected is not None:
+        response.headers.update({k: v for k, v in injected.headers.items() if k.lower() != "content-length"})
+    return response
+
+
+def _exactly_once(
+    endpoint: Callable[..., Any], route: APIRoute, values: dict[str, Any], reserved: IdempotentRequest
+) -> Any:
+    """The unit of work of a request holding an idempotency key, in one transaction with its outcome.
+
+    The route's sessions are bound to one connection whose transaction this function owns; their
+    commits become savepoints inside it. The 2xx response is stored in the reservation, or the key
+    released for a client error, by the same transaction, which then commits: a crash at any point
+    leaves either both the work and its stored response, or neither (see backend/core/idempotency.py).
+    """
+    engine = reserved.factory.kw["bind"]
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction only at the first write, and a SAVEPOINT outside one is a
+            # transaction of its own whose RELEASE commits: open the real one first.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        for name, value in list(values.items()):
+            if isinstance(value, Session):
+                value.close()  # never connected: it was only handed to the route
+                values[name] = reserved.factory(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            try:
+                response = _respond(endpoint, route, values)
+            finally:
+                for session in _sessions(values):
+                    session.close()  # rolls back to the last commit the route made, if it left work open
+        except Exception as exc:
+            status = getattr(exc, "status", None) or getattr(exc, "status_code", None)
+            if isinstance(status, int) and 400 <= status < 500:
+                # A refusal keeps what the route committed before refusing (an attempt it records) and
+                # frees the key, together.
+                if settle_in_transaction(connection, reserved, status, b"", {}):
+                    transaction.commit()
+                    reserved.settled = True
+                else:
+                    transaction.rollback()
+            else:
+                transaction.rollback()  # the middleware frees the key
+            raise
+        body = bytes(response.body) if hasattr(response, "body") else b""
+        headers = dict(response.headers)
+        if not settle_in_transaction(connection, reserved, response.status_code, body, headers):
+            transaction.rollback()
+            raise idempotency_key_in_use()
+        transaction.commit()
+        reserved.settled = True
+        return response
 
 
 def api_router(**kwargs: Any) -> APIRouter:

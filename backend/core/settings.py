@@ -92,6 +92,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {"signin": "20/minute", "submit": "30/minute", "default": "120/minute"}
     )
     idempotency_ttl_seconds: int = 86_400
+    # A pending request's hold on its key: longer than any request may run (a chain transaction waits up
+    # to tx_timeout_seconds). A retry takes the key over after it, or at once if the owner process died.
+    idempotency_lease_seconds: int = Field(default=300, gt=0)
 
     # HTTP / logging
     host: str = "127.0.0.1"

@@ -169,7 +169,11 @@ def start_server(
 
 @contextmanager
 def start_server_process(
-    directory: Path, database_url: str | None = None, admin_key: str | None = None, **overrides: str
+    directory: Path,
+    database_url: str | None = None,
+    admin_key: str | None = None,
+    app_factory: str = "backend.app:create_app",
+    **overrides: str,
 ) -> Iterator[RunningServer]:
     """The app as its own uvicorn process (one worker, as `make up` runs it), on a free port with a fresh
     SQLite file in `directory`, or on `database_url` (several processes may share one PostgreSQL
@@ -199,7 +203,7 @@ def start_server_process(
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "backend.app:create_app",
+                app_factory,
                 "--factory",
                 "--host",
                 host,
