@@ -29,6 +29,7 @@ from backend.core.middleware import RequestContextMiddleware
 from backend.core.problems import PROBLEM_MEDIA_TYPE, ProblemDetails, install_problem_handlers
 from backend.core.ratelimit import DatabaseWindowStorage, SharedRateLimiter
 from backend.core.settings import Settings, get_settings
+from backend.core.state_metrics import CapacityFigures, DatabaseFigures
 from backend.core.versions import API_PREFIX, retired_router
 from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine, make_sessionmaker
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.rate_limiter = SharedRateLimiter(DatabaseWindowStorage(app.state.sessionmaker))
     app.state.metrics = HttpMetrics()
+    _register_state_metrics(app, settings, engine)
     # Domain settings, derived once from the environment this app was made in.
     app.state.risk_settings = risk_settings()
     app.state.kyc_settings = kyc_settings(settings.env)
@@ -176,3 +178,21 @@ async def _replay_handler(_request, exc: Exception):
     headers = {**exc.headers, REPLAY_HEADER: "true"}
     headers.pop("content-length", None)
     return Response(exc.body, status_code=exc.status_code, headers=headers)
+
+
+def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
+    """Business, lag and capacity figures, read at each scrape (backend/core/state_metrics.py)."""
+    from backend.chain.indexer.metrics import indexer_figures
+    from backend.loans.metrics import loan_figures, reserve_figures
+    from backend.oracle_feed.metrics import oracle_figures
+
+    sources = [
+        loan_figures,
+        reserve_figures(settings),
+        oracle_figures,
+        indexer_figures(settings.rpc_url, settings.chain_read_timeout_seconds),
+    ]
+    app.state.metrics.registry.register(DatabaseFigures(app.state.sessionmaker, sources))
+    app.state.metrics.registry.register(
+        CapacityFigures(engine, lambda: getattr(app.state, "admission", None))
+    )

@@ -13,6 +13,7 @@ produced it.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -560,6 +561,38 @@ def test_full_lifecycle_balances_to_the_base_unit(platform):
     assert sorted(h["noteId"] for h in portfolio["holdings"]) == sorted(
         loan.notes["Lena"] for loan in ctx.loans.values()
     )
+    _check_metrics(platform, ctx)
+
+
+def _metric(text: str, name: str, **labels: str) -> float | None:
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        head, value = line.rsplit(" ", 1)
+        metric, _, rest = head.partition("{")
+        found = dict(re.findall(r'(\w+)="([^"]*)"', rest))
+        if metric == name and all(found.get(k) == v for k, v in labels.items()):
+            return float(value)
+    return None
+
+
+def _check_metrics(platform, ctx) -> None:
+    """/metrics carries the loan book, the reserve, the index's lag and the oracle's latency, and they
+    agree with the API and the chain."""
+    api = platform.stack.api_url
+    loans = httpx.get(f"{api}/v2/loans", params={"limit": 200}, timeout=30).json()["items"]
+    text = httpx.get(f"{api}/metrics", timeout=30).text
+    for status in {loan["status"] for loan in loans}:
+        expected = sum(1 for loan in loans if loan["status"] == status)
+        assert _metric(text, "peerlend_loans", status=status) == expected, status
+    active = [loan for loan in loans if loan["status"] == "active"]
+    assert sum(_metric(text, "peerlend_active_loans", tier=str(t)) or 0 for t in range(4)) == len(active)
+    outstanding = sum(_metric(text, "peerlend_principal_outstanding", tier=str(t)) or 0 for t in range(4))
+    assert outstanding == sum(int(loan["outstandingPrincipal"]) for loan in active)
+    assert _metric(text, "peerlend_reserve_balance") == ctx.chain.reserve.functions.balance().call()
+    assert _metric(text, "peerlend_indexer_lag_blocks") is not None
+    assert (_metric(text, "peerlend_oracle_approval_to_chain_seconds_count") or 0) >= 1
+    assert _metric(text, "peerlend_db_pool_size") is not None
 
 
 def _check_liquidity(ctx) -> None:

@@ -6,12 +6,15 @@ a database of its own. The server stops when the session ends.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +40,25 @@ def postgres_url(postgres_server) -> Iterator[str]:
 def fresh_database(postgres_server: str) -> Iterator[str]:
     """A new, empty database on the server for as long as the block runs (for wider fixture scopes)."""
     name = f"t_{uuid.uuid4().hex[:12]}"
+    # A connection per statement: the drop may come many minutes after the create, and a pooled
+    # connection idle that long is not worth trusting.
     admin = create_engine(
-        f"postgresql+psycopg://postgres@/postgres?host={postgres_server}", isolation_level="AUTOCOMMIT"
+        f"postgresql+psycopg://postgres@/postgres?host={postgres_server}",
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
     )
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield f"postgresql+psycopg://postgres@/{name}?host={postgres_server}"
     finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for attempt in range(3):
+            try:
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except OperationalError:
+                if attempt == 2:
+                    raise
+                time.sleep(1.0)
         admin.dispose()

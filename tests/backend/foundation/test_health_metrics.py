@@ -52,3 +52,11 @@ def test_metrics_count_requests_by_route_template_and_status(server):
     assert _sample(after, "peerlend_http_requests_total", route="<unmatched>", status="404") >= 1
     assert _sample(after, "peerlend_http_request_duration_seconds_count", route=route) >= 4
     assert "/v2/_test/items/1" not in after  # raw paths never become labels
+
+
+def test_metrics_carry_capacity_and_loan_book_figures(server):
+    text = httpx.get(f"{server}/metrics").text
+    assert _sample(text, "peerlend_active_loans", tier="0") == 0  # an empty book, every tier reported
+    assert "peerlend_db_pool_size " in text
+    assert "peerlend_admission_in_flight " in text
+    assert "peerlend_admission_rejected_total " in text
