@@ -1,15 +1,18 @@
-"""Fuzzy name matching for sanctions screening, in pure Python.
+"""Fuzzy name matching for sanctions screening, on rapidfuzz's string metrics.
 
 Names are normalized before comparison: Unicode compatibility folding, diacritics stripped (José → jose),
 case folded, punctuation turned into spaces, tokens sorted (so "LI Wei" and "Wei Li" compare equal).
-Similarity is the larger of Jaro-Winkler on the sorted-token strings and a token-set ratio (difflib),
-which tolerates a missing middle name.
+Similarity is the largest of Jaro-Winkler on the sorted-token strings, a token-set ratio (which
+tolerates a missing middle name) and a token alignment (which pairs tokens whose sorted order differs,
+"Alexandra Berezniak" and "Oleksandra Bereznyak").
 """
 
 from __future__ import annotations
 
 import unicodedata
-from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Jaro, JaroWinkler
 
 
 def normalize_name(name: str) -> str:
@@ -21,55 +24,16 @@ def normalize_name(name: str) -> str:
 
 
 def jaro(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    a_flags = [False] * len(a)
-    b_flags = [False] * len(b)
-    matches = 0
-    for i, ch in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not b_flags[j] and b[j] == ch:
-                a_flags[i] = b_flags[j] = True
-                matches += 1
-                break
-    if matches == 0:
-        return 0.0
-    a_matched = [a[i] for i in range(len(a)) if a_flags[i]]
-    b_matched = [b[j] for j in range(len(b)) if b_flags[j]]
-    transpositions = sum(1 for x, y in zip(a_matched, b_matched, strict=True) if x != y)
-    t = transpositions / 2
-    return (matches / len(a) + matches / len(b) + (matches - t) / matches) / 3
+    return Jaro.normalized_similarity(a, b)
 
 
-def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
-    score = jaro(a, b)
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):  # the shorter prefix bounds it
-        if x != y:
-            break
-        prefix += 1
-    return score + prefix * prefix_scale * (1 - score)
-
-
-def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio() if a or b else 1.0
+def jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a, b, prefix_weight=0.1)
 
 
 def token_set_ratio(a: str, b: str) -> float:
-    """Compares the shared tokens with each side's full token set; 1.0 when one name's tokens are a
-    subset of the other's (a dropped middle name)."""
-    ta, tb = set(a.split()), set(b.split())
-    common = " ".join(sorted(ta & tb))
-    rest_a = " ".join(sorted(ta - tb))
-    rest_b = " ".join(sorted(tb - ta))
-    full_a = f"{common} {rest_a}".strip()
-    full_b = f"{common} {rest_b}".strip()
-    if not common:
-        return _ratio(full_a, full_b)
-    return max(_ratio(common, full_a), _ratio(common, full_b), _ratio(full_a, full_b))
+    """1.0 when one name's tokens are a subset of the other's (a dropped middle name)."""
+    return fuzz.token_set_ratio(a, b) / 100
 
 
 def token_alignment(a: str, b: str) -> float:
