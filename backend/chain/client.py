@@ -38,6 +38,7 @@ from backend.chain.errors import (
     TransactionTimeout,
 )
 from backend.chain.manifest import Manifest, load_manifest
+from backend.chain.outbox import SendLog, SignedSend
 
 logger = logging.getLogger("peerlend.chain")
 _NONCE_ERRORS = (
@@ -153,7 +154,11 @@ class ChainClient:
         value: int = 0,
         gas: int | None = None,
         timeout: float | None = None,
+        send_log: SendLog | None = None,
     ) -> TxReceipt:
+        """Signs and sends `fn` from the key's account and waits for its receipt. `send_log` records the
+        signed transaction before the node sees it (the outbox, see outbox.py; if recording raises,
+        nothing is sent), and hears of a transaction the node refused outright."""
         account = Account.from_key(private_key)
         sender = account.address
         state = _sender_state(self.rpc_url, sender)
@@ -175,6 +180,15 @@ class ChainClient:
                 except (requests.ConnectionError, requests.Timeout) as exc:
                     raise ChainUnavailable(f"RPC {self.rpc_url} unreachable: {exc}") from exc
                 signed = account.sign_transaction(tx)
+                sent = SignedSend(
+                    tx_hash="0x" + bytes(signed.hash).hex(),
+                    raw=bytes(signed.raw_transaction),
+                    sender=sender,
+                    nonce=nonce,
+                    chain_id=self.chain_id,
+                )
+                if send_log is not None:
+                    send_log.record(sent)
                 try:
                     tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
                 except (requests.ConnectionError, requests.Timeout) as exc:
@@ -182,6 +196,8 @@ class ChainClient:
                     raise ChainUnavailable(f"RPC {self.rpc_url} unreachable: {exc}") from exc
                 except (Web3RPCError, ValueError) as exc:
                     state.next_nonce = 0
+                    if send_log is not None:  # the node said no: this transaction will never exist
+                        send_log.refused(sent.tx_hash)
                     if attempt == 0 and any(marker in str(exc).lower() for marker in _NONCE_ERRORS):
                         logger.warning("nonce %s for %s rejected, resyncing", nonce, sender)
                         continue

@@ -15,7 +15,8 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_bytes, to_checksum_address
 
 from backend.chain.client import ChainClient
-from backend.chain.errors import ChainError
+from backend.chain.errors import ChainError, ContractReverted
+from backend.chain.outbox import Outbox
 
 DOMAIN_NAME = "PeerLend IdentityRegistry"
 DOMAIN_VERSION = "1"
@@ -171,10 +172,13 @@ class IdentityRegistryClient:
         return int(self._call(self.contract.functions.nonces(to_checksum_address(wallet))))
 
     # ------------------------------------------------------------------------------------- writes
-    def attest(self, att: Attestation, attester_key: str) -> str:
+    # Each write takes an optional outbox (backend/chain/outbox.py) that records the transaction before
+    # it is sent and its outcome after, so a process that dies in between loses nothing.
+
+    def attest(self, att: Attestation, attester_key: str, outbox: Outbox | None = None) -> str:
         # attest(wallet, level, riskClass, jurisdiction, expiresAt, commitment, subject, entity): the
         # struct without nonce and deadline (a direct attestation uses the wallet's nonce up itself).
-        return self._transact(self.contract.functions.attest(*att.as_tuple()[:8]), attester_key)
+        return self._transact(self.contract.functions.attest(*att.as_tuple()[:8]), attester_key, outbox)
 
     def signed_attestation(
         self, att: Attestation, attester_key: str, deadline: int
@@ -183,22 +187,24 @@ class IdentityRegistryClient:
         filled = Attestation(**{**asdict(att), "nonce": self.nonce_of(att.wallet), "deadline": int(deadline)})
         return filled, sign_attestation(filled, self.chain_id, self.address, attester_key)
 
-    def invalidate_signatures(self, wallet: str, attester_key: str) -> str:
+    def invalidate_signatures(self, wallet: str, attester_key: str, outbox: Outbox | None = None) -> str:
         """Voids every signed attestation of `wallet` not yet submitted (its nonce moves on)."""
         fn = self.contract.functions.invalidateSignatures(to_checksum_address(wallet))
-        return self._transact(fn, attester_key)
+        return self._transact(fn, attester_key, outbox)
 
-    def revoke(self, wallet: str, reason_code: int, attester_key: str) -> str:
+    def revoke(self, wallet: str, reason_code: int, attester_key: str, outbox: Outbox | None = None) -> str:
         fn = self.contract.functions.revoke(to_checksum_address(wallet), reason_code)
-        return self._transact(fn, attester_key)
+        return self._transact(fn, attester_key, outbox)
 
-    def freeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
+    def freeze(self, wallet: str, reason_code: int, compliance_key: str, outbox: Outbox | None = None) -> str:
         fn = self.contract.functions.freeze(to_checksum_address(wallet), reason_code)
-        return self._transact(fn, compliance_key)
+        return self._transact(fn, compliance_key, outbox)
 
-    def unfreeze(self, wallet: str, reason_code: int, compliance_key: str) -> str:
+    def unfreeze(
+        self, wallet: str, reason_code: int, compliance_key: str, outbox: Outbox | None = None
+    ) -> str:
         fn = self.contract.functions.unfreeze(to_checksum_address(wallet), reason_code)
-        return self._transact(fn, compliance_key)
+        return self._transact(fn, compliance_key, outbox)
 
     def _call(self, fn: Any) -> Any:
         try:
@@ -206,9 +212,15 @@ class IdentityRegistryClient:
         except ChainError as exc:
             raise IdentityChainError(f"{fn.fn_name}: {exc}") from exc
 
-    def _transact(self, fn: Any, private_key: str) -> str:
+    def _transact(self, fn: Any, private_key: str, outbox: Outbox | None = None) -> str:
         try:
-            receipt = self.chain.transact(fn, private_key)
-        except ChainError as exc:
+            receipt = self.chain.transact(fn, private_key, send_log=outbox)
+        except ContractReverted as exc:
+            if outbox is not None:
+                outbox.settle(error=str(exc))
             raise IdentityChainError(f"{fn.fn_name}: {exc}") from exc
+        except ChainError as exc:  # unreachable or timed out: its fate is for reconciliation to learn
+            raise IdentityChainError(f"{fn.fn_name}: {exc}") from exc
+        if outbox is not None:
+            outbox.settle(receipt)
         return "0x" + bytes(receipt["transactionHash"]).hex()

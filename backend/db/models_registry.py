@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "backend.suitability.models",
     "backend.risk.models",
     "backend.chain.indexer.models",
+    "backend.chain.outbox",
     "backend.oracle_feed.models",
     "backend.market.models",
 ]

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from backend.chain.client import ChainClient
 from backend.chain.errors import ChainError
 from backend.chain.identity import Attestation, IdentityChainError, IdentityRegistryClient
+from backend.chain.outbox import Outbox
 from backend.core.audit import record_audit
 from backend.core.settings import Settings
 from backend.db.types import utcnow
+from backend.kyc.chain_outcomes import ATTEST
 from backend.kyc.config import AttestationMode, KycSettings
 from backend.kyc.models import KycApplication, pii_aad
 from backend.kyc.problems import signed_attestation_not_found, suitability_required
@@ -111,7 +113,8 @@ def issue(
         application.attestation_expires_at = datetime.fromtimestamp(expires_at, UTC)
         attestation = _attestation(settings, application)
         if mode == "direct":
-            application.attestation_tx = client.attest(attestation, key)
+            outbox = Outbox.beside(session, ATTEST, "kyc_application", application.id)
+            application.attestation_tx = client.attest(attestation, key, outbox)
             application.attestation_status = "attested"
             application.attestation_deadline = None
         else:

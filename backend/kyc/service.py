@@ -17,12 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.chain.identity import FREEZE_REASONS, REVOKE_REASONS, IdentityChainError
+from backend.chain.outbox import Outbox
 from backend.chain.problems import chain_problem
 from backend.core.audit import record_audit
 from backend.core.masking import mask_text
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 from backend.kyc import attestation, problems
+from backend.kyc.chain_outcomes import FREEZE, REVOKE, UNFREEZE
 from backend.kyc.config import AttestationMode, KycSettings
 from backend.kyc.intake import NormalizedIdentity, SubmissionInvalid, validate_submission
 from backend.kyc.models import KycApplication, KycReviewItem, pii_aad
@@ -460,7 +462,10 @@ def revoke(
         client = attestation.registry_client(settings)
         if client.identity_of(app.wallet)["level"] > 0:
             tx_hash = client.revoke(
-                app.wallet, REVOKE_REASONS[reason], settings.attester_private_key.get_secret_value()
+                app.wallet,
+                REVOKE_REASONS[reason],
+                settings.attester_private_key.get_secret_value(),
+                Outbox.beside(session, REVOKE, "kyc_application", app.id),
             )
     except IdentityChainError as exc:
         raise chain_problem(exc) from exc
@@ -492,7 +497,8 @@ def set_frozen(
         client = attestation.registry_client(settings)
         if client.is_frozen(wallet) == frozen:
             raise problems.nothing_to_change(frozen)
-        tx_hash = (client.freeze if frozen else client.unfreeze)(wallet, FREEZE_REASONS[reason], key)
+        outbox = Outbox.beside(session, FREEZE if frozen else UNFREEZE, "wallet", wallet)
+        tx_hash = (client.freeze if frozen else client.unfreeze)(wallet, FREEZE_REASONS[reason], key, outbox)
     except IdentityChainError as exc:
         raise chain_problem(exc) from exc
     record_audit(

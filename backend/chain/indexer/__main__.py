@@ -17,8 +17,10 @@ from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
 from backend.chain.indexer.rpc import RpcClient, RpcUnavailable
 from backend.chain.indexer.settings import IndexerSettings
+from backend.chain.outbox import reconcile as reconcile_outbox
 from backend.core.settings import get_settings
 from backend.db.session import get_engine, make_sessionmaker
+from backend.kyc.chain_outcomes import OUTCOMES as KYC_OUTCOMES
 from backend.oracle_feed.service import confirm_from_events, reconcile_confirmations
 
 log = logging.getLogger("peerlend.indexer")
@@ -37,11 +39,17 @@ def _wait_for_manifest(path, stop: threading.Event, timeout: float) -> dict | No
     return None
 
 
-def _reconcile(sessions) -> None:
+def _reconcile(sessions, rpc: RpcClient) -> None:
     with sessions() as session:
         if confirmed := reconcile_confirmations(session):
             log.info("reconciled %d credit reports as confirmed", confirmed)
         session.commit()
+    # The service's own chain transactions whose senders never learnt their fate (backend/chain/outbox.py).
+    with sessions() as session:
+        counts = reconcile_outbox(session, rpc, KYC_OUTCOMES)
+        session.commit()
+    if any(counts.values()):
+        log.info("reconciled chain transactions: %s", counts)
 
 
 def main() -> None:
@@ -96,7 +104,7 @@ def main() -> None:
                 stop.is_set,
                 options.poll_interval_seconds,
                 sleep=stop.wait,
-                reconcile=lambda: _reconcile(sessions),
+                reconcile=lambda: _reconcile(sessions, rpc),
             )
         except RpcUnavailable as exc:  # the node went away: wait for it, then carry on from the checkpoint
             log.warning("rpc unavailable: %s", exc)
