@@ -13,6 +13,7 @@ idempotency, and the worker threads are that many plus a few for the probes and 
 
 from __future__ import annotations
 
+import gc
 import json
 from contextlib import asynccontextmanager
 
@@ -77,6 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Worker threads for the admitted requests (one at a time each) and a few more for probes and
         # idempotency records; the loop's default limiter is what FastAPI's sync routes run on.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.max_in_flight + 8
+        # Everything imported and built at start-up (web3, SQLAlchemy, pydantic schemas: about 200,000
+        # tracked objects) lives as long as the process. Frozen out of the collector's generations, it is
+        # no longer walked by every full collection, which otherwise paused the process for ~130 ms.
+        gc.collect()
+        gc.freeze()
         yield
         engine.dispose()
 

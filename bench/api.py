@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import run_load
+from bench.load import run_load, run_open_loop
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_LOANS = 500
@@ -186,78 +186,98 @@ def scoring_request(openapi: dict) -> tuple[str, dict]:
     raise RuntimeError("no scoring endpoint (POST /v2/risk/score/batch) in the API yet")
 
 
-def run(requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0) -> dict:
+# Endpoints measured at a fixed rate of half what they served at the first concurrency, for p99.
+OPEN_LOOP = ("POST /v2/risk/score/batch (1 application)", "GET /v2/loans", "GET /v2/loans/{id}")
+OPEN_LOOP_SECONDS = 10.0
+
+
+def _targets(server: ApiServer, openapi: dict, headers: dict) -> list[tuple[str, dict]]:
+    """(name, run_load arguments) of every endpoint measured, /healthz first."""
+    targets: list[tuple[str, dict]] = [("GET /healthz", {"url": f"{server.url}/healthz"})]
+    path, body = scoring_request(openapi)
+    targets.append(
+        (
+            f"POST {path} (1 application)",
+            {"url": f"{server.url}{path}", "method": "POST", "json_body": body, "headers": headers},
+        )
+    )
+    if "get" not in _paths(openapi).get("/v2/loans", {}):
+        raise RuntimeError("no GET /v2/loans in the API yet")
+    targets.append(("GET /v2/loans", {"url": f"{server.url}/v2/loans?limit=50", "headers": headers}))
+    # one loan's page: the read model, its schedule and repayments (no chain configured: no live figures)
+    targets.append(
+        ("GET /v2/loans/{id}", {"url": f"{server.url}/v2/loans/{SEED_LOANS // 2}", "headers": headers})
+    )
+    # the offer book: three joined read models filtered at the index's clock
+    targets.append(("GET /v2/market/offers", {"url": f"{server.url}/v2/market/offers?sort=price"}))
+    return targets
+
+
+def _ratios(endpoints: dict) -> dict:
+    # The load generator shares the cores with the server, so a bare rate says little across machines:
+    # each endpoint's throughput is also given as a share of the trivial /healthz measured in this run.
+    # Successful answers only: under overload a 503 is quick, and counting it would flatter the ratio.
+    base = endpoints.get("GET /healthz", {}).get("ok_rps") or 0
+    return {
+        name: round(figures.get("ok_rps", 0) / base, 3) if base else None
+        for name, figures in endpoints.items()
+        if name != "GET /healthz"
+    }
+
+
+def run(
+    requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0, high_concurrency: int = 100
+) -> dict:
     out: dict = {
         "server": "uvicorn, 1 worker, SQLite (WAL), rate limits off, loopback",
         "load": {"requests": requests, "concurrency": concurrency, "time_cap_s": time_cap},
         "cpus": os.cpu_count(),
         "endpoints": {},
+        "by_concurrency": {},
     }
     errors = []
     with ApiServer() as server:
         openapi = httpx.get(f"{server.url}/openapi.json", timeout=30).json()
-        key = server.operator_key()
-        headers = {"X-API-Key": key}
-        endpoints = out["endpoints"]
-        endpoints["GET /healthz"] = run_load(
-            f"{server.url}/healthz", requests=requests, concurrency=concurrency, time_cap=time_cap
-        ).as_dict()
+        headers = {"X-API-Key": server.operator_key()}
         try:
-            path, body = scoring_request(openapi)
-            result = run_load(
-                f"{server.url}{path}",
-                method="POST",
-                json_body=body,
-                headers=headers,
-                requests=requests,
-                concurrency=concurrency,
-                time_cap=time_cap,
-            )
-            endpoints[f"POST {path} (1 application)"] = result.as_dict()
-            if result.errors:
-                errors.append(f"scoring: {result.errors} failed requests, first: {result.first_error}")
-        except Exception as exc:  # noqa: BLE001 - one endpoint failing must not hide the others
-            errors.append(f"scoring: {exc}")
+            out["seeded_loans"] = seed_loans(server.database_url, SEED_LOANS)
+        except Exception as exc:  # noqa: BLE001 - an unseeded list is still worth measuring
+            out["seed_error"] = repr(exc)
         try:
-            if "get" not in _paths(openapi).get("/v2/loans", {}):
-                raise RuntimeError("no GET /v2/loans in the API yet")
-            try:
-                out["seeded_loans"] = seed_loans(server.database_url, SEED_LOANS)
-            except Exception as exc:  # noqa: BLE001 - an unseeded list is still worth measuring
-                out["seed_error"] = repr(exc)
-            result = run_load(
-                f"{server.url}/v2/loans",
-                headers=headers,
-                requests=requests,
-                concurrency=concurrency,
-                time_cap=time_cap,
-            )
-            endpoints["GET /v2/loans"] = result.as_dict()
-            if result.errors:
-                errors.append(f"loans: {result.errors} failed requests, first: {result.first_error}")
+            targets = _targets(server, openapi, headers)
         except Exception as exc:  # noqa: BLE001
-            errors.append(f"loans: {exc}")
-        try:
-            # the offer book: three joined read models filtered at the index's clock
-            result = run_load(
-                f"{server.url}/v2/market/offers?sort=price",
-                requests=requests,
-                concurrency=concurrency,
-                time_cap=time_cap,
-            )
-            endpoints["GET /v2/market/offers"] = result.as_dict()
-            if result.errors:
-                errors.append(f"offers: {result.errors} failed requests, first: {result.first_error}")
-        except Exception as exc:  # noqa: BLE001
-            errors.append(f"offers: {exc}")
-    # The load generator shares the cores with the server, so a bare rate says little across machines:
-    # each endpoint's throughput is also given as a share of the trivial /healthz measured in this run.
-    base = out["endpoints"].get("GET /healthz", {}).get("rps") or 0
-    out["throughput_ratio_to_healthz"] = {
-        name: round(figures.get("rps", 0) / base, 3) if base else None
-        for name, figures in out["endpoints"].items()
-        if name != "GET /healthz"
-    }
+            out["error"] = str(exc)
+            return out
+        for level in (concurrency, high_concurrency):
+            endpoints: dict = {}
+            for name, arguments in targets:
+                try:
+                    result = run_load(requests=requests, concurrency=level, time_cap=time_cap, **arguments)
+                except Exception as exc:  # noqa: BLE001 - one endpoint failing must not hide the others
+                    errors.append(f"{name} at {level}: {exc}")
+                    continue
+                endpoints[name] = result.as_dict()
+                unexpected = {k: v for k, v in result.status_counts.items() if k not in ("200", "201", "503")}
+                if unexpected:
+                    errors.append(f"{name} at {level}: {unexpected}, first: {result.first_error}")
+            out["by_concurrency"][str(level)] = {
+                "endpoints": endpoints,
+                "throughput_ratio_to_healthz": _ratios(endpoints),
+            }
+        first = out["by_concurrency"][str(concurrency)]
+        out["endpoints"], out["throughput_ratio_to_healthz"] = (
+            first["endpoints"],
+            first["throughput_ratio_to_healthz"],
+        )
+        # Latency at a sustainable load: half the rate each endpoint served above, held for a while.
+        open_loop: dict = {}
+        for name, arguments in targets:
+            if name not in OPEN_LOOP or name not in first["endpoints"]:
+                continue
+            rate = max(1.0, first["endpoints"][name]["rps"] / 2)
+            result = run_open_loop(rate=rate, duration=OPEN_LOOP_SECONDS, **arguments)
+            open_loop[name] = {"rate_rps": round(rate, 1), **result.as_dict()}
+        out["open_loop_half_saturation"] = open_loop
     if errors:
         out["error"] = "; ".join(errors)
     return out

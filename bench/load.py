@@ -32,6 +32,7 @@ class LoadResult:
     status_counts: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
     rps: float = 0.0
+    ok_rps: float = 0.0  # successful answers per second (a 503 is an answer, not service)
     p50_ms: float = 0.0
     p90_ms: float = 0.0
     p99_ms: float = 0.0
@@ -132,6 +133,83 @@ def run_load(
     result.ok = sum(v for k, v in statuses.items() if k.isdigit() and int(k) in ok_statuses)
     result.errors = result.completed - result.ok
     result.rps = round(result.completed / result.elapsed_s, 1) if result.elapsed_s else 0.0
+    result.ok_rps = round(result.ok / result.elapsed_s, 1) if result.elapsed_s else 0.0
+    ms = [x * 1000 for x in latencies]
+    result.p50_ms = round(percentile(ms, 50), 2)
+    result.p90_ms = round(percentile(ms, 90), 2)
+    result.p99_ms = round(percentile(ms, 99), 2)
+    result.max_ms = round(ms[-1], 2) if ms else 0.0
+    result.mean_ms = round(sum(ms) / len(ms), 2) if ms else 0.0
+    return result
+
+
+def run_open_loop(
+    url: str,
+    *,
+    rate: float,
+    duration: float = 10.0,
+    method: str = "GET",
+    json_body=None,
+    headers: dict | None = None,
+    threads: int = 64,
+    ok_statuses: tuple[int, ...] = (200, 201),
+) -> LoadResult:
+    """Requests at a fixed rate (open loop), whatever the server's pace. Each request's latency runs from
+    its scheduled start, not from when a thread got to send it, so a server that falls behind shows
+    it (no coordinated omission). `threads` bounds the requests in flight."""
+    _loopback_only(url)
+    total = max(1, int(rate * duration))
+    result = LoadResult(url=url, method=method, requested=total, concurrency=threads)
+    clients = [httpx.Client(timeout=30.0, headers=headers or {}) for _ in range(threads)]
+    counter = itertools.count()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    interval = 1.0 / rate
+    try:
+        for client in clients[:4]:  # warm connections and lazy imports
+            client.request(method, url, json=json_body)
+        t0 = time.perf_counter() + 0.05
+
+        def worker(client: httpx.Client) -> None:
+            local_lat: list[float] = []
+            local_status: Counter[str] = Counter()
+            while True:
+                with lock:
+                    n = next(counter)
+                if n >= total:
+                    break
+                scheduled = t0 + n * interval
+                delay = scheduled - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    reply = client.request(method, url, json=json_body)
+                    _ = reply.content
+                    local_status[str(reply.status_code)] += 1
+                except httpx.HTTPError as exc:
+                    local_status[type(exc).__name__] += 1
+                local_lat.append(time.perf_counter() - scheduled)
+            with lock:
+                latencies.extend(local_lat)
+                statuses.update(local_status)
+
+        pool = [threading.Thread(target=worker, args=(c,), daemon=True) for c in clients]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join(duration + 60)
+        result.elapsed_s = time.perf_counter() - t0
+    finally:
+        for c in clients:
+            c.close()
+    latencies.sort()
+    result.completed = len(latencies)
+    result.status_counts = dict(sorted(statuses.items()))
+    result.ok = sum(v for k, v in statuses.items() if k.isdigit() and int(k) in ok_statuses)
+    result.errors = result.completed - result.ok
+    result.rps = round(result.completed / result.elapsed_s, 1) if result.elapsed_s else 0.0
+    result.ok_rps = round(result.ok / result.elapsed_s, 1) if result.elapsed_s else 0.0
     ms = [x * 1000 for x in latencies]
     result.p50_ms = round(percentile(ms, 50), 2)
     result.p90_ms = round(percentile(ms, 90), 2)

@@ -39,19 +39,33 @@ def _gas(section: dict) -> None:
 
 
 def _api(section: dict) -> None:
-    endpoints = section.get("endpoints") or {}
-    if not endpoints:
-        return
-    width = max(len(k) for k in endpoints)
-    print(f"  {'endpoint':<{width}}  {'req/s':>8}  {'p50 ms':>8}  {'p99 ms':>8}  {'ok':>6}  {'errors':>6}")
-    for name, r in endpoints.items():
+    levels = section.get("by_concurrency") or {"": {"endpoints": section.get("endpoints") or {}}}
+    for level, figures in levels.items():
+        endpoints = figures.get("endpoints") or {}
+        if not endpoints:
+            continue
+        ratios = figures.get("throughput_ratio_to_healthz") or {}
+        width = max(len(k) for k in endpoints)
+        print(f"  concurrency {level}")
         print(
-            f"  {name:<{width}}  {r['rps']:>8,.0f}  {r['p50_ms']:>8.1f}  {r['p99_ms']:>8.1f}  {r['ok']:>6}"
-            f"  {r['errors']:>6}"
+            f"  {'endpoint':<{width}}  {'req/s':>8}  {'÷healthz':>8}  {'p50 ms':>8}  {'p99 ms':>8}"
+            f"  {'ok':>6}  {'503':>5}"
         )
+        for name, r in endpoints.items():
+            ratio = ratios.get(name)
+            print(
+                f"  {name:<{width}}  {r['rps']:>8,.0f}  {ratio if ratio is not None else '':>8}"
+                f"  {r['p50_ms']:>8.1f}  {r['p99_ms']:>8.1f}  {r['ok']:>6}"
+                f"  {r['status_counts'].get('503', 0):>5}"
+            )
+    open_loop = section.get("open_loop_half_saturation") or {}
+    if open_loop:
+        print("  open loop at half the rate served at the first concurrency (latency from scheduled start)")
+        for name, r in open_loop.items():
+            print(f"  {name}: {r['rate_rps']:,.0f} req/s  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms")
     load = section.get("load", {})
     print(
-        f"  ({load.get('requests')} requests per endpoint at concurrency {load.get('concurrency')}; "
+        f"  ({load.get('requests')} requests per endpoint and concurrency; "
         f"{section.get('server', '')}; client on the same {section.get('cpus')} CPUs)"
     )
 
