@@ -127,6 +127,25 @@ def rounds_status(session: Session, limit: int) -> RoundsStatus:
     )
 
 
+# A report the chain holds is confirmed whatever the service last thought of it: open, or rejected as
+# superseded after the aggregator had already signed or broadcast it (a newer application supersedes
+# only what is still pending here, but the aggregator's acknowledgement may not have arrived yet).
+_CONFIRMABLE = ("pending", "signed", "submitted", "rejected")
+
+
+def _confirm(session: Session, report: CreditReport, round_: int, tx_hash: str) -> None:
+    if report.status == "rejected":
+        # The chain's record stands; the history keeps why the service had given up on it.
+        report.reject_reason = f"published on-chain in round {round_} after: {report.reject_reason}"[:500]
+        report.status, report.round, report.tx_hash = "confirmed", round_, tx_hash
+        report.updated_at = utcnow()
+        session.flush()
+        return
+    if report.status != "submitted":
+        mark_reports(session, [report.id], "submitted", round=round_, tx_hash=tx_hash)
+    mark_reports(session, [report.id], "confirmed", round=round_, tx_hash=tx_hash)
+
+
 def confirm_from_events(session: Session, events: Sequence[DecodedEvent]) -> int:
     """Indexer side effect: a stored credit record confirms the report with that borrower and asOf."""
     confirmed = 0
@@ -136,21 +155,19 @@ def confirm_from_events(session: Session, events: Sequence[DecodedEvent]) -> int
                 select(CreditReport).where(
                     CreditReport.borrower == a["borrower"],
                     CreditReport.as_of == a["asOf"],
-                    CreditReport.status.in_(("pending", "signed", "submitted")),
+                    CreditReport.status.in_(_CONFIRMABLE),
                 )
             ).first()
             if report is None:
                 continue
-            if report.status != "submitted":
-                mark_reports(session, [report.id], "submitted", round=a["round"], tx_hash=e.tx_hash)
-            mark_reports(session, [report.id], "confirmed", round=a["round"], tx_hash=e.tx_hash)
+            _confirm(session, report, a["round"], e.tx_hash)
             confirmed += 1
     return confirmed
 
 
 def reconcile_confirmations(session: Session) -> int:
-    """Confirms every open report whose exact record (borrower, asOf) the index holds: catches up what a
-    failed or missed side effect left open. Idempotent; the caller commits."""
+    """Confirms every report not yet confirmed whose exact record (borrower, asOf) the index holds:
+    catches up what a failed or missed side effect left open. Idempotent; the caller commits."""
     rows = session.execute(
         select(CreditReport, CreditRecordView)
         .join(
@@ -158,10 +175,8 @@ def reconcile_confirmations(session: Session) -> int:
             (CreditRecordView.borrower == CreditReport.borrower)
             & (CreditRecordView.as_of == CreditReport.as_of),
         )
-        .where(CreditReport.status.in_(("pending", "signed", "submitted")))
+        .where(CreditReport.status.in_(_CONFIRMABLE))
     ).all()
     for report, record in rows:
-        if report.status != "submitted":
-            mark_reports(session, [report.id], "submitted", round=record.round, tx_hash=record.tx_hash)
-        mark_reports(session, [report.id], "confirmed", round=record.round, tx_hash=record.tx_hash)
+        _confirm(session, report, record.round, record.tx_hash)
     return len(rows)

@@ -278,3 +278,36 @@ def test_reconciliation_confirms_reports_the_index_already_holds(feed_server):
         s.commit()
         assert reconcile_confirmations(s) == 0  # idempotent
     assert status_of(feed_server, rid) == "confirmed" and status_of(feed_server, other) == "pending"
+
+
+def test_a_superseded_report_the_chain_published_anyway_is_confirmed(feed_server):
+    """A newer application supersedes the pending report after the aggregator signed it but before its
+    acknowledgement arrived; the record lands on-chain all the same. The chain's record stands."""
+    from backend.chain.indexer.read_models import CreditRecordView
+    from backend.oracle_feed.service import reconcile_confirmations
+    from backend.risk.reports import mark_reports
+
+    rid = add_report(feed_server, borrower(106), as_of=1_700_000_200)
+    with feed_server.session() as s:
+        mark_reports(s, [rid], "rejected", reason="superseded by report 999")
+        s.add(
+            CreditRecordView(
+                borrower=borrower(106),
+                score=700,
+                grade=2,
+                pd_bps=300,
+                model_version=1,
+                as_of=1_700_000_200,
+                reasons_hash="0x" + "ab" * 32,
+                round=43,
+                updated_block=10,
+                tx_hash="0x" + "cd" * 32,
+            )
+        )
+        s.commit()
+        assert reconcile_confirmations(s) == 1
+        s.commit()
+        report = s.get(CreditReport, rid)
+        assert (report.status, report.round, report.tx_hash) == ("confirmed", 43, "0x" + "cd" * 32)
+        assert report.reject_reason == "published on-chain in round 43 after: superseded by report 999"
+        assert reconcile_confirmations(s) == 0
