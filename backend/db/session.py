@@ -86,3 +86,17 @@ def session_scope(settings: Settings | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def take_write_lock(session: Session) -> None:
+    """Opens the session's transaction as a writer, before its first read, where the database needs it.
+
+    SQLite (WAL) lets a transaction that has read go on to write only if no one else committed since it
+    read; otherwise the write fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT), which no
+    busy timeout waits out. A read-then-write transaction that competes with the indexer's writes takes
+    the write lock first (BEGIN IMMEDIATE) and waits its turn instead. PostgreSQL needs nothing."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -12,6 +12,7 @@ from backend.chain.indexer.models import ChainCheckpoint
 from backend.chain.indexer.projections.credit import record_updates
 from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.core.schemas import decode_cursor, encode_cursor
+from backend.db.session import take_write_lock
 from backend.db.types import utcnow
 from backend.db.upsert import dialect_insert
 from backend.oracle_feed.models import RefreshRequest
@@ -61,6 +62,7 @@ def list_reports(
 def apply_acks(session: Session, acks: Sequence[Ack]) -> list[AckResult]:
     """Each ack on its own: a report already final (confirmed by the indexer first, say) is skipped,
     and one bad id never blocks the others."""
+    take_write_lock(session)  # it reads, then writes, beside the indexer's writes
     results = []
     for ack in acks:
         report = session.get(CreditReport, ack.id)

@@ -311,3 +311,41 @@ def test_a_superseded_report_the_chain_published_anyway_is_confirmed(feed_server
         assert (report.status, report.round, report.tx_hash) == ("confirmed", 43, "0x" + "cd" * 32)
         assert report.reject_reason == "published on-chain in round 43 after: superseded by report 999"
         assert reconcile_confirmations(s) == 0
+
+
+def test_acks_wait_for_a_concurrent_writer_instead_of_failing(feed_server):
+    """The indexer holds the write lock and commits while acks are being applied: the acks wait for it
+    (SQLite's busy timeout) rather than fail with "database is locked" on a stale read."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from backend.db.session import create_db_engine, make_sessionmaker
+    from backend.oracle_feed.schemas import Ack
+    from backend.oracle_feed.service import apply_acks
+
+    rid = add_report(feed_server, borrower(107), as_of=1_700_000_300)
+    other = create_engine(feed_server.database_url, connect_args={"timeout": 30})
+    writer = other.raw_connection()
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE credit_reports SET score = score WHERE id = ?", (rid,))
+    results: list = []
+
+    def acks() -> None:
+        engine = create_db_engine(feed_server.database_url)
+        with make_sessionmaker(engine)() as session:
+            results.extend(apply_acks(session, [Ack(id=rid, status="signed")]))
+        engine.dispose()
+
+    thread = threading.Thread(target=acks)
+    thread.start()
+    time.sleep(0.5)  # the acks are under way, behind the writer
+    writer.commit()
+    writer.close()
+    thread.join(timeout=30)
+    other.dispose()
+    assert [r.applied for r in results] == [True]
+    assert status_of(feed_server, rid) == "signed"
+    with feed_server.session() as s:
+        assert s.execute(text("SELECT count(*) FROM credit_reports")).scalar() >= 1
