@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import uvicorn
 
 from backend.core.settings import get_settings
@@ -14,12 +16,19 @@ KEEP_ALIVE_SECONDS = 90
 
 def main() -> None:
     settings = get_settings()
+    if settings.workers > 1 and settings.should_auto_migrate:
+        # Once, here, rather than in every worker at once (they would race on the same tables).
+        from backend.db.migrate import upgrade
+
+        upgrade("head", settings)
+        os.environ["PEERLEND_AUTO_MIGRATE"] = "false"
     # The app logs each request itself (JSON, masked, with request id): uvicorn's access log is off.
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
         log_config=None,
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,

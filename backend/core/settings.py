@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # HTTP / logging
     host: str = "127.0.0.1"
     port: int = 8000
+    # API processes behind the port (`python -m backend.main`). Everything a process remembers between
+    # requests is in the database (rate limits, nonces, sign-outs, idempotency keys), so N behave as one.
+    workers: int = Field(default=1, ge=1, le=64)
     # Comma-separated proxy IPs whose X-Forwarded-For is trusted (rate limits key on the client IP).
     forwarded_allow_ips: str | None = None
     # Browser origins allowed to call the API (CORS), e.g. ["https://app.example"]; empty: CORS off.
