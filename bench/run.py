@@ -3,6 +3,9 @@
     .venv/bin/python -m bench.run [--sections gas,api,model,indexer,oracle] [--requests 2000]
                                   [--concurrency 16]
 
+`--sections soak` (not in the default run) holds the API under mixed load for `--soak-seconds` (300)
+and reports its memory growth.
+
 Writes bench/results.json and prints a table. Each section runs isolated: one that fails records its
 error in results.json and the others still run; the exit code is 1 if any section failed. Every
 section has a time cap so the whole run stays under 15 minutes on 2 cores.
@@ -25,11 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # also runnable as `python bench/run.py`
     sys.path.insert(0, str(ROOT))
 
-from bench import api, gas, model, scripts  # noqa: E402
+from bench import api, gas, model, scripts, soak  # noqa: E402
 from bench.report import print_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 SECTIONS = ("gas", "api", "model", "risk", "indexer", "oracle")
+# Asked for by name only: minutes long.
+OPTIONAL_SECTIONS = ("soak",)
 
 
 def _section_runners(args: argparse.Namespace) -> dict:
@@ -42,6 +47,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
         "risk": lambda: scripts.run_script("risk_throughput.py", timeout=args.script_timeout),
         "indexer": lambda: scripts.run_script("indexer_throughput.py", timeout=args.script_timeout),
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
+        "soak": lambda: soak.run(duration=args.soak_seconds),
     }
 
 
@@ -74,11 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", default=os.environ.get("TEST_NETWORK", "peerlend-test"))
     parser.add_argument("--gas-timeout", type=float, default=300.0, help="seconds per gas test file")
     parser.add_argument("--script-timeout", type=float, default=240.0, help="seconds per bench script")
+    parser.add_argument("--soak-seconds", type=float, default=300.0, help="length of the soak section")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     wanted = [s.strip() for s in args.sections.split(",") if s.strip()]
-    unknown = sorted(set(wanted) - set(SECTIONS))
+    unknown = sorted(set(wanted) - set(SECTIONS) - set(OPTIONAL_SECTIONS))
     if unknown:
         parser.error(f"unknown sections {unknown}")
     runners = _section_runners(args)
