@@ -86,7 +86,8 @@ def current_session(request: Request, credentials: BearerCredentials) -> TokenCl
 CurrentSession = Annotated[TokenClaims, Depends(current_session)]
 
 
-def current_wallet(claims: CurrentSession) -> str:
+async def current_wallet(claims: CurrentSession) -> str:
+    # async: a sync dependency costs a thread hand-off, and this one only reads the claims
     return claims.subject
 
 
@@ -130,7 +131,8 @@ def require_roles(*roles: str) -> Callable[..., Operator]:
         raise ValueError(f"unknown roles {sorted(unknown)}; expected some of {sorted(ROLES)}")
     wanted = frozenset(roles)
 
-    def dependency(operator: Annotated[Operator, Depends(current_operator)]) -> Operator:
+    # async: it only compares sets, and a sync dependency would cost the request a thread hand-off
+    async def dependency(operator: Annotated[Operator, Depends(current_operator)]) -> Operator:
         if not operator.roles & wanted:
             raise problems.missing_roles(wanted)
         return operator
