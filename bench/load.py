@@ -126,9 +126,17 @@ def run_load(
         for c in clients:
             c.close()
 
+    _summarize(result, latencies, statuses, ok_statuses)
+    result.capped = result.completed < requests
+    return result
+
+
+def _summarize(
+    result: LoadResult, latencies: list[float], statuses: Counter, ok_statuses: tuple[int, ...]
+) -> None:
+    """Counts, rates and latency percentiles of a finished run (`result.elapsed_s` already set)."""
     latencies.sort()
     result.completed = len(latencies)
-    result.capped = result.completed < requests
     result.status_counts = dict(sorted(statuses.items()))
     result.ok = sum(v for k, v in statuses.items() if k.isdigit() and int(k) in ok_statuses)
     result.errors = result.completed - result.ok
@@ -140,7 +148,6 @@ def run_load(
     result.p99_ms = round(percentile(ms, 99), 2)
     result.max_ms = round(ms[-1], 2) if ms else 0.0
     result.mean_ms = round(sum(ms) / len(ms), 2) if ms else 0.0
-    return result
 
 
 def run_open_loop(
@@ -203,17 +210,5 @@ def run_open_loop(
     finally:
         for c in clients:
             c.close()
-    latencies.sort()
-    result.completed = len(latencies)
-    result.status_counts = dict(sorted(statuses.items()))
-    result.ok = sum(v for k, v in statuses.items() if k.isdigit() and int(k) in ok_statuses)
-    result.errors = result.completed - result.ok
-    result.rps = round(result.completed / result.elapsed_s, 1) if result.elapsed_s else 0.0
-    result.ok_rps = round(result.ok / result.elapsed_s, 1) if result.elapsed_s else 0.0
-    ms = [x * 1000 for x in latencies]
-    result.p50_ms = round(percentile(ms, 50), 2)
-    result.p90_ms = round(percentile(ms, 90), 2)
-    result.p99_ms = round(percentile(ms, 99), 2)
-    result.max_ms = round(ms[-1], 2) if ms else 0.0
-    result.mean_ms = round(sum(ms) / len(ms), 2) if ms else 0.0
+    _summarize(result, latencies, statuses, ok_statuses)
     return result
