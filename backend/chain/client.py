@@ -305,3 +305,10 @@ def reader(rpc_url: str, manifest: Path, build_dir: Path, timeout: float) -> Cha
     """A client for reads, one per deployment, timeout and process: it caches the manifest, the ABIs and
     the contracts, so a request reading the chain builds none of them again."""
     return ChainClient(rpc_url, manifest, build_dir, timeout=timeout)
+
+
+def deployment_reader(settings: Any, *, interactive: bool = True) -> ChainClient:
+    """`reader` for the deployment the service settings name. `interactive`: a read a request waits on,
+    with the short `chain_read_timeout_seconds`; else the general `rpc_timeout_seconds`."""
+    timeout = settings.chain_read_timeout_seconds if interactive else settings.rpc_timeout_seconds
+    return reader(settings.rpc_url, settings.resolved_manifest_path, settings.build_dir, timeout)

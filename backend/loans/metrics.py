@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from backend.chain.client import reader
+from backend.chain.client import deployment_reader
 from backend.chain.errors import ChainError
 from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.core.settings import Settings
@@ -62,12 +62,7 @@ def reserve_figures(settings: Settings) -> Callable[[Session], Iterator[Figure]]
         if not settings.rpc_url:
             return
         try:
-            chain = reader(
-                settings.rpc_url,
-                settings.resolved_manifest_path,
-                settings.build_dir,
-                settings.chain_read_timeout_seconds,
-            )
+            chain = deployment_reader(settings)
             balance = int(chain.call(chain.contract("ReserveFund").functions.balance()))
         except (ChainError, OSError, ValueError, KeyError):
             return

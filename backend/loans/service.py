@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from backend.chain.client import reader
+from backend.chain.client import deployment_reader
 from backend.chain.errors import ChainError
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint
 from backend.chain.indexer.read_models import (
@@ -167,12 +167,7 @@ def chain_figures(settings: Settings, loan_id: int, status: str) -> ChainFigures
     if not settings.rpc_url:
         return ChainFigures(error="no chain configured")
     try:
-        chain = reader(
-            settings.rpc_url,
-            settings.resolved_manifest_path,
-            settings.build_dir,
-            settings.chain_read_timeout_seconds,
-        )
+        chain = deployment_reader(settings)
         block = chain._rpc(lambda: chain.w3.eth.get_block("latest"))
         number = int(block["number"])
         due = chain.call(chain.contract("LoanMarketLens").functions.amountDue(loan_id), number)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.chain.client import ChainClient, reader
+from backend.chain.client import ChainClient, deployment_reader
 from backend.chain.errors import ChainError
 from backend.chain.identity import EIP712_DOMAIN_FIELDS
 from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
@@ -180,12 +180,7 @@ def _client(settings: Settings) -> ChainClient:
     if not settings.rpc_url:
         raise problems.chain_not_configured()
     try:
-        return reader(
-            settings.rpc_url,
-            settings.resolved_manifest_path,
-            settings.build_dir,
-            settings.rpc_timeout_seconds,
-        )
+        return deployment_reader(settings, interactive=False)
     except ChainError as exc:
         raise chain_problem(exc) from exc
     except (OSError, ValueError, KeyError) as exc:  # no manifest, or one without the contract

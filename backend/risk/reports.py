@@ -16,7 +16,7 @@ from eth_utils import keccak, to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.chain.client import reader
+from backend.chain.client import deployment_reader
 from backend.chain.errors import ChainError
 from backend.core.settings import Settings
 from backend.db.types import utcnow
@@ -51,12 +51,7 @@ def report_time(session: Session, app_settings: Settings | None) -> int:
     the wall clock. Read from the node; else the latest indexed block; else the wall clock."""
     if app_settings is not None and app_settings.rpc_url:
         try:
-            client = reader(
-                app_settings.rpc_url,
-                app_settings.resolved_manifest_path,
-                app_settings.build_dir,
-                app_settings.rpc_timeout_seconds,
-            )
+            client = deployment_reader(app_settings, interactive=False)
             return client.latest_timestamp()
         except (ChainError, OSError, ValueError, KeyError):
             pass  # no node or no manifest: the index is the next best clock

@@ -33,7 +33,7 @@ from eth_utils import keccak, to_checksum_address
 from sqlalchemy.orm import Session
 from web3.exceptions import Web3Exception
 
-from backend.chain.client import ChainClient, reader
+from backend.chain.client import ChainClient, deployment_reader
 from backend.chain.errors import ChainError
 from backend.core.audit import record_audit
 from backend.core.settings import Settings
@@ -152,12 +152,7 @@ def sign(settings: Settings, risk: RiskSettings, app: LoanApplication) -> dict[s
             "offer-signer-invalid", "PEERLEND_OFFER_SIGNER_PRIVATE_KEY is not a private key"
         ) from exc
     try:
-        chain = reader(
-            settings.rpc_url,
-            settings.resolved_manifest_path,
-            settings.build_dir,
-            settings.rpc_timeout_seconds,
-        )
+        chain = deployment_reader(settings, interactive=False)
         market = chain.contract(MARKET)
         secured = bool(pricing_entry((app.offer or {})["grade"])["collateralRequired"])
         offer = offer_terms(app, risk, chain.latest_timestamp(), collateral_token_for(chain, secured))
