@@ -210,17 +210,10 @@ def _complete(
     body: bytes,
     headers: dict[str, str],
 ) -> None:
-    """For a route that is not a sync unit of work (or failed before reaching it): store or release."""
+    """For a route that is not a sync unit of work (or failed before reaching it): store or release, in
+    a transaction of its own."""
     with factory() as session:
-        record = session.get(IdempotencyRecord, reserved.record_id)
-        if record is None or record.lease != reserved.lease or record.status_code is not None:
-            return
-        if 200 <= status < 300:
-            record.status_code = status
-            record.response_body = body
-            record.response_headers = headers
-        else:
-            session.delete(record)
+        settle_in_transaction(session.connection(), reserved, status, body, headers)
         session.commit()
 
 
