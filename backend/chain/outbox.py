@@ -61,7 +61,7 @@ class OutboxEntry(Base):
 
 @dataclass(frozen=True)
 class SignedSend:
-    """A signed transaction about to be sent (what ChainClient.transact hands `before_send`)."""
+    """A signed transaction about to be sent (what ChainClient.transact hands `SendLog.record`)."""
 
     tx_hash: str
     raw: bytes
@@ -154,7 +154,7 @@ class Outbox:
             if receipt is not None:
                 entry.status, entry.error = CONFIRMED, None
                 entry.block_number = int(receipt["blockNumber"])
-                entry.block_hash = _hex(receipt["blockHash"])
+                entry.block_hash = "0x" + bytes(receipt["blockHash"]).hex()
             else:
                 entry.status, entry.error = FAILED, (error or "reverted")[:500]
 
@@ -169,13 +169,6 @@ class Outcome(Protocol):
 
 class Rpc(Protocol):
     def call(self, method: str, params: list | None = None) -> Any: ...
-
-
-def _hex(value: Any) -> str:
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    text = str(value) if not hasattr(value, "hex") else value.hex()
-    return text if text.startswith("0x") else "0x" + text
 
 
 def reconcile(
@@ -227,22 +220,25 @@ def _settle_from_chain(
                 outcome.on_confirmed(session, entry)
             counts["confirmed"] += 1
         else:
-            entry.status, entry.error = FAILED, "reverted"
-            if outcome:
-                outcome.on_failed(session, entry)
-            counts["failed"] += 1
+            _fail(session, entry, outcome, counts, "reverted")
         return
     if rpc.call("eth_getTransactionByHash", [entry.tx_hash]) is not None:
         return  # still waiting in the pool
     used = int(rpc.call("eth_getTransactionCount", [entry.sender, "latest"]), 16)
     if used > entry.nonce:  # another transaction took its nonce: this one can never be mined
-        entry.status, entry.error = FAILED, f"nonce {entry.nonce} used by another transaction"
-        if outcome:
-            outcome.on_failed(session, entry)
-        counts["failed"] += 1
+        _fail(session, entry, outcome, counts, f"nonce {entry.nonce} used by another transaction")
         return
     _broadcast(rpc, entry)
     counts["resent"] += 1
+
+
+def _fail(
+    session: Session, entry: OutboxEntry, outcome: Outcome | None, counts: dict[str, int], reason: str
+) -> None:
+    entry.status, entry.error = FAILED, reason
+    if outcome:
+        outcome.on_failed(session, entry)
+    counts["failed"] += 1
 
 
 def _broadcast(rpc: Rpc, entry: OutboxEntry) -> None:
