@@ -13,6 +13,7 @@ idempotency, and the worker threads are that many plus a few for the probes and 
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from contextlib import asynccontextmanager
@@ -189,12 +190,11 @@ async def _replay_handler(_request, exc: Exception):
 def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     """Business, lag and capacity figures, read at each scrape (backend/core/state_metrics.py)."""
     from backend.chain.indexer.metrics import indexer_figures
-    from backend.loans.metrics import loan_figures, reserve_figures
+    from backend.loans.metrics import loan_figures
     from backend.oracle_feed.metrics import oracle_figures
 
     sources = [
-        loan_figures,
-        reserve_figures(settings),
+        functools.partial(loan_figures, settings=settings),
         oracle_figures,
         indexer_figures(settings.rpc_url, settings.chain_read_timeout_seconds),
     ]

@@ -8,7 +8,7 @@ due date on the chain's clock (the latest indexed block), in tiers 0 current, 1 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -18,14 +18,13 @@ from backend.chain.errors import ChainError
 from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.core.settings import Settings
 from backend.core.state_metrics import Figure
-from backend.loans.service import chain_time
+from backend.loans.service import chain_time, days_past_due, delinquency_tier
 
 
-def _tier(days: int) -> int:
-    return 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
-
-
-def loan_figures(session: Session) -> Iterator[Figure]:
+def loan_figures(session: Session, settings: Settings | None = None) -> Iterator[Figure]:
+    """Loans by status, and active loans and their outstanding principal by delinquency tier; with
+    `settings` naming a chain, the reserve fund's balance and its coverage of the past-due principal
+    computed here (one pass over the book per scrape)."""
     for status, count in session.execute(select(LoanView.status, func.count()).group_by(LoanView.status)):
         yield Figure("peerlend_loans", "Loans by status (chain index)", count, {"status": status})
     now = chain_time(session)
@@ -39,8 +38,7 @@ def loan_figures(session: Session) -> Iterator[Figure]:
     )
     loans, principal = Counter({t: 0 for t in range(4)}), Counter({t: 0 for t in range(4)})
     for outstanding, due_at in rows:
-        days = -((due_at - now) // 86_400) if due_at is not None and now > due_at else 0
-        tier = _tier(days)
+        tier = delinquency_tier(days_past_due(due_at, now))
         loans[tier] += 1
         principal[tier] += int(outstanding)
     for tier in range(4):
@@ -52,32 +50,24 @@ def loan_figures(session: Session) -> Iterator[Figure]:
             principal[tier],
             labels,
         )
+    if settings is not None:
+        yield from _reserve_figures(settings, sum(principal[t] for t in (1, 2, 3)))
 
 
-def reserve_figures(settings: Settings) -> Callable[[Session], Iterator[Figure]]:
-    """The reserve fund's balance (read from the chain) and its coverage of overdue principal: the
-    balance over the outstanding principal of active loans 1 day or more past due."""
-
-    def figures(session: Session) -> Iterator[Figure]:
-        if not settings.rpc_url:
-            return
-        try:
-            chain = deployment_reader(settings)
-            balance = int(chain.call(chain.contract("ReserveFund").functions.balance()))
-        except (ChainError, OSError, ValueError, KeyError):
-            return
-        yield Figure("peerlend_reserve_balance", "Reserve fund balance, stablecoin base units", balance)
-        overdue = sum(
-            f.value
-            for f in loan_figures(session)
-            if f.name == "peerlend_principal_outstanding" and f.labels["tier"] != "0"
+def _reserve_figures(settings: Settings, overdue: int) -> Iterator[Figure]:
+    """The reserve fund's balance (read from the chain) and its ratio to `overdue`, the outstanding
+    principal of active loans 1 day or more past due."""
+    if not settings.rpc_url:
+        return
+    try:
+        chain = deployment_reader(settings)
+        balance = int(chain.call(chain.contract("ReserveFund").functions.balance()))
+    except (ChainError, OSError, ValueError, KeyError):
+        return
+    yield Figure("peerlend_reserve_balance", "Reserve fund balance, stablecoin base units", balance)
+    if overdue:
+        yield Figure(
+            "peerlend_reserve_coverage_ratio",
+            "Reserve fund balance over the outstanding principal of loans past due",
+            balance / overdue,
         )
-        if overdue:
-            yield Figure(
-                "peerlend_reserve_coverage_ratio",
-                "Reserve fund balance over the outstanding principal of loans past due",
-                balance / overdue,
-            )
-
-    figures.__name__ = "reserve_figures"
-    return figures

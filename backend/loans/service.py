@@ -117,9 +117,18 @@ def delinquency(loan: LoanView, schedule: list[InstallmentView], now: int) -> De
     if loan.status != "active":
         return None
     next_due = schedule[loan.periods_paid].due_at if loan.periods_paid < len(schedule) else None
-    days = -((next_due - now) // 86_400) if next_due is not None and now > next_due else 0
-    tier = 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
-    return Delinquency(as_of=now, days_past_due=days, tier=tier, next_due_at=next_due)
+    days = days_past_due(next_due, now)
+    return Delinquency(as_of=now, days_past_due=days, tier=delinquency_tier(days), next_due_at=next_due)
+
+
+def days_past_due(next_due: int | None, now: int) -> int:
+    """Whole days, rounded up, since the oldest unpaid due date `next_due` (None: nothing left due)."""
+    return -((next_due - now) // 86_400) if next_due is not None and now > next_due else 0
+
+
+def delinquency_tier(days: int) -> int:
+    """0 current, 1 for 1-30 days past due, 2 for 31-90, 3 beyond (LoanAccounting.delinquencyTier)."""
+    return 0 if days == 0 else 1 if days <= 30 else 2 if days <= 90 else 3
 
 
 def loan_detail(session: Session, settings: Settings, loan_id: int) -> LoanDetail:
