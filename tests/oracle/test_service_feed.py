@@ -64,6 +64,24 @@ def add_report(
         return report.id
 
 
+def indexed_record(wallet: str, *, as_of: int, round_: int, block: int, tx_hash: str):
+    """The credit record the indexer would have stored for `wallet` (score 700, grade 2)."""
+    from backend.chain.indexer.read_models import CreditRecordView
+
+    return CreditRecordView(
+        borrower=wallet,
+        score=700,
+        grade=2,
+        pd_bps=300,
+        model_version=1,
+        as_of=as_of,
+        reasons_hash="0x" + "ab" * 32,
+        round=round_,
+        updated_block=block,
+        tx_hash=tx_hash,
+    )
+
+
 def status_of(server, report_id: int) -> str:
     with server.session() as s:
         return s.get(CreditReport, report_id).status
@@ -239,39 +257,16 @@ def test_a_record_near_max_age_is_re_scored_and_published_again(feed_server, ora
 
 
 def test_reconciliation_confirms_reports_the_index_already_holds(feed_server):
-    from backend.chain.indexer.read_models import CreditRecordView
     from backend.oracle_feed.service import reconcile_confirmations
 
     rid = add_report(feed_server, borrower(104), as_of=1_700_000_100)
     other = add_report(feed_server, borrower(105), as_of=1_700_000_100)
     with feed_server.session() as s:
         s.add(
-            CreditRecordView(
-                borrower=borrower(104),
-                score=700,
-                grade=2,
-                pd_bps=300,
-                model_version=1,
-                as_of=1_700_000_100,
-                reasons_hash="0x" + "ab" * 32,
-                round=42,
-                updated_block=9,
-                tx_hash="0x" + "ef" * 32,
-            )
+            indexed_record(borrower(104), as_of=1_700_000_100, round_=42, block=9, tx_hash="0x" + "ef" * 32)
         )
         s.add(
-            CreditRecordView(
-                borrower=borrower(105),
-                score=700,
-                grade=2,
-                pd_bps=300,
-                model_version=1,
-                as_of=1_700_000_000,
-                reasons_hash="0x" + "ab" * 32,
-                round=41,
-                updated_block=8,
-                tx_hash="0x" + "ef" * 32,
-            )
+            indexed_record(borrower(105), as_of=1_700_000_000, round_=41, block=8, tx_hash="0x" + "ef" * 32)
         )  # an older record: not this report
         s.commit()
         assert reconcile_confirmations(s) == 1
@@ -283,7 +278,6 @@ def test_reconciliation_confirms_reports_the_index_already_holds(feed_server):
 def test_a_superseded_report_the_chain_published_anyway_is_confirmed(feed_server):
     """A newer application supersedes the pending report after the aggregator signed it but before its
     acknowledgement arrived; the record lands on-chain all the same. The chain's record stands."""
-    from backend.chain.indexer.read_models import CreditRecordView
     from backend.oracle_feed.service import reconcile_confirmations
     from backend.risk.reports import mark_reports
 
@@ -291,18 +285,7 @@ def test_a_superseded_report_the_chain_published_anyway_is_confirmed(feed_server
     with feed_server.session() as s:
         mark_reports(s, [rid], "rejected", reason="superseded by report 999")
         s.add(
-            CreditRecordView(
-                borrower=borrower(106),
-                score=700,
-                grade=2,
-                pd_bps=300,
-                model_version=1,
-                as_of=1_700_000_200,
-                reasons_hash="0x" + "ab" * 32,
-                round=43,
-                updated_block=10,
-                tx_hash="0x" + "cd" * 32,
-            )
+            indexed_record(borrower(106), as_of=1_700_000_200, round_=43, block=10, tx_hash="0x" + "cd" * 32)
         )
         s.commit()
         assert reconcile_confirmations(s) == 1
