@@ -28,6 +28,7 @@ from tests.support.anvil import Anvil, rpc
 
 pytestmark = pytest.mark.timeout(420)
 KILLS = 4  # each restart costs ~10 s of imports and migrations on two busy cores
+BACKLOG_BLOCKS = 30  # ten ranges of three: more than the indexer gets through in one kill delay
 
 
 @pytest.fixture(scope="module")
@@ -143,11 +144,33 @@ def _run(system: OracleSystem, tmp_path) -> None:
             batches.land()
             time.sleep(0.25)
 
+    grower: threading.Thread | None = None
+
+    def pause_growth() -> None:
+        nonlocal grower
+        growing.clear()
+        if grower is not None:
+            grower.join()
+        grower = None
+
+    def resume_growth() -> None:
+        nonlocal grower
+        growing.set()
+        grower = threading.Thread(target=grow, daemon=True)
+        grower.start()
+
+    def backlog() -> None:
+        # While it is down the chain moves on by more ranges than a kill delay lets it index, so the
+        # next kill always finds work left: a kill is mid-work by construction, not by timing luck.
+        pause_growth()
+        for _ in range(BACKLOG_BLOCKS):
+            batches.land()
+        resume_growth()
+
     kills = []
-    grower = threading.Thread(target=grow, daemon=True)
     try:
         indexer.__enter__()
-        grower.start()
+        resume_growth()
         last = None
         attempts = 0
         while len(kills) < KILLS:
@@ -161,22 +184,20 @@ def _run(system: OracleSystem, tmp_path) -> None:
             at_kill = checkpoint()
             if at_kill is None or at_kill >= tip:
                 # It had caught up with the chain before the kill: that is no kill mid-work, so it does
-                # not count; restart and try again while the chain grows.
+                # not count; give it a backlog and try again.
+                backlog()
                 indexer.__enter__()
                 last = checkpoint()
                 continue
             kills.append({"checkpoint": at_kill, "head": tip})
             if len(kills) - 1 == KILLS // 2:  # and a reorg while it is down: its last blocks are replaced
-                growing.clear()
-                grower.join()
+                pause_growth()
                 reorg_out(system.anvil.url, at_kill - 1)
-                growing.set()
-                grower = threading.Thread(target=grow, daemon=True)
-                grower.start()
+                resume_growth()
+            backlog()
             indexer.__enter__()  # restart on the same database
             last = checkpoint()
-        growing.clear()
-        grower.join()
+        pause_growth()
         final_head = head(system.anvil.url)
         deadline = time.monotonic() + 120
         while checkpoint() != final_head:
@@ -186,7 +207,7 @@ def _run(system: OracleSystem, tmp_path) -> None:
         time.sleep(0.5)  # one more poll: nothing moves
         summary = _compare(system, sessions)
     finally:
-        growing.clear()
+        pause_growth()
         indexer.__exit__(None, None, None)
         engine.dispose()
     log = (tmp_path / "indexer.log").read_text()
