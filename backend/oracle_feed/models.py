@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -21,5 +21,5 @@ class RefreshRequest(Base):
     # What the latest request came to (backend.risk.refresh): reported | waiting | lapsed, and why
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
-    report_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    report_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

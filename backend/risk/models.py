@@ -59,7 +59,10 @@ class CreditReport(Base):
 
     __tablename__ = "credit_reports"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # 64-bit on PostgreSQL, as the ids the API accepts are (SQLite's integer primary key is 64-bit)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     application_id: Mapped[str] = mapped_column(ForeignKey("loan_applications.id"), index=True)
     # application: the decision on a new application; refresh: a re-score of one before maxAge
     origin: Mapped[str] = mapped_column(String(12), default="application", server_default="application")
