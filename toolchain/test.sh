@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test. Three runs side by side on two cores: the contract suites in two halves (Brownie, each on
 # its own throwaway anvil) and the service, oracle and end-to-end suites (pytest in the service
-# environment; they start their own anvils, deployment and database). The contract runs spend most of
+# environment; they start their own anvils, deployment and database), then the HTTP suite once more on
+# PostgreSQL. The contract runs spend most of
 # their time waiting on their chain, so the three share the cores well. Their output is shown when
 # they finish.
 set -uo pipefail
@@ -30,6 +31,14 @@ trap 'kill "$market" "$rest" 2>/dev/null' INT TERM
 service_rc=$?
 # pytest exits 5 when a folder holds no tests yet; that is not a failure of the suite.
 [ "$service_rc" -eq 5 ] && service_rc=0
+
+# The HTTP suite again with every test server on PostgreSQL (tests/support/postgres.py starts one from
+# the pgserver wheel), as production runs it; tests/backend/postgres ran on it above already.
+echo "== the HTTP suite (tests/backend) again on PostgreSQL"
+PEERLEND_TEST_DATABASE=postgresql .venv/bin/python -m pytest -q -p no:cacheprovider tests/backend \
+  --ignore tests/backend/postgres
+postgres_rc=$?
+[ "$service_rc" -eq 0 ] && service_rc=$postgres_rc
 
 wait "$market" "$rest"
 failed=0

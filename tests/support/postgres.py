@@ -6,15 +6,67 @@ a database of its own. The server stops when the session ends.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+
+TEST_DATABASE_VARIABLE = "PEERLEND_TEST_DATABASE"
+_shared: list = []  # the process's one server for the HTTP suite on PostgreSQL, started on first use
+
+
+def on_postgres() -> bool:
+    """Whether test servers run on PostgreSQL (`PEERLEND_TEST_DATABASE=postgresql`) rather than SQLite."""
+    return os.environ.get(TEST_DATABASE_VARIABLE, "sqlite") == "postgresql"
+
+
+def shared_postgres() -> str:
+    """Socket directory of one PostgreSQL server for the whole test process, stopped when it exits."""
+    if not _shared:
+        import pgserver
+
+        data = Path(tempfile.mkdtemp(prefix="peerlend-pg-"))
+        server = pgserver.get_server(data, cleanup_mode="stop")
+
+        def stop() -> None:
+            server.cleanup()
+            shutil.rmtree(data, ignore_errors=True)
+
+        atexit.register(stop)
+        _shared.append(str(data))
+    return _shared[0]
+
+
+_by_directory: dict[Path, str] = {}
+
+
+def directory_database(directory: Path) -> str:
+    """The URL of a database on the shared server that belongs to `directory` for the whole process."""
+    key = Path(directory).resolve()
+    if key not in _by_directory:
+        name = f"d_{uuid.uuid4().hex[:12]}"
+        with _admin(shared_postgres()).connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        _by_directory[key] = f"postgresql+psycopg://postgres@/{name}?host={shared_postgres()}"
+    return _by_directory[key]
+
+
+def _admin(socket_directory: str):
+    return create_engine(
+        f"postgresql+psycopg://postgres@/postgres?host={socket_directory}",
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,11 +94,7 @@ def fresh_database(postgres_server: str) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:12]}"
     # A connection per statement: the drop may come many minutes after the create, and a pooled
     # connection idle that long is not worth trusting.
-    admin = create_engine(
-        f"postgresql+psycopg://postgres@/postgres?host={postgres_server}",
-        isolation_level="AUTOCOMMIT",
-        poolclass=NullPool,
-    )
+    admin = _admin(postgres_server)
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -9,7 +9,9 @@
         key = create_operator_key(server, "reviewer")            # operator X-API-Key
 
 Each server gets its own temporary SQLite file (migrated to head at startup), a random port and a
-random bootstrap admin key; it is stopped and its files removed when the fixture's scope ends.
+random bootstrap admin key; it is stopped and its files removed when the fixture's scope ends. With
+`PEERLEND_TEST_DATABASE=postgresql` each server gets a fresh database on one PostgreSQL server instead
+(tests/support/postgres.py), so the same HTTP suite runs on both engines (`toolchain/test.sh` does both).
 `RunningServer.session()` opens a SQLAlchemy session on the server's database for assertions.
 """
 
@@ -25,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from backend.auth.siwe import build_message
 from backend.core.settings import ROOT, Settings
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.main import KEEP_ALIVE_SECONDS
+from tests.support.postgres import directory_database, fresh_database, on_postgres, shared_postgres
 
 __all__ = [
     "RunningServer",
@@ -119,6 +122,31 @@ def start_server(
     workdir = Path(tempfile.mkdtemp(prefix="peerlend-test-")) if own_dir else Path(directory)
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "peerlend.db"
+    with ExitStack() as databases:
+        if "database_url" not in overrides and on_postgres():
+            # As a SQLite file in `directory` would, a database named by the directory outlives the server,
+            # so a test can restart on the same data; a server in its own directory gets a throwaway one.
+            overrides["database_url"] = (
+                databases.enter_context(fresh_database(shared_postgres()))
+                if own_dir
+                else directory_database(workdir)
+            )
+        with _serve(workdir, db_path, routers, wait_ready, overrides) as server:
+            try:
+                yield server
+            finally:
+                if own_dir:
+                    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def _serve(
+    workdir: Path,
+    db_path: Path,
+    routers: list[APIRouter] | None,
+    wait_ready: bool,
+    overrides: dict[str, Any],
+) -> Iterator[RunningServer]:
     admin_key = overrides.pop("bootstrap_admin_key", None) or "plk_test_" + secrets.token_urlsafe(24)
     sock = _free_socket()
     host, port = sock.getsockname()
@@ -163,8 +191,6 @@ def start_server(
         server.should_exit = True
         thread.join(timeout=15)
         sock.close()
-        if own_dir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 @contextmanager
@@ -276,11 +302,11 @@ def _wait_ready(base_url: str, thread: threading.Thread, path: str) -> None:
     raise RuntimeError(f"test server at {base_url} not ready after {STARTUP_TIMEOUT}s: {last}")
 
 
-def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+def _factory() -> Iterator[Callable[..., RunningServer]]:
     stack: list[Any] = []
 
     def start(**overrides: Any) -> RunningServer:
-        manager = start_server(tmp_path_factory.mktemp("server"), **overrides)
+        manager = start_server(None, **overrides)
         server = manager.__enter__()
         stack.append(manager)
         return server
@@ -293,17 +319,17 @@ def _factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
 
 @pytest.fixture
-def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+def server_factory() -> Iterator[Callable[..., RunningServer]]:
     """`server_factory(routers=None, wait_ready=True, **settings) -> RunningServer`.
 
     Servers are stopped when the test ends."""
-    yield from _factory(tmp_path_factory)
+    yield from _factory()
 
 
 @pytest.fixture(scope="module")
-def module_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., RunningServer]]:
+def module_server_factory() -> Iterator[Callable[..., RunningServer]]:
     """Like server_factory, but servers live for the whole test module (cheaper)."""
-    yield from _factory(tmp_path_factory)
+    yield from _factory()
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,27 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from backend.cli import main as cli_main
 from backend.core.settings import reset_settings, use_settings
 from backend.kyc.models import KycApplication
 from backend.suitability.models import SuitabilityAssessment
 from tests.backend.kyc.kyc_support import CLASS_3_ANSWERS, Wallet, cn_id, submission
+from tests.support.postgres import shared_postgres
 from tests.support.server import create_operator_key, start_server
 
 
-def database_bytes(db_path: Path) -> bytes:
-    """The main file plus the write-ahead log: recent pages live in the WAL until a checkpoint."""
-    return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+def database_bytes(server) -> bytes:
+    """Every byte the database keeps on disk. SQLite: the main file plus the write-ahead log (recent pages
+    live in the WAL until a checkpoint). PostgreSQL: its whole data directory (tables, WAL) after a
+    checkpoint, so pages still in shared buffers are on disk too."""
+    if not server.database_url.startswith("postgresql"):
+        db_path = server.db_path
+        return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    with server.session() as session:
+        session.execute(text("CHECKPOINT"))
+    return b"".join(p.read_bytes() for p in Path(shared_postgres()).rglob("*") if p.is_file())
 
 
 def needles(body: dict) -> dict[str, list[bytes]]:
@@ -56,7 +64,7 @@ def test_database_file_holds_no_plaintext_personal_data(kyc_server):
             approved = reviewer.post(f"/v2/kyc/applications/{reply.json()['id']}/approve", json=decision)
             assert approved.status_code == 200, approved.text
 
-    raw = database_bytes(kyc_server.db_path)
+    raw = database_bytes(kyc_server)
     assert len(raw) > 50_000 and b"kyc_applications" in raw  # really the database we wrote to
     found = {
         (field, form.decode())
