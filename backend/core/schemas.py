@@ -126,6 +126,7 @@ Timestamp = Annotated[
 
 # ------------------------------------------------------------------------------------------ inputs
 
+
 def whole_number(value: Any) -> Any:
     # JSON has one number type: 12.0 is the integer 12 (as JSON Schema says); 12.5 and "12" are not.
     if isinstance(value, float) and value.is_integer():

@@ -275,4 +275,3 @@ class Indexer:
             if result.caught_up:
                 return total
         raise RuntimeError("sync did not catch up")
-
