@@ -22,6 +22,8 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from backend.auth.verified_keys import VerifiedKeys
+from backend.chain.indexer.version import index_version_reader
 from backend.core.admission import AdmissionControl
 from backend.core.health import router as health_router
 from backend.core.idempotency import IdempotencyMiddleware, IdempotentReplay
@@ -30,6 +32,7 @@ from backend.core.metrics import HttpMetrics
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.problems import PROBLEM_MEDIA_TYPE, ProblemDetails, install_problem_handlers
 from backend.core.ratelimit import DatabaseWindowStorage, SharedRateLimiter
+from backend.core.read_cache import IndexVersion, ReadCache, marked_route_patterns
 from backend.core.settings import Settings, get_settings
 from backend.core.state_metrics import CapacityFigures, DatabaseFigures
 from backend.core.versions import API_PREFIX, retired_router
@@ -84,7 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # no longer walked by every full collection, which otherwise paused the process for ~130 ms.
         gc.collect()
         gc.freeze()
-        yield
+        async with anyio.create_task_group() as background:
+            if index_version is not None:
+                background.start_soon(index_version.watch)
+            yield
+            background.cancel_scope.cancel()
         engine.dispose()
 
     app = FastAPI(
@@ -100,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.rate_limiter = SharedRateLimiter(DatabaseWindowStorage(app.state.sessionmaker))
+    app.state.verified_keys = VerifiedKeys(settings.api_key_cache_seconds)
     app.state.metrics = HttpMetrics()
     _register_state_metrics(app, settings, engine)
     # Domain settings, derived once from the environment this app was made in.
@@ -120,8 +128,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _document_errors_as_problems(app)
 
     # Added innermost first: the request context wraps everything, so every response has an id; CORS
-    # wraps admission so a browser can read a 503; admission wraps the routes and idempotency records.
+    # wraps admission so a browser can read a 503; the read cache sits outside admission (an answer kept
+    # from the current index costs no slot, so the loan book stays readable at capacity) and inside CORS
+    # (whose headers depend on the caller); admission wraps the routes and idempotency records.
     app.add_middleware(IdempotencyMiddleware)
+    index_version = _index_version(app, settings)
     app.add_middleware(
         AdmissionControl,
         max_in_flight=settings.max_in_flight,
@@ -129,6 +140,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wait_seconds=settings.admission_wait_seconds,
         state=app.state,
     )
+    if index_version is not None:
+        app.add_middleware(
+            ReadCache,
+            version=index_version,
+            routes=marked_route_patterns(ROUTERS, API_PREFIX),
+            max_entries=settings.read_cache_entries,
+            state=app.state,
+        )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -139,6 +158,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware, settings=settings, metrics=app.state.metrics)
     return app
+
+
+def _index_version(app: FastAPI, settings: Settings) -> IndexVersion | None:
+    """What the public read-model routes' cache keys on (backend/core/read_cache.py); None: cache off."""
+    if settings.read_cache_entries == 0:
+        return None
+    return IndexVersion(index_version_reader(app.state.sessionmaker), settings.read_cache_interval_seconds)
 
 
 def _document_errors_as_problems(app: FastAPI) -> None:
@@ -200,5 +226,9 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     ]
     app.state.metrics.registry.register(DatabaseFigures(app.state.sessionmaker, sources))
     app.state.metrics.registry.register(
-        CapacityFigures(engine, lambda: getattr(app.state, "admission", None))
+        CapacityFigures(
+            engine,
+            lambda: getattr(app.state, "admission", None),
+            lambda: getattr(app.state, "read_cache", None),
+        )
     )

@@ -5,6 +5,11 @@ The server runs as its own process (one uvicorn worker, development settings, ra
 SQLite file in a temporary directory); the load generator runs in this process on the same machine, so
 on a 2-core box client and server share the CPU and the figures are a floor, not a capacity estimate.
 The loan read model is seeded with `SEED_LOANS` loans so the list endpoint pages over real rows.
+
+The public read-model routes (loan list, loan page, offer book) answer repeated requests from the read
+cache while the index does not move (backend/core/read_cache.py), as they do in a live deployment
+between two blocks; `uncached` measures them again with the cache off, which is what each request costs
+when the index moves between every two of them.
 """
 
 from __future__ import annotations
@@ -132,6 +137,7 @@ def seed_loans(database_url: str, count: int) -> int:
     """Loan read-model rows as the indexer would write them (varied grade, term, status)."""
     from sqlalchemy import func, select
 
+    from backend.chain.indexer.models import ChainCheckpoint
     from backend.chain.indexer.read_models import LoanView
     from backend.db.session import create_db_engine, make_sessionmaker
 
@@ -161,6 +167,12 @@ def seed_loans(database_url: str, count: int) -> int:
                         updated_block=i,
                     )
                 )
+            # the indexer's checkpoint: the index version the read cache keys its answers on
+            session.add(
+                ChainCheckpoint(
+                    name="main", chain_id=31337, last_block=count, last_block_hash="0x" + "ab" * 32
+                )
+            )
             session.commit()
             return session.scalar(select(func.count()).select_from(LoanView)) or 0
     finally:
@@ -225,6 +237,28 @@ def _ratios(endpoints: dict) -> dict:
     }
 
 
+def _uncached(requests: int, concurrency: int, time_cap: float, errors: list[str]) -> dict:
+    """The read-model routes with the read cache off (`PEERLEND_READ_CACHE_ENTRIES=0`): what every
+    request costs when the index moves between any two of them, and what the first request after a
+    block costs."""
+    out: dict = {"server": "as above, read cache off", "endpoints": {}}
+    with ApiServer({"PEERLEND_READ_CACHE_ENTRIES": "0"}) as server:
+        openapi = httpx.get(f"{server.url}/openapi.json", timeout=30).json()
+        headers = {"X-API-Key": server.operator_key()}
+        seed_loans(server.database_url, SEED_LOANS)
+        for name, arguments in _targets(server, openapi, headers):
+            if name.startswith("POST"):
+                continue  # scoring is never cached: measured above
+            try:
+                result = run_load(requests=requests, concurrency=concurrency, time_cap=time_cap, **arguments)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"{name} uncached: {exc}")
+                continue
+            out["endpoints"][name] = result.as_dict()
+    out["throughput_ratio_to_healthz"] = _ratios(out["endpoints"])
+    return out
+
+
 def run(
     requests: int = 2000, concurrency: int = 16, time_cap: float = 90.0, high_concurrency: int = 100
 ) -> dict:
@@ -278,6 +312,7 @@ def run(
             result = run_open_loop(rate=rate, duration=OPEN_LOOP_SECONDS, **arguments)
             open_loop[name] = {"rate_rps": round(rate, 1), **result.as_dict()}
         out["open_loop_half_saturation"] = open_loop
+    out["uncached"] = _uncached(requests, concurrency, time_cap, errors)
     if errors:
         out["error"] = "; ".join(errors)
     return out

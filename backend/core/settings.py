@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     # Chain reads a request makes on the way (amount due, chain time): short, so a slow node cannot hold
     # a request slot; on timeout the answer says what it could not read.
     chain_read_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Public read-model routes answer from a per-process copy until the index moves
+    # (backend/core/read_cache.py): how often each process reads the index version, and how many URLs it
+    # keeps. 0 entries turns the cache off.
+    read_cache_interval_seconds: float = Field(default=0.25, gt=0, le=60)
+    read_cache_entries: int = Field(default=512, ge=0, le=100_000)
+    # An operator key verified this long ago is taken as verified again (backend/auth/verified_keys.py);
+    # a key revoked through another process stops working within it. 0: look every key up.
+    api_key_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -68,9 +68,15 @@ class DatabaseFigures(Collector):
 class CapacityFigures(Collector):
     """This process's admission slots and database connection pool."""
 
-    def __init__(self, engine: Engine, admission: Callable[[], object | None]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        admission: Callable[[], object | None],
+        read_cache: Callable[[], object | None] = lambda: None,
+    ) -> None:
         self._engine = engine
         self._admission = admission
+        self._read_cache = read_cache
 
     def collect(self) -> Iterator[Metric]:
         figures: list[Figure] = []
@@ -102,5 +108,22 @@ class CapacityFigures(Collector):
                     admission.rejected,  # type: ignore[attr-defined]
                     counter=True,
                 ),
+            ]
+        cache = self._read_cache()
+        if cache is not None:
+            figures += [
+                Figure(
+                    "peerlend_read_cache_hits",
+                    "Public read-model answers served from this process's copy at the current index",
+                    cache.hits,  # type: ignore[attr-defined]
+                    counter=True,
+                ),
+                Figure(
+                    "peerlend_read_cache_misses",
+                    "Public read-model requests the route answered (first at an index version, or not kept)",
+                    cache.misses,  # type: ignore[attr-defined]
+                    counter=True,
+                ),
+                Figure("peerlend_read_cache_entries", "URLs kept", len(cache.entries)),  # type: ignore[attr-defined]
             ]
         yield from _families(figures)

@@ -1,5 +1,7 @@
 """Loans HTTP API (read side, from the chain index).
 
+Public routes answer from the read cache until the index moves (backend/core/read_cache.py).
+
 GET /v2/loans                               public: filter by status, grade, term, rate, borrower
 GET /v2/loans/{loanId}                      public: detail with schedule, repayments, delinquency, and what
                                             the chain says is due now
@@ -12,11 +14,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from eth_utils import to_checksum_address
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 from pydantic import Field
 
 from backend.core.deps import SessionDep, SettingsDep
 from backend.core.problems import problem_responses
+from backend.core.read_cache import cached_by_index
 from backend.core.routing import api_router
 from backend.core.schemas import ADDRESS_PATTERN, ID_MAX
 from backend.loans import service
@@ -33,6 +36,7 @@ RateBps = Annotated[int | None, Query(ge=0, le=65_535)]
 
 
 @router.get("/loans", response_model=LoanPage)
+@cached_by_index
 def list_loans(
     session: SessionDep,
     status: LoanStatus | None = None,
@@ -64,14 +68,19 @@ def list_loans(
 
 
 @router.get("/loans/{loanId}", response_model=LoanDetail, responses=problem_responses(404))
+@cached_by_index
 def get_loan(
     loan_id: Annotated[int, Path(alias="loanId", ge=0, le=ID_MAX)],
     session: SessionDep,
     settings: SettingsDep,
+    response: Response,
 ) -> LoanDetail:
     """One loan with its contractual schedule, repayment history and delinquency (from the index), and
     `chain`: the amount due and the payoff read from the chain at the latest block."""
-    return service.loan_detail(session, settings, loan_id)
+    detail = service.loan_detail(session, settings, loan_id)
+    if detail.chain.error is not None:
+        response.headers["Cache-Control"] = "no-store"  # not kept: the next request reads the chain again
+    return detail
 
 
 @router.get(

@@ -1,7 +1,8 @@
 """Note market and auto-invest HTTP API.
 
 GET  /v2/market/offers                       public: standing offers (indexed), by grade, remaining term,
-                                             yield and days past due; newest, cheapest or best yield first
+                                             yield and days past due; newest, cheapest or best yield first;
+                                             answered from the read cache until the index moves
 GET  /v2/market/notes/{noteId}/quote         public: LoanMarketLens.quote at a price, read from the chain
 GET  /v2/wallets/{address}/resale            the wallet or an operator: its offers, sales, purchases, and
                                              the gain or loss its sales realised
@@ -20,6 +21,7 @@ from pydantic import Field
 
 from backend.core.deps import SessionDep, SettingsDep
 from backend.core.problems import problem_responses
+from backend.core.read_cache import cached_by_index
 from backend.core.routing import api_router
 from backend.core.schemas import UINT256_MAX
 from backend.loans.dependencies import OwnedWallet
@@ -40,6 +42,7 @@ NoteId = Annotated[int, Path(alias="noteId", ge=1, le=2**64 - 1, description="lo
 
 
 @router.get("/market/offers", response_model=OfferPage)
+@cached_by_index
 def list_offers(
     session: SessionDep,
     grade: Annotated[
