@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Annotated, Literal
 
 import anyio
+import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -115,10 +116,19 @@ def operator_from_key(request: Request, api_key: str) -> Operator:
     return operator
 
 
-def current_operator(request: Request, api_key: ApiKeyHeader) -> Operator:
+async def current_operator(request: Request, api_key: ApiKeyHeader) -> Operator:
+    """The key's operator, as verified a moment ago (backend/auth/verified_keys.py) or looked up now in a
+    worker thread."""
     if not api_key:
         raise problems.operator_key_required()
-    return operator_from_key(request, api_key)
+    verified = getattr(request.app.state, "verified_keys", None)
+    operator = verified.get(api_key) if verified is not None else None
+    if operator is None:
+        operator = await anyio.to_thread.run_sync(operator_from_key, request, api_key)
+        if verified is not None:
+            verified.put(api_key, operator)
+    request.state.principal = operator.actor
+    return operator
 
 
 def require_roles(*roles: str) -> Callable[..., Operator]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 
 from backend.auth import service
 from backend.auth.schemas import (
@@ -99,9 +99,14 @@ def create_api_key(
 
 @admin_router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, responses=problem_responses(404))
 def revoke_api_key(
-    key_id: Annotated[str, Path(min_length=1, max_length=32)], session: SessionDep, operator: Admin
+    key_id: Annotated[str, Path(min_length=1, max_length=32)],
+    session: SessionDep,
+    operator: Admin,
+    request: Request,
 ) -> ApiKeyOut:
-    return ApiKeyOut.model_validate(service.revoke_api_key(session, key_id, operator.actor))
+    revoked = ApiKeyOut.model_validate(service.revoke_api_key(session, key_id, operator.actor))
+    request.app.state.verified_keys.clear()  # this process stops taking the key at once
+    return revoked
 
 
 @admin_router.get("/audit", response_model=AuditPage)

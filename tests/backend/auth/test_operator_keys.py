@@ -2,6 +2,8 @@
 
 import hashlib
 import itertools
+import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -113,6 +115,29 @@ def test_revoked_key_stops_working(server):
     reply = httpx.post(f"{server}/v2/admin/api-keys/{key_id}/revoke", headers={"X-API-Key": server.admin_key})
     assert reply.status_code == 200 and reply.json()["revokedAt"]
     assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 401
+
+
+@pytest.mark.parametrize("cache_seconds", [1.0, 0.0])
+def test_a_key_revoked_by_another_process_stops_working_within_the_cache_window(
+    server_factory, cache_seconds
+):
+    server = server_factory(rate_limit_enabled=False, api_key_cache_seconds=cache_seconds)
+    key = create_operator_key(server, "compliance")
+    assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 200
+    with server.session() as session:  # as `peerlend apikey revoke` or another API process would
+        record = session.scalar(
+            select(ApiKey).where(ApiKey.key_hash == hashlib.sha256(key.encode()).hexdigest())
+        )
+        record.revoked_at = datetime.now(UTC)
+        session.commit()
+    revoked_at = time.monotonic()
+    while httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 200:
+        assert time.monotonic() - revoked_at < cache_seconds, "a revoked key outlived the cache window"
+        time.sleep(0.05)
+    assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key}).status_code == 401
+    # A wrong key is never taken for a right one, however often it is tried.
+    for _ in range(3):
+        assert httpx.get(f"{server}/v2/admin/audit", headers={"X-API-Key": key + "x"}).status_code == 401
 
 
 def test_key_creation_and_revocation_are_audited(server):
