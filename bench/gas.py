@@ -19,8 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BROWNIE = ROOT / ".tools" / "brownie" / "bin" / "brownie"
 REPORTS = ROOT / "reports"
 EXPECTED_REPORTS = (
-    "gas-identity-oracle.json", "gas-market.json", "gas-note-market.json", "gas-auto-invest.json",
-    "gas-collateral.json", "gas-integration.json",
+    "gas-identity-oracle.json",
+    "gas-market.json",
+    "gas-note-market.json",
+    "gas-auto-invest.json",
+    "gas-collateral.json",
+    "gas-integration.json",
 )
 
 # (pattern on the key, aim in gas, what the aim bounds). First match wins; checked in order.
