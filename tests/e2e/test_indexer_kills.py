@@ -22,7 +22,7 @@ from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.db.session import create_db_engine, make_sessionmaker
 from demo.processes import IndexerProcess
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
-from tests.oracle.chain_truth import BATCH_TOPIC, head, published, reorg_out, rounds
+from tests.oracle.chain_truth import BATCH_TOPIC, head, mined, published, reorg_out, rounds
 from tests.oracle.conftest import OracleSystem, borrower, build_dir
 from tests.support.anvil import Anvil, rpc
 
@@ -72,11 +72,7 @@ class Batches:
         )
         tx_hash, raw, _ = self.chain.signed_submission(batch, signatures, self.key, gas=600_000)
         self.chain.broadcast(raw)
-        deadline = time.monotonic() + 30
-        while (receipt := self.chain.receipt(tx_hash)) is None:  # anvil answers before the block exists
-            assert time.monotonic() < deadline, f"batch {tx_hash} not mined"
-            time.sleep(0.01)
-        assert receipt["status"] == 1
+        assert mined(self.chain, tx_hash)["status"] == 1
         self.count += 1
 
 

@@ -6,6 +6,7 @@ aggregator or the service believe.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,6 +16,15 @@ from tests.support.anvil import rpc
 
 RECORDS_TOPIC = "0x" + keccak(text="CreditRecordsUpdated(uint64,bytes)").hex()
 BATCH_TOPIC = "0x" + keccak(text="BatchSubmitted(uint64,uint256,address)").hex()
+
+
+def mined(chain, tx_hash: str, timeout: float = 30) -> dict:
+    """The transaction's receipt once it is in a block: anvil answers a broadcast before it mines it."""
+    deadline = time.monotonic() + timeout
+    while (receipt := chain.receipt(tx_hash)) is None:
+        assert time.monotonic() < deadline, f"{tx_hash} not mined in {timeout} s"
+        time.sleep(0.01)
+    return receipt
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from oracle.store import RoundStore
-from tests.oracle.chain_truth import duplicates, published, reorg_out, rounds
+from tests.oracle.chain_truth import duplicates, mined, published, reorg_out, rounds
 from tests.oracle.conftest import borrower
 from tests.support.anvil import rpc
 
@@ -42,7 +42,7 @@ def _land_other_round(system, number: int, who: str) -> None:
     key = "0x" + bytes(system.deployer.key).hex()
     tx_hash, raw, _ = chain.signed_submission(batch, sigs, key, gas=500_000)
     chain.broadcast(raw)
-    assert chain.receipt(tx_hash)["status"] == 1
+    assert mined(chain, tx_hash)["status"] == 1
 
 
 @pytest.mark.parametrize("how", ["anvil_reorg", "evm_revert"])
