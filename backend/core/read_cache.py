@@ -11,7 +11,8 @@ database never disagree for longer than one watch interval.
 What a client sees:
 - the same body it would have got from the route, at most `interval` seconds (plus the indexer's own
   poll) behind the index; the body's `indexedBlock` says which block it reflects;
-- an `ETag`; `If-None-Match` with it answers 304 without a body while the index has not moved;
+- an `ETag` and `Cache-Control: no-cache` (a browser may keep the body but asks again before using
+  it); `If-None-Match` with the ETag answers 304 without a body while the index has not moved;
 - `X-Read-Cache: hit` or `miss`, for operators.
 
 Only routes marked with `@cached_by_index` are kept, and only their 200 answers without `Cache-Control:
@@ -155,7 +156,9 @@ class ReadCache:
         )
         if keep:
             etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
-            headers.append((b"etag", etag))
+            # Public data: a browser may keep it, and must ask again (If-None-Match) before reusing it.
+            headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+            headers += [(b"etag", etag), (b"cache-control", b"no-cache")]
             # The version read before the route ran: the body is at least that new, never older.
             self.entries[key] = Entry(version, headers + [(b"x-read-cache", b"hit")], body, etag)
             self.entries.move_to_end(key)
