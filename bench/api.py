@@ -26,7 +26,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import run_load, run_open_loop
+from bench.load import run_load
+from bench.open_loop import run_open_loop
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_LOANS = 500
