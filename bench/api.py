@@ -139,8 +139,8 @@ def seed_loans(database_url: str, count: int) -> int:
     from sqlalchemy import func, select
 
     from backend.chain.indexer.models import ChainCheckpoint
-    from backend.chain.indexer.read_models import LoanView
     from backend.db.session import create_db_engine, make_sessionmaker
+    from backend.loans.models import LoanView
 
     statuses = ["listed", "listed", "active", "active", "active", "repaid", "defaulted"]
     engine = create_db_engine(database_url)

@@ -24,15 +24,15 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from backend.chain.indexer import projections  # noqa: E402
+from backend import projections  # noqa: E402
 from backend.chain.indexer.decoders import EventDecoder  # noqa: E402
 from backend.chain.indexer.follower import Indexer  # noqa: E402
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent  # noqa: E402
-from backend.chain.indexer.projections import ALL_READ_MODELS  # noqa: E402
-from backend.chain.indexer.read_models import WalletTransactionView  # noqa: E402
 from backend.chain.indexer.rpc import RpcClient  # noqa: E402
 from backend.db.base import Base  # noqa: E402
 from backend.db.session import create_db_engine, make_sessionmaker  # noqa: E402
+from backend.loans.models import WalletTransactionView  # noqa: E402
+from backend.projections import ALL_READ_MODELS, PROJECTIONS  # noqa: E402
 from tests.backend.indexer.token_flow import (  # noqa: E402
     BUILD,
     Rpc,
@@ -80,6 +80,7 @@ def main() -> None:
             client,
             EventDecoder.from_manifest(manifest, BUILD),
             sessions,
+            projections=PROJECTIONS,
             chain_id=manifest["chainId"],
             start_block=start_block,
             range_size=args.range_size,
@@ -94,6 +95,7 @@ def main() -> None:
             client,
             indexer.decoder,
             sessions,
+            projections=PROJECTIONS,
             chain_id=manifest["chainId"],
             start_block=start_block,
             range_size=args.range_size,

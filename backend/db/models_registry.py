@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "backend.chain.outbox",
     "backend.oracle_feed.models",
     "backend.market.models",
+    "backend.loans.models",
 ]
 
 

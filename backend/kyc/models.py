@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
@@ -129,3 +129,27 @@ class KycReviewItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+class IdentityView(Base):
+    __tablename__ = "chain_identities"
+
+    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # attested | revoked
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    risk_class: Mapped[int] = mapped_column(Integer, default=0)
+    jurisdiction: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[int] = mapped_column(BigInteger, default=0)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    commitment: Mapped[str | None] = mapped_column(String(66))
+    # The person behind the wallet (a keyed hash, the same for all of its wallets): finds one person's
+    # wallets without any personal data. None once revoked, as on-chain.
+    subject: Mapped[str | None] = mapped_column(String(66), index=True)
+    entity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    attester: Mapped[str | None] = mapped_column(String(42))
+    updated_block: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)  # block timestamp
+
+
+# Projected from IdentityRegistry events (backend/kyc/projections.py): what an index rebuild empties first.
+READ_MODELS = [IdentityView]

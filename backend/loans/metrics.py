@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from backend.chain.client import deployment_reader
 from backend.chain.errors import ChainError
-from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.core.settings import Settings
 from backend.core.state_metrics import Figure
+from backend.loans.models import InstallmentView, LoanView
 from backend.loans.service import chain_time, days_past_due, delinquency_tier
 
 

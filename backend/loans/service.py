@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from backend.chain.client import deployment_reader
 from backend.chain.errors import ChainError
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint
-from backend.chain.indexer.read_models import (
+from backend.core.schemas import decode_cursor, encode_cursor
+from backend.core.settings import Settings
+from backend.loans.models import (
     InstallmentView,
     LoanView,
     NoteView,
@@ -19,8 +21,6 @@ from backend.chain.indexer.read_models import (
     RepaymentView,
     WalletTransactionView,
 )
-from backend.core.schemas import decode_cursor, encode_cursor
-from backend.core.settings import Settings
 from backend.loans.problems import loan_not_found
 from backend.loans.schemas import (
     DRAWN,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backend.chain.indexer.read_models import InstallmentView, LoanView
+from backend.loans.models import InstallmentView, LoanView
 
 BPS = 10_000
 SCALE = 10**18

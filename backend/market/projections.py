@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.read_models import NoteView
+from backend.loans.models import NoteView
 from backend.loans.note_ids import loan_of
 from backend.market.models import NoteOfferView, NoteSaleView
 

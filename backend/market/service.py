@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from backend.chain.client import ChainClient, deployment_reader
 from backend.chain.errors import ChainError
 from backend.chain.identity import EIP712_DOMAIN_FIELDS
-from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
 from backend.chain.problems import chain_problem
 from backend.core.problems import chain_unavailable
 from backend.core.schemas import decode_cursor, encode_cursor
 from backend.core.settings import Settings
+from backend.loans.models import InstallmentView, LoanView, NoteView
 from backend.loans.service import chain_time, delinquency
 from backend.market import pricing, problems
 from backend.market.models import NoteOfferView, NoteSaleView

@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainCheckpoint
-from backend.chain.indexer.projections.credit import record_updates
-from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.core.schemas import decode_cursor, encode_cursor
 from backend.db.session import take_write_lock
 from backend.db.types import utcnow
 from backend.db.upsert import dialect_insert
-from backend.oracle_feed.models import RefreshRequest
+from backend.oracle_feed.models import CreditRecordView, OracleRoundView, RefreshRequest
+from backend.oracle_feed.projections import record_updates
 from backend.oracle_feed.schemas import (
     Ack,
     AckResult,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.chain.indexer.read_models import InstallmentView, LoanView
+from backend.loans.models import InstallmentView, LoanView
 from backend.loans.service import chain_time, delinquency
 
 

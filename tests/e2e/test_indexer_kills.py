@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.chain.indexer.models import ChainCheckpoint, ChainEvent
-from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
 from backend.db.session import create_db_engine, make_sessionmaker
+from backend.oracle_feed.models import CreditRecordView, OracleRoundView
 from demo.processes import IndexerProcess
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from tests.oracle.chain_truth import BATCH_TOPIC, head, mined, published, reorg_out, rounds

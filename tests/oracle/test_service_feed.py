@@ -13,6 +13,7 @@ from backend.chain.indexer.follower import Indexer
 from backend.chain.indexer.rpc import RpcClient
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.oracle_feed.service import confirm_from_events
+from backend.projections import PROJECTIONS
 from backend.risk.models import CreditReport, LoanApplication
 from tests.backend.risk.risk_support import Borrower, application
 from tests.oracle.conftest import OracleSystem, borrower
@@ -66,7 +67,7 @@ def add_report(
 
 def indexed_record(wallet: str, *, as_of: int, round_: int, block: int, tx_hash: str):
     """The credit record the indexer would have stored for `wallet` (score 700, grade 2)."""
-    from backend.chain.indexer.read_models import CreditRecordView
+    from backend.oracle_feed.models import CreditRecordView
 
     return CreditRecordView(
         borrower=wallet,
@@ -101,6 +102,7 @@ def index_oracle_events(server, system: OracleSystem) -> int:
             client,
             EventDecoder.from_manifest(manifest, system.build),
             make_sessionmaker(engine),
+            projections=PROJECTIONS,
             chain_id=31337,
             start_block=0,
             confirmations=0,
@@ -201,7 +203,7 @@ def test_service_to_chain_to_index_end_to_end(feed_server, oracle_anvil, tmp_pat
             landed = s.scalars(select(CreditReport.round).where(CreditReport.id == rid)).one()
         assert landed == system.chain().last_round() == rounds["lastRound"]
         with feed_server.session() as s:
-            from backend.chain.indexer.read_models import CreditRecordView
+            from backend.oracle_feed.models import CreditRecordView
 
             record = s.get(CreditRecordView, borrower(102))
             assert (record.score, record.grade, record.pd_bps, record.round) == (640, 3, 600, landed)

@@ -22,6 +22,7 @@ from backend.core.settings import get_settings
 from backend.db.session import get_engine, make_sessionmaker
 from backend.kyc.chain_outcomes import OUTCOMES as KYC_OUTCOMES
 from backend.oracle_feed.service import confirm_from_events, reconcile_confirmations
+from backend.projections import PROJECTIONS
 
 log = logging.getLogger("peerlend.indexer")
 
@@ -84,6 +85,7 @@ def main() -> None:
         rpc,
         EventDecoder.from_manifest(manifest, settings.build_dir),
         sessions,
+        projections=PROJECTIONS,
         chain_id=chain_id,
         start_block=manifest["deployBlock"],
         range_size=options.range_size,

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.indexer import projections
 from backend.chain.indexer.decoders import DecodedEvent, EventDecoder
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
+from backend.chain.indexer.registry import Projections
 from backend.chain.indexer.rpc import RpcClient
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,12 @@ class Indexer:
         start_block: int,
         range_size: int = 2000,
         confirmations: int = 2,
+        projections: Projections,
         name: str = "main",
         side_effects: Sequence[SideEffect] = (),
     ):
         self.rpc = rpc
+        self.projections = projections  # the domains' handlers (backend/projections.py)
         self.decoder = decoder
         self.sessions = session_factory
         self.chain_id = chain_id
@@ -125,7 +127,7 @@ class Indexer:
         kept = session.get(ChainBlock, fork)
         cp.last_block = fork
         cp.last_block_hash = kept.hash if kept else None
-        projections.rebuild(session)
+        self.projections.rebuild(session)
 
     # -- one range
 
@@ -172,7 +174,7 @@ class Indexer:
                 return result
             new = self._store(session, events, headers)
             for event in new:
-                projections.apply(session, event)
+                self.projections.apply(session, event)
             cp.last_block = end
             cp.last_block_hash = headers[end]["hash"]
             session.commit()

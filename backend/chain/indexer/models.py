@@ -49,6 +49,3 @@ class ChainEvent(Base):
     contract: Mapped[str] = mapped_column(String(64))
     event: Mapped[str] = mapped_column(String(64))
     args: Mapped[str] = mapped_column(Text)  # JSON; integers exact, bytes as 0x hex, addresses checksummed
-
-
-from backend.chain.indexer import read_models  # noqa: E402, F401 - read models share the metadata

@@ -8,10 +8,10 @@ from sqlalchemy import inspect, select
 from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
-from backend.chain.indexer.projections import ALL_READ_MODELS
 from backend.chain.indexer.rpc import RpcClient
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
+from backend.projections import ALL_READ_MODELS, PROJECTIONS
 from tests.backend.indexer.token_flow import BUILD, Rpc, deploy, token_manifest
 from tests.support.anvil import Anvil
 from tests.support.chain import deployed_chain  # noqa: F401
@@ -70,6 +70,7 @@ def make_indexer(anvil, token_chain):
             rpc,
             EventDecoder.from_manifest(manifest, BUILD),
             sessions,
+            projections=PROJECTIONS,
             chain_id=manifest["chainId"],
             start_block=manifest["deployBlock"],
             **kwargs,

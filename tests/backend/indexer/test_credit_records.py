@@ -1,7 +1,7 @@
 """CreditRecordsUpdated: 64 packed bytes per report, unpacked into per-borrower records."""
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.projections.credit import record_updates, unpack_records
+from backend.oracle_feed.projections import record_updates, unpack_records
 
 BORROWER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 

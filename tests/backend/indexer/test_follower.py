@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import func, select
 
-from backend.chain.indexer import projections
+from backend import projections
 from backend.chain.indexer.models import ChainCheckpoint, ChainEvent
-from backend.chain.indexer.read_models import WalletTransactionView
+from backend.loans.models import WalletTransactionView
 from tests.backend.indexer.conftest import dump
 from tests.backend.indexer.token_flow import mine_calls, mint_call, transfer_call
 

@@ -8,18 +8,13 @@ from sqlalchemy import select
 
 from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
-from backend.chain.indexer.read_models import (
-    CreditRecordView,
-    IdentityView,
-    InstallmentView,
-    LoanView,
-    NoteView,
-    PortfolioView,
-    RepaymentView,
-)
 from backend.chain.indexer.rpc import RpcClient
+from backend.kyc.models import IdentityView
 from backend.loans.annuity import annuity_installment
+from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView, RepaymentView
 from backend.loans.note_ids import note_id
+from backend.oracle_feed.models import CreditRecordView
+from backend.projections import PROJECTIONS
 from oracle.chain import OracleChain
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from tests.backend.indexer.conftest import dump
@@ -131,6 +126,7 @@ def _index(chain, sessions, **kwargs) -> Indexer:
         rpc,
         EventDecoder.from_manifest(chain.manifest, chain.build_dir),
         sessions,
+        projections=PROJECTIONS,
         chain_id=chain.chain_id,
         start_block=chain.manifest["deployBlock"],
         confirmations=0,

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from eth_account import Account
 
-from backend.chain.indexer.read_models import LoanView, NoteView, PortfolioView, WalletTransactionView
 from backend.core.settings import ROOT
+from backend.loans.models import LoanView, NoteView, PortfolioView, WalletTransactionView
 from tests.support.load import burst
 from tests.support.server import start_server_process
 

@@ -7,7 +7,7 @@ import json
 from eth_account import Account
 from sqlalchemy.orm import Session
 
-from backend.chain.indexer import projections
+from backend import projections
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainBlock, ChainEvent
 from backend.loans.note_ids import note_id

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from backend.chain.indexer.projections.loans import periods_covered
-from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.loans.annuity import annuity_installment, annuity_schedule
+from backend.loans.models import InstallmentView, LoanView
+from backend.loans.projections import periods_covered
 from backend.loans.service import delinquency
 
 DAY = 86_400

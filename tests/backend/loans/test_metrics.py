@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from backend.chain.indexer.models import ChainBlock
-from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.core.settings import Settings
 from backend.db.migrate import upgrade
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.loans.metrics import loan_figures
+from backend.loans.models import InstallmentView, LoanView
 
 DAY = 86_400
 NOW = 1_900_000_000  # the latest indexed block's time

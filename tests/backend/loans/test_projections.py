@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from backend.chain.indexer import projections
+from backend import projections
 from backend.chain.indexer.models import ChainBlock, ChainCheckpoint, ChainEvent
-from backend.chain.indexer.projections import ALL_READ_MODELS
-from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView, PortfolioView
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.loans.annuity import annuity_installment, annuity_schedule
+from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView
 from backend.loans.note_ids import note_id
+from backend.projections import ALL_READ_MODELS
 from tests.backend.indexer.conftest import dump
 from tests.backend.loans.lifecycle import (
     ADDED,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from backend.chain.indexer.models import ChainCheckpoint
-from backend.chain.indexer.read_models import LoanView
+from backend.loans.models import LoanView
 from tests.backend.loans.lifecycle import DAY, T0, lifecycle, store
 from tests.support.server import create_operator_key
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from backend.chain.indexer import projections
+from backend import projections
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.models import ChainBlock
-from backend.chain.indexer.read_models import InstallmentView, LoanView, NoteView
 from backend.db.base import Base
 from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine, make_sessionmaker
+from backend.loans.models import InstallmentView, LoanView, NoteView
 from backend.loans.note_ids import note_id
 from backend.market import service
 

@@ -11,8 +11,8 @@ from eth_account import Account
 from pydantic.alias_generators import to_camel
 from sqlalchemy import func, select
 
-from backend.chain.indexer.read_models import InstallmentView, LoanView
 from backend.kyc.models import KycApplication
+from backend.loans.models import InstallmentView, LoanView
 from backend.risk.config import USDC
 from tests.support.server import auth_headers, create_operator_key, siwe_login
 

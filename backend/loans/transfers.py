@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.read_models import WalletTransactionView
+from backend.loans.models import WalletTransactionView
 
 ZERO = "0x0000000000000000000000000000000000000000"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.read_models import IdentityView
+from backend.kyc.models import IdentityView
 
 
 def _row(session: Session, e: DecodedEvent) -> IdentityView:

@@ -11,7 +11,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.read_models import CreditRecordView, OracleRoundView
+from backend.oracle_feed.models import CreditRecordView, OracleRoundView
 
 RECORD_BYTES = 64
 

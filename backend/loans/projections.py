@@ -47,15 +47,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.projections.tokens import ZERO, wallet_tx
-from backend.chain.indexer.read_models import (
-    InstallmentView,
-    LoanView,
-    NoteView,
-    PortfolioView,
-    RepaymentView,
-)
 from backend.loans.annuity import annuity_schedule
+from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView, RepaymentView
+from backend.loans.transfers import ZERO, wallet_tx
 
 RAY = 10**27
 

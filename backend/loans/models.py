@@ -1,4 +1,5 @@
-"""Read models projected from the event stream. Nothing here is written except by the projections.
+"""The loan book as indexed from the chain: loans, schedules, repayments, notes, portfolios and wallet
+activity. Nothing here is written except by backend/loans/projections.py and transfers.py.
 
 Primary keys are natural (wallet, loan id, note id, (block, log index)) so a rebuild from scratch
 produces byte-identical tables. Amounts are integer base units of the stablecoin (6 decimals);
@@ -7,56 +8,10 @@ token transfers can carry any uint256 so their amount column is decimal text.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, false
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
-
-
-class IdentityView(Base):
-    __tablename__ = "chain_identities"
-
-    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # attested | revoked
-    level: Mapped[int] = mapped_column(Integer, default=0)
-    risk_class: Mapped[int] = mapped_column(Integer, default=0)
-    jurisdiction: Mapped[int] = mapped_column(Integer, default=0)
-    expires_at: Mapped[int] = mapped_column(BigInteger, default=0)
-    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
-    commitment: Mapped[str | None] = mapped_column(String(66))
-    # The person behind the wallet (a keyed hash, the same for all of its wallets): finds one person's
-    # wallets without any personal data. None once revoked, as on-chain.
-    subject: Mapped[str | None] = mapped_column(String(66), index=True)
-    entity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    attester: Mapped[str | None] = mapped_column(String(42))
-    updated_block: Mapped[int] = mapped_column(BigInteger)
-    updated_at: Mapped[int] = mapped_column(BigInteger)  # block timestamp
-
-
-class CreditRecordView(Base):
-    __tablename__ = "chain_credit_records"
-
-    borrower: Mapped[str] = mapped_column(String(42), primary_key=True)
-    score: Mapped[int] = mapped_column(Integer)
-    grade: Mapped[int] = mapped_column(Integer)
-    pd_bps: Mapped[int] = mapped_column(Integer)
-    model_version: Mapped[int] = mapped_column(Integer)
-    as_of: Mapped[int] = mapped_column(BigInteger)
-    reasons_hash: Mapped[str] = mapped_column(String(66))
-    round: Mapped[int] = mapped_column(BigInteger)
-    updated_block: Mapped[int] = mapped_column(BigInteger)
-    tx_hash: Mapped[str] = mapped_column(String(66))
-
-
-class OracleRoundView(Base):
-    __tablename__ = "chain_oracle_rounds"
-
-    round: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    reports: Mapped[int] = mapped_column(Integer)
-    submitter: Mapped[str] = mapped_column(String(42))
-    tx_hash: Mapped[str] = mapped_column(String(66))
-    block_number: Mapped[int] = mapped_column(BigInteger)
-    timestamp: Mapped[int] = mapped_column(BigInteger)
 
 
 class LoanView(Base):
@@ -184,14 +139,5 @@ class WalletTransactionView(Base):
     tx_hash: Mapped[str] = mapped_column(String(66))
 
 
-READ_MODELS = [
-    IdentityView,
-    CreditRecordView,
-    OracleRoundView,
-    LoanView,
-    InstallmentView,
-    RepaymentView,
-    NoteView,
-    PortfolioView,
-    WalletTransactionView,
-]
+# What the projections write: the indexer empties these first on a rebuild.
+READ_MODELS = [LoanView, InstallmentView, RepaymentView, NoteView, PortfolioView, WalletTransactionView]

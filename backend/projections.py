@@ -1,0 +1,38 @@
+"""Where the domains' projections meet the indexer: every read model the chain index keeps, and the
+handler of each event (the composition root; backend/chain/indexer/registry.py is the mechanism).
+
+  IdentityRegistry.IdentityAttested/Revoked/Frozen/Unfrozen -> kyc: chain_identities
+  CreditOracle.CreditRecordUpdated, BatchSubmitted           -> oracle_feed: chain_credit_records,
+                                                                chain_oracle_rounds
+  <any ERC-20 in the manifest>.Transfer                      -> loans (transfers.py): wallet activity
+  LoanMarket / LoanNote / CollateralVault                    -> loans (projections.py, its table)
+  LoanMarket.NoteOffered/NoteOfferCancelled/NoteSold         -> market (projections.py)
+
+A new domain adds its `projections.HANDLERS` and `models.READ_MODELS` here, one line.
+"""
+
+from __future__ import annotations
+
+from backend.chain.indexer.registry import Projections
+from backend.kyc import models as kyc_models
+from backend.kyc import projections as kyc
+from backend.loans import models as loan_models
+from backend.loans import projections as loans
+from backend.loans import transfers
+from backend.market import models as market_models
+from backend.market import projections as market
+from backend.oracle_feed import models as oracle_models
+from backend.oracle_feed import projections as oracle
+
+PROJECTIONS = Projections()
+PROJECTIONS.register(kyc.HANDLERS, kyc_models.READ_MODELS)
+PROJECTIONS.register(oracle.HANDLERS, oracle_models.READ_MODELS)
+PROJECTIONS.register(transfers.HANDLERS)
+PROJECTIONS.register(loans.HANDLERS, loan_models.READ_MODELS)
+PROJECTIONS.register(market.HANDLERS, market_models.READ_MODELS)
+
+# Every table the projections write: what a rebuild empties first, and what tests compare.
+ALL_READ_MODELS = tuple(PROJECTIONS.read_models)
+apply = PROJECTIONS.apply
+rebuild = PROJECTIONS.rebuild
+handler_for = PROJECTIONS.handler_for
