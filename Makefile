@@ -5,7 +5,7 @@ BROWNIE := $(CURDIR)/.tools/brownie/bin/brownie
 PY := $(CURDIR)/.venv/bin/python
 TEST_NETWORK ?= peerlend-test
 
-.PHONY: bootstrap compile up down reset demo test fuzz test-contracts test-service test-e2e bench lint clean
+.PHONY: bootstrap compile up down reset demo test fuzz test-contracts test-service test-e2e bench lint check clean
 
 bootstrap:
 	@./toolchain/bootstrap.sh
@@ -49,6 +49,11 @@ bench: bootstrap
 
 lint: bootstrap
 	@.venv/bin/ruff check backend oracle tests/backend tests/oracle tests/e2e scripts
+	@.venv/bin/lint-imports
+
+# The checks a change must pass besides the tests: ruff, and the import direction between the
+# infrastructure and the domains ([tool.importlinter] in pyproject.toml).
+check: lint
 
 # Build output and reports only; local state (personal data, the audit log) goes only through `make reset`.
 clean:
