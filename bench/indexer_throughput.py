@@ -33,7 +33,7 @@ from backend.db.base import Base  # noqa: E402
 from backend.db.session import create_db_engine, make_sessionmaker  # noqa: E402
 from backend.loans.models import WalletTransactionView  # noqa: E402
 from backend.projections import ALL_READ_MODELS, PROJECTIONS  # noqa: E402
-from tests.backend.indexer.token_flow import (  # noqa: E402
+from tests.backend.chain.indexer.token_flow import (  # noqa: E402
     BUILD,
     Rpc,
     deploy,

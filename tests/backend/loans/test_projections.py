@@ -13,7 +13,7 @@ from backend.loans.annuity import annuity_installment, annuity_schedule
 from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView
 from backend.loans.note_ids import note_id
 from backend.projections import ALL_READ_MODELS
-from tests.backend.indexer.conftest import dump
+from tests.backend.chain.indexer.conftest import dump
 from tests.backend.loans.lifecycle import (
     ADDED,
     BORROWER,

@@ -26,7 +26,7 @@ from backend.db.session import create_db_engine, make_sessionmaker
 from backend.db.types import utcnow
 from tests.support.server import start_server_process
 
-FACTORY = "tests.backend.foundation.crash_app:create_app"
+FACTORY = "tests.backend.core.crash_app:create_app"
 
 
 def _recorded(server, ref: str) -> int:

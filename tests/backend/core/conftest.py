@@ -1,6 +1,6 @@
 import pytest
 
-from tests.backend.foundation.routes import router
+from tests.backend.core.routes import router
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import uuid
 import httpx
 from eth_account import Account
 
-from tests.backend.foundation.routes import router
+from tests.backend.core.routes import router
 from tests.support.server import auth_headers, siwe_login
 
 

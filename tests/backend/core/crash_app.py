@@ -2,7 +2,7 @@
 
 `POST /v2/_test/recorded` is a unit of work as every domain route is: it records an audit row and
 commits, then waits as long as its `X-Test-Pause` header says (the window in which a test kills the
-process), then answers. Served with `uvicorn tests.backend.foundation.crash_app:create_app --factory`.
+process), then answers. Served with `uvicorn tests.backend.core.crash_app:create_app --factory`.
 """
 
 from __future__ import annotations

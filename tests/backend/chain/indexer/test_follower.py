@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from backend import projections
 from backend.chain.indexer.models import ChainCheckpoint, ChainEvent
 from backend.loans.models import WalletTransactionView
-from tests.backend.indexer.conftest import dump
-from tests.backend.indexer.token_flow import mine_calls, mint_call, transfer_call
+from tests.backend.chain.indexer.conftest import dump
+from tests.backend.chain.indexer.token_flow import mine_calls, mint_call, transfer_call
 
 
 def _events(sessions) -> int:

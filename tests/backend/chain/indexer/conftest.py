@@ -12,7 +12,7 @@ from backend.chain.indexer.rpc import RpcClient
 from backend.db.base import Base
 from backend.db.session import create_db_engine, make_sessionmaker
 from backend.projections import ALL_READ_MODELS, PROJECTIONS
-from tests.backend.indexer.token_flow import BUILD, Rpc, deploy, token_manifest
+from tests.backend.chain.indexer.token_flow import BUILD, Rpc, deploy, token_manifest
 from tests.support.anvil import Anvil
 from tests.support.chain import deployed_chain  # noqa: F401
 

@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from tests.backend.indexer.token_flow import BUILD, Rpc, deploy, mine_calls, mint_call, token_manifest
+from tests.backend.chain.indexer.token_flow import BUILD, Rpc, deploy, mine_calls, mint_call, token_manifest
 from tests.support.anvil import ROOT, Anvil, free_port
 
 

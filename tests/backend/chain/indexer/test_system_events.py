@@ -17,7 +17,7 @@ from backend.oracle_feed.models import CreditRecordView
 from backend.projections import PROJECTIONS
 from oracle.chain import OracleChain
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
-from tests.backend.indexer.conftest import dump
+from tests.backend.chain.indexer.conftest import dump
 from tests.support.offers import offer, signed
 
 USDC = 10**6
