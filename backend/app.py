@@ -34,7 +34,7 @@ from backend.core.problems import PROBLEM_MEDIA_TYPE, ProblemDetails, install_pr
 from backend.core.ratelimit import DatabaseWindowStorage, SharedRateLimiter
 from backend.core.read_cache import IndexVersion, ReadCache, marked_route_patterns
 from backend.core.settings import Settings, get_settings
-from backend.core.state_metrics import CapacityFigures, DatabaseFigures
+from backend.core.state_metrics import CapacityFigures, DatabaseFigures, FigureSource
 from backend.core.versions import API_PREFIX, retired_router
 from backend.db.models_registry import import_all_models
 from backend.db.session import create_db_engine, make_sessionmaker
@@ -219,7 +219,7 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     from backend.loans.metrics import loan_figures
     from backend.oracle_feed.metrics import oracle_figures
 
-    sources = [
+    sources: list[FigureSource] = [
         functools.partial(loan_figures, settings=settings),
         oracle_figures,
         indexer_figures(settings.rpc_url, settings.chain_read_timeout_seconds),

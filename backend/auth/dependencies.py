@@ -14,7 +14,7 @@ Import them through `backend.core.deps`, the one place routes take their depende
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 import anyio
@@ -122,7 +122,7 @@ async def current_operator(request: Request, api_key: ApiKeyHeader) -> Operator:
     if not api_key:
         raise problems.operator_key_required()
     verified = getattr(request.app.state, "verified_keys", None)
-    operator = verified.get(api_key) if verified is not None else None
+    operator: Operator | None = verified.get(api_key) if verified is not None else None
     if operator is None:
         operator = await anyio.to_thread.run_sync(operator_from_key, request, api_key)
         if verified is not None:
@@ -131,7 +131,7 @@ async def current_operator(request: Request, api_key: ApiKeyHeader) -> Operator:
     return operator
 
 
-def require_roles(*roles: str) -> Callable[..., Operator]:
+def require_roles(*roles: str) -> Callable[..., Awaitable[Operator]]:
     """Dependency factory: the calling operator must hold at least one of `roles`.
 
     `admin` is not a wildcard: list it when admins may use the route.

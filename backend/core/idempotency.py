@@ -25,9 +25,10 @@ import socket
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 import anyio
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -169,14 +170,17 @@ def reserve(
             raise idempotency_key_in_use()
         # Its owner died before its work committed (work and response commit together), so the work
         # is redone under a new lease. The condition makes one retry win when several race.
-        taken = session.execute(
-            update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.id == existing.id,
-                IdempotencyRecord.status_code.is_(None),
-                IdempotencyRecord.lease == existing.lease,
-            )
-            .values(lease=lease, owner=_owner(), locked_until=now + timedelta(seconds=lease_seconds))
+        taken = cast(
+            CursorResult,
+            session.execute(
+                update(IdempotencyRecord)
+                .where(
+                    IdempotencyRecord.id == existing.id,
+                    IdempotencyRecord.status_code.is_(None),
+                    IdempotencyRecord.lease == existing.lease,
+                )
+                .values(lease=lease, owner=_owner(), locked_until=now + timedelta(seconds=lease_seconds))
+            ),
         ).rowcount
         session.commit()
         if taken != 1:

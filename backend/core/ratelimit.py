@@ -17,12 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import floor
+from typing import cast
 
 from limits import RateLimitItemPerSecond
 from limits.storage import Storage
 from limits.storage.base import SlidingWindowCounterSupport, TimestampedSlidingWindow
 from limits.strategies import SlidingWindowCounterRateLimiter
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -131,7 +132,7 @@ class DatabaseWindowStorage(Storage, SlidingWindowCounterSupport, TimestampedSli
 
     def reset(self) -> int | None:
         with self._factory() as session:
-            removed = session.execute(delete(RateLimitWindow)).rowcount
+            removed = cast(CursorResult, session.execute(delete(RateLimitWindow))).rowcount
             session.commit()
         return removed
 

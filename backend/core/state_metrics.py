@@ -17,6 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 logger = logging.getLogger("peerlend.metrics")
 
@@ -81,7 +82,7 @@ class CapacityFigures(Collector):
     def collect(self) -> Iterator[Metric]:
         figures: list[Figure] = []
         pool = self._engine.pool
-        if hasattr(pool, "checkedout"):
+        if isinstance(pool, QueuePool):  # the figures of a pool that keeps connections
             figures += [
                 Figure(
                     "peerlend_db_pool_in_use", "Pooled database connections checked out", pool.checkedout()

@@ -13,7 +13,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from backend.chain.outbox import OutboxEntry
+from backend.chain.outbox import OutboxEntry, Outcome
 from backend.core.audit import record_audit
 from backend.db.types import utcnow
 from backend.kyc.models import KycApplication
@@ -78,4 +78,4 @@ class RevocationOutcome:
         return  # a revocation that never landed changed nothing: the application stays as it was
 
 
-OUTCOMES = {ATTEST: AttestationOutcome(), REVOKE: RevocationOutcome()}
+OUTCOMES: dict[str, Outcome] = {ATTEST: AttestationOutcome(), REVOKE: RevocationOutcome()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic.alias_generators import to_camel
 
 from backend.core.problems import Problem
@@ -43,7 +45,7 @@ def invalid_submission(errors: list[dict]) -> Problem:
 
 
 def application_exists(status: str | None = None, application_id: str | None = None) -> Problem:
-    extensions = {"applicationId": application_id} if application_id else {}
+    extensions: dict[str, Any] = {"applicationId": application_id} if application_id else {}
     return Problem(
         status=409,
         title="Application already exists",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.registry import Handler, HandlerKey
 from backend.kyc.models import IdentityView
 
 
@@ -64,7 +65,7 @@ def unfrozen(session: Session, e: DecodedEvent) -> None:
     _row(session, e).frozen = False
 
 
-HANDLERS = {
+HANDLERS: dict[HandlerKey, Handler] = {
     ("IdentityRegistry", "IdentityAttested"): attested,
     ("IdentityRegistry", "IdentityRevoked"): revoked,
     ("IdentityRegistry", "IdentityFrozen"): frozen,

@@ -47,6 +47,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.registry import Handler, HandlerKey
 from backend.loans.annuity import annuity_schedule
 from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView, RepaymentView
 from backend.loans.transfers import ZERO, wallet_tx
@@ -383,7 +384,7 @@ def note_transfer(session: Session, e: DecodedEvent) -> None:
     )
 
 
-HANDLERS = {
+HANDLERS: dict[HandlerKey, Handler] = {
     ("LoanMarket", "LoanListed"): listed,
     ("LoanMarket", "OfferUsed"): offer_used,
     ("CollateralVault", "CollateralPledged"): collateral_pledged,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.registry import Handler, HandlerKey
 from backend.loans.models import WalletTransactionView
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -55,4 +56,4 @@ def transfer(session: Session, e: DecodedEvent) -> None:
         )
 
 
-HANDLERS = {(None, "Transfer"): transfer}
+HANDLERS: dict[HandlerKey, Handler] = {(None, "Transfer"): transfer}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.registry import Handler, HandlerKey
 from backend.loans.models import NoteView
 from backend.loans.note_ids import loan_of
 from backend.market.models import NoteOfferView, NoteSaleView
@@ -57,7 +58,7 @@ def note_sold(session: Session, e: DecodedEvent) -> None:
     )
 
 
-HANDLERS = {
+HANDLERS: dict[HandlerKey, Handler] = {
     ("LoanMarket", "NoteOffered"): note_offered,
     ("LoanMarket", "NoteOfferCancelled"): offer_cancelled,
     ("LoanMarket", "NoteSold"): note_sold,

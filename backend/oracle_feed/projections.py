@@ -11,6 +11,7 @@ from eth_utils import to_checksum_address
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
+from backend.chain.indexer.registry import Handler, HandlerKey
 from backend.oracle_feed.models import CreditRecordView, OracleRoundView
 
 RECORD_BYTES = 64
@@ -88,7 +89,7 @@ def batch_submitted(session: Session, e: DecodedEvent) -> None:
     )
 
 
-HANDLERS = {
+HANDLERS: dict[HandlerKey, Handler] = {
     ("CreditOracle", "CreditRecordUpdated"): record_updated,
     ("CreditOracle", "CreditRecordsUpdated"): records_updated,
     ("CreditOracle", "BatchSubmitted"): batch_submitted,

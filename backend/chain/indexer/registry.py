@@ -13,7 +13,7 @@ event with no handler is kept in chain_events only.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ class Projections:
         self.handlers: dict[HandlerKey, Handler] = {}
         self.read_models: list[type] = []
 
-    def register(self, handlers: dict[HandlerKey, Handler], read_models: Iterable[type] = ()) -> None:
+    def register(self, handlers: Mapping[HandlerKey, Handler], read_models: Iterable[type] = ()) -> None:
         """A domain's handlers and the tables they write. One (contract, event) has one handler."""
         taken = self.handlers.keys() & handlers.keys()
         if taken:
