@@ -47,13 +47,13 @@ bench: bootstrap
 	@./toolchain/bench.sh
 	@PEERLEND_LOAD_SECONDS=60 $(PY) -m pytest -q -s -p no:warnings tests/backend/load
 
-lint: bootstrap
-	@.venv/bin/ruff check backend oracle tests/backend tests/oracle tests/e2e scripts
-	@.venv/bin/lint-imports
+# The checks a change must pass besides the tests (toolchain/check.sh): ruff lint and format over every
+# Python folder, mypy, the import direction between infrastructure and domains ([tool.importlinter] in
+# pyproject.toml), solhint and prettier over the contracts, and the contract size guard.
+check: bootstrap
+	@./toolchain/check.sh
 
-# The checks a change must pass besides the tests: ruff, and the import direction between the
-# infrastructure and the domains ([tool.importlinter] in pyproject.toml).
-check: lint
+lint: check
 
 # Build output and reports only; local state (personal data, the audit log) goes only through `make reset`.
 clean:

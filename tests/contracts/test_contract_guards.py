@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from eth_utils import function_signature_to_4byte_selector
 
+from toolchain.contract_sizes import EIP170, HEADROOM, production_contracts
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "contracts"
-EIP170 = 24_576
-HEADROOM = 2_048
 MARKET_PARTS = {
     "LoanMarket": "contracts/lending/LoanMarket.sol",
     "LoanMarketExt": "contracts/lending/LoanMarketExt.sol",
@@ -23,21 +23,6 @@ MARKET_PARTS = {
 
 def _artifact(name):
     return json.loads((BUILD / f"{name}.json").read_text())
-
-
-def production_contracts():
-    """Deployable contracts outside contracts/test (abstract contracts and interfaces have no code)."""
-    found = []
-    for path in sorted(BUILD.glob("*.json")):
-        build = json.loads(path.read_text())
-        source = build.get("sourcePath", "")
-        if (
-            source.startswith("contracts/")
-            and not source.startswith("contracts/test/")
-            and build.get("deployedBytecode")
-        ):
-            found.append((build["contractName"], len(build["deployedBytecode"]) // 2))
-    return found
 
 
 def test_every_production_contract_keeps_2kib_under_eip170():
