@@ -20,7 +20,10 @@ from backend.core.audit import record_audit
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 
-ROLES = frozenset({"admin", "reviewer", "compliance", "oracle"})
+# Operator roles. admin: keys and settings; reviewer: KYC and risk reviews; compliance: AML cases and
+# freezes; oracle: the signer nodes and aggregator; collector: the collection cases assigned to it;
+# supervisor: every collection case and its assignment; regulator: read-only disclosure and exports.
+ROLES = frozenset({"admin", "reviewer", "compliance", "oracle", "collector", "supervisor", "regulator"})
 API_KEY_PREFIX = "plk_"
 BOOTSTRAP_OPERATOR_ID = "bootstrap"
 
