@@ -22,7 +22,8 @@ import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.auth.service import ROLES, Operator, authenticate_api_key, is_revoked
+from backend.auth.roles import ROLES
+from backend.auth.service import Operator, authenticate_api_key, is_revoked
 from backend.auth.tokens import InvalidToken, TokenClaims, decode_token
 from backend.core import problems
 from backend.core.idempotency import (

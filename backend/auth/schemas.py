@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from backend.auth.roles import Role
 from backend.core.schemas import Address, ApiInput, ApiModel, Page, Timestamp
-
-Role = Literal["admin", "reviewer", "compliance", "oracle"]
 
 
 class NonceOut(ApiModel):

@@ -14,16 +14,13 @@ from sqlalchemy.orm import Session
 
 from backend.auth.models import ApiKey, RevokedToken, SiweNonce
 from backend.auth.problems import api_key_not_found, invalid_roles, signin_refused
+from backend.auth.roles import ROLES
 from backend.auth.siwe import SiweMessageError, parse_message, recover_signer
 from backend.auth.tokens import TokenClaims, encode_token
 from backend.core.audit import record_audit
 from backend.core.settings import Settings
 from backend.db.types import utcnow
 
-# Operator roles. admin: keys and settings; reviewer: KYC and risk reviews; compliance: AML cases and
-# freezes; oracle: the signer nodes and aggregator; collector: the collection cases assigned to it;
-# supervisor: every collection case and its assignment; regulator: read-only disclosure and exports.
-ROLES = frozenset({"admin", "reviewer", "compliance", "oracle", "collector", "supervisor", "regulator"})
 API_KEY_PREFIX = "plk_"
 BOOTSTRAP_OPERATOR_ID = "bootstrap"
 
