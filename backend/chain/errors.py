@@ -29,6 +29,19 @@ class TransactionFailed(ChainError):
     """The node refused the transaction (nonce, funds, gas) before it reached a contract."""
 
 
+class NonceConsumed(TransactionFailed):
+    """Signed bytes the node refuses because their nonce went to another transaction of the sender: those
+    bytes can never be mined, so whoever waits for them must give up on them (and sign anew)."""
+
+
+class RpcError(ChainError):
+    """The node answered a raw JSON-RPC request with an error: the request itself is wrong (not retried)."""
+
+
+class RpcUnavailable(ChainUnavailable):
+    """The raw JSON-RPC transport gave up on the node after its retries."""
+
+
 class ContractReverted(ChainError):
     """A call or transaction reverted.
 

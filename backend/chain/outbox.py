@@ -20,13 +20,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, Engine, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from backend.chain.sends import SignedSend
 from backend.db.base import Base
 from backend.db.types import UTCDateTime, utcnow
 
@@ -57,25 +57,6 @@ class OutboxEntry(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-@dataclass(frozen=True)
-class SignedSend:
-    """A signed transaction about to be sent (what ChainClient.transact hands `SendLog.record`)."""
-
-    tx_hash: str
-    raw: bytes
-    sender: str
-    nonce: int
-    chain_id: int
-
-
-class SendLog(Protocol):
-    """What ChainClient.transact tells about a transaction it sends."""
-
-    def record(self, sent: SignedSend) -> None: ...
-
-    def refused(self, tx_hash: str) -> None: ...
 
 
 class Outbox:

@@ -10,9 +10,10 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from backend.chain import ChainUnavailable, ContractNotFound, ContractReverted
+from backend.chain import ChainError, ChainUnavailable, ContractNotFound, ContractReverted
 from backend.chain.abi import decode_revert, error_selectors, load_abi
 from backend.chain.client import ChainClient
+from backend.chain.errors import NonceConsumed, RpcError, RpcUnavailable, TransactionFailed
 from backend.chain.manifest import load_manifest
 from backend.core.settings import ROOT
 from scripts.deployment.local_accounts import local_account
@@ -260,3 +261,98 @@ def test_revert_is_decoded_with_the_manifests_merged_errors_abi(chain, tmp_path)
     assert problem.status == 409 and body["type"] == "contract-reverted"
     assert body["revert"]["error"] == "ERC20InsufficientAllowance"
     assert body["revert"]["args"][2] == "5" and body["revert"]["selector"] == failure.value.selector
+
+
+def _rpc(anvil, method: str, params: list | None = None):
+    return Web3(Web3.HTTPProvider(anvil.url)).provider.make_request(method, params or [])["result"]
+
+
+def test_a_signed_transaction_is_known_by_its_hash_before_anything_is_sent(client):
+    token, sender = client.contract("MockStablecoin"), local_account(11)
+    before = client.confirmed_nonce(sender.address)
+    sent = client.sign(token.functions.mint(sender.address, 1), sender.key)
+    assert (sent.sender, sent.nonce, sent.chain_id) == (sender.address, before, 31337)
+    assert client.receipt(sent.tx_hash) is None and client.transaction_known(sent.tx_hash) is False
+
+    assert client.broadcast(sent.raw) == sent.tx_hash
+    client.wait(sent.tx_hash)
+    receipt = client.receipt(sent.tx_hash)
+    assert receipt is not None and receipt.succeeded and receipt.tx_hash == sent.tx_hash
+    assert client.block_hash(receipt.block_number) == receipt.block_hash
+    assert client.transaction_known(sent.tx_hash) and client.confirmed_nonce(sender.address) == before + 1
+
+
+def test_the_same_bytes_again_are_harmless_and_another_transactions_nonce_is_not(client):
+    token, sender = client.contract("MockStablecoin"), local_account(12)
+    first = client.sign(token.functions.mint(sender.address, 1), sender.key)
+    # signed before the first is sent, so with the same nonce
+    rival = client.sign(token.functions.mint(sender.address, 2), sender.key)
+    assert rival.nonce == first.nonce and rival.tx_hash != first.tx_hash
+    client.broadcast(first.raw)
+    client.wait(first.tx_hash)
+
+    assert client.broadcast(first.raw) == first.tx_hash  # mined already: these bytes used the nonce
+    with pytest.raises(NonceConsumed) as failure:
+        client.broadcast("0x" + rival.raw.hex())
+    assert isinstance(failure.value, TransactionFailed) and rival.tx_hash in str(failure.value)
+    assert client.receipt(rival.tx_hash) is None
+    assert client.call(token.functions.balanceOf(sender.address)) == 1
+
+
+def test_bytes_waiting_in_the_pool_sent_again_are_awaited_not_refused(chain, client):
+    anvil, _ = chain
+    token, sender = client.contract("MockStablecoin"), local_account(13)
+    _rpc(anvil, "evm_setAutomine", [False])
+    try:
+        assert ChainClient(anvil.url, chain[1], BUILD).automine() is False
+        sent = client.sign(token.functions.mint(sender.address, 1), sender.key)
+        client.broadcast(sent.raw)
+        assert client.broadcast(sent.raw) == sent.tx_hash
+        assert client.transaction_known(sent.tx_hash) and client.receipt(sent.tx_hash) is None
+        _rpc(anvil, "evm_mine")
+    finally:
+        _rpc(anvil, "evm_setAutomine", [True])
+    receipt = client.receipt(sent.tx_hash)
+    assert receipt is not None and receipt.block_number == client.head().number
+    assert client.automine() is True
+
+
+def test_head_and_block_hashes_follow_the_canonical_chain(chain, client):
+    anvil, _ = chain
+    head = client.head()
+    assert client.block_hash(head.number) == head.hash and head.hash.startswith("0x")
+    assert client.block_hash(head.number + 1000) is None
+    snapshot = _rpc(anvil, "evm_snapshot")
+    _rpc(anvil, "evm_mine")
+    mined = client.head()
+    assert mined.number == head.number + 1
+    _rpc(anvil, "evm_revert", [snapshot])
+    _rpc(anvil, "evm_mine", [mined.timestamp + 7])  # another block at the same height
+    assert client.block_hash(mined.number) not in (None, mined.hash)
+
+
+def test_now_is_the_pending_blocks_time_where_the_latest_block_stands_still(chain, client):
+    anvil, _ = chain
+    latest = client.latest_timestamp()
+    _rpc(anvil, "evm_increaseTime", [3_600])  # the node's clock moves on, no block is made
+    assert client.latest_timestamp() == latest
+    assert client.now() >= latest + 3_600
+    assert client.next_block_time() == client.now()
+
+
+def test_gas_estimate_and_call_as_a_sender_decode_the_revert(client):
+    token, poor, rich = client.contract("MockStablecoin"), Account.create(), local_account(0)
+    transfer = token.functions.transfer(poor.address, 10**30)
+    with pytest.raises(ContractReverted) as failure:
+        client.estimate_gas(transfer, rich.address)
+    assert failure.value.error_name == "ERC20InsufficientBalance" and failure.value.args[0] == rich.address
+    with pytest.raises(ContractReverted) as replayed:
+        client.call(transfer, "latest", sender=rich.address)
+    assert replayed.value.args[0] == rich.address
+    assert client.estimate_gas(token.functions.mint(poor.address, 1), rich.address) > 21_000
+    assert client.gas_limit() == 30_000_000
+
+
+def test_the_raw_transports_failures_are_chain_errors():
+    assert issubclass(RpcUnavailable, ChainUnavailable) and issubclass(RpcError, ChainError)
+    assert issubclass(NonceConsumed, TransactionFailed)
