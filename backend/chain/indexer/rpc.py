@@ -1,7 +1,17 @@
-"""A small JSON-RPC client for the indexer: plain httpx, JSON-RPC batches, retry with backoff.
+"""The indexer's raw JSON-RPC transport: plain httpx, JSON-RPC batches, retry with backoff.
 
-The indexer needs four calls (blockNumber, getBlockByNumber, getLogs, chainId); speaking JSON-RPC
-directly lets it batch the block headers of a range into one request.
+Everything else reads the chain through `backend.chain.client.ChainClient` (web3); the indexer and the
+outbox reconciliation it runs do not, on purpose. They read logs and block headers by the thousand and
+use them as the node sends them (hex strings: the decoders, the reorg check against stored block hashes
+and `outbox.reconcile` all work on that form), so two things web3 does would only cost time:
+
+- result formatting: web3 turns every log into an AttributeDict of HexBytes; for 12,000 Transfer logs
+  `w3.eth.get_logs` took 1.6-1.8 s against 0.3-0.4 s for the same eth_getLogs here (anvil, one range);
+- one request per header: the headers of a range go out here as one JSON-RPC batch (241 headers:
+  0.03-0.05 s, against 0.34-0.40 s one by one through web3, and 0.13-0.35 s as a web3 batch).
+
+Its failures belong to the chain client's exception hierarchy (backend/chain/errors.py): `RpcUnavailable`
+is a `ChainUnavailable`, `RpcError` a `ChainError`.
 """
 
 from __future__ import annotations
@@ -12,15 +22,11 @@ from collections.abc import Callable
 
 import httpx
 
+from backend.chain.errors import RpcError, RpcUnavailable
+
+__all__ = ["RpcClient", "RpcError", "RpcUnavailable"]
+
 log = logging.getLogger(__name__)
-
-
-class RpcError(Exception):
-    """The node answered with a JSON-RPC error (not retried: the request itself is wrong)."""
-
-
-class RpcUnavailable(Exception):
-    """The node could not be reached after the configured retries."""
 
 
 class RpcClient:
