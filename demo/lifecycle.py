@@ -5,8 +5,10 @@ operator API key) and contract calls each wallet signs with its own key. The onl
 script does are those of a local chain: moving its clock, giving wallets gas money, minting the mock
 stablecoin and collateral token (faucets) and moving the mock price feed (as a price keeper would).
 
-`run_scenario(ctx, on_phase)` plays the whole story; `on_phase(name, ctx)` is called after each phase
-(the end-to-end test asserts balances there, the demo prints them).
+`PHASES` is the story as (name, function) steps, each named for the state it leaves the platform in, so
+it can be played one phase at a time (the end-to-end test runs it forward as its tests ask for a phase
+and checks each). `run_scenario(ctx, on_phase)` plays it whole after `prepare(ctx)`, calling
+`on_phase(name, ctx)` after each phase, and prints the summary.
 
 Story: two borrowers pass KYC and apply; each approved application carries an offer signed by the
 risk service, which the borrower lists with. Ada (strong file, grade A) borrows 10,000 over 3 monthly
@@ -95,6 +97,7 @@ class Lifecycle:
         self.admin = Api.operator(stack.api_url, stack.admin_key)
         self.operator: dict[str, Api] = {}
         self.actors: dict[str, Actor] = {}
+        self.applications: dict[str, dict] = {}  # borrower name -> approved application, scored to listed
         self.loans: dict[str, Loan] = {}
         self.claimed: dict[str, int] = {}  # lender name -> total claimed
         self.liquidity_loans: dict[str, Loan] = {}  # the resale and auto-invest story (section 11)
@@ -599,40 +602,48 @@ def check_chain_clock(ctx: Lifecycle, margin: int = DAY) -> None:
         )
 
 
-def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = lambda *_: None) -> Lifecycle:
-    chain = ctx.chain
-    if chain.market is None or chain.vault is None:
+def prepare(ctx: Lifecycle) -> None:
+    """What the story needs before its first phase: the lending contracts deployed, the clock at now."""
+    if ctx.chain.market is None or ctx.chain.vault is None:
         raise RuntimeError("LoanMarket/CollateralVault are not in the deployment manifest yet")
     check_chain_clock(ctx)
 
+
+def onboard_everyone(ctx: Lifecycle) -> None:
     ctx.headline("1. Staff and customers: operator keys, KYC, suitability, on-chain attestations")
     create_operator_keys(ctx)
-    ada = onboard(ctx, "Ada", "borrower", people.CAUTIOUS_BORROWER)
-    ben = onboard(ctx, "Ben", "borrower", people.CAUTIOUS_BORROWER)
-    lena = onboard(ctx, "Lena", "lender", people.AGGRESSIVE_INVESTOR)
-    omar = onboard(ctx, "Omar", "lender", people.BALANCED_INVESTOR)
-    kim = onboard(ctx, "Kim", "lender", people.AGGRESSIVE_INVESTOR)
-    liam = new_wallet(ctx, "Liam", "liquidator")
-    platform = new_wallet(ctx, "Platform", "platform")
-    on_phase("onboarded", ctx)
+    onboard(ctx, "Ada", "borrower", people.CAUTIOUS_BORROWER)
+    onboard(ctx, "Ben", "borrower", people.CAUTIOUS_BORROWER)
+    onboard(ctx, "Lena", "lender", people.AGGRESSIVE_INVESTOR)
+    onboard(ctx, "Omar", "lender", people.BALANCED_INVESTOR)
+    onboard(ctx, "Kim", "lender", people.AGGRESSIVE_INVESTOR)
+    new_wallet(ctx, "Liam", "liquidator")
+    new_wallet(ctx, "Platform", "platform")
 
+
+def score_applications(ctx: Lifecycle) -> None:
     ctx.headline("2. Credit: applications scored and priced, scores pushed on-chain by the oracle")
-    apps = {
+    ada, ben = ctx.actors["Ada"], ctx.actors["Ben"]
+    ctx.applications = {
         "Ada": apply_for_loan(ctx, ada, 10_000 * USD, 3, "car_used", 15_000 * USD, people.STRONG_APPLICANT),
         "Ben": apply_for_loan(ctx, ben, 3_000 * USD, 6, "car_used", 4_000 * USD, people.FAIR_APPLICANT),
     }
-    await_credit_records(ctx, apps)
-    on_phase("scored", ctx)
+    await_credit_records(ctx, ctx.applications)
 
+
+def list_loans(ctx: Lifecycle) -> None:
     ctx.headline("3. Listing: one unsecured loan, one secured by collateral")
-    collateral = chain.collateral_types()
+    collateral = ctx.chain.collateral_types()
     if not collateral:
         raise RuntimeError("the collateral vault has no collateral type configured")
-    loan_a = list_loan(ctx, "A", ada, apps["Ada"])
-    loan_b = list_loan(ctx, "B", ben, apps["Ben"], collateral=collateral[0])
-    on_phase("listed", ctx)
+    list_loan(ctx, "A", ctx.actors["Ada"], ctx.applications["Ada"])
+    list_loan(ctx, "B", ctx.actors["Ben"], ctx.applications["Ben"], collateral=collateral[0])
 
+
+def fund_loans(ctx: Lifecycle) -> None:
     ctx.headline("4. Funding by KYC'd, suitable investors")
+    loan_a, loan_b = ctx.loans["A"], ctx.loans["B"]
+    lena, omar, kim = (ctx.actors[name] for name in ("Lena", "Omar", "Kim"))
     a, b = loan_a.principal, loan_b.principal
     fundings = [
         (loan_a, lena, a * 6 // 10),
@@ -643,53 +654,65 @@ def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = la
     ]
     for lender in (lena, omar, kim):
         faucet(ctx, lender, sum(amount for _, who, amount in fundings if who is lender))
-    top_up_reserve(ctx, platform, RESERVE_SEED)
+    top_up_reserve(ctx, ctx.actors["Platform"], RESERVE_SEED)
     for loan, lender, amount in fundings:
         fund(ctx, loan, lender, amount)
-    on_phase("funded", ctx)
 
+
+def draw_down_loans(ctx: Lifecycle) -> None:
     ctx.headline("5. Drawdown")
+    loan_a, loan_b = ctx.loans["A"], ctx.loans["B"]
     draw_down(ctx, loan_a)
-    chain.advance(60)  # a minute later: the two loans fall due at different moments
+    ctx.chain.advance(60)  # a minute later: the two loans fall due at different moments
     draw_down(ctx, loan_b)
     ctx.t0 = loan_a.drawn_at
-    faucet(ctx, ada, POCKET_MONEY["Ada"])  # interest money (the borrowers' other income)
-    faucet(ctx, ben, POCKET_MONEY["Ben"])
-    on_phase("drawn", ctx)
+    faucet(ctx, ctx.actors["Ada"], POCKET_MONEY["Ada"])  # interest money (the borrowers' other income)
+    faucet(ctx, ctx.actors["Ben"], POCKET_MONEY["Ben"])
 
+
+def month_1(ctx: Lifecycle) -> None:
     ctx.headline("6. Month 1: both borrowers pay on the due date; lenders claim")
+    loan_a, loan_b = ctx.loans["A"], ctx.loans["B"]
     repay_on_due_date(ctx, loan_a, 1)
     repay_on_due_date(ctx, loan_b, 1)
     claim_all(ctx, loan_a)
     claim_all(ctx, loan_b)
-    sweep_fees(ctx, platform)
-    on_phase("month1", ctx)
+    sweep_fees(ctx, ctx.actors["Platform"])
 
+
+def month_2(ctx: Lifecycle) -> None:
     ctx.headline("7. Month 2: Ada pays, Ben does not")
+    loan_a, loan_b = ctx.loans["A"], ctx.loans["B"]
     repay_on_due_date(ctx, loan_a, 2)
     claim_all(ctx, loan_a)
-    sweep_fees(ctx, platform)
-    chain.advance_to(loan_b.schedule[1]["due"] + 10 * DAY)
+    sweep_fees(ctx, ctx.actors["Platform"])
+    ctx.chain.advance_to(loan_b.schedule[1]["due"] + 10 * DAY)
     delinquency(ctx, loan_b)
-    on_phase("month2", ctx)
 
+
+def month_3(ctx: Lifecycle) -> None:
     ctx.headline("8. Month 3: Ada's last installment; Ben 31-90 days late")
+    chain, loan_a, loan_b = ctx.chain, ctx.loans["A"], ctx.loans["B"]
     repay_on_due_date(ctx, loan_a, 3)
     status = STATUS[chain.call(chain.market.functions.getLoan(loan_a.loan_id))[4]]
     ctx.say(f"loan #{loan_a.loan_id} is {status}")
     claim_all(ctx, loan_a)
-    sweep_fees(ctx, platform)
+    sweep_fees(ctx, ctx.actors["Platform"])
     chain.advance_to(loan_b.schedule[1]["due"] + 35 * DAY)
     delinquency(ctx, loan_b)
-    on_phase("month3", ctx)
 
+
+def default_ben(ctx: Lifecycle) -> None:
     ctx.headline("9. Default: more than 90 days late")
-    chain.advance_to(loan_b.schedule[1]["due"] + 91 * DAY)
+    loan_b = ctx.loans["B"]
+    ctx.chain.advance_to(loan_b.schedule[1]["due"] + 91 * DAY)
     delinquency(ctx, loan_b)
-    mark_default(ctx, loan_b, platform)
-    on_phase("defaulted", ctx)
+    mark_default(ctx, loan_b, ctx.actors["Platform"])
 
+
+def liquidate_after_a_price_fall(ctx: Lifecycle) -> None:
     ctx.headline("10. Recovery: collateral liquidated after a price fall, the reserve fund covers the rest")
+    chain, loan_b = ctx.chain, ctx.loans["B"]
     # The price falls so far that the collateral fetches about 60 % of the principal still owed.
     feed_price = refresh_price(ctx, loan_b.collateral)
     value = chain.call(chain.vault.functions.collateralValue(loan_b.loan_id))
@@ -701,19 +724,50 @@ def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = la
         f"{loan_b.collateral.symbol} price fell {100 - 100 * fallen / feed_price:.0f}% (feed {feed_price} -> "
         f"{fallen}); collateral now worth {usd(value)} against {usd(owed)} of principal"
     )
-    liquidate(ctx, loan_b, liam)
-    on_phase("liquidated", ctx)
-    cover_from_reserve(ctx, loan_b, platform)
+    liquidate(ctx, loan_b, ctx.actors["Liam"])
+
+
+def cover_the_rest(ctx: Lifecycle) -> None:
+    loan_b = ctx.loans["B"]
+    cover_from_reserve(ctx, loan_b, ctx.actors["Platform"])
     claim_all(ctx, loan_b)
-    on_phase("covered", ctx)
 
-    if chain.auto_invest is not None:
-        lender_liquidity(ctx, ada, kim, lena, omar)
-        on_phase("liquidity", ctx)
 
+def sell_and_auto_invest(ctx: Lifecycle) -> None:
+    # A deployment without AutoInvest tells the story without its last section.
+    if ctx.chain.auto_invest is not None:
+        lender_liquidity(ctx, *(ctx.actors[name] for name in ("Ada", "Kim", "Lena", "Omar")))
+
+
+# The story in order: each phase is named for the state it leaves the platform in.
+PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
+    ("onboarded", onboard_everyone),
+    ("scored", score_applications),
+    ("listed", list_loans),
+    ("funded", fund_loans),
+    ("drawn", draw_down_loans),
+    ("month1", month_1),
+    ("month2", month_2),
+    ("month3", month_3),
+    ("defaulted", default_ben),
+    ("liquidated", liquidate_after_a_price_fall),
+    ("covered", cover_the_rest),
+    ("liquidity", sell_and_auto_invest),
+)
+
+
+def print_summary(ctx: Lifecycle) -> None:
     ctx.headline("Summary")
     for line in summary_lines(ctx):
         ctx.out(line)
+
+
+def run_scenario(ctx: Lifecycle, on_phase: Callable[[str, Lifecycle], None] = lambda *_: None) -> Lifecycle:
+    prepare(ctx)
+    for name, phase in PHASES:
+        phase(ctx)
+        on_phase(name, ctx)
+    print_summary(ctx)
     return ctx
 
 
@@ -798,4 +852,4 @@ def summary_lines(ctx: Lifecycle) -> list[str]:
     return lines
 
 
-__all__ = ["ApiError", "Lifecycle", "run_scenario"]
+__all__ = ["PHASES", "ApiError", "Lifecycle", "prepare", "run_scenario"]
