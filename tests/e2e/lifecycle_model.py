@@ -1,0 +1,278 @@
+"""What the lifecycle test expects of the demo's story, computed on the test's side: every party's
+stablecoin balance (`Ledger`) and each loan's accrual (`LoanModel`), from the loans' terms, the fee
+parameters (LoanMarket.config), the reserve cap and the rules written in ILoanMarket,
+ICollateralLiquidation and IReserveFund. No expected amount is read back from the contract that produced
+it; `Ledger.follow(phase)` moves the expectations by what each phase of the story did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backend.loans.annuity import annuity_schedule, rate_per_period
+from demo import lifecycle
+from demo.chain import DAY
+
+RAY = 10**27
+BPS = 10_000
+# Which loans' notes the story claims, and whether it sweeps fees, in each phase.
+CLAIMS_IN = {"month1": ("A", "B"), "month2": ("A",), "month3": ("A",), "covered": ("B",)}
+SWEEPS_IN = {"month1", "month2", "month3"}
+
+
+def ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def annuity_rows(principal: int, apr_bps: int, period: int, n: int, start: int) -> list[dict]:
+    """The schedule by the contract's rule, shaped as the demo shows it to the borrower."""
+    return [
+        {"k": r.period, "due": r.due, "amount": r.payment, "interest": r.interest, "principal": r.principal}
+        for r in annuity_schedule(principal, apr_bps, n, period, start + period)
+    ]
+
+
+@dataclass
+class LoanModel:
+    """What the test expects of one loan, from the schedule and the rules in ILoanMarket."""
+
+    funded: int
+    shares: dict[str, int]  # lender -> principal share
+    schedule: list[dict]
+    apr_bps: int
+    period: int
+    drawn_at: int
+    acc: int = 0  # accPerShare, ray
+    checkpoint: dict[str, int] = field(default_factory=dict)
+    # state for the accrual model (after the last payment made on a due date)
+    principal_out: int = 0
+    sched_balance: int = 0
+    interest_unpaid: int = 0
+    interest_not_due: int = 0
+    late_fee: int = 0
+    last_accrual: int = 0
+    due_periods: int = 0
+    # (principal outstanding before it, payment) per collateral sale, in order
+    recoveries: list[tuple[int, int]] = field(default_factory=list)
+    covered: int | None = None  # what the reserve fund's rule says it covers
+
+    @property
+    def rate(self) -> int:
+        return rate_per_period(self.apr_bps, self.period)
+
+    @property
+    def installment(self) -> int:
+        return self.schedule[0]["amount"]
+
+    def credit_lenders(self, amount: int) -> None:
+        self.acc += amount * RAY // self.funded
+
+    def claims(self) -> dict[str, int]:
+        """ILoanMarket: a note has claimed floor(share * checkpoint / 1e27) in total and can claim
+        floor(share * accPerShare / 1e27) minus that."""
+        out = {}
+        for lender, share in self.shares.items():
+            out[lender] = share * self.acc // RAY - share * self.checkpoint.get(lender, 0) // RAY
+            self.checkpoint[lender] = self.acc
+        return out
+
+    # -- accrual per ILoanMarket (interest per second on principal outstanding, late fees per second)
+
+    def _interest(self, elapsed: int) -> int:
+        if self.principal_out == 0 or elapsed == 0:
+            return 0
+        return ceil_div(self.principal_out * self.rate * elapsed, self.period * RAY)
+
+    def overdue(self) -> int:
+        due_interest = max(self.interest_unpaid - self.interest_not_due, 0)
+        return due_interest + max(self.principal_out - self.sched_balance, 0)
+
+    @staticmethod
+    def _late(amount: int, bps: int, seconds: int) -> int:
+        return ceil_div(amount * bps * seconds, BPS * DAY) if amount and bps and seconds > 0 else 0
+
+    def accrue(self, now: int, late_bps: int) -> None:
+        n = len(self.schedule)
+        t = self.last_accrual
+        due_now = min((now - self.drawn_at) // self.period, n)
+        fee = self.late_fee + self._late(self.overdue(), late_bps, now - t)
+        for k in range(self.due_periods + 1, due_now + 1):
+            due = self.drawn_at + k * self.period
+            before = self.overdue()
+            self.interest_unpaid += self._interest(due - t)
+            self.interest_not_due = 0
+            interest = ceil_div(self.sched_balance * self.rate, RAY)
+            step = (
+                self.sched_balance if k >= n else min(max(self.installment - interest, 0), self.sched_balance)
+            )
+            self.sched_balance -= step
+            fee += self._late(self.overdue() - before, late_bps, now - due)
+            t = due
+        self.due_periods = due_now
+        maturity = self.drawn_at + n * self.period
+        if t < maturity:
+            accrued = self._interest(min(now, maturity) - t)
+            self.interest_unpaid += accrued
+            self.interest_not_due += accrued
+        self.late_fee = fee
+        self.last_accrual = now
+
+    def apply(self, amount: int) -> tuple[int, int, int]:
+        late = min(amount, self.late_fee)
+        interest = min(amount - late, self.interest_unpaid)
+        principal = amount - late - interest
+        self.late_fee -= late
+        self.interest_unpaid -= interest
+        self.principal_out -= principal
+        self.interest_not_due = min(self.interest_not_due, self.interest_unpaid)
+        return late, interest, principal
+
+
+class Ledger:
+    """Expected stablecoin balances of every party, moved phase by phase."""
+
+    def __init__(self, ctx: lifecycle.Lifecycle):
+        self.ctx = ctx
+        chain = ctx.chain
+        config = chain.call(chain.market.functions.config())
+        self.origination_bps, self.servicing_bps, self.reserve_bps, self.late_bps = config[:4]
+        self.cap_bps = chain.call(chain.reserve.functions.capBps())
+        self.cap_absolute = chain.call(chain.reserve.functions.capAbsolute())
+        self.treasury = chain.call(chain.market.functions.treasury())
+        self.fixed = {
+            "treasury": self.treasury,
+            "reserve": chain.reserve.address,
+            "market": chain.market.address,
+            "vault": chain.vault.address,
+        }
+        self.expected = {name: chain.balance(address) for name, address in self.fixed.items()}
+        self.loans: dict[str, LoanModel] = {}
+        self.pending_reserve = 0
+        self.pending_treasury = 0
+        self.repaid_seen: dict[str, int] = {}
+
+    def addresses(self) -> dict[str, str]:
+        named = {name: actor.address for name, actor in self.ctx.actors.items()}
+        return {**named, **self.fixed}
+
+    def move(self, source: str, target: str, amount: int) -> None:
+        self.expected[source] = self.expected.get(source, 0) - amount
+        self.expected[target] = self.expected.get(target, 0) + amount
+
+    def mint(self, target: str, amount: int) -> None:
+        self.expected[target] = self.expected.get(target, 0) + amount
+
+    def check(self, phase: str) -> None:
+        actual = self.ctx.chain.balances(self.addresses())
+        expected = {name: self.expected.get(name, 0) for name in actual}
+        assert actual == expected, f"balances after {phase}: " + ", ".join(
+            f"{n}: expected {expected[n]}, actual {actual[n]}" for n in actual if actual[n] != expected[n]
+        )
+
+    def follow(self, phase: str) -> None:
+        """Move the expected balances by what `phase` of the story did."""
+        match phase:
+            case "funded":
+                self.fundings()
+            case "drawn":
+                self.drawdowns()
+            case "month1" | "month2" | "month3":
+                self.repayments()
+            case "defaulted":
+                # markDefault was the phase's last transaction: the loan accrued up to now
+                self.loans["B"].accrue(self.ctx.chain.now(), self.late_bps)
+            case "liquidated":
+                self.liquidations("B")
+            case "covered":
+                self.cover("B")
+        for loan_name in CLAIMS_IN.get(phase, ()):
+            self.claim(loan_name)
+        if phase in SWEEPS_IN:
+            self.sweep()
+
+    # -- money movements of the story
+
+    def fundings(self) -> None:
+        for loan in self.ctx.loans.values():
+            for lender, amount in loan.funded_by.items():
+                self.mint(lender, amount)  # faucet
+                self.move(lender, "market", amount)
+        self.mint("Platform", lifecycle.RESERVE_SEED)
+        self.move("Platform", "reserve", lifecycle.RESERVE_SEED)
+
+    def drawdowns(self) -> None:
+        """Each borrower gets the funded principal less the origination fee; a model of each loan starts
+        from its terms on-chain and the annuity rule."""
+        chain = self.ctx.chain
+        for name, loan in self.ctx.loans.items():
+            funded = sum(loan.funded_by.values())
+            fee = ceil_div(funded * self.origination_bps, BPS)
+            self.move("market", "treasury", fee)
+            self.move("market", loan.borrower.name, funded - fee)
+            self.mint(loan.borrower.name, lifecycle.POCKET_MONEY[loan.borrower.name])
+            onchain = chain.call(chain.market.functions.getLoan(loan.loan_id))
+            model = LoanModel(
+                funded=funded,
+                shares=dict(loan.funded_by),
+                schedule=annuity_rows(funded, onchain[8], onchain[2], onchain[3], onchain[12]),
+                apr_bps=onchain[8],
+                period=onchain[2],
+                drawn_at=onchain[12],
+            )
+            model.principal_out = model.sched_balance = funded
+            model.last_accrual = model.drawn_at
+            self.loans[name] = model
+
+    def repayments(self) -> None:
+        for name, loan in self.ctx.loans.items():
+            for k in loan.repaid[self.repaid_seen.get(name, 0) :]:
+                self.repayment(name, k)
+            self.repaid_seen[name] = len(loan.repaid)
+
+    def repayment(self, loan_name: str, k: int) -> None:
+        loan = self.ctx.loans[loan_name]
+        model = self.loans[loan_name]
+        row = model.schedule[k - 1]
+        interest = row["interest"]
+        servicing = ceil_div(interest * self.servicing_bps, BPS)
+        reserve = min(ceil_div(interest * self.reserve_bps, BPS), interest - servicing)
+        self.move(loan.borrower.name, "market", row["amount"])
+        self.pending_reserve += reserve
+        self.pending_treasury += servicing
+        model.credit_lenders(row["amount"] - servicing - reserve)
+        # on the due date exactly: the schedule is the state
+        model.principal_out -= row["principal"]
+        model.sched_balance -= row["principal"]
+        model.last_accrual, model.due_periods = row["due"], k
+
+    def liquidations(self, loan_name: str) -> None:
+        """The liquidator is given each payment (faucet) and pays it in; recoveries carry no fees and go
+        wholly to the notes."""
+        model = self.loans[loan_name]
+        for purchase in self.ctx.loans[loan_name].liquidations:
+            model.recoveries.append((model.principal_out, purchase["payment"]))
+            self.mint("Liam", purchase["payment"])
+            self.move("Liam", "market", purchase["payment"])
+            model.apply(purchase["payment"])
+            model.credit_lenders(purchase["payment"])
+
+    def cover(self, loan_name: str) -> None:
+        """IReserveFund: the fund covers the principal still owed, up to its balance and the per-loan cap
+        (a share of the funded principal, and an absolute cap where one is set)."""
+        model = self.loans[loan_name]
+        self.sweep()  # coverFromReserve sweeps pending fees first
+        cap = model.funded * self.cap_bps // BPS
+        if self.cap_absolute:
+            cap = min(cap, self.cap_absolute)
+        model.covered = min(model.principal_out, cap, self.expected["reserve"])
+        self.move("reserve", "market", model.covered)
+        model.credit_lenders(model.covered)
+
+    def claim(self, loan_name: str) -> None:
+        for lender, amount in self.loans[loan_name].claims().items():
+            self.move("market", lender, amount)
+
+    def sweep(self) -> None:
+        self.move("market", "reserve", self.pending_reserve)
+        self.move("market", "treasury", self.pending_treasury)
+        self.pending_reserve = self.pending_treasury = 0
