@@ -53,7 +53,9 @@ from eth_account import Account
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from pydantic import SecretStr
 
-from oracle.chain import DecodedError, Head, NonceConsumed, OracleChain, Reverted
+from backend.chain.blocks import Head, Receipt
+from backend.chain.errors import ContractReverted, NonceConsumed
+from oracle.chain import OracleChain, refused_borrower
 from oracle.service_client import ServiceClient, ServiceUnavailable
 from oracle.signing import CreditReport, ScoreBatch, order_signatures, recover_signer
 from oracle.store import Round, RoundStore
@@ -470,24 +472,26 @@ class Aggregator:
         signatures = order_signatures([(s, bytes.fromhex(h[2:])) for s, h in rnd.signatures.items()])
         try:
             gas = self.chain.simulate(rnd.batch, signatures, self.submitter)
-        except Reverted as reverted:
-            return self._handle_revert(rnd, reverted.error)
+        except ContractReverted as reverted:
+            return self._handle_revert(rnd, reverted)
         if gas > self.chain.gas_limit() * self.gas_fraction and len(rnd.report_ids) > 1:
             half = len(rnd.report_ids) // 2
             keep = rnd.items[:half]
             return self._rebuild(rnd, f"gas {gas} too high, batch halved", keep)
-        tx_hash, raw_tx, nonce = self.chain.signed_submission(
+        sent = self.chain.sign_submission(
             rnd.batch, signatures, self._key.get_secret_value(), gas=int(gas * 1.25) + 20_000
         )
-        self.store.set_submitted(rnd.id, tx_hash, raw_tx, nonce, gas)  # recorded before it is sent
+        nonce = sent.nonce
+        # recorded before it is sent
+        self.store.set_submitted(rnd.id, sent.tx_hash, "0x" + sent.raw.hex(), nonce, gas)
         rnd = self.store.get(rnd.id)
         self._hook("before_broadcast", rnd)
         try:
-            self.chain.broadcast(raw_tx)
+            self.chain.broadcast(sent.raw)
         except NonceConsumed as exc:
             self.store.set_state(rnd.id, "failed", f"nonce {nonce} used by another transaction")
             return self._rebuild(rnd, f"nonce {nonce} used by another transaction: {exc}")
-        log.info("round %d submitted in %s (nonce %d)", rnd.round, tx_hash, nonce)
+        log.info("round %d submitted in %s (nonce %d)", rnd.round, sent.tx_hash, nonce)
         self._hook("after_broadcast", rnd)
         return self._await(rnd)
 
@@ -502,7 +506,7 @@ class Aggregator:
                     receipt = self.chain.receipt(rnd.tx_hash)
                 if receipt is None:
                     return "pending"
-            if receipt is not None and self.chain.block_hash(receipt["blockNumber"]) != receipt["blockHash"]:
+            if receipt is not None and self.chain.block_hash(receipt.block_number) != receipt.block_hash:
                 return "pending"  # a receipt from a block the chain has just dropped: look again later
             if receipt is not None:
                 return self._receipt(rnd, receipt)
@@ -535,13 +539,13 @@ class Aggregator:
             return f"nonce {rnd.nonce} used by another transaction"
         return None
 
-    def _receipt(self, rnd: Round, receipt: dict) -> str:
-        block = receipt["blockNumber"]
-        if receipt["status"] == 1:
+    def _receipt(self, rnd: Round, receipt: Receipt) -> str:
+        block = receipt.block_number
+        if receipt.succeeded:
             depth = self.chain.head().number - block
             if depth < self.confirmations:
-                if rnd.block_hash != receipt["blockHash"]:
-                    self.store.set_mined(rnd.id, block, receipt["blockHash"])
+                if rnd.block_hash != receipt.block_hash:
+                    self.store.set_mined(rnd.id, block, receipt.block_hash)
                 if rnd.id not in self._waiting_depth:
                     self._waiting_depth.add(rnd.id)
                     log.info(
@@ -552,7 +556,7 @@ class Aggregator:
                     )
                 return "pending"
             self._waiting_depth.discard(rnd.id)
-            self.store.set_confirmed(rnd, block, receipt["blockHash"])
+            self.store.set_confirmed(rnd, block, receipt.block_hash)
             self.metrics.rounds.labels("confirmed").inc()
             self.metrics.reports.labels("confirmed").inc(len(rnd.report_ids))
             self.metrics.last_round.set(rnd.round)
@@ -601,17 +605,17 @@ class Aggregator:
             receipt = self.chain.receipt(rnd.tx_hash) if rnd.tx_hash else None
             if (
                 receipt is not None
-                and receipt["status"] == 1
-                and self.chain.block_hash(receipt["blockNumber"]) == receipt["blockHash"]
+                and receipt.succeeded
+                and self.chain.block_hash(receipt.block_number) == receipt.block_hash
             ):
                 if rnd.block_hash is not None:
                     log.info(
                         "round %d: a reorg moved its transaction from block %d to %d",
                         rnd.round,
                         number,
-                        receipt["blockNumber"],
+                        receipt.block_number,
                     )
-                self.store.move_block(rnd.id, receipt["blockNumber"], receipt["blockHash"])
+                self.store.move_block(rnd.id, receipt.block_number, receipt.block_hash)
                 continue
             log.warning(
                 "round %d: block %d (%s) is no longer canonical; its %d reports are off the chain and"
@@ -627,35 +631,36 @@ class Aggregator:
         self._verified_head = head
         return reopened
 
-    def _handle_revert(self, rnd: Round, error: DecodedError) -> str:
-        self.metrics.failures.labels(error.name or "revert").inc()
+    def _handle_revert(self, rnd: Round, error: ContractReverted) -> str:
+        self.metrics.failures.labels(error.error_name or "revert").inc()
         items = rnd.items
-        log.warning("round %d reverts with %s", rnd.round, error)
-        if error.name in DEFER_ERRORS and error.borrower:  # transient: leave it pending, retried later
-            keep = [(i, r) for i, r in items if r.borrower != error.borrower]
+        borrower = refused_borrower(error)
+        log.warning("round %d %s", rnd.round, error)
+        if error.error_name in DEFER_ERRORS and borrower:  # transient: leave it pending, retried later
+            keep = [(i, r) for i, r in items if r.borrower != borrower]
             return self._rebuild(rnd, f"{error}: deferred", keep)
-        if error.name == "AsOfNotIncreasing" and error.borrower:
+        if error.error_name == "AsOfNotIncreasing" and borrower:
             landed = [
                 i
                 for i, r in items
-                if r.borrower == error.borrower and _same_record(self.chain.record_of(r.borrower), r)
+                if r.borrower == borrower and _same_record(self.chain.record_of(r.borrower), r)
             ]
             if landed:  # the chain holds this very report already: drop it, it is not rejected
                 log.info("round %d: report %s is on-chain already", rnd.round, landed[0])
                 return self._rebuild(
                     rnd, f"{error}: on-chain already", [(i, r) for i, r in items if i not in landed]
                 )
-        if error.borrower:
-            bad = [i for i, r in items if r.borrower == error.borrower]
+        if borrower:
+            bad = [i for i, r in items if r.borrower == borrower]
             self.store.reject([(i, str(error)) for i in bad])
             self.metrics.reports.labels("rejected").inc(len(bad))
             return self._rebuild(rnd, str(error), [(i, r) for i, r in items if i not in bad])
-        if error.name in RESIGN_ERRORS:
+        if error.error_name in RESIGN_ERRORS:
             return self._rebuild(rnd, str(error))
-        if error.name == "EmptyBatch":
+        if error.error_name == "EmptyBatch":
             return self._rebuild(rnd, str(error), [])
         if len(items) == 1:  # bisection reached the culprit
-            self.store.reject([(items[0][0], f"reverted: {error}")])
+            self.store.reject([(items[0][0], str(error))])
             self.metrics.reports.labels("rejected").inc()
             return self._rebuild(rnd, str(error), [])
         return self._rebuild(rnd, f"{error}: bisecting", items[: len(items) // 2])
@@ -732,9 +737,7 @@ def _same_record(stored: dict, report: CreditReport) -> bool:
 def build_aggregator(settings, registry: CollectorRegistry | None = None) -> Aggregator:
     if settings.api_key is None:
         raise SystemExit("PEERLEND_ORACLE_API_KEY (operator key with the oracle role) is required")
-    chain = OracleChain.from_manifest(
-        settings.rpc_url, settings.manifest(), settings.build_dir, timeout=settings.http_timeout_seconds
-    )
+    chain = OracleChain.from_settings(settings)
     service = ServiceClient(
         settings.service_url, settings.api_key.get_secret_value(), timeout=settings.http_timeout_seconds
     )

@@ -1,317 +1,162 @@
-"""The CreditOracle contract as the oracle processes see it: reads, submission, custom-error decoding."""
+"""The CreditOracle contract as the oracle processes see it, through the shared chain client.
+
+Web3, the manifest, ABIs, nonces, signing, broadcasting and revert decoding are ChainClient's
+(backend/chain/); what is here is CreditOracle's: its typed reads, the submitBatch call, which custom
+errors name one refused report. Every RPC is retried with backoff (oracle/retry.py): a node outage is
+expected, and each call here is safe to repeat (`broadcast` sends the same bytes, which land once).
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from eth_abi import decode as abi_decode
-from eth_account import Account
-from eth_typing import HexStr
-from eth_utils import keccak, to_checksum_address
-from web3 import Web3
-from web3.exceptions import BlockNotFound, ContractCustomError, ContractLogicError, TransactionNotFound
+from eth_utils import to_checksum_address
 
+from backend.chain.blocks import Head, Receipt
+from backend.chain.client import ChainClient
+from backend.chain.errors import ContractReverted
+from backend.chain.manifest import Manifest
+from backend.chain.sends import SignedSend
 from oracle.retry import retry_call
 from oracle.signing import ScoreBatch
+
+T = TypeVar("T")
 
 # errors that name the one report the contract refused (first argument = borrower)
 REPORT_ERRORS = {"AsOfNotIncreasing", "AsOfInFuture", "InvalidReportGrade", "InvalidPd"}
 
 
-@dataclass(frozen=True)
-class DecodedError:
-    name: str
-    args: tuple
-    raw: str
-
-    @property
-    def borrower(self) -> str | None:
-        if self.name in REPORT_ERRORS and self.args:
-            return to_checksum_address(self.args[0])
-        return None
-
-    def __str__(self) -> str:
-        return f"{self.name}({', '.join(str(a) for a in self.args)})" if self.name else f"revert {self.raw}"
-
-
-class Reverted(Exception):
-    def __init__(self, error: DecodedError):
-        super().__init__(str(error))
-        self.error = error
-
-
-class NonceConsumed(Exception):
-    """The node refuses a transaction because its nonce was used by another transaction of the sender:
-    those bytes can never be mined."""
-
-
-@dataclass(frozen=True)
-class Head:
-    """A block as the aggregator tracks it: enough to tell a reorg from progress."""
-
-    number: int
-    hash: str
-    timestamp: int
-
-
-def _hex(value) -> str:
-    if isinstance(value, str):
-        return value if value.startswith("0x") else "0x" + value
-    return "0x" + bytes(value).hex()
-
-
-def load_abi(build_dir: Path, name: str = "CreditOracle") -> list:
-    """The contract's ABI from `build_dir` (build/contracts), else its interface's, there or in the
-    sibling build/interfaces (where the compiler puts interfaces)."""
-    build = Path(build_dir)
-    for directory in (build, build.parent / "interfaces"):
-        for candidate in (name, f"I{name}"):
-            path = directory / f"{candidate}.json"
-            if path.exists():
-                return json.loads(path.read_text())["abi"]
-    raise FileNotFoundError(f"no ABI for {name} in {build_dir} (run `make compile`)")
-
-
-class ErrorDecoder:
-    def __init__(self, abi: list):
-        self._errors: dict[bytes, tuple[str, list[str]]] = {}
-        for item in abi:
-            if item.get("type") == "error":
-                types = [i["type"] for i in item["inputs"]]
-                self._errors[keccak(text=f"{item['name']}({','.join(types)})")[:4]] = (item["name"], types)
-
-    def decode(self, data) -> DecodedError:
-        raw = data if isinstance(data, str) else "0x" + bytes(data or b"").hex()
-        blob = bytes.fromhex(raw[2:]) if raw.startswith("0x") else b""
-        known = self._errors.get(blob[:4])
-        if known is None:
-            return DecodedError("", (), raw)
-        name, types = known
-        try:
-            return DecodedError(name, tuple(abi_decode(types, blob[4:])), raw)
-        except Exception:  # malformed payload: keep the raw bytes for the reason
-            return DecodedError(name, (), raw)
-
-
-def revert_data(exc: Exception) -> str | None:
-    data = getattr(exc, "data", None)
-    if isinstance(data, dict):
-        data = data.get("data")
-    if isinstance(data, str) and data.startswith("0x"):
-        return data
-    for arg in exc.args:
-        if isinstance(arg, str) and arg.startswith("0x"):
-            return arg
-        if isinstance(arg, dict) and isinstance(arg.get("data"), str):
-            return arg["data"]
+def refused_borrower(error: ContractReverted) -> str | None:
+    """The borrower whose report a revert names, None if the revert is about the batch as a whole."""
+    if error.error_name in REPORT_ERRORS and error.args:
+        return to_checksum_address(error.args[0])
     return None
 
 
 class OracleChain:
-    def __init__(
-        self,
-        rpc_url: str,
-        address: str,
-        abi: list,
-        *,
-        timeout: float = 10.0,
-        attempts: int = 5,
-        backoff: float = 0.5,
-    ):
-        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
-        self.address = to_checksum_address(address)
-        self.contract = self.w3.eth.contract(address=self.address, abi=abi)
-        self.errors = ErrorDecoder(abi)
+    def __init__(self, client: ChainClient, *, attempts: int = 5, backoff: float = 0.5):
+        self.client = client
+        self.contract = client.contract("CreditOracle")
+        self.address: str = self.contract.address
         self._attempts = attempts
         self._backoff = backoff
-        self._chain_id: int | None = None
-        self._automine: bool | None = None
 
     @classmethod
-    def from_manifest(cls, rpc_url: str, manifest: dict, build_dir: Path, **kwargs) -> OracleChain:
-        entry = manifest["contracts"]["CreditOracle"]
-        # the manifest names the ABI to call a contract through when it is not the contract's own
-        abi = load_abi(build_dir, entry.get("abi") or "CreditOracle")
-        return cls(rpc_url, entry["address"], abi, **kwargs)
+    def from_manifest(
+        cls,
+        rpc_url: str,
+        manifest: Manifest | dict[str, Any] | str | Path,
+        build_dir: str | Path,
+        *,
+        timeout: float = 10.0,
+        **kwargs: Any,
+    ) -> OracleChain:
+        return cls(ChainClient(rpc_url, manifest, build_dir, timeout=timeout), **kwargs)
 
-    def _call(self, what: str, fn):
+    @classmethod
+    def from_settings(cls, settings: Any) -> OracleChain:
+        """The chain the oracle settings (oracle/settings.py) name: RPC, deployment manifest, build ABIs."""
+        return cls.from_manifest(
+            settings.rpc_url,
+            settings.resolved_manifest_path,
+            settings.build_dir,
+            timeout=settings.http_timeout_seconds,
+        )
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
         return retry_call(fn, what=what, attempts=self._attempts, base_delay=self._backoff)
 
-    # -- reads
+    # -- the chain
 
     @property
     def chain_id(self) -> int:
-        if self._chain_id is None:
-            self._chain_id = self._call("eth_chainId", lambda: self.w3.eth.chain_id)
-        return self._chain_id
+        return self.client.chain_id
 
     def now(self) -> int:
-        """Time of the block a transaction sent now would land in: the pending block where the node has
-        one (anvil stamps it with the wall clock; its latest block can be minutes old when idle)."""
-
-        def read() -> int:
-            try:
-                return max(
-                    self.w3.eth.get_block("pending")["timestamp"],
-                    self.w3.eth.get_block("latest")["timestamp"],
-                )
-            except ValueError:  # nodes without a pending block
-                return self.w3.eth.get_block("latest")["timestamp"]
-
-        return self._call("block time", read)
+        return self._call("block time", self.client.now)
 
     def head(self) -> Head:
-        """The latest block: its time is the chain's clock (what `block.timestamp` has reached)."""
-        block = self._call("latest block", lambda: self.w3.eth.get_block("latest"))
-        return Head(int(block["number"]), _hex(block["hash"]), int(block["timestamp"]))
+        return self._call("latest block", self.client.head)
 
     def block_hash(self, number: int) -> str | None:
-        """Hash of the canonical block at `number`, None above the head."""
-
-        def read():
-            try:
-                return self.w3.eth.get_block(number)
-            except BlockNotFound:
-                return None
-
-        block = self._call(f"block {number}", read)
-        return _hex(block["hash"]) if block is not None else None
+        return self._call(f"block {number}", lambda: self.client.block_hash(number))
 
     def automine(self) -> bool:
-        """True on a development node that mines a block for each transaction (anvil, hardhat): there
-        the block a batch lands in is made by the batch itself, stamped with the node's clock, so the
-        latest block's time (which stands still while nobody transacts) is not when it will land."""
-        if self._automine is None:
-            self._automine = False
-            for method in ("anvil_getAutomine", "hardhat_getAutomine"):
-                try:
-                    reply = self._call(method, lambda m=method: self.w3.provider.make_request(m, []))
-                except (ValueError, OSError):
-                    continue
-                if isinstance(reply, dict) and reply.get("result") is not None:
-                    self._automine = bool(reply["result"])
-                    break
-        return self._automine
+        return self._call("automine", self.client.automine)
 
     def next_block_time(self) -> int | None:
-        """Timestamp of the node's pending block, None where the node has none."""
-        try:
-            return int(self._call("pending block", lambda: self.w3.eth.get_block("pending"))["timestamp"])
-        except (ValueError, BlockNotFound):
-            return None
+        return self._call("pending block", self.client.next_block_time)
 
     def confirmed_nonce(self, account: str) -> int:
-        """Transactions of `account` mined so far (the next nonce the chain will accept from it)."""
-        return self._call("nonce", lambda: self.w3.eth.get_transaction_count(account, "latest"))
+        return self._call("nonce", lambda: self.client.confirmed_nonce(account))
 
     def gas_limit(self) -> int:
-        return self._call("latest block", lambda: self.w3.eth.get_block("latest")["gasLimit"])
+        return self._call("gas limit", self.client.gas_limit)
+
+    def receipt(self, tx_hash: str) -> Receipt | None:
+        return self._call("receipt", lambda: self.client.receipt(tx_hash))
+
+    def tx_known(self, tx_hash: str) -> bool:
+        return self._call("getTransaction", lambda: self.client.transaction_known(tx_hash))
+
+    # -- CreditOracle reads
+
+    def _read(self, name: str, *args: Any) -> Any:
+        fn = getattr(self.contract.functions, name)(*args)
+        return self._call(name, lambda: self.client.call(fn))
 
     def last_round(self) -> int:
-        return self._call("lastRound", self.contract.functions.lastRound().call)
+        return self._read("lastRound")
 
     def threshold(self) -> int:
-        return self._call("threshold", self.contract.functions.threshold().call)
+        return self._read("threshold")
 
     def max_age(self) -> int:
-        return self._call("maxAge", self.contract.functions.maxAge().call)
+        return self._read("maxAge")
 
     def signers(self) -> list[str]:
-        return [to_checksum_address(s) for s in self._call("signers", self.contract.functions.signers().call)]
+        return [to_checksum_address(s) for s in self._read("signers")]
 
     def is_signer(self, account: str) -> bool:
-        return self._call("isSigner", self.contract.functions.isSigner(to_checksum_address(account)).call)
+        return self._read("isSigner", to_checksum_address(account))
 
     def record_of(self, borrower: str) -> dict:
-        score, grade, pd_bps, model_version, as_of = self._call(
-            "recordOf", self.contract.functions.recordOf(to_checksum_address(borrower)).call
-        )
+        score, grade, pd_bps, model_version, as_of = self._read("recordOf", to_checksum_address(borrower))
         return {"score": score, "grade": grade, "pdBps": pd_bps, "modelVersion": model_version, "asOf": as_of}
 
     # -- submission
 
-    def _fn(self, batch: ScoreBatch, signatures: list[bytes]):
+    def submit_batch(self, batch: ScoreBatch, signatures: list[bytes]):
+        """The submitBatch call for a signed batch (signatures ordered by signer, as the contract wants)."""
         return self.contract.functions.submitBatch(
             batch.round, batch.deadline, batch.packed_records(), signatures
         )
 
     def simulate(self, batch: ScoreBatch, signatures: list[bytes], sender: str) -> int:
-        """Gas estimate; raises Reverted with the decoded custom error if the contract would refuse."""
-        fn = self._fn(batch, signatures)
-        try:
-            return self._call(
-                "estimateGas", lambda: fn.estimate_gas({"from": sender}, block_identifier="pending")
-            )
-        except (ContractCustomError, ContractLogicError, ValueError) as exc:
-            raise Reverted(self.errors.decode(revert_data(exc) or "0x")) from None
+        """Gas estimate; raises ContractReverted, its custom error decoded, if the contract would refuse."""
+        fn = self.submit_batch(batch, signatures)
+        return self._call("estimateGas", lambda: self.client.estimate_gas(fn, sender))
 
     def replay_failure(
         self, batch: ScoreBatch, signatures: list[bytes], sender: str, block: int
-    ) -> DecodedError:
+    ) -> ContractReverted:
         """Why a mined transaction reverted: the same call against the state before its block."""
-        fn = self._fn(batch, signatures)
+        fn = self.submit_batch(batch, signatures)
         try:
-            fn.call({"from": sender}, block_identifier=max(0, block - 1))
-        except (ContractCustomError, ContractLogicError, ValueError) as exc:
-            return self.errors.decode(revert_data(exc) or "0x")
-        return DecodedError("", (), "0x")
+            self._call("replay", lambda: self.client.call(fn, max(0, block - 1), sender=sender))
+        except ContractReverted as exc:
+            return exc
+        return ContractReverted(None, message=f"batch reverted in block {block}; its replay does not")
 
-    def signed_submission(
-        self, batch: ScoreBatch, signatures: list[bytes], private_key, gas: int
-    ) -> tuple[str, str, int]:
-        """(tx hash, raw tx, nonce): the hash is known, and persisted, before anything is broadcast."""
-        sender = Account.from_key(private_key).address
-        nonce = self._call("nonce", lambda: self.w3.eth.get_transaction_count(sender, "pending"))
-        base = self._call("fees", lambda: self.w3.eth.get_block("latest").get("baseFeePerGas", 0))
-        tip = Web3.to_wei(1, "gwei")
-        tx = self._fn(batch, signatures).build_transaction(
-            {
-                "from": sender,
-                "nonce": nonce,
-                "gas": gas,
-                "chainId": self.chain_id,
-                "maxFeePerGas": 2 * base + tip,
-                "maxPriorityFeePerGas": tip,
-            }
-        )
-        signed = Account.sign_transaction(tx, private_key)
-        return "0x" + bytes(signed.hash).hex(), "0x" + bytes(signed.raw_transaction).hex(), nonce
+    def sign_submission(
+        self, batch: ScoreBatch, signatures: list[bytes], private_key: str | bytes, gas: int
+    ) -> SignedSend:
+        """The signed submitBatch transaction, not sent: its hash is known, and persisted, first."""
+        fn = self.submit_batch(batch, signatures)
+        return self._call("sign", lambda: self.client.sign(fn, private_key, gas=gas))
 
-    def broadcast(self, raw_tx: str) -> None:
-        """Send signed bytes. The same bytes again are fine (the node already has them); a nonce the
-        chain has used for ANOTHER transaction raises NonceConsumed (not swallowed: those bytes can
-        never land, and treating them as sent would wait for them forever)."""
-        try:
-            self._call("sendRawTransaction", lambda: self.w3.eth.send_raw_transaction(HexStr(raw_tx)))
-        except ValueError as exc:
-            text = str(exc).lower()
-            if "already known" in text or "already imported" in text:
-                return
-            if "nonce too low" in text or "nonce has already been used" in text:
-                tx_hash = "0x" + keccak(hexstr=raw_tx).hex()
-                if self.receipt(tx_hash) is not None:
-                    return  # it was these very bytes that used the nonce
-                raise NonceConsumed(str(exc)) from None
-            raise
-
-    def receipt(self, tx_hash: str) -> dict | None:
-        """The receipt with `blockHash` as 0x hex, or None while the transaction is not in a block."""
-        try:
-            receipt = dict(
-                self._call("receipt", lambda: self.w3.eth.get_transaction_receipt(HexStr(tx_hash)))
-            )
-        except TransactionNotFound:
-            return None
-        if receipt.get("blockHash") is None:  # some nodes answer for pending transactions
-            return None
-        receipt["blockHash"] = _hex(receipt["blockHash"])
-        return receipt
-
-    def tx_known(self, tx_hash: str) -> bool:
-        try:
-            self._call("getTransaction", lambda: self.w3.eth.get_transaction(HexStr(tx_hash)))
-            return True
-        except TransactionNotFound:
-            return False
+    def broadcast(self, raw: bytes | str) -> str:
+        """Send signed bytes (again); raises NonceConsumed if another transaction took their nonce."""
+        return self._call("sendRawTransaction", lambda: self.client.broadcast(raw))

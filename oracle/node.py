@@ -152,9 +152,7 @@ def create_node_app(node: SignerNode) -> FastAPI:
 
 def build_node(settings) -> SignerNode:
     key = settings.signing_key()
-    chain = OracleChain.from_manifest(
-        settings.rpc_url, settings.manifest(), settings.build_dir, timeout=settings.http_timeout_seconds
-    )
+    chain = OracleChain.from_settings(settings)
     if settings.api_key is None:
         raise SystemExit("PEERLEND_ORACLE_API_KEY (operator key with the oracle role) is required")
     service = ServiceClient(

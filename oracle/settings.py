@@ -101,9 +101,6 @@ class OracleSettings(BaseSettings):
     def resolved_manifest_path(self) -> Path:
         return self.manifest_path or ROOT / "deployments" / f"{self.chain_id}.json"
 
-    def manifest(self) -> dict:
-        return json.loads(self.resolved_manifest_path.read_text())
-
     @property
     def resolved_node_urls(self) -> list[str]:
         return self.node_urls or [f"http://{self.node_host}:{self.node_base_port + i}" for i in range(3)]

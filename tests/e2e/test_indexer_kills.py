@@ -70,9 +70,9 @@ class Batches:
                 for a in self.system.signer_accounts[:2]
             ]
         )
-        tx_hash, raw, _ = self.chain.signed_submission(batch, signatures, self.key, gas=600_000)
-        self.chain.broadcast(raw)
-        assert mined(self.chain, tx_hash)["status"] == 1
+        sent = self.chain.sign_submission(batch, signatures, self.key, gas=600_000)
+        self.chain.broadcast(sent.raw)
+        assert mined(self.chain, sent.tx_hash).succeeded
         self.count += 1
 
 

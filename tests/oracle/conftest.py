@@ -15,6 +15,8 @@ from eth_abi import encode
 from eth_account import Account
 from pydantic import SecretStr
 
+from backend.chain.client import ChainClient
+from backend.chain.manifest import Manifest, parse_manifest
 from oracle.aggregator import Aggregator, NodeClient
 from oracle.chain import OracleChain
 from oracle.checks import Policy
@@ -90,7 +92,6 @@ class OracleSystem:
         self.signer_accounts = [local_account(i) for i in (3, 4, 5)]
         self.submitter = local_account(6)
         self.address = self._deploy(threshold, max_age)
-        self.abi = json.loads((self.build / "CreditOracle.json").read_text())["abi"]
         self.feed = FakeFeed()
         self.feed_server = ServerThread(self.feed.app()).start()
         self.service_url, self.api_key = service_url or self.feed_server.url, api_key
@@ -126,8 +127,14 @@ class OracleSystem:
             time.sleep(0.05)
         return receipt["contractAddress"]
 
+    def manifest(self) -> Manifest:
+        """A deployment of CreditOracle alone, as the oracle's chain client reads one."""
+        contracts = {"CreditOracle": {"address": self.address, "block": 0}}
+        return parse_manifest({"chainId": 31337, "deployBlock": 0, "contracts": contracts})
+
     def chain(self) -> OracleChain:
-        return OracleChain(self.anvil.url, self.address, self.abi, attempts=2, backoff=0.05)
+        client = ChainClient(self.anvil.url, self.manifest(), self.build, poll_interval=0.05)
+        return OracleChain(client, attempts=2, backoff=0.05)
 
     def client(self) -> ServiceClient:
         return ServiceClient(self.service_url, self.api_key, attempts=2, backoff=0.05)

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from oracle.chain import Reverted
+from backend.chain.errors import ContractReverted
+from oracle.chain import refused_borrower
 from oracle.signing import ScoreBatch, order_signatures, sign_batch
 from oracle.store import RoundStore
 from tests.oracle.conftest import borrower
@@ -121,9 +122,9 @@ def test_a_report_with_a_grade_out_of_range_is_isolated_by_its_borrower(system):
             for a in system.signer_accounts[:2]
         ]
     )
-    with pytest.raises(Reverted) as err:
+    with pytest.raises(ContractReverted) as err:
         chain.simulate(batch, signatures, system.submitter.address)
-    assert (err.value.error.name, err.value.error.borrower) == ("InvalidReportGrade", borrower(18))
+    assert (err.value.error_name, refused_borrower(err.value)) == ("InvalidReportGrade", borrower(18))
 
     rnd = agg.store.create(batch, [ok_id, bad_id])
     agg.store.set_signed(
@@ -150,20 +151,20 @@ def test_forged_and_replayed_batches_are_rejected_on_chain(system):
     forged_sigs = order_signatures(
         [(a.address, sign_batch(forged, chain.chain_id, chain.address, a.key)) for a in outsiders]
     )
-    with pytest.raises(Reverted) as err:
+    with pytest.raises(ContractReverted) as err:
         chain.simulate(forged, forged_sigs, system.submitter.address)
-    assert err.value.error.name in ("SignerNotAuthorized", "BelowThreshold")
+    assert err.value.error_name in ("SignerNotAuthorized", "BelowThreshold")
     # the confirmed batch and its genuine signatures, submitted again
     confirmed = [r for r in agg.store.rounds() if r.state == "confirmed"][0]
     replay_sigs = order_signatures([(s, bytes.fromhex(h[2:])) for s, h in confirmed.signatures.items()])
-    with pytest.raises(Reverted) as err:
+    with pytest.raises(ContractReverted) as err:
         chain.simulate(confirmed.batch, replay_sigs, system.submitter.address)
-    assert err.value.error.name == "StaleRound"
+    assert err.value.error_name == "StaleRound"
     # the same batch on another contract address (domain) does not verify either
     genuine = [
         sign_batch(forged, chain.chain_id, "0x" + "11" * 20, a.key) for a in system.signer_accounts[:2]
     ]
-    with pytest.raises(Reverted) as err:
+    with pytest.raises(ContractReverted) as err:
         chain.simulate(
             forged,
             order_signatures(
@@ -171,7 +172,7 @@ def test_forged_and_replayed_batches_are_rejected_on_chain(system):
             ),
             system.submitter.address,
         )
-    assert err.value.error.name in ("SignerNotAuthorized", "SignersNotAscending", "BelowThreshold")
+    assert err.value.error_name in ("SignerNotAuthorized", "SignersNotAscending", "BelowThreshold")
 
 
 def test_service_outage_loses_nothing(system):
@@ -269,18 +270,17 @@ def test_batch_over_the_gas_budget_is_halved_and_everything_lands(system):
 
 
 def test_undecodable_revert_bisects_down_to_the_culprit(system):
-    from oracle.chain import DecodedError
-
     ids = [system.report(borrower(50 + i)) for i in range(4)]
     agg = system.aggregator()
     rnd = agg.build_round()
-    assert agg._handle_revert(rnd, DecodedError("", (), "0x")) == "rebuilt"
+    assert agg._handle_revert(rnd, ContractReverted(None, data="0x")) == "rebuilt"
     half = agg.store.active()
     assert half.report_ids == ids[:2] and half.round > rnd.round
     single = agg.store.create(
         ScoreBatch.build(half.round + 1, half.deadline, half.batch.reports[:1]), ids[:1], replaces=half.id
     )
-    assert agg._handle_revert(single, DecodedError("", (), "0xdeadbeef")) == "abandoned"
+    undecodable = ContractReverted(None, data="0xdeadbeef", selector="deadbeef")
+    assert agg._handle_revert(single, undecodable) == "abandoned"
     assert [(a["report_id"], a["status"]) for a in agg.store.acks()] == [(ids[0], "rejected")]
     assert "reverted" in agg.store.acks()[0]["reason"]
 
@@ -318,16 +318,16 @@ def test_rpc_outage_mid_round_loses_nothing_and_resumes(system):
     rid = system.report(borrower(80))
     agg = system.aggregator()
     rnd = agg.build_round()
-    live = agg.chain.w3.provider
-    agg.chain.w3.provider = Web3.HTTPProvider(f"http://127.0.0.1:{free_port()}")  # the node goes away
+    live = agg.chain.client.w3.provider
+    agg.chain.client.w3.provider = Web3.HTTPProvider(f"http://127.0.0.1:{free_port()}")  # the node goes away
     stop = threading.Event()
     runner = threading.Thread(target=agg.run, args=(stop, 0.05))
     runner.start()
     time.sleep(1.0)
     stop.set()
     runner.join(timeout=30)
-    assert agg.metrics.failures.labels("ConnectionError")._value.get() >= 1
+    assert agg.metrics.failures.labels("ChainUnavailable")._value.get() >= 1
     assert agg.store.active().id == rnd.id and system.feed.status(rid) == "pending"
-    agg.chain.w3.provider = live
+    agg.chain.client.w3.provider = live
     assert "confirmed" in agg.run_until_idle()
     assert system.feed.status(rid) == "submitted" and len(system.batch_events()) == 1

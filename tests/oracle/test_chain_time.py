@@ -50,13 +50,13 @@ def test_readiness_is_the_latest_block_time_where_blocks_do_not_follow_transacti
     latest = system.now()
     rid = system.report(borrower(121), as_of=latest + 10)
 
-    agg.chain._automine = False  # as on a network with its own block times
+    agg.chain.client._automine = False  # as on a network with its own block times
     assert agg.run_until_idle() == ["idle"]
     (held,) = _messages(caplog, "holding report")
     assert "the latest block's time" in held and f"chain time {latest} " in held
     assert system.feed.status(rid) == "pending"
 
-    agg.chain._automine = True
+    agg.chain.client._automine = True
     assert "confirmed" in agg.run_until_idle()
     record = system.chain().record_of(borrower(121))
     assert record["asOf"] == latest + 10

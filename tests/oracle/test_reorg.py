@@ -40,9 +40,9 @@ def _land_other_round(system, number: int, who: str) -> None:
         ]
     )
     key = "0x" + bytes(system.deployer.key).hex()
-    tx_hash, raw, _ = chain.signed_submission(batch, sigs, key, gas=500_000)
-    chain.broadcast(raw)
-    assert mined(chain, tx_hash)["status"] == 1
+    sent = chain.sign_submission(batch, sigs, key, gas=500_000)
+    chain.broadcast(sent.raw)
+    assert mined(chain, sent.tx_hash).succeeded
 
 
 @pytest.mark.parametrize("how", ["anvil_reorg", "evm_revert"])

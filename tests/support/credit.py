@@ -43,6 +43,6 @@ def publish_credit_record(chain: DeployedChain, borrower: str, grade: int, score
         ]
     )
     gas = oracle.simulate(batch, signatures, acc["submitter"].address)
-    tx_hash, raw, _ = oracle.signed_submission(batch, signatures, acc["submitter"].key, gas=gas * 2)
-    oracle.broadcast(raw)
-    assert chain.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
+    sent = oracle.sign_submission(batch, signatures, acc["submitter"].key, gas=gas * 2)
+    oracle.broadcast(sent.raw)
+    assert chain.w3.eth.wait_for_transaction_receipt(sent.tx_hash)["status"] == 1

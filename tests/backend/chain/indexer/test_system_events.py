@@ -79,9 +79,9 @@ def lifecycle(deployed_chain):
         ]
     )
     gas = oracle.simulate(batch, sigs, acc["submitter"].address)
-    tx_hash, raw, _ = oracle.signed_submission(batch, sigs, acc["submitter"].key, gas=gas * 2)
-    oracle.broadcast(raw)
-    assert chain.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
+    sent = oracle.sign_submission(batch, sigs, acc["submitter"].key, gas=gas * 2)
+    oracle.broadcast(sent.raw)
+    assert chain.w3.eth.wait_for_transaction_receipt(sent.tx_hash)["status"] == 1
 
     for wallet in (borrower, lender_a, lender_b):
         send(token.functions.mint(wallet, 5_000 * USDC), wallet)
