@@ -1,21 +1,13 @@
-"""POST/GET /v2/suitability, and the one-year validity as the KYC flow enforces it."""
+"""POST/GET /v2/suitability over HTTP, and the one-year validity as the KYC flow enforces it on-chain (the
+service's rules: test_suitability_service.py)."""
 
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import update
 
 from backend.suitability.models import SuitabilityAssessment
 from tests.backend.kyc.kyc_support import CLASS_3_ANSWERS, CLASS_5_ANSWERS, Wallet, submission
-
-CAUTIOUS = {
-    "experience": "none",
-    "incomeBand": "under_25k",
-    "lossTolerance": "none",
-    "horizon": "under_1y",
-    "shareOfNetWorth": "over_50",
-}
 
 
 def backdate(server, wallet: str, days: int) -> None:
@@ -33,20 +25,13 @@ def backdate(server, wallet: str, days: int) -> None:
         session.commit()
 
 
-@pytest.mark.parametrize(
-    ("answers", "risk_class", "points"),
-    [
-        (CAUTIOUS, 1, 0),
-        (CLASS_3_ANSWERS, 3, 9),
-        (CLASS_5_ANSWERS, 5, 17),
-        ({**CLASS_5_ANSWERS, "lossTolerance": "none"}, 1, 13),
-    ],
-)
-def test_questionnaire_is_scored_by_the_table(kyc_server, answers, risk_class, points):
+def test_the_assessment_answers_with_the_class_and_shows_the_answers_to_the_wallet(kyc_server):
+    # the scoring table and its caps: test_suitability_scoring.py, test_suitability_service.py
     wallet = Wallet(kyc_server)
-    reply = wallet.answer(answers)
-    body = reply.json()
-    assert (body["riskClass"], body["points"], body["current"]) == (risk_class, points, True)
+    answers = {**CLASS_5_ANSWERS, "lossTolerance": "none"}
+    body = wallet.answer(answers).json()
+    assert (body["riskClass"], body["points"], body["current"]) == (1, 13, True)
+    assert body["capsApplied"] == ["loss_tolerance=none"]
     assert body["answers"] is None  # the stored POST response carries no answers
     mine = wallet.http.get("/v2/suitability").json()
     assert mine["id"] == body["id"] and mine["answers"] == answers
@@ -67,22 +52,15 @@ def test_suitability_is_per_wallet(kyc_server):
     assert httpx.get(f"{kyc_server}/v2/suitability").status_code == 401
 
 
-def test_latest_answer_wins(kyc_server):
-    wallet = Wallet(kyc_server)
-    wallet.answer(CLASS_5_ANSWERS)
-    wallet.answer(CAUTIOUS)
-    assert wallet.http.get("/v2/suitability").json()["riskClass"] == 1
-
-
-def test_assessment_older_than_a_year_is_not_current(kyc_server):
+def test_an_assessment_older_than_a_year_is_not_current_and_kyc_says_so(kyc_server):
+    # the year's boundary: test_suitability_service.py
     wallet = Wallet(kyc_server)
     wallet.answer()
-    backdate(kyc_server, wallet.address, 364)
-    assert wallet.http.get("/v2/suitability").json()["current"] is True
-    backdate(kyc_server, wallet.address, 2)
+    backdate(kyc_server, wallet.address, 366)
     assert wallet.http.get("/v2/suitability").json()["current"] is False
     reply = wallet.apply()
     assert reply.status_code == 409 and reply.json()["type"] == "suitability-expired"
+    assert reply.headers["content-type"].startswith("application/problem+json")
 
 
 def test_expired_assessment_blocks_approval_until_answered_again(kyc_server, deployed_chain):
