@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from backend.chain.indexer.models import ChainBlock
-from backend.core.settings import Settings
-from backend.db.migrate import upgrade
-from backend.db.session import create_db_engine, make_sessionmaker
 from backend.loans.metrics import loan_figures
 from backend.loans.models import InstallmentView, LoanView
+from tests.backend.factories.read_models import chain_block
 
 DAY = 86_400
 NOW = 1_900_000_000  # the latest indexed block's time
 
 
-@pytest.fixture
-def session(tmp_path):
-    settings = Settings(env="test", database_url=f"sqlite:///{tmp_path / 'book.db'}")
-    upgrade("head", settings)
-    engine = create_db_engine(settings.database_url)
-    with make_sessionmaker(engine)() as session:
-        session.add(ChainBlock(number=1, hash="0x" + "00" * 32, timestamp=NOW))
-        yield session
-    engine.dispose()
+@pytest.fixture(autouse=True)
+def indexed_chain(session):
+    chain_block(session, NOW)
 
 
 def _loan(session, loan_id: int, status: str, *, repaid: int = 0, next_due: int | None = None) -> None:
