@@ -7,42 +7,28 @@ import pytest
 
 from backend import projections
 from backend.chain.indexer.decoders import DecodedEvent
-from backend.chain.indexer.models import ChainBlock
-from backend.db.base import Base
-from backend.db.models_registry import import_all_models
-from backend.db.session import create_db_engine, make_sessionmaker
-from backend.loans.models import InstallmentView, LoanView, NoteView
+from backend.core.problems import Problem
+from backend.loans.models import LoanView, NoteView
 from backend.loans.note_ids import note_id
 from backend.market import service
+from tests.backend.factories.clock import CHAIN_NOW, DAY
+from tests.backend.factories.read_models import chain_block, loan, note
 
 SELLER, BUYER, OTHER = ("0x" + c * 40 for c in "abc")
-NOW = 1_800_000_000
+NOW = CHAIN_NOW
 USD = 10**6
 
 
-@pytest.fixture
-def session(tmp_path):
-    import_all_models()
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'market.db'}")
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        s.add(ChainBlock(number=100, hash="0x" + "00" * 32, timestamp=NOW))
-        for loan_id, (status, grade) in enumerate([("active", 2), ("active", 3), ("repaid", 2)], start=1):
-            s.add(LoanView(loan_id=loan_id, borrower=OTHER, status=status, principal=3_000 * USD, term=6,
-                           period_seconds=30 * 86_400, rate_bps=900, grade=grade, funded=3_000 * USD,
-                           lenders=3, listing_deadline=NOW, listed_at=NOW - 86_400, updated_block=1,
-                           periods_paid=2))  # fmt: skip
-            for period in range(1, 7):  # due monthly from 2 months ago: periods 1-2 paid, 3 due in a month
-                s.add(InstallmentView(loan_id=loan_id, period=period, due_at=NOW + (period - 3) * 30 * 86_400,
-                                      payment=520 * USD, principal=500 * USD, interest=20 * USD,
-                                      balance_after=(6 - period) * 500 * USD))  # fmt: skip
-            for index in range(3):
-                s.add(NoteView(note_id=note_id(loan_id, index), loan_id=loan_id, owner=SELLER,
-                               original_lender=SELLER, principal=1_000 * USD, principal_returned=200 * USD,
-                               updated_block=1))  # fmt: skip
-        s.flush()
-        yield s
-    engine.dispose()
+@pytest.fixture(autouse=True)
+def book(session):
+    """Three loans of six monthly installments, the first two paid and the third due now (the third
+    loan repaid early), each with three notes of 1,000 of which 200 came back, all held by SELLER."""
+    chain_block(session, NOW)
+    for status, grade in [("active", 2), ("active", 3), ("repaid", 2)]:
+        on = loan(session, OTHER, status, principal=3_000 * USD, term=6, rate_bps=900, grade=grade,
+                  first_due_at=NOW - 60 * DAY, periods_paid=2, lenders=3)  # fmt: skip
+        for index in range(3):
+            note(session, on, index, SELLER, principal=1_000 * USD, principal_returned=200 * USD)
 
 
 def event(name: str, block: int, **args) -> DecodedEvent:
@@ -88,8 +74,22 @@ def test_cheapest_first_page_by_page_and_by_grade(session):
     assert len(service.list_offers(session, None, "price", 50, None, max_periods_left=4).items) == 4
 
 
+def test_the_book_takes_several_grades_and_a_cursor_only_of_its_own_order(session):
+    two, three = offer(session, 1, 0, 790 * USD, 10), offer(session, 2, 0, 700 * USD, 11)
+    assert [int(o.note_id) for o in service.list_offers(session, [2, 3], "newest", 50, None).items] == [
+        three,
+        two,
+    ]
+    assert [int(o.note_id) for o in service.list_offers(session, [3], "newest", 50, None).items] == [three]
+    assert service.list_offers(session, [1, 4], "newest", 50, None).items == []
+    cursor = service.list_offers(session, None, "price", 1, None).next_cursor
+    with pytest.raises(Problem) as refused:
+        service.list_offers(session, None, "yield", 1, cursor)
+    assert (refused.value.status, refused.value.type) == (422, "invalid-cursor")
+
+
 def test_yield_and_days_past_due_filter_and_order_the_book(session):
-    # the note's share of the 4 installments left: 4 x 520 / 3 = 693.33
+    # the note's share of the 4 installments left: about 4 x 513 / 3 = 684
     cheap, dear = offer(session, 1, 0, 500 * USD, 10), offer(session, 1, 1, 650 * USD, 11)
     by_yield = service.list_offers(session, None, "yield", 50, None).items
     assert [int(o.note_id) for o in by_yield] == [cheap, dear]
