@@ -169,6 +169,7 @@ def reconcile(
         )
     )
     for entry in recent:
+        assert entry.block_number is not None  # the query selects confirmed entries at a block
         block = rpc.call("eth_getBlockByNumber", [hex(entry.block_number), False])
         if block is not None and block["hash"] == entry.block_hash:
             continue
