@@ -121,13 +121,6 @@ def test_signature_issued_before_a_direct_downgrade_is_refused(
     assert registry.identityOf(wallet).dict()["level"] == 1
 
 
-def test_attest_reverts_for_non_attester(registry, compliance, admin, reverts_with, accounts):
-    role = registry.ATTESTER_ROLE()
-    for sender in (compliance, admin, accounts[5]):
-        with reverts_with("AccessControlUnauthorizedAccount", sender, role):
-            _attest(registry, sender, **attest_args(accounts[5]))
-
-
 def test_attest_reverts_for_zero_wallet(registry, attester, reverts_with):
     zero = "0x" + "00" * 20
     with reverts_with("InvalidWallet", zero):

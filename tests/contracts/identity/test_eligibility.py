@@ -1,10 +1,10 @@
-"""IdentityRegistry views and deployment: isEligible, riskClassOf, identityOf, roles, constructor."""
+"""IdentityRegistry views and deployment: isEligible, riskClassOf, identityOf, the constructor's roles."""
 
 import brownie
 from brownie import chain
-from eth_utils import keccak
 from helpers.builders import attest_args
 from helpers.chain_time import mine_at, pin_next_block_time
+from helpers.roles import assert_role_gated
 
 ZERO = "0x" + "00" * 20
 
@@ -42,11 +42,6 @@ def test_reattestation_renews_expired_identity(registry, attester, accounts):
     assert registry.isEligible(accounts[5])
 
 
-def test_role_ids(registry):
-    assert registry.ATTESTER_ROLE() == "0x" + keccak(text="ATTESTER_ROLE").hex()
-    assert registry.COMPLIANCE_ROLE() == "0x" + keccak(text="COMPLIANCE_ROLE").hex()
-
-
 def test_constructor_grants_admin_only_admin_role(IdentityRegistry, accounts):
     registry = IdentityRegistry.deploy(accounts[7], {"from": accounts[0]})
     assert registry.hasRole(registry.DEFAULT_ADMIN_ROLE(), accounts[7])
@@ -60,18 +55,13 @@ def test_constructor_rejects_zero_admin(IdentityRegistry, accounts, reverts_with
         IdentityRegistry.deploy(ZERO, {"from": accounts[0]})
 
 
-def test_admin_grants_and_revokes_attester(registry, admin, reverts_with, accounts):
+def test_a_granted_attester_attests_until_revoked(registry, admin, accounts):
     role = registry.ATTESTER_ROLE()
+    args = tuple(attest_args(accounts[5]).values())
     registry.grantRole(role, accounts[6], {"from": admin})
-    registry.attest(*attest_args(accounts[5]).values(), {"from": accounts[6]})
+    registry.attest(*args, {"from": accounts[6]})
     registry.revokeRole(role, accounts[6], {"from": admin})
-    with reverts_with("AccessControlUnauthorizedAccount", accounts[6], role):
-        registry.attest(*attest_args(accounts[5]).values(), {"from": accounts[6]})
-
-
-def test_non_admin_cannot_grant_roles(registry, attester, reverts_with, accounts):
-    with reverts_with("AccessControlUnauthorizedAccount", attester, registry.DEFAULT_ADMIN_ROLE()):
-        registry.grantRole(registry.ATTESTER_ROLE(), accounts[6], {"from": attester})
+    assert_role_gated(registry, "attest", args, "ATTESTER_ROLE", [accounts[6]])
 
 
 def test_no_transfer_function(registry):

@@ -53,19 +53,6 @@ def test_freeze_zero_wallet_reverts(registry, compliance, reverts_with):
         registry.freeze(ZERO, 1, {"from": compliance})
 
 
-def test_freeze_reverts_for_non_compliance(registry, attester, admin, reverts_with, accounts):
-    role = registry.COMPLIANCE_ROLE()
-    for sender in (attester, admin):
-        with reverts_with("AccessControlUnauthorizedAccount", sender, role):
-            registry.freeze(accounts[5], 1, {"from": sender})
-
-
-def test_unfreeze_reverts_for_non_compliance(registry, attester, compliance, reverts_with, accounts):
-    registry.freeze(accounts[5], 1, {"from": compliance})
-    with reverts_with("AccessControlUnauthorizedAccount", attester, registry.COMPLIANCE_ROLE()):
-        registry.unfreeze(accounts[5], 1, {"from": attester})
-
-
 def test_is_frozen_follows_freeze_and_unfreeze(registry, attester, compliance, accounts):
     _attest(registry, attester, accounts[5])
     assert registry.isFrozen(accounts[5]) is False

@@ -47,13 +47,6 @@ def test_signature_with_the_next_nonce_is_accepted_after_invalidation(
     assert registry.isEligible(wallet)
 
 
-def test_invalidate_reverts_for_non_attester(registry, admin, compliance, reverts_with, accounts):
-    role = registry.ATTESTER_ROLE()
-    for sender in (admin, compliance, accounts[5]):
-        with reverts_with("AccessControlUnauthorizedAccount", sender, role):
-            registry.invalidateSignatures(accounts[5], {"from": sender})
-
-
 def test_invalidate_reverts_for_zero_wallet(registry, attester, reverts_with):
     with reverts_with("InvalidWallet", ZERO):
         registry.invalidateSignatures(ZERO, {"from": attester})

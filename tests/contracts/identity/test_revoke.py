@@ -76,9 +76,3 @@ def test_revoke_twice_reverts(registry, attester, reverts_with, accounts):
     registry.revoke(accounts[5], 1, {"from": attester})
     with reverts_with("NotAttested", accounts[5]):
         registry.revoke(accounts[5], 1, {"from": attester})
-
-
-def test_revoke_reverts_for_non_attester(registry, attester, compliance, reverts_with, accounts):
-    _attest(registry, attester, accounts[5])
-    with reverts_with("AccessControlUnauthorizedAccount", compliance, registry.ATTESTER_ROLE()):
-        registry.revoke(accounts[5], 1, {"from": compliance})

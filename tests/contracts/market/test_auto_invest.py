@@ -346,21 +346,10 @@ def test_reinvest_claims_the_lenders_notes_into_its_balance(
     assert market.claimable(nid) == 0
 
 
-# ---------------------------------------------------------------- roles
+# ---------------------------------------------------------------- governance
 
 
-def test_only_auto_invest_funds_and_claims_for_lenders(auto, market, borrower, lenders, outsider, err):
-    loan = list_loan(market, listing(), borrower).return_value
-    role = market.AUTO_INVEST_ROLE()
-    with err("AccessControlUnauthorizedAccount", outsider, role):
-        market.fundFor(loan, [lenders[0]], [1_000 * USD], {"from": outsider})
-    with err("AccessControlUnauthorizedAccount", outsider, role):
-        market.claimFor(lenders[0], [note_id(loan, 0)], {"from": outsider})
-
-
-def test_only_the_admin_sets_the_diversification_share(auto, admin, outsider, err):
-    with err("AccessControlUnauthorizedAccount", outsider, "0x" + "00" * 32):
-        auto.setMaxShare(5_000, {"from": outsider})
+def test_the_admin_sets_the_diversification_share_within_bounds(auto, admin, err):
     with err("ParameterOutOfBounds", b"maxShareBps".ljust(32, b"\0"), 10_001, 10_000):
         auto.setMaxShare(10_001, {"from": admin})
     tx = auto.setMaxShare(5_000, {"from": admin})

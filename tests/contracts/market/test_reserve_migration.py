@@ -4,6 +4,7 @@ market, so caps and claims on recoveries survive the move."""
 
 import pytest
 from brownie import PeerLendTimelock, ReserveFund, chain
+from helpers.roles import assert_role_gated
 from market_support import DAY, USD, sleep
 
 ZERO = "0x" + "00" * 20
@@ -38,8 +39,9 @@ def _migrate_through(timelock, market, reserve, successor, admin):
 def test_a_timelocked_batch_moves_the_fund(market, reserve, successor, timelock, token, admin, err):
     token.approve(reserve, 2**256 - 1, {"from": admin})
     reserve.deposit(1_234 * USD, {"from": admin})
-    with err("AccessControlUnauthorizedAccount", admin, ZERO32):  # no one can do it directly any more
-        reserve.migrate(successor, {"from": admin})
+    assert_role_gated(
+        reserve, "migrate", (successor,), "DEFAULT_ADMIN_ROLE", [admin]
+    )  # not directly any more
     tx = _migrate_through(timelock, market, reserve, successor, admin)
     assert tx.events["Migrated"]["amount"] == 1_234 * USD
     assert market.reserveFund() == successor and reserve.successor() == successor
