@@ -1,5 +1,6 @@
 """Fixtures for the collateral vault: a market double, a 6-decimal stablecoin, WETH-like collateral
-on an 8-decimal feed, and a helper that asserts a custom error by name and arguments."""
+on an 8-decimal feed, the hostile tokens of contracts/test/hostile as collateral, and a helper that
+asserts a custom error by name and arguments."""
 
 from fractions import Fraction
 
@@ -83,6 +84,22 @@ def params(feed, decimals=18, heartbeat=HEARTBEAT, max_ltv=None, threshold=THRES
 def configured(vault, weth, feed, risk):
     vault.configureCollateral(weth, params(feed), {"from": risk})
     return vault
+
+
+@pytest.fixture
+def reentrant_collateral(ReentrantToken, configured, feed, admin, risk):
+    """An enabled 18-decimal collateral token that, once armed, calls back during its next transfer."""
+    token = ReentrantToken.deploy(18, {"from": admin})
+    configured.configureCollateral(token, params(feed), {"from": risk})
+    return token
+
+
+@pytest.fixture
+def fee_collateral(FeeOnTransferToken, configured, feed, admin, risk):
+    """An enabled 18-decimal collateral token that burns 1% of every transfer between two wallets."""
+    token = FeeOnTransferToken.deploy(18, {"from": admin})
+    configured.configureCollateral(token, params(feed), {"from": risk})
+    return token
 
 
 @pytest.fixture

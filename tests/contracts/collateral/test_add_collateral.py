@@ -3,7 +3,7 @@
 position safer; a top-up that refills a position a liquidation emptied counts it as open again."""
 
 import pytest
-from collateral_support import E18, MAX_UINT, THRESHOLD, USD, params
+from collateral_support import E18, MAX_UINT, THRESHOLD, USD
 
 PRINCIPAL = 1000 * USD
 
@@ -101,11 +101,8 @@ def test_addCollateral_needsNoPrice(configured, loan, top_up, feed, admin):
     assert _held(configured, loan) == 2 * E18
 
 
-def test_addCollateral_feeOnTransferRefused(
-    configured, pledge, market, FeeOnTransferToken, feed, admin, risk, borrower, err
-):
-    fot = FeeOnTransferToken.deploy(18, {"from": admin})
-    configured.configureCollateral(fot, params(feed), {"from": risk})
+def test_addCollateral_feeOnTransferRefused(configured, pledge, market, fee_collateral, borrower, err):
+    fot = fee_collateral
     # 1% of 99 base units rounds down to no fee, so this pledge goes through whole
     pledge(1, 99, 0, token=fot)
     fot.mint(borrower, E18, {"from": borrower})

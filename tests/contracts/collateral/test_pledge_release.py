@@ -87,9 +87,8 @@ def test_pledge_disabledCollateral(configured, pledge, weth, risk, err):
         pledge(1, E18, USD)
 
 
-def test_pledge_feeOnTransferRefused(configured, pledge, FeeOnTransferToken, feed, admin, risk, err):
-    fot = FeeOnTransferToken.deploy(18, {"from": admin})
-    configured.configureCollateral(fot, params(feed), {"from": risk})
+def test_pledge_feeOnTransferRefused(configured, pledge, fee_collateral, err):
+    fot = fee_collateral
     with err("FeeOnTransferNotSupported", fot.address, E18, E18 - E18 // 100):
         pledge(1, E18, USD, token=fot)
     assert fot.balanceOf(configured) == 0

@@ -1,13 +1,13 @@
-"""A hostile collateral token that calls back into the vault during a transfer meets the lock."""
+"""A hostile collateral token (contracts/test/hostile) that calls back into the vault during a transfer
+meets the lock."""
 
-from collateral_support import E18, MAX_UINT, USD, params
+from collateral_support import E18, MAX_UINT, USD
 
 
 def test_liquidate_reentryFromCollateralTransferRefused(
-    configured, pledge, market, ReentrantToken, feed, admin, risk, buyer, fund_buyer, err
+    configured, pledge, market, reentrant_collateral, admin, buyer, fund_buyer, err
 ):
-    tok = ReentrantToken.deploy(18, {"from": admin})
-    configured.configureCollateral(tok, params(feed), {"from": risk})
+    tok = reentrant_collateral
     pledge(1, E18, 1000 * USD, token=tok)
     market.setOutstanding(1, 1000 * USD, {"from": admin})
     market.setDefaulted(1, True, {"from": admin})
@@ -20,10 +20,9 @@ def test_liquidate_reentryFromCollateralTransferRefused(
 
 
 def test_pledge_reentryFromCollateralTransferRefused(
-    configured, market, ReentrantToken, feed, admin, risk, borrower, err
+    configured, market, reentrant_collateral, admin, borrower, err
 ):
-    tok = ReentrantToken.deploy(18, {"from": admin})
-    configured.configureCollateral(tok, params(feed), {"from": risk})
+    tok = reentrant_collateral
     tok.mint(borrower, 2 * E18, {"from": admin})
     tok.approve(configured, 2 * E18, {"from": borrower})
     # a liquidation attempted from inside the pledge's token pull meets the same lock
@@ -33,10 +32,9 @@ def test_pledge_reentryFromCollateralTransferRefused(
 
 
 def test_addCollateral_reentryFromCollateralTransferRefused(
-    configured, pledge, market, ReentrantToken, feed, admin, risk, borrower, err
+    configured, pledge, market, reentrant_collateral, admin, borrower, err
 ):
-    tok = ReentrantToken.deploy(18, {"from": admin})
-    configured.configureCollateral(tok, params(feed), {"from": risk})
+    tok = reentrant_collateral
     pledge(1, E18, 1000 * USD, token=tok)
     market.setOutstanding(1, 1000 * USD, {"from": admin})
     market.setDefaulted(1, True, {"from": admin})

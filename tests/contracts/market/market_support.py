@@ -1,8 +1,11 @@
-"""Fixtures for the loan market tests: test doubles, stablecoin, market, note, reserve, lens.
+"""Fixtures for the loan market tests: test doubles, stablecoin, market, note, reserve, lens, and markets
+built on the hostile tokens of contracts/test/hostile.
 
 Accounts: 0 admin (all roles), 1 treasury, 2-4 borrowers, 5-14 lenders, 15 outsider, 16 pauser,
 18 offer signer (the risk service's key; signs the offers every listing needs).
 """
+
+from typing import NamedTuple
 
 import brownie
 import pytest
@@ -188,6 +191,43 @@ def auto(AutoInvest, market, token, admin, accounts):
     for acct in accounts[:17]:
         token.approve(a, 2**256 - 1, {"from": acct})
     return a
+
+
+# ---------------------------------------------------------------- hostile tokens as the stablecoin
+
+
+class Hostile(NamedTuple):
+    token: object
+    market: object
+    reserve: object
+    auto: object  # AutoInvest on this market, holding its AUTO_INVEST_ROLE
+
+
+def hostile_market(token, identity, oracle, admin, treasury, pauser, accounts):
+    """A market, reserve fund and AutoInvest over `token`, which every account holds and approves to both."""
+    project = brownie.project.get_loaded_projects()[0]
+    market, _, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser)
+    auto = project.AutoInvest.deploy(market, admin, {"from": admin})
+    market.grantRole(market.AUTO_INVEST_ROLE(), auto, {"from": admin})
+    for a in accounts[:17]:
+        token.mint(a, 1_000_000 * USD, {"from": admin})
+        token.approve(market, 2**256 - 1, {"from": a})
+        token.approve(auto, 2**256 - 1, {"from": a})
+    return Hostile(token, market, reserve, auto)
+
+
+@pytest.fixture
+def reentrant(ReentrantToken, identity, oracle, admin, treasury, pauser, accounts):
+    """A market over a token that, once armed, calls back into a contract during its next transfer."""
+    token = ReentrantToken.deploy(6, {"from": admin})
+    return hostile_market(token, identity, oracle, admin, treasury, pauser, accounts)
+
+
+@pytest.fixture
+def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, accounts):
+    """A market over a token that burns 1% of every transfer between two wallets."""
+    token = FeeOnTransferToken.deploy(6, {"from": admin})
+    return hostile_market(token, identity, oracle, admin, treasury, pauser, accounts)
 
 
 # ---------------------------------------------------------------- helpers

@@ -1,29 +1,7 @@
-"""Hostile tokens: a token that re-enters the market during transfers, and a fee-on-transfer token."""
+"""Hostile tokens as the market's stablecoin (contracts/test/hostile, fixtures in market_support.py): a
+token that re-enters the market during transfers, and a fee-on-transfer token."""
 
-import pytest
-from market_support import DAY, USD, deploy_market, list_loan, listing, note_id, sleep
-
-
-def _setup(token, identity, oracle, admin, treasury, pauser, accounts):
-    market, note, reserve = deploy_market(token, identity, oracle, admin, treasury, pauser)
-    for a in accounts[:17]:
-        token.mint(a, 1_000_000 * USD, {"from": admin})
-        token.approve(market, 2**256 - 1, {"from": a})
-    return market, note, reserve
-
-
-@pytest.fixture
-def reentrant(ReentrantToken, identity, oracle, admin, treasury, pauser, accounts):
-    token = ReentrantToken.deploy(6, {"from": admin})
-    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts)
-    return token, market
-
-
-@pytest.fixture
-def fee_token(FeeOnTransferToken, identity, oracle, admin, treasury, pauser, accounts):
-    token = FeeOnTransferToken.deploy(6, {"from": admin})
-    market, note, reserve = _setup(token, identity, oracle, admin, treasury, pauser, accounts)
-    return token, market, reserve
+from market_support import DAY, USD, list_loan, listing, note_id, sleep
 
 
 def _drawn_loan(market, borrower, lenders):
@@ -35,7 +13,7 @@ def _drawn_loan(market, borrower, lenders):
 
 
 def test_reentry_during_claim_is_refused(reentrant, borrower, lenders, err):
-    token, market = reentrant
+    token, market, _, _ = reentrant
     loan_id = _drawn_loan(market, borrower, lenders)
     sleep(30 * DAY)
     market.repay(loan_id, 1_000 * USD, {"from": borrower})  # an installment and some principal
@@ -49,7 +27,7 @@ def test_reentry_during_claim_is_refused(reentrant, borrower, lenders, err):
 
 
 def test_reentry_during_fund_is_refused(reentrant, borrower, lenders, err):
-    token, market = reentrant
+    token, market, _, _ = reentrant
     loan_id = list_loan(market, listing(), borrower).return_value
     token.arm(market, market.fund.encode_input(loan_id, 100 * USD), {"from": lenders[0]})
     with err("ReentrancyGuardReentrantCall"):
@@ -57,7 +35,7 @@ def test_reentry_during_fund_is_refused(reentrant, borrower, lenders, err):
 
 
 def test_reentry_during_repay_is_refused(reentrant, borrower, lenders, err):
-    token, market = reentrant
+    token, market, _, _ = reentrant
     loan_id = _drawn_loan(market, borrower, lenders)
     sleep(30 * DAY)
     token.arm(market, market.repay.encode_input(loan_id, 1), {"from": borrower})
@@ -66,14 +44,14 @@ def test_reentry_during_repay_is_refused(reentrant, borrower, lenders, err):
 
 
 def test_fee_on_transfer_token_refused_on_fund(fee_token, borrower, lenders, err):
-    token, market, _ = fee_token
+    token, market, _, _ = fee_token
     loan_id = list_loan(market, listing(), borrower).return_value
     with err("FeeOnTransferNotSupported", token, 1_000 * USD, 990 * USD):
         market.fund(loan_id, 1_000 * USD, {"from": lenders[0]})
 
 
 def test_fee_on_transfer_token_refused_on_reserve_deposit(fee_token, admin, err):
-    token, market, reserve = fee_token
+    token, market, reserve, _ = fee_token
     token.approve(reserve, 2**256 - 1, {"from": admin})
     with err("FeeOnTransferNotSupported", token, 1_000 * USD, 990 * USD):
         reserve.deposit(1_000 * USD, {"from": admin})
@@ -82,7 +60,7 @@ def test_fee_on_transfer_token_refused_on_reserve_deposit(fee_token, admin, err)
 def test_reentry_during_a_note_sale_is_refused(reentrant, borrower, lenders, err):
     """During the sale's transfers the token calls back into claim: the seller's earnings are settled by
     the sale itself, so a claim in the middle would pay them twice."""
-    token, market = reentrant
+    token, market, _, _ = reentrant
     loan_id = _drawn_loan(market, borrower, lenders)
     sleep(30 * DAY)
     market.repay(loan_id, 1_000 * USD, {"from": borrower})
