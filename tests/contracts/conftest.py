@@ -6,8 +6,10 @@ test starts from a fresh deployment without paying for one.
 Helpers live in tests/contracts/helpers/ and are imported as `helpers.<module>` (pytest puts this
 directory on sys.path because it has no __init__.py): `helpers.reverts.assert_reverts_with` (exact
 custom errors; also the `reverts_with` fixture), `helpers.eip712` (EIP-712 signing with
-eth_account), `helpers.keys.dev_key` (anvil account keys), `helpers.chain_time` (pinned block
-times), `helpers.stateful.state_machine` (Brownie's stateful runner).
+eth_account), `helpers.keys` (anvil account keys and fixed keys: no test draws a random one),
+`helpers.chain_time` (pinned block times), `helpers.stateful` (Brownie's stateful runner and the
+seeded hypothesis settings), `helpers.roles` (the role behaviour every AccessControl contract is held
+to, run from tests/contracts/roles), `helpers.role_gates` (the role gates the compiled contracts have).
 """
 
 import pytest

@@ -6,6 +6,7 @@ import brownie
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from helpers.keys import labelled_key
 from market_support import DAY, MIN_TICKET, USD, list_loan, listing, note_id, pay_amount_due, sleep
 
 ALL_GRADES = 0b1111111
@@ -158,7 +159,7 @@ def sign_mandate(auto, key, m, nonce, deadline):
 
 
 def test_a_signed_mandate_is_set_once_by_anyone_and_never_replayed(auto, outsider, err):
-    signer = Account.create()
+    signer = labelled_key("mandate signer")
     m = mandate(grades=GRADE_B, min_apr=800)
     deadline = brownie.chain.time() + DAY
     signature = sign_mandate(auto, signer.key, m, 0, deadline)
@@ -173,7 +174,7 @@ def test_a_signed_mandate_is_set_once_by_anyone_and_never_replayed(auto, outside
 def test_a_mandate_signature_is_refused_after_its_deadline_or_for_another_lender(
     auto, lenders, outsider, err
 ):
-    signer = Account.create()
+    signer = labelled_key("mandate signer")
     m = mandate()
     deadline = brownie.chain.time() + 60
     signature = sign_mandate(auto, signer.key, m, 0, deadline)
