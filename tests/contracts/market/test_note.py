@@ -63,8 +63,19 @@ def test_only_the_note_moves_the_ledger(market, drawn, lenders, err):
 
 
 def test_note_is_bound_to_its_market_at_construction(
-    LoanNote, LoanMarket, LoanMarketExt, LoanMarketOrigination, token, identity, oracle, reserve,
-    note, market, admin, outsider, err,
+    LoanNote,
+    LoanMarket,
+    LoanMarketExt,
+    LoanMarketOrigination,
+    token,
+    identity,
+    oracle,
+    reserve,
+    note,
+    market,
+    admin,
+    outsider,
+    err,
 ):
     assert note.market() == market
     with err("ZeroAddress"):
