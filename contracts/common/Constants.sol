@@ -18,3 +18,6 @@ uint256 constant BPS = 10_000;
 
 /// @dev Ray fixed point (1e27) for rates and per-share accumulators.
 uint256 constant RAY = 1e27;
+
+/// @dev Installments a loan's schedule may have: at listing, and after any restructuring.
+uint256 constant MAX_PERIODS = 360;

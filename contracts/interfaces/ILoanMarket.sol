@@ -8,20 +8,24 @@ import {ICollateralErrors} from "./ICollateralErrors.sol";
 import {ILoanMarketCore} from "./ILoanMarketCore.sol";
 import {ILoanMarketExt} from "./ILoanMarketExt.sol";
 import {ILoanMarketOrigination} from "./ILoanMarketOrigination.sol";
+import {ILoanMarketRestructuring} from "./ILoanMarketRestructuring.sol";
 
 /// @title PeerLend loan market: listing, funding, drawdown, repayment, distribution and default
 /// @notice The whole market as clients see it at `LoanMarket`'s address: {ILoanMarketCore}, implemented
 /// by LoanMarket itself (the hot paths); {ILoanMarketExt}, implemented by LoanMarketExt and reached through
 /// LoanMarket's fallback by delegatecall (governance, roles, reserve cover, views); and
 /// {ILoanMarketOrigination}, implemented by LoanMarketOrigination and reached through the extension's
-/// fallback (listing, drawdown, cancellation, expiry, refunds). All three run against LoanMarket's storage.
+/// fallback (listing, drawdown, cancellation, expiry, refunds); and {ILoanMarketRestructuring}, implemented
+/// by LoanMarketRestructuring and reached through origination's fallback (a new schedule the note holders
+/// of two thirds of the principal adopt). All four run against LoanMarket's storage.
 /// Amounts are in base units of the stablecoin. Rates and fees in basis points (1 bps = 0.01%).
 ///
 /// Schedule: equal installments (annuity). Rate per period r = aprBps / 10000 * periodLength / 365 days,
 /// held in ray (1e27) and rounded up. Installment A = ceil(P * r * (1+r)^n / ((1+r)^n - 1)). Period k
 /// (due at drawnAt + k * periodLength) charges interest ceil(B * r) on the scheduled balance B and
 /// principal min(A - interest, B); the last installment pays the whole remaining balance, so it absorbs
-/// every rounding and lenders are never short.
+/// every rounding and lenders are never short. A restructuring re-bases the schedule in force (see
+/// {ILoanMarketRestructuring}); every rule below then applies to the new schedule.
 ///
 /// Accrual and prepayment rule: interest accrues per second (simple interest at r per period) on the
 /// principal actually outstanding, so prepaid principal stops bearing interest at once and a loan paid
@@ -80,6 +84,7 @@ interface ILoanMarket is
     ILoanMarketCore,
     ILoanMarketExt,
     ILoanMarketOrigination,
+    ILoanMarketRestructuring,
     IAccessControl,
     IERC165,
     IERC20Errors,

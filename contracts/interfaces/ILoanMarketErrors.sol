@@ -67,6 +67,25 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     /// @dev The note's loan is not drawn, or has nothing left to pay: there is nothing to sell.
     error NoteNotForSale(uint256 noteId);
     error CannotBuyOwnNote(uint256 noteId);
+    // ---- restructuring (see ILoanMarketRestructuring)
+    /// @dev `loanId` has no open proposal: none made, or it was executed, withdrawn or has expired.
+    error RestructureNotProposed(uint256 loanId);
+    /// @dev One open proposal per loan: `proposalId` must be executed, withdrawn or expire first.
+    error RestructureAlreadyProposed(uint256 loanId, uint256 proposalId);
+    /// @dev The approval names `proposalId`, but the loan's open proposal is `openProposalId`.
+    error RestructureProposalMismatch(uint256 loanId, uint256 proposalId, uint256 openProposalId);
+    /// @dev More installments than a loan may have, a holiday longer than allowed, neither an extension
+    ///      nor a holiday, or no installment left to pay under the new schedule.
+    error InvalidRestructureTerms(uint256 loanId, uint256 extraPeriods, uint256 holidayPeriods);
+    /// @dev A proposal's expiry must be in the future and at most 30 days away.
+    error InvalidProposalExpiry(uint256 expiry, uint256 nowTs);
+    /// @dev The approving notes' principal is below two thirds of the loan's (rounded up).
+    error ApprovalBelowThreshold(uint256 approved, uint256 required);
+    /// @dev The signature is not `holder`'s over the approval with its current nonce.
+    error InvalidApprovalSignature(address holder);
+    /// @dev Note ids that are counted must be given in strictly ascending order (so none counts twice).
+    error NoteIdsNotAscending(uint256 noteId, uint256 previous);
+    error NoteNotOfLoan(uint256 noteId, uint256 loanId);
     /// @dev Two arrays that pair up element by element have different lengths.
     error LengthMismatch(uint256 length, uint256 otherLength);
     error AlreadyWoundDown();

@@ -83,6 +83,43 @@ interface ILoanMarketEvents is ILoanMarketTypes {
         uint256 fee,
         uint256 sellerEarned
     );
+    /// @notice The borrower of `loanId` proposes a new schedule: `extraPeriods` more installments and/or a
+    ///         holiday of `holidayPeriods` periods in which none falls due, open for approval until `expiry`.
+    event RestructureProposed(
+        uint256 indexed loanId,
+        uint256 indexed proposalId,
+        uint16 extraPeriods,
+        uint16 holidayPeriods,
+        uint40 expiry
+    );
+    /// @notice `holder` approved `proposalId` for `noteId` (its principal share `share`). The approval
+    ///         counts while `holder` holds the note; a new holder approves again.
+    event RestructureApproved(
+        uint256 indexed loanId,
+        uint256 indexed proposalId,
+        uint256 indexed noteId,
+        address holder,
+        uint256 share
+    );
+    event RestructureWithdrawn(uint256 indexed loanId, uint256 indexed proposalId);
+    /// @notice `proposalId` took effect with `approvedPrincipal` of the notes' principal approving. The new
+    ///         schedule: from due period `basePeriod` on, `baseBalance` of principal (everything then
+    ///         outstanding) is repaid in the installments `basePeriod + 1` .. `numPeriods`, the first due at
+    ///         `firstDueDate`, then one every period to `maturity`, each `installment`; the first also
+    ///         carries `firstInterest` (the interest unpaid at execution and what accrues to
+    ///         `firstDueDate`) in place of one period's interest, if nothing is paid before it.
+    event RestructureExecuted(
+        uint256 indexed loanId,
+        uint256 indexed proposalId,
+        uint256 approvedPrincipal,
+        uint16 basePeriod,
+        uint256 baseBalance,
+        uint16 numPeriods,
+        uint256 installment,
+        uint40 firstDueDate,
+        uint40 maturity,
+        uint256 firstInterest
+    );
     event ResaleTermsSet(uint16 feeBps, uint16 maxPremiumBps, uint16 minYieldBps);
     event ParameterChanged(bytes32 indexed name, uint256 previous, uint256 value);
     event AddressChanged(bytes32 indexed name, address previous, address value);

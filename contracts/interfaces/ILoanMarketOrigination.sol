@@ -82,6 +82,10 @@ interface ILoanMarketOrigination is ILoanMarketEvents, ILoanMarketErrors {
     /// @return the EIP-712 digest an offer signer signs for `offer`
     function offerDigest(LoanOffer calldata offer) external view returns (bytes32);
 
-    /// @notice The EIP-712 domain offers are signed under: "PeerLend LoanMarket", "1", this chain, the market.
+    /// @notice The EIP-712 domain offers and restructuring approvals are signed under: "PeerLend
+    ///         LoanMarket", "1", this chain, the market.
     function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @return the restructuring module this module passes unknown calls to
+    function restructuring() external view returns (address);
 }

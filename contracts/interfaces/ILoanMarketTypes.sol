@@ -104,6 +104,27 @@ interface ILoanMarketTypes {
         uint96 entity;
     }
 
+    /// @notice A borrower's proposal of a new schedule (see {ILoanMarketRestructuring}).
+    struct RestructureProposal {
+        uint256 proposalId; //       0 when the loan has no proposal on record
+        uint16 extraPeriods; //      installments added to the schedule
+        uint16 holidayPeriods; //    periods in which no installment falls due
+        uint40 expiry; //            no approval or execution after this time
+        bool open; //                neither executed, withdrawn nor expired
+    }
+
+    /// @notice Where the schedule in force starts: after a restructuring, the principal outstanding and
+    ///         the due periods already passed when it took effect, and the interest the first installment
+    ///         of the new schedule carries if nothing is paid before it (what was unpaid then, plus what
+    ///         accrues to the first due date: the holiday's interest falls due with it). A loan never
+    ///         restructured starts at its principal and period 0 (`restructured` false).
+    struct ScheduleBase {
+        bool restructured;
+        uint256 balance;
+        uint256 period;
+        uint256 firstInterest;
+    }
+
     /// @notice One installment of the contractual schedule.
     struct Installment {
         uint40 dueDate;
@@ -113,12 +134,17 @@ interface ILoanMarketTypes {
     }
 
     /// @notice Loan state, stored packed in seven slots (amounts in stablecoin base units).
+    /// @dev The schedule in force: due date k (1-based) is at drawnAt + k * periodLength, for k up to
+    ///      numPeriods, each installment `installment`. A restructuring re-bases it (see
+    ///      {ILoanMarketRestructuring}): numPeriods and installment change, and drawnAt moves on by the
+    ///      holiday (and by the periods a loan past maturity had run over), so after one drawnAt is the
+    ///      schedule's anchor, no longer the drawdown time (which LoanDrawn records).
     struct Loan {
         // slot 0
         address borrower;
         uint40 listingDeadline;
         uint32 periodLength;
-        uint16 numPeriods;
+        uint16 numPeriods; //       installments of the schedule in force, counted from the first
         LoanStatus status;
         // slot 1
         uint96 principal; //        requested; set to the funded amount at drawdown
@@ -126,10 +152,10 @@ interface ILoanMarketTypes {
         uint32 noteCount; //        notes minted so far (next note index)
         uint16 aprBps;
         uint8 grade;
-        uint8 flags; //             1 = secured, 2 = reserve cover received, 4 = dust swept
+        uint8 flags; //             1 = secured, 2 = reserve cover received, 4 = dust swept, 8 = restructured
         // slot 2: the fees are fixed at drawdown, so a governance change applies to later loans only
         uint96 minFill;
-        uint40 drawnAt;
+        uint40 drawnAt; //          the schedule's anchor: drawdown time until a restructuring moves it
         uint40 lastAccrual;
         uint16 duePeriods; //       due dates already processed by accrual
         uint16 servicingFeeBps; //  of interest and late fees, to the treasury

@@ -24,8 +24,11 @@ library LoanAccounting {
         uint256 t = loan.lastAccrual;
         if (nowTs <= t) return;
         uint256 len = loan.periodLength;
-        uint256 dueNow = (nowTs - loan.drawnAt) / len;
+        uint256 anchor = loan.drawnAt;
+        // A restructuring's holiday can put the anchor ahead of now: then no due date has passed since it.
+        uint256 dueNow = nowTs > anchor ? (nowTs - anchor) / len : 0;
         if (dueNow > loan.numPeriods) dueNow = loan.numPeriods;
+        if (dueNow < loan.duePeriods) dueNow = loan.duePeriods; // (the same case) due periods never fall
         uint256 r = AnnuityMath.ratePerPeriod(loan.aprBps, len);
 
         uint256 fee = loan.lateFeeUnpaid + _lateFee(overdue(loan), lateFeeBps, nowTs - t);
@@ -78,22 +81,30 @@ library LoanAccounting {
         return uint256(loan.lateFeeUnpaid) + loan.interestUnpaid + loan.principalOutstanding;
     }
 
-    /// @notice Days since the oldest unpaid due date, rounded up; 0 when current.
+    /// @notice Days since the oldest unpaid due date of the schedule in force, rounded up; 0 when current.
     /// @dev Payments reach principal only after all interest, so due date k is paid once the principal
     ///      is down to its contractual balance b_k (exactly what `amountDue` asks for). Counting the
     ///      overdue amount in installments instead would over-count: interest on unpaid principal makes
     ///      two missed installments weigh more than two. Due interest with principal on or ahead of
-    ///      schedule (a borrower who prepaid) dates from the latest due date.
-    function daysPastDue(ILoanMarketTypes.Loan memory loan, uint256 nowTs) internal pure returns (uint256) {
+    ///      schedule (a borrower who prepaid) dates from the latest due date. The schedule starts at
+    ///      `baseBalance` after `basePeriod` due periods: the principal and 0 for a loan never restructured,
+    ///      else its latest restructuring's base (see {ILoanMarketRestructuring}).
+    function daysPastDue(
+        ILoanMarketTypes.Loan memory loan,
+        uint256 nowTs,
+        uint256 baseBalance,
+        uint256 basePeriod
+    ) internal pure returns (uint256) {
         if (overdue(loan) == 0) return 0;
         uint256 k = loan.duePeriods; // >= 1 whenever something is overdue
         uint256 out = loan.principalOutstanding;
         if (out > loan.schedBalance) {
-            // walk the contractual balances forward to the first one the principal has not reached;
-            // it exists because b_duePeriods = schedBalance < out
+            // walk the contractual balances forward from the base to the first one the principal has not
+            // reached; it exists because b_duePeriods = schedBalance < out, and out <= the base (principal
+            // never grows)
             uint256 r = AnnuityMath.ratePerPeriod(loan.aprBps, loan.periodLength);
-            uint256 b = loan.principal;
-            k = 0;
+            uint256 b = baseBalance;
+            k = basePeriod;
             while (out <= b) {
                 ++k;
                 (, uint256 p) = AnnuityMath.scheduledStep(b, r, loan.installment, k, loan.numPeriods);
@@ -153,7 +164,7 @@ library LoanAccounting {
     }
 
     /// @return interest on `principal` for `elapsed` seconds at `r` per `len` seconds, rounded up
-    function _interest(uint256 principal, uint256 r, uint256 elapsed, uint256 len) private pure returns (uint256) {
+    function _interest(uint256 principal, uint256 r, uint256 elapsed, uint256 len) internal pure returns (uint256) {
         if (principal == 0 || r == 0 || elapsed == 0) return 0;
         return BoundedMath.mulDivUp(principal, r * elapsed, len * RAY);
     }

@@ -142,7 +142,7 @@ contract LoanMarket is ILoanMarketCore, LoanMarketBase, NoteResale, IERC721Error
         Loan memory loan = _loans[loanId];
         _requireStatus(loanId, loan.status, LoanStatus.Drawn);
         LoanAccounting.accrue(loan, block.timestamp);
-        uint256 dpd = LoanAccounting.daysPastDue(loan, block.timestamp);
+        uint256 dpd = _daysPastDue(loanId, loan); // against the schedule in force, restructured or not
         if (dpd <= LoanAccounting.DEFAULT_AFTER_DAYS) revert NotDefaultable(loanId, dpd);
         loan.status = LoanStatus.Defaulted;
         _loans[loanId] = loan;

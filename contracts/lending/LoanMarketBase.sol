@@ -16,6 +16,7 @@ import {LoanMarketStorage} from "./LoanMarketStorage.sol";
 import {LoanAccounting} from "./LoanAccounting.sol";
 import {NoteIds} from "../common/NoteIds.sol";
 import {ResaleOffer} from "../market/ResaleOffer.sol";
+import {RestructureSchedule} from "./restructuring/RestructureSchedule.sol";
 
 /// @title What both halves of the loan market share: the contracts they talk to and the internal rules
 ///        more than one entry point applies
@@ -233,6 +234,19 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
         _token.safeTransferFrom(from, address(this), amount);
         uint256 received = _token.balanceOf(address(this)) - before;
         if (received != amount) revert FeeOnTransferNotSupported(address(_token), amount, received);
+    }
+
+    /// @return days past due of `loan` (accrued to now) against its schedule in force. The schedule's base is
+    ///         read only for a restructured loan whose principal is behind, the one case the rule walks the
+    ///         schedule's balances (LoanAccounting.daysPastDue).
+    function _daysPastDue(uint256 loanId, Loan memory loan) internal view returns (uint256) {
+        uint256 balance = loan.principal;
+        uint256 period;
+        if (loan.flags & FLAG_RESTRUCTURED != 0 && loan.principalOutstanding > loan.schedBalance) {
+            ScheduleBase memory base = RestructureSchedule.unpack(_scheduleBases[loanId]);
+            (balance, period) = (base.balance, base.period);
+        }
+        return LoanAccounting.daysPastDue(loan, block.timestamp, balance, period);
     }
 
     function _accrued(uint256 loanId) internal view returns (Loan memory loan) {

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILoanMarketOrigination} from "../interfaces/ILoanMarketOrigination.sol";
+import {ILoanMarketRestructuring} from "../interfaces/ILoanMarketRestructuring.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ILoanNote} from "../interfaces/ILoanNote.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
@@ -20,23 +21,44 @@ import {MandateFunding} from "../market/MandateFunding.sol";
 
 /// @title The loan market's origination module: listing within a signed offer, drawdown, cancellation,
 ///        expiry, refunds, collateral top-ups and funding by mandate, run by delegatecall against the market's storage
-/// @notice Reached through LoanMarketExt's fallback (see {ILoanMarketOrigination}). Deploy one per market,
-///         first, with the market's own stablecoin, registry, oracle and note (the extension checks).
+/// @notice Reached through LoanMarketExt's fallback (see {ILoanMarketOrigination}); passes what it does not
+///         implement on to the restructuring module. Deploy one per market, after its restructuring module,
+///         with the market's own stablecoin, registry, oracle and note (the extension checks).
 /// @dev Called at its own address it acts on an empty store: nothing is listed there and no offer signer
 ///      can be confirmed, so nothing can happen.
 contract LoanMarketOrigination is ListingRules, MandateFunding {
     using SafeERC20 for IERC20;
 
+    address private immutable _restructuring;
+
+    /// @param restructuring_ a LoanMarketRestructuring built for the same stablecoin, registry, oracle and note
     constructor(
         IERC20 stablecoin_,
         IIdentityRegistry identity_,
         ICreditOracle oracle_,
-        ILoanNote note_
-    ) LoanMarketBase(stablecoin_, identity_, oracle_, note_) {}
+        ILoanNote note_,
+        address restructuring_
+    ) LoanMarketBase(stablecoin_, identity_, oracle_, note_) {
+        if (restructuring_.code.length == 0) revert InvalidExtension(restructuring_);
+        (address t, address i, address o, address n) = ILoanMarketRestructuring(restructuring_).restructuringBoundTo();
+        _requireSameWiring(restructuring_, [t, i, o, n]);
+        _restructuring = restructuring_;
+    }
+
+    /// @notice Every function no other part implements runs in the restructuring module, against the same
+    ///         storage.
+    fallback() external {
+        _delegate(_restructuring);
+    }
 
     /// @inheritdoc ILoanMarketOrigination
     function originationBoundTo() external view returns (address, address, address, address) {
         return (address(_token), address(_identity), address(_oracle), address(_note));
+    }
+
+    /// @inheritdoc ILoanMarketOrigination
+    function restructuring() external view returns (address) {
+        return _restructuring;
     }
 
     // ------------------------------------------------------------------ borrower

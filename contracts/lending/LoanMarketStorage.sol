@@ -4,9 +4,10 @@ pragma solidity 0.8.28;
 import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 
 /// @title Packed storage of the loan market, shared by LoanMarket and LoanMarketExt
-/// @dev Both halves inherit this contract first and declare no storage of their own before it, so every
-///      slot below means the same in both (LoanMarketExt's AccessControl and EIP712 slots follow it,
-///      and LoanMarket declares none). A test compares the two compiled layouts. Append only.
+/// @dev Every part (LoanMarket, LoanMarketExt, LoanMarketOrigination, LoanMarketRestructuring) inherits
+///      this contract first and declares no storage of its own before it, so every slot below means the
+///      same in all of them (LoanMarketExt's AccessControl slot follows it; the others declare none). A
+///      test compares the compiled layouts. Append only.
 ///
 ///      Loan slot layout (ILoanMarketTypes.Loan) is chosen so that fund touches two loan slots and
 ///      repay seven, whatever the number of notes. Amount fields: funded principal fits uint96
@@ -26,6 +27,9 @@ abstract contract LoanMarketStorage is ILoanMarketTypes {
     uint8 internal constant FLAG_SECURED = 1;
     uint8 internal constant FLAG_COVERED = 2;
     uint8 internal constant FLAG_DUST_SWEPT = 4;
+    /// @dev The schedule in force is a restructuring's (see `_scheduleBases`): only then does a schedule
+    ///      walk read that slot, so a loan never restructured pays nothing for the feature.
+    uint8 internal constant FLAG_RESTRUCTURED = 8;
 
     // slot 0: governed parameters read by list, fund and drawdown
     MarketConfig internal _config;
@@ -62,4 +66,18 @@ abstract contract LoanMarketStorage is ILoanMarketTypes {
     mapping(address borrower => mapping(uint256 nonce => bool)) internal _offerUsed;
     // slot 16: liquidation proceeds beyond a loan's debt, owed to its borrower until withdrawn
     mapping(address borrower => uint256) internal _refunds;
+
+    // ---- restructuring (LoanMarketRestructuring; see RestructureTerms for the packing)
+    // slot 17: the last restructuring proposal id given out (ids start at 1, unique across loans)
+    uint256 internal _lastProposalId;
+    // slot 18: each loan's latest proposal, packed (id, extra periods, holiday periods, expiry); cleared
+    // when executed or withdrawn
+    mapping(uint256 loanId => uint256) internal _proposals;
+    // slot 19: who approved a proposal for each note; it counts only while that wallet still holds the note
+    mapping(uint256 proposalId => mapping(uint256 noteId => address)) internal _restructureApprovers;
+    // slot 20: nonces of signed (EIP-712) restructuring approvals, per holder
+    mapping(address holder => uint256) internal _restructureNonces;
+    // slot 21: where the schedule in force starts, packed (balance, period, first installment's interest);
+    // read only when the loan carries FLAG_RESTRUCTURED
+    mapping(uint256 loanId => uint256) internal _scheduleBases;
 }

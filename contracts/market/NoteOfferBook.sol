@@ -30,9 +30,10 @@ abstract contract NoteOfferBook is LoanMarketExtBase {
             uint256 noteId = noteIds[i];
             (address holder, uint256 share) = _noteOf(noteId);
             if (holder != msg.sender) revert NotNoteHolder(msg.sender, noteId);
-            Loan memory loan = _loans[NoteIds.loanOf(noteId)];
+            uint256 loanId = NoteIds.loanOf(noteId);
+            Loan memory loan = _loans[loanId];
             _requireForSale(noteId, loan);
-            NotePricing.Valuation memory v = NotePricing.valuation(loan, share, block.timestamp);
+            NotePricing.Valuation memory v = NotePricing.valuation(loan, share, _daysPastDue(loanId, loan));
             uint256 price = (v.par * (BPS - discountBps)) / BPS;
             if (!NotePricing.withinBounds(loan, share, v, c, block.timestamp, price) || price > type(uint96).max) {
                 revert ResalePriceOutOfBounds(noteId, price, NotePricing.maxPrice(loan, share, v, c, block.timestamp));

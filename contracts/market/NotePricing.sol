@@ -6,7 +6,6 @@ import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 import {BPS, RAY} from "../common/Constants.sol";
 import {BoundedMath} from "../common/BoundedMath.sol";
 import {AnnuityMath} from "../lending/AnnuityMath.sol";
-import {LoanAccounting} from "../lending/LoanAccounting.sol";
 
 /// @title What a note is worth: par, distress, present value and yield to maturity (see {INoteMarket})
 /// @notice Works on a memory copy of the loan accrued to `nowTs`. Amounts a note is owed are rounded down,
@@ -27,17 +26,18 @@ library NotePricing {
         bool distressed;
     }
 
-    /// @dev `loan` is drawn or defaulted and accrued to `nowTs`.
+    /// @dev `loan` is drawn or defaulted and accrued to now; `daysPastDue_` its days past due now, against
+    ///      the schedule in force (the market's `_daysPastDue`, or the lens's).
     function valuation(
         ILoanMarketTypes.Loan memory loan,
         uint256 share,
-        uint256 nowTs
+        uint256 daysPastDue_
     ) internal pure returns (Valuation memory v) {
         uint256 funded = loan.funded;
         v.principal = (share * loan.principalOutstanding) / funded;
         v.interest = BoundedMath.mulDivDown(share, loan.interestUnpaid * _keepBps(loan), funded * BPS);
         v.par = v.principal + v.interest;
-        v.daysPastDue = LoanAccounting.daysPastDue(loan, nowTs);
+        v.daysPastDue = daysPastDue_;
         v.distressed = loan.status == ILoanMarketTypes.LoanStatus.Defaulted || v.daysPastDue > DISTRESSED_AFTER_DAYS;
     }
 

@@ -89,7 +89,7 @@ abstract contract NoteResale is INoteMarket, LoanMarketBase {
         uint256 loanId = NoteIds.loanOf(noteId);
         Loan memory loan = _loans[loanId];
         _requireForSale(noteId, loan);
-        NotePricing.Valuation memory v = NotePricing.valuation(loan, share, block.timestamp);
+        NotePricing.Valuation memory v = NotePricing.valuation(loan, share, _daysPastDue(loanId, loan));
         if (v.distressed && !acceptDistressed) revert NoteDistressed(noteId, v.daysPastDue);
         if (!NotePricing.withinBounds(loan, share, v, c, block.timestamp, price)) {
             revert ResalePriceOutOfBounds(noteId, price, NotePricing.maxPrice(loan, share, v, c, block.timestamp));

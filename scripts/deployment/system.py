@@ -60,6 +60,7 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
     parts = deploy_loan_market(c, stable, registry, oracle, reserve, holders.treasury, holders.deployer, tx)
     deployed("LoanNote", parts.note)
+    deployed("LoanMarketRestructuring", parts.restructuring)
     deployed("LoanMarketOrigination", parts.origination)
     deployed("LoanMarketExt", parts.extension)
     deployed("LoanMarket", parts.core)

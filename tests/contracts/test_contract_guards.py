@@ -1,5 +1,5 @@
 """Guards of the contract layer's shape: every production contract keeps 2 KiB of room under EIP-170,
-and the three parts of the split loan market agree on every storage slot, share no function selector,
+and the four parts of the split loan market agree on every storage slot, share no function selector,
 and together implement exactly the merged ILoanMarket ABI clients use."""
 
 import json
@@ -18,6 +18,7 @@ MARKET_PARTS = {
     "LoanMarket": "contracts/lending/LoanMarket.sol",
     "LoanMarketExt": "contracts/lending/LoanMarketExt.sol",
     "LoanMarketOrigination": "contracts/lending/LoanMarketOrigination.sol",
+    "LoanMarketRestructuring": "contracts/lending/LoanMarketRestructuring.sol",
 }
 
 
@@ -27,9 +28,14 @@ def _artifact(name):
 
 def test_every_production_contract_keeps_2kib_under_eip170():
     sizes = dict(production_contracts())
-    assert {"LoanMarket", "LoanMarketExt", "LoanMarketOrigination", "CollateralVault", "CreditOracle"} <= set(
-        sizes
-    )
+    assert {
+        "LoanMarket",
+        "LoanMarketExt",
+        "LoanMarketOrigination",
+        "LoanMarketRestructuring",
+        "CollateralVault",
+        "CreditOracle",
+    } <= set(sizes)
     too_big = {name: size for name, size in sizes.items() if size > EIP170 - HEADROOM}
     assert not too_big, f"contracts with less than {HEADROOM} bytes under EIP-170: {too_big}"
 
@@ -69,6 +75,8 @@ def test_the_parts_implement_exactly_the_merged_abi():
         "extensionBoundTo()",
         "originationBoundTo()",
         "origination()",
+        "restructuringBoundTo()",
+        "restructuring()",
     }
     assert set(merged.values()) - set(implemented.values()) == set()
     assert set(implemented.values()) - set(merged.values()) - internal == set()
@@ -92,9 +100,10 @@ def layouts():
 def test_the_parts_of_the_market_agree_on_every_slot(layouts):
     core = layouts["LoanMarket"]
     assert core, "LoanMarket declares its storage through LoanMarketStorage"
-    for name in ("LoanMarketExt", "LoanMarketOrigination"):
+    for name in ("LoanMarketExt", "LoanMarketOrigination", "LoanMarketRestructuring"):
         assert layouts[name][: len(core)] == core, f"{name} lays out the shared storage differently"
     assert layouts["LoanMarketOrigination"] == core  # the origination module adds nothing
+    assert layouts["LoanMarketRestructuring"] == core  # nor does the restructuring module
     extra = layouts["LoanMarketExt"][len(core) :]
     assert [v["label"] for v in extra] == ["_roles"]  # AccessControl's map, after everything shared
     assert int(extra[0]["slot"]) > max(int(v["slot"]) for v in core)

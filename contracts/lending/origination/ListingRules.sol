@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
+import {MAX_PERIODS} from "../../common/Constants.sol";
 import {LoanOffers} from "../LoanOffers.sol";
 import {LoanOriginationBase} from "./LoanOriginationBase.sol";
 

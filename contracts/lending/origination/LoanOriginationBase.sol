@@ -2,21 +2,20 @@
 pragma solidity 0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {ILoanMarketOrigination} from "../../interfaces/ILoanMarketOrigination.sol";
 import {ICollateralVault} from "../../interfaces/ICollateralVault.sol";
 import {LoanMarketBase} from "../LoanMarketBase.sol";
+import {MarketDomain} from "../MarketDomain.sol";
 
 /// @title What origination's entry points share: the offer domain, the rule that a listing still
 ///        qualifies, and how a listing ends without drawdown
 /// @dev Declares no storage (LoanMarketExt's AccessControl map follows LoanMarketStorage, so this module
-///      must not put anything there): the EIP-712 domain is built from constants and the role check
-///      asks the market itself.
+///      must not put anything there): the EIP-712 domain is built from constants (MarketDomain) and the
+///      role check asks the market itself.
 abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase {
     /// @notice After the listing deadline the borrower has this long to accept a partial fill.
     uint256 public constant ACCEPT_WINDOW = 7 days;
-    uint256 internal constant MAX_PERIODS = 360;
     uint256 internal constant MIN_PERIOD_LENGTH = 1 days;
     uint256 internal constant MAX_PERIOD_LENGTH = 365 days;
     uint256 internal constant MAX_TERM = 10 * 365 days;
@@ -27,21 +26,14 @@ abstract contract LoanOriginationBase is ILoanMarketOrigination, LoanMarketBase 
     uint8 internal constant EXPIRED_DISQUALIFIED = 3;
 
     bytes32 internal constant OFFER_SIGNER_ROLE = keccak256("OFFER_SIGNER_ROLE");
-    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 private constant NAME_HASH = keccak256("PeerLend LoanMarket");
-    bytes32 private constant VERSION_HASH = keccak256("1");
 
     /// @inheritdoc ILoanMarketOrigination
-    /// @dev Built on every call from this chain and this address (the market, under delegatecall), so a
-    ///      fork or another deployment never accepts an offer signed for this one.
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+        return MarketDomain.separator();
     }
 
     function _typedDataHash(bytes32 structHash) internal view returns (bytes32) {
-        return MessageHashUtils.toTypedDataHash(DOMAIN_SEPARATOR(), structHash);
+        return MarketDomain.typedDataHash(structHash);
     }
 
     /// @dev The roles live in LoanMarketExt's AccessControl; under delegatecall `this` is the market,
