@@ -79,3 +79,31 @@ def annuity_schedule(
             Installment(k, first_due + (k - 1) * period_length, interest + part, interest, part, balance)
         )
     return rows
+
+
+def restructured_schedule(
+    balance: int,
+    apr_bps: int,
+    period_length: int,
+    base_period: int,
+    num_periods: int,
+    first_due: int,
+    installment_amount: int,
+    first_interest: int,
+) -> list[Installment]:
+    """The schedule a restructuring puts in force (RestructureSchedule.rows, LoanMarketLens.schedule):
+    installments base_period + 1 .. num_periods on `balance`, the first due at `first_due` and one every
+    period after. Each principal part is the schedule's step (one period's interest on the scheduled
+    balance); only the first row's interest differs, carrying `first_interest` (what was unpaid at the
+    restructuring and what accrues to the first due date, the holiday's interest among it)."""
+    rate = rate_per_period(apr_bps, period_length)
+    rows, b = [], balance
+    for k in range(base_period + 1, num_periods + 1):
+        interest = _ceil_div(b * rate, RAY)
+        part = b if k >= num_periods else min(max(installment_amount - interest, 0), b)
+        if k == base_period + 1:
+            interest = first_interest
+        b -= part
+        due = first_due + (k - base_period - 1) * period_length
+        rows.append(Installment(k, due, interest + part, interest, part, b))
+    return rows

@@ -1,131 +1,21 @@
 """What the lifecycle test expects of the demo's story, computed on the test's side: every party's
 stablecoin balance (`Ledger`) and each loan's accrual (`LoanModel`), from the loans' terms, the fee
 parameters (LoanMarket.config), the reserve cap and the rules written in ILoanMarket,
-ICollateralLiquidation and IReserveFund. No expected amount is read back from the contract that produced
+ICollateralLiquidation and IReserveFund (the loan model itself is tests/support/loan_model.py, which the
+contract tests share). No expected amount is read back from the contract that produced
 it; `Ledger.follow(phase)` moves the expectations by what each phase of the story did.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from backend.loans.annuity import annuity_schedule, rate_per_period
 from demo import lifecycle
-from demo.chain import DAY
+from tests.support.loan_model import BPS, RAY, LoanModel, annuity_rows, ceil_div
 
-RAY = 10**27
-BPS = 10_000
+__all__ = ["BPS", "RAY", "Ledger", "LoanModel", "annuity_rows", "ceil_div"]
+
 # Which loans' notes the story claims, and whether it sweeps fees, in each phase.
 CLAIMS_IN = {"month1": ("A", "B"), "month2": ("A",), "month3": ("A",), "covered": ("B",)}
 SWEEPS_IN = {"month1", "month2", "month3"}
-
-
-def ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
-def annuity_rows(principal: int, apr_bps: int, period: int, n: int, start: int) -> list[dict]:
-    """The schedule by the contract's rule, shaped as the demo shows it to the borrower."""
-    return [
-        {"k": r.period, "due": r.due, "amount": r.payment, "interest": r.interest, "principal": r.principal}
-        for r in annuity_schedule(principal, apr_bps, n, period, start + period)
-    ]
-
-
-@dataclass
-class LoanModel:
-    """What the test expects of one loan, from the schedule and the rules in ILoanMarket."""
-
-    funded: int
-    shares: dict[str, int]  # lender -> principal share
-    schedule: list[dict]
-    apr_bps: int
-    period: int
-    drawn_at: int
-    acc: int = 0  # accPerShare, ray
-    checkpoint: dict[str, int] = field(default_factory=dict)
-    # state for the accrual model (after the last payment made on a due date)
-    principal_out: int = 0
-    sched_balance: int = 0
-    interest_unpaid: int = 0
-    interest_not_due: int = 0
-    late_fee: int = 0
-    last_accrual: int = 0
-    due_periods: int = 0
-    # (principal outstanding before it, payment) per collateral sale, in order
-    recoveries: list[tuple[int, int]] = field(default_factory=list)
-    covered: int | None = None  # what the reserve fund's rule says it covers
-
-    @property
-    def rate(self) -> int:
-        return rate_per_period(self.apr_bps, self.period)
-
-    @property
-    def installment(self) -> int:
-        return self.schedule[0]["amount"]
-
-    def credit_lenders(self, amount: int) -> None:
-        self.acc += amount * RAY // self.funded
-
-    def claims(self) -> dict[str, int]:
-        """ILoanMarket: a note has claimed floor(share * checkpoint / 1e27) in total and can claim
-        floor(share * accPerShare / 1e27) minus that."""
-        out = {}
-        for lender, share in self.shares.items():
-            out[lender] = share * self.acc // RAY - share * self.checkpoint.get(lender, 0) // RAY
-            self.checkpoint[lender] = self.acc
-        return out
-
-    # -- accrual per ILoanMarket (interest per second on principal outstanding, late fees per second)
-
-    def _interest(self, elapsed: int) -> int:
-        if self.principal_out == 0 or elapsed == 0:
-            return 0
-        return ceil_div(self.principal_out * self.rate * elapsed, self.period * RAY)
-
-    def overdue(self) -> int:
-        due_interest = max(self.interest_unpaid - self.interest_not_due, 0)
-        return due_interest + max(self.principal_out - self.sched_balance, 0)
-
-    @staticmethod
-    def _late(amount: int, bps: int, seconds: int) -> int:
-        return ceil_div(amount * bps * seconds, BPS * DAY) if amount and bps and seconds > 0 else 0
-
-    def accrue(self, now: int, late_bps: int) -> None:
-        n = len(self.schedule)
-        t = self.last_accrual
-        due_now = min((now - self.drawn_at) // self.period, n)
-        fee = self.late_fee + self._late(self.overdue(), late_bps, now - t)
-        for k in range(self.due_periods + 1, due_now + 1):
-            due = self.drawn_at + k * self.period
-            before = self.overdue()
-            self.interest_unpaid += self._interest(due - t)
-            self.interest_not_due = 0
-            interest = ceil_div(self.sched_balance * self.rate, RAY)
-            step = (
-                self.sched_balance if k >= n else min(max(self.installment - interest, 0), self.sched_balance)
-            )
-            self.sched_balance -= step
-            fee += self._late(self.overdue() - before, late_bps, now - due)
-            t = due
-        self.due_periods = due_now
-        maturity = self.drawn_at + n * self.period
-        if t < maturity:
-            accrued = self._interest(min(now, maturity) - t)
-            self.interest_unpaid += accrued
-            self.interest_not_due += accrued
-        self.late_fee = fee
-        self.last_accrual = now
-
-    def apply(self, amount: int) -> tuple[int, int, int]:
-        late = min(amount, self.late_fee)
-        interest = min(amount - late, self.interest_unpaid)
-        principal = amount - late - interest
-        self.late_fee -= late
-        self.interest_unpaid -= interest
-        self.principal_out -= principal
-        self.interest_not_due = min(self.interest_not_due, self.interest_unpaid)
-        return late, interest, principal
 
 
 class Ledger:

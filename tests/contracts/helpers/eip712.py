@@ -1,4 +1,5 @@
-"""EIP-712 signing for IdentityRegistry attestations and CreditOracle score batches.
+"""EIP-712 signing for IdentityRegistry attestations, CreditOracle score batches and note holders'
+restructuring approvals of the loan market.
 
 Messages are built for `eth_account.messages.encode_typed_data(full_message=...)`, the encoding the
 oracle nodes and the KYC service use, so these tests check the contracts against it.
@@ -164,3 +165,42 @@ def decode_records_payload(payload):
             }
         )
     return out
+
+
+# ------------------------------------------------------------------ loan restructuring
+
+RESTRUCTURE_APPROVAL_TYPES = {
+    "EIP712Domain": DOMAIN_TYPE,
+    "RestructureApproval": [
+        {"name": "holder", "type": "address"},
+        {"name": "loanId", "type": "uint256"},
+        {"name": "proposalId", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ],
+}
+
+
+def restructure_approval_message(
+    market, holder, loan_id, proposal_id, nonce, deadline, chain_id=None, verifying_contract=None
+):
+    return {
+        "types": RESTRUCTURE_APPROVAL_TYPES,
+        "primaryType": "RestructureApproval",
+        "domain": _domain("PeerLend LoanMarket", market, chain_id, verifying_contract),
+        "message": {
+            "holder": str(holder),
+            "loanId": loan_id,
+            "proposalId": proposal_id,
+            "nonce": nonce,
+            "deadline": deadline,
+        },
+    }
+
+
+def sign_restructure_approval(key, market, loan_id, proposal_id, nonce, deadline, **domain):
+    """65-byte signature by `key` (the holder) of its approval of `proposal_id`."""
+    message = restructure_approval_message(
+        market, key.address, loan_id, proposal_id, nonce, deadline, **domain
+    )
+    return bytes(key.sign_message(encode_typed_data(full_message=message)).signature)
