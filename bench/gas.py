@@ -23,6 +23,7 @@ EXPECTED_REPORTS = (
     "gas-market.json",
     "gas-note-market.json",
     "gas-auto-invest.json",
+    "gas-restructuring.json",
     "gas-collateral.json",
     "gas-integration.json",
 )

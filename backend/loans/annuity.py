@@ -89,20 +89,21 @@ def restructured_schedule(
     num_periods: int,
     first_due: int,
     installment_amount: int,
-    first_interest: int,
+    first_charges: int,
 ) -> list[Installment]:
     """The schedule a restructuring puts in force (RestructureSchedule.rows, LoanMarketLens.schedule):
     installments base_period + 1 .. num_periods on `balance`, the first due at `first_due` and one every
     period after. Each principal part is the schedule's step (one period's interest on the scheduled
-    balance); only the first row's interest differs, carrying `first_interest` (what was unpaid at the
-    restructuring and what accrues to the first due date, the holiday's interest among it)."""
+    balance); only the first row's interest differs: it carries `first_charges`, the late fees and
+    interest unpaid at the restructuring and the interest that accrues to the first due date (the
+    holiday's interest among it)."""
     rate = rate_per_period(apr_bps, period_length)
     rows, b = [], balance
     for k in range(base_period + 1, num_periods + 1):
         interest = _ceil_div(b * rate, RAY)
         part = b if k >= num_periods else min(max(installment_amount - interest, 0), b)
         if k == base_period + 1:
-            interest = first_interest
+            interest = first_charges
         b -= part
         due = first_due + (k - base_period - 1) * period_length
         rows.append(Installment(k, due, interest + part, interest, part, b))

@@ -106,8 +106,9 @@ interface ILoanMarketEvents is ILoanMarketTypes {
     ///         schedule: from due period `basePeriod` on, `baseBalance` of principal (everything then
     ///         outstanding) is repaid in the installments `basePeriod + 1` .. `numPeriods`, the first due at
     ///         `firstDueDate`, then one every period to `maturity`, each `installment`; the first also
-    ///         carries `firstInterest` (the interest unpaid at execution and what accrues to
-    ///         `firstDueDate`) in place of one period's interest, if nothing is paid before it.
+    ///         carries `firstCharges` (the late fees and interest unpaid at execution and the interest
+    ///         that accrues to `firstDueDate`) in place of one period's interest, if nothing is paid
+    ///         before it.
     event RestructureExecuted(
         uint256 indexed loanId,
         uint256 indexed proposalId,
@@ -118,7 +119,7 @@ interface ILoanMarketEvents is ILoanMarketTypes {
         uint256 installment,
         uint40 firstDueDate,
         uint40 maturity,
-        uint256 firstInterest
+        uint256 firstCharges
     );
     event ResaleTermsSet(uint16 feeBps, uint16 maxPremiumBps, uint16 minYieldBps);
     event ParameterChanged(bytes32 indexed name, uint256 previous, uint256 value);

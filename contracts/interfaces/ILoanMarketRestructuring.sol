@@ -29,9 +29,9 @@ import {ILoanMarketErrors} from "./ILoanMarketErrors.sol";
 /// New schedule: everything outstanding at execution is repaid in equal installments (the loan's APR,
 /// rounding as at drawdown) over the installments not yet due plus `extraPeriods`; the first falls due
 /// `holidayPeriods` periods after the next due date, then one every period: maturity moves by the holiday
-/// and the extension. Principal behind schedule is re-scheduled and unpaid interest (due or not) falls
-/// due with the first new installment, so the loan is current on execution; late fees already charged
-/// stay owed (paid first, as always). Interest keeps accruing per second on the principal outstanding,
+/// and the extension. Principal behind schedule is re-scheduled, and unpaid interest (due or not) and late
+/// fees already charged fall due with the first new installment (`ScheduleBase.firstCharges`), so the
+/// loan is current on execution; nothing is forgiven. Interest keeps accruing per second on the principal outstanding,
 /// through the holiday too: the holiday's interest is paid with the first installment after it, never
 /// forgiven, and paying during the holiday lowers it. No principal is ever reduced or added. Days past
 /// due, the delinquency tier, the amount due, `markDefault` and note pricing count against the new

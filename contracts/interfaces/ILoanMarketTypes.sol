@@ -114,22 +114,23 @@ interface ILoanMarketTypes {
     }
 
     /// @notice Where the schedule in force starts: after a restructuring, the principal outstanding and
-    ///         the due periods already passed when it took effect, and the interest the first installment
-    ///         of the new schedule carries if nothing is paid before it (what was unpaid then, plus what
-    ///         accrues to the first due date: the holiday's interest falls due with it). A loan never
-    ///         restructured starts at its principal and period 0 (`restructured` false).
+    ///         the due periods already passed when it took effect, and the charges the first installment
+    ///         of the new schedule carries beside its principal if nothing is paid before it: the late fees
+    ///         and interest unpaid then, plus the interest that accrues to the first due date (the
+    ///         holiday's interest falls due with it). A loan never restructured starts at its principal and
+    ///         period 0 (`restructured` false).
     struct ScheduleBase {
         bool restructured;
         uint256 balance;
         uint256 period;
-        uint256 firstInterest;
+        uint256 firstCharges;
     }
 
     /// @notice One installment of the contractual schedule.
     struct Installment {
         uint40 dueDate;
         uint128 amount;
-        uint128 interest;
+        uint128 interest; //  a restructured schedule's first: its charges (late fees and interest carried)
         uint128 principal;
     }
 

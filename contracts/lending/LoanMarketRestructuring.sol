@@ -249,7 +249,7 @@ contract LoanMarketRestructuring is ILoanMarketRestructuring, LoanMarketBase {
             loan.installment,
             uint40(firstDue),
             uint40(maturity),
-            base.firstInterest
+            base.firstCharges
         );
     }
 }

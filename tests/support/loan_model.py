@@ -9,6 +9,7 @@ end-to-end tests (tests/e2e/lifecycle_model.py) share it.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from backend.loans.annuity import annuity_schedule, installment, rate_per_period
@@ -147,6 +148,13 @@ class LoanModel:
         self.late_fee = fee
         self.last_accrual = now
 
+    def accrued(self, now: int, late_bps: int) -> LoanModel:
+        """A copy accrued to `now`: what a view at `now` sees. The model itself accrues only where the
+        chain stores an accrual, since each stored accrual rounds its own segment."""
+        copy = deepcopy(self)
+        copy.accrue(now, late_bps)
+        return copy
+
     def apply(self, amount: int) -> tuple[int, int, int]:
         late = min(amount, self.late_fee)
         interest = min(amount - late, self.interest_unpaid)
@@ -185,7 +193,7 @@ class LoanModel:
     def restructure(self, now: int, extra: int, holiday: int) -> dict:
         """The loan (accrued to `now`) re-based on the new schedule: everything outstanding repaid over the
         installments not yet due plus `extra`, the first `holiday` periods after the next due date; unpaid
-        interest falls due with it. Returns the new terms as RestructureExecuted states them."""
+        late fees and interest fall due with it. Returns the new terms as RestructureExecuted states them."""
         due = self.due_periods
         passed = (now - self.drawn_at) // self.period if now > self.drawn_at else 0
         passed = max(passed, due)
@@ -195,7 +203,7 @@ class LoanModel:
         self.inst = installment(self.principal_out, self.rate, self.num_periods - due)
         self.sched_balance = self.principal_out
         self.base_balance, self.base_period = self.principal_out, due
-        first_interest = self.interest_unpaid + self._interest(first_due - now)
+        first_charges = self.late_fee + self.interest_unpaid + self._interest(first_due - now)
         self.interest_not_due = self.interest_unpaid
         rows = []
         b = self.principal_out
@@ -203,7 +211,7 @@ class LoanModel:
             interest = ceil_div(b * self.rate, RAY)
             part = self._step(b, k)
             if k == due + 1:
-                interest = first_interest
+                interest = first_charges
             b -= part
             due_at = self.drawn_at + k * self.period
             rows.append(
@@ -217,5 +225,5 @@ class LoanModel:
             "installment": self.inst,
             "firstDueDate": first_due,
             "maturity": self.maturity,
-            "firstInterest": first_interest,
+            "firstCharges": first_charges,
         }

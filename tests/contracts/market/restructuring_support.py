@@ -7,10 +7,10 @@ approving and executing a new schedule on the `drawn` loan of market_support (10
 import copy
 
 import brownie
-from helpers.chain_time import pin_next_block_time
+from helpers.chain_time import latest_timestamp, pin_next_block_time
 from helpers.eip712 import sign_restructure_approval
 from helpers.keys import dev_key
-from market_support import DAY, GRADES, LATE_BPS_PER_DAY, USD, note_id
+from market_support import BPS, DAY, GRADES, LATE_BPS_PER_DAY, RESERVE_BPS, SERVICING_BPS, USD, note_id
 
 from tests.support.loan_model import LoanModel
 
@@ -24,8 +24,8 @@ def notes_of(loan_id, count=4):
 
 
 def propose(market, loan_id, borrower, extra=0, holiday=0, expiry_in=7 * DAY):
-    """The borrower's proposal; returns its id."""
-    expiry = brownie.chain.time() + expiry_in
+    """The borrower's proposal, open for `expiry_in` from the latest block; returns its id."""
+    expiry = latest_timestamp() + expiry_in
     return market.proposeRestructure(loan_id, extra, holiday, expiry, {"from": borrower}).return_value
 
 
@@ -49,7 +49,7 @@ def lender_key(i):
 def signed(market, loan_id, proposal_id, i, deadline=None, nonce=None, **domain):
     """lenders[i]'s signed approval: (deadline, signature)."""
     holder = lender_key(i).address
-    deadline = deadline if deadline is not None else brownie.chain.time() + DAY
+    deadline = deadline if deadline is not None else latest_timestamp() + DAY
     nonce = market.restructureNonce(holder) if nonce is None else nonce
     return deadline, sign_restructure_approval(
         lender_key(i), market, loan_id, proposal_id, nonce, deadline, **domain
@@ -64,12 +64,15 @@ def model_of(market, loan_id, lenders):
 
 
 def repay_at(market, model, loan_id, payer, amount, when=None):
-    """Repays `amount` in a block at `when` (default: the next second) and moves the model the same way."""
+    """Repays `amount` in a block at `when` (default: the next second), moves the model the same way and
+    checks the chain split the payment as the model did. Returns the model's (late, interest, principal)."""
     ts = pin_next_block_time() if when is None else _pin(when)
     model.accrue(ts, LATE_BPS_PER_DAY)
-    paid = min(amount, model.payoff())
-    model.apply(paid)
-    return market.repay(loan_id, amount, {"from": payer})
+    split = model.apply(min(amount, model.payoff()))
+    model.credit_lenders(to_notes(*split))
+    ev = market.repay(loan_id, amount, {"from": payer}).events["LoanRepaid"]
+    assert (ev["lateFee"], ev["interest"], ev["principal"]) == split
+    return split
 
 
 def at(market, ts, fn, *args):
@@ -113,3 +116,12 @@ def assert_matches(market, model, loan_id):
         "installment": model.installment,
     }
     assert got == want
+
+
+def to_notes(late, interest, principal):
+    """What reaches the notes of a performing loan's payment: all of it less the servicing fee and the
+    reserve share, each rounded up on late fees and interest (ILoanMarket, Distribution)."""
+    base = late + interest
+    servicing = -(-base * SERVICING_BPS // BPS)
+    reserve = min(-(-base * RESERVE_BPS // BPS), base - servicing)
+    return base + principal - servicing - reserve
