@@ -41,6 +41,7 @@ from backend.db.session import create_db_engine, make_sessionmaker
 from backend.kyc.config import kyc_settings
 from backend.risk.config import risk_settings
 from backend.risk.model_store import get_scorecard
+from backend.web_app import mount_web_app
 
 API_DESCRIPTION = """Off-chain services of the PeerLend lending platform.
 
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(retired_router)
+    # The reference web portal under /app, when it has been built (backend/web_app.py).
+    mount_web_app(app, settings)
 
     _document_errors_as_problems(app)
 
