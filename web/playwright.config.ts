@@ -1,0 +1,38 @@
+// Browser journeys against a running stack the caller starts: tests/e2e/test_web_portal.py starts
+// anvil, the deployment, the API serving web/dist at /app, the indexer and the oracle, then runs
+// `playwright test` here with their URLs and the wallets' keys in the environment (e2e/env.ts).
+// The browser is Debian's chromium (no download is reachable): PEERLEND_CHROMIUM, else /usr/bin/chromium.
+import { defineConfig } from '@playwright/test'
+
+const reports = process.env.PEERLEND_WEB_REPORTS ?? '../reports/web'
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: `${reports}/test-results`,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.PEERLEND_WEB_URL,
+    viewport: { width: 1200, height: 900 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.PEERLEND_CHROMIUM ?? '/usr/bin/chromium',
+      // As root, without a sandbox; no background traffic (this machine's network is closed).
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    },
+  },
+})
