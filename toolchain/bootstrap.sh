@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and skips what is already done: npm toolchain (solc, anvil, OpenZeppelin),
-# the solc shim where py-solc-x looks for compilers, Brownie in its own environment, and the service
-# environment from uv.lock. Every step is keyed on a stamp holding the hash of its inputs.
+# the solc shim where py-solc-x looks for compilers, Brownie in its own environment, the service
+# environment from uv.lock, and the web portal's packages with the browser its tests drive. Every step
+# is keyed on a stamp holding the hash of its inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -64,5 +65,18 @@ if ! stamp_ok service "$service_hash" || [ ! -x .venv/bin/python ]; then
   say "syncing service environment (.venv) from uv.lock"
   UV_PYTHON=$PYTHON "$UV" sync --frozen --all-extras --quiet
   stamp_set service "$service_hash"
+fi
+# 5. The web portal's packages (web/package-lock.json), and Debian's chromium its browser tests drive
+# (Playwright's own browser download is not reachable).
+./web/build.sh install
+if [ ! -x /usr/bin/chromium ] && [ -z "${PEERLEND_CHROMIUM:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium (Debian) for the web portal's browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || die "apt-get install chromium failed"
+  else
+    say "warning: /usr/bin/chromium is missing (install Debian's chromium, or set PEERLEND_CHROMIUM): the web tests need it"
+  fi
 fi
 say "toolchain ready (solc $SOLC_VERSION, $(node_modules/.bin/anvil --version | head -1), brownie $("$TOOLS/brownie/bin/pip" show eth-brownie 2>/dev/null | awk '/^Version/{print $2}'))"

@@ -108,6 +108,12 @@ echo "$DEPLOYMENT" >"$RUN_DIR/deployment"
 # Whatever runs for another deployment holds its database and stores open: restart it on these.
 for name in "${BOUND[@]}"; do stop_if_rebound "$name"; done
 
+# The web portal, built before the API starts so that it serves it under /app (backend/web_app.py).
+say "building the web portal (skipped while web/ and the ABIs are unchanged)"
+run_logged web ./web/build.sh || die "web portal build failed; see $LOG_DIR/web.log"
+# Sign-in messages may name either host the portal is opened on.
+export PEERLEND_SIWE_DOMAINS=${PEERLEND_SIWE_DOMAINS:-"[\"localhost:$API_PORT\", \"127.0.0.1:$API_PORT\"]"}
+
 say "starting the API on $API_URL (deployment $DEPLOYMENT)"
 start_service api "$API_PORT" .venv/bin/python -m backend.main
 wait_http api "$API_URL/readyz"
@@ -166,6 +172,7 @@ cat <<EOM
 
 PeerLend is running (deployment $DEPLOYMENT).
   chain (anvil)    $RPC_URL   chain id 31337
+  web portal       http://localhost:$API_PORT/app/   (any EIP-1193 wallet on chain 31337, e.g. MetaMask)
   API              $API_URL/v2
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
