@@ -7,12 +7,15 @@ handler of each event (the composition root; backend/chain/indexer/registry.py i
   <any ERC-20 in the manifest>.Transfer                      -> loans (transfers.py): wallet activity
   LoanMarket / LoanNote / CollateralVault                    -> loans (projections.py, its table)
   LoanMarket.NoteOffered/NoteOfferCancelled/NoteSold         -> market (projections.py)
+  observed: fundings, repayments, claims, sales, pledges,     -> aml (observers.py): alerts, cases
+  stablecoin transfers, attestations
 
 A new domain adds its `projections.HANDLERS` and `models.READ_MODELS` here, one line.
 """
 
 from __future__ import annotations
 
+from backend.aml import observers as aml
 from backend.chain.indexer.registry import Projections
 from backend.kyc import models as kyc_models
 from backend.kyc import projections as kyc
@@ -30,6 +33,7 @@ PROJECTIONS.register(oracle.HANDLERS, oracle_models.READ_MODELS)
 PROJECTIONS.register(transfers.HANDLERS)
 PROJECTIONS.register(loans.HANDLERS, loan_models.READ_MODELS)
 PROJECTIONS.register(market.HANDLERS, market_models.READ_MODELS)
+PROJECTIONS.observe(aml.OBSERVERS)  # AML rules: alerts commit with the range (backend/aml/observers.py)
 
 # Every table the projections write: what a rebuild empties first, and what tests compare.
 ALL_READ_MODELS = tuple(PROJECTIONS.read_models)
