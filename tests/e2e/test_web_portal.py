@@ -33,7 +33,7 @@ from tests.support.server import create_operator_key, start_server
 WEB = ROOT / "web"
 REPORTS = ROOT / "reports" / "web"
 CHROMIUM = Path(os.environ.get("PEERLEND_CHROMIUM", "/usr/bin/chromium"))
-JOURNEY_SCREENSHOTS = ("borrower-7-repaid", "investor-7-auto-invest", "operator-2-approved", "home")
+JOURNEY_SCREENSHOTS = ("borrower-7-repaid", "investor-8-auto-invest", "operator-2-approved", "home")
 
 pytestmark = pytest.mark.timeout(600)
 

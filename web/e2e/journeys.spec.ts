@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test'
+import { formatUnitsExact } from '../src/lib/money'
 import { api, mineAt } from './chain'
 import { env } from './env'
 import { AGGRESSIVE_INVESTOR, type Applicant, applicant, CAUTIOUS_BORROWER, STRONG_APPLICANT } from './people'
@@ -153,18 +154,38 @@ test('operator: approves the KYC review in the console', async () => {
   await shot(page, 'operator-3-audit-log')
 })
 
+async function openFunding(page: Page): Promise<ReturnType<Page['locator']>> {
+  await page.locator('input[name="fundAmount"]').fill('1000')
+  await page.getByRole('button', { name: 'Fund…' }).click()
+  const warning = page.getByTestId('suitability-warning')
+  await warning.getByRole('checkbox').check()
+  return warning
+}
+
 test('investor: funds the loan after the suitability warning', async () => {
   const page = investor
   await page.goto('invest')
   await expect(page.getByTestId('kyc-state')).toHaveText('approved')
   await expect(page.getByTestId('onchain-identity')).toContainText('investor risk class 5')
+
+  // With an empty wallet the stablecoin refuses the market's transfer: its error, decoded with the
+  // deployment's merged errors ABI, reads as a sentence before anything is signed.
+  await page.goto(`loans/${loanId}`)
+  await (await openFunding(page)).getByRole('button', { name: 'Send funding' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: `Fund loan #${loanId}` })).toContainText(
+    'Your wallet holds 0.00 mUSD of the stablecoin; this needs 1,000.00 mUSD.',
+  )
+  await shot(page, 'investor-2-revert-explained')
+
+  await page.goto('invest')
   await page.getByRole('button', { name: /Get 10,000 test/ }).click()
   await expect(page.getByTestId('wallet-balance').first()).toContainText('10,000.00 mUSD')
 
   await page.goto(`loans?grade=1&status=listed`)
-  await expect(page.getByTestId('loan-row').filter({ hasText: `#${loanId}` })).toHaveCount(1)
-  await shot(page, 'investor-2-loan-list')
-  await page.getByRole('link', { name: `#${loanId}` }).click()
+  const link = page.getByRole('link', { name: `#${loanId}`, exact: true })
+  await expect(page.getByTestId('loan-row').filter({ has: link })).toHaveCount(1)
+  await shot(page, 'investor-3-loan-list')
+  await link.click()
   await expect(page.getByTestId('risk-notice').first()).toBeVisible()
   await expect(page.getByTestId('legal-statement')).toBeVisible()
   await page.locator('input[name="fundAmount"]').fill('1000')
@@ -172,13 +193,13 @@ test('investor: funds the loan after the suitability warning', async () => {
   const warning = page.getByTestId('suitability-warning')
   await expect(warning.getByTestId('suitability-verdict')).toContainText('Your investor risk class is 5')
   await expect(warning.getByTestId('suitability-verdict')).toContainText('need class 1 or higher')
-  await shot(page, 'investor-3-suitability-warning')
+  await shot(page, 'investor-4-suitability-warning')
   await expect(warning.getByRole('button', { name: 'Send funding' })).toBeDisabled() // until the notice is read
   await warning.getByRole('checkbox').check()
   await warning.getByRole('button', { name: 'Send funding' }).click()
   await expect(page.getByText(`Fund loan #${loanId}: done`)).toBeVisible()
   await expect(page.getByRole('progressbar', { name: 'Funded' })).toHaveAttribute('aria-valuenow', '100')
-  await shot(page, 'investor-4-funded')
+  await shot(page, 'investor-5-funded')
 })
 
 test("borrower: draws down, then repays the amount due on the chain's clock", async () => {
@@ -223,14 +244,14 @@ test('investor: claims, offers the note for sale and signs an auto-invest mandat
   await expect(page.getByTestId('asset-donut')).toBeVisible()
   await expect(page.getByTestId('returns-bars')).toBeVisible()
   await expect(page.getByTestId('transaction').filter({ hasText: 'claim' })).toHaveCount(1)
-  await shot(page, 'investor-5-claimed')
+  await shot(page, 'investor-6-claimed')
 
   await holding.getByRole('button', { name: 'Sell…' }).click()
   await holding.getByRole('button', { name: 'Check price' }).click()
   await expect(holding.getByTestId('sale-quote')).toContainText('of par')
   await holding.getByRole('button', { name: 'Offer for sale' }).click()
   await expect(holding.getByTestId('note-on-offer')).toBeVisible()
-  await shot(page, 'investor-6-note-offered')
+  await shot(page, 'investor-7-note-offered')
 
   const auto = page.getByTestId('auto-invest')
   await auto.locator('input[name="autoDeposit"]').fill('100')
@@ -239,7 +260,7 @@ test('investor: claims, offers the note for sale and signs an auto-invest mandat
   await auto.getByRole('button', { name: 'Sign and set mandate' }).click()
   await expect(auto.getByText('Set the auto-invest mandate: done')).toBeVisible()
   await expect(figure(auto, 'mandate')).toContainText('grades AB')
-  await shot(page, 'investor-7-auto-invest')
+  await shot(page, 'investor-8-auto-invest')
 })
 
 test('home: platform figures, and its first load within the JavaScript budget', async ({ browser }) => {
@@ -250,8 +271,14 @@ test('home: platform figures, and its first load within the JavaScript budget', 
     if (url.pathname.endsWith('.js')) scripts.push(url.pathname.replace(/^\/app\//, ''))
   })
   await page.goto('')
-  await expect(figure(page, 'figure-loans')).toHaveText('1')
-  await expect(figure(page, 'figure-lent')).toHaveText('1,000.00 mUSD')
+  // The page sums the loan book itself; the API's list is what it must agree with, to the base unit.
+  const book = await api<{ items: { status: string; principal: string }[] }>('/v2/loans?limit=200')
+  const lent = book.items
+    .filter((loan) => ['active', 'repaid', 'defaulted'].includes(loan.status))
+    .reduce((sum, loan) => sum + BigInt(loan.principal), 0n)
+  expect(lent).toBeGreaterThanOrEqual(1_000_000_000n)
+  await expect(figure(page, 'figure-loans')).toHaveText(String(book.items.length))
+  await expect(figure(page, 'figure-lent')).toHaveText(`${formatUnitsExact(lent, 6)} mUSD`)
   await expect(page.getByTestId('figure-reserve')).toContainText('mUSD')
   await shot(page, 'home')
   const total = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(resolve(DIST, file))).length, 0)

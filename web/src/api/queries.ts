@@ -114,6 +114,7 @@ export function useTransactions(cursor: string | null) {
       }),
     enabled: session !== null,
     placeholderData: keepPreviousData,
+    refetchInterval: 5_000, // the index follows the chain a moment after each transaction
   })
 }
 
@@ -138,6 +139,7 @@ export function useClaims() {
       return claims
     },
     enabled: session !== null,
+    refetchInterval: 10_000,
   })
 }
 
