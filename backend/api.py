@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from backend.aml.router import router as aml_router
 from backend.auth.router import admin_router as auth_admin_router
 from backend.auth.router import router as auth_router
 from backend.kyc.router import router as kyc_router
@@ -20,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     loans_router,
     market_router,
     oracle_feed_router,
+    aml_router,
 ]

@@ -218,6 +218,7 @@ async def _replay_handler(_request, exc: Exception):
 
 def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     """Business, lag and capacity figures, read at each scrape (backend/core/state_metrics.py)."""
+    from backend.aml.metrics import aml_figures
     from backend.chain.indexer.metrics import indexer_figures
     from backend.loans.metrics import loan_figures
     from backend.oracle_feed.metrics import oracle_figures
@@ -226,6 +227,7 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
         functools.partial(loan_figures, settings=settings),
         oracle_figures,
         indexer_figures(settings.rpc_url, settings.chain_read_timeout_seconds),
+        aml_figures,
     ]
     app.state.metrics.registry.register(DatabaseFigures(app.state.sessionmaker, sources))
     app.state.metrics.registry.register(
