@@ -307,3 +307,16 @@ test('every page is usable 375 px wide', async () => {
     await shot(page, `mobile-${path.replace(/\//g, '-') || 'home'}`)
   }
 })
+
+test('account: signing out ends the session, at the service too', async () => {
+  const page = investor
+  await page.setViewportSize({ width: 1200, height: 900 })
+  await page.goto('account')
+  await expect(page.getByTestId('session-address')).toBeVisible()
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('peerlend.wallet-session')!).token as string)
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+  await expect(page.getByRole('button', { name: 'Sign in with Ethereum' })).toBeVisible()
+  const me = await fetch(`${env.apiUrl}/v2/auth/me`, { headers: { Authorization: `Bearer ${token}` } })
+  expect(me.status).toBe(401)
+  await shot(page, 'investor-9-signed-out')
+})
