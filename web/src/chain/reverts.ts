@@ -19,7 +19,8 @@ export interface DecodedRevert {
 }
 
 type Money = (value: bigint) => string
-type Explain = (args: readonly any[], money: Money) => string // eslint-disable-line @typescript-eslint/no-explicit-any
+// Decoded arguments are typed by the error's own ABI entry; each sentence knows its error's shape.
+type Explain = (args: readonly any[], money: Money) => string
 
 const time = (seconds: unknown) => formatDateTime(BigInt(seconds as bigint))
 

@@ -24,8 +24,7 @@ function useChart(build: (canvas: HTMLCanvasElement) => Chart, deps: unknown[]) 
     if (!ref.current) return
     const chart = build(ref.current)
     return () => chart.destroy()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps)
+  }, deps) // redrawn when the data (serialised by the caller) changes, not on every render
   return ref
 }
 
