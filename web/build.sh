@@ -22,7 +22,7 @@ fi
 
 build_stamp=dist/.peerlend-build
 mapfile -t artifacts < <(node scripts/abis.mjs --inputs)
-mapfile -t sources < <(find src scripts -type f | sort)
+mapfile -t sources < <(find src scripts -type f ! -name '*.generated.ts' | sort)  # generated: the ABIs count
 build_hash=$(hash_of "${sources[@]}" index.html vite.config.ts tsconfig.json package-lock.json "${artifacts[@]}")
 if [ -f dist/index.html ] && [ -f "$build_stamp" ] && [ "$(cat "$build_stamp")" = "$build_hash" ]; then
   exit 0
