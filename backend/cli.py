@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "backend.auth.cli",
     "backend.kyc.cli",
     "backend.risk.cli",
+    "backend.aml.cli",
 ]
 
 
