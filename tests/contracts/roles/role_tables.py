@@ -73,7 +73,7 @@ RESERVE_FUND = RoleTable(
 
 LOAN_MARKET = RoleTable(
     "LoanMarket",
-    ("LoanMarket", "LoanMarketExt", "LoanMarketOrigination"),
+    ("LoanMarket", "LoanMarketExt", "LoanMarketOrigination", "LoanMarketRestructuring"),
     {
         ADMIN: {"timelock"},
         "RISK_ROLE": {"timelock"},

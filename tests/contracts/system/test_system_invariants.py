@@ -1,7 +1,8 @@
 """Stateful suite over the real system: random sequences of listings, fundings, drawdowns, repayments,
 claims, note transfers, price moves, identity freezes, expiries and revocations, credit refreshes,
-governance changes of fees and caps, reserve cover and refills, pause and wind-down, defaults and
-liquidations — with the invariants below checked after every step against a ghost model built from
+governance changes of fees and caps, reserve cover and refills, pause and wind-down, defaults,
+liquidations and restructurings (a new schedule the holders of two thirds of the principal adopt) — with
+the invariants below checked after every step against a ghost model built from
 the events.
 
 Invariants:
@@ -18,7 +19,9 @@ Invariants:
   borrower (checked in the funding and transfer rules: the chain must agree with the model);
 - the market's totals reconcile with its loans.
 
-`make test` runs a fixed, modest number of examples; `make fuzz` runs 500 or more (PEERLEND_FUZZ_EXAMPLES).
+`make test` runs a fixed, modest number of examples (25: enough that the fixed sequences reach every
+outcome the test requires, restructurings keeping some late loans from default); `make fuzz` runs 500
+or more (PEERLEND_FUZZ_EXAMPLES).
 """
 
 from fractions import Fraction
@@ -34,7 +37,7 @@ from system_support import DAY, FAR_FUTURE, GRADES, MAX_UINT, PRICE, USD, WETH, 
 
 RAY = 10**27
 LISTED, DRAWN, REPAID, DEFAULTED, CANCELLED, EXPIRED = 1, 2, 3, 4, 5, 6
-SETTINGS = stateful_settings(20, 40)
+SETTINGS = stateful_settings(25, 40)
 STATS = {}
 
 
@@ -79,6 +82,7 @@ class SystemMachine:
         self.notes = {}  # note id -> {"loan", "holder", "share", "claimed"}
         self.frozen = set()
         self.revoked = set()
+        self.approvals = {}  # (proposal id, note id) -> the wallet that approved
         self.kyc_until = {}  # wallet -> expiry set by this example (else far away)
         self.price = PRICE
         self.paused = self.wound_down = False
@@ -440,6 +444,75 @@ class SystemMachine:
                 assert n["holder"] not in self.frozen and tx.return_value == n["share"]
                 del self.notes[nid]
 
+    def rule_restructure(self, idx="st_idx", votes="st_small"):
+        """The borrower of a late loan proposes a new schedule, some holders approve, anyone executes: it
+        takes effect iff the notes whose approver still holds them carry two thirds of the principal
+        (rounded up), and changes no principal, share or accumulator (the money invariants below hold
+        across it)."""
+        loan_id = self._pick(idx, DRAWN)
+        if loan_id is None or self.lens.daysPastDue(loan_id) == 0:
+            return  # a borrower in difficulty asks for a new schedule
+        g = self.loans[loan_id]
+        proposal = self.market.restructureProposal(loan_id)
+        pid = proposal["proposalId"]
+        if not proposal["open"]:
+            tx = self._try(
+                "propose",
+                self.market.proposeRestructure,
+                loan_id,
+                idx % 3,  # extra installments
+                (idx // 3) % 3,  # holiday periods
+                self._now() + 7 * DAY,
+                {"from": g["borrower"]},
+                allowed=("MarketPaused", "WalletFrozen", "InvalidRestructureTerms"),
+            )
+            if tx is None:
+                return
+            pid = tx.return_value
+        notes = sorted(nid for nid, n in self.notes.items() if n["loan"] == loan_id)
+        for i, nid in enumerate(notes):
+            holder = self.notes[nid]["holder"]
+            if votes % 4 and (votes >> i) % 4 == 0:  # mostly everyone; sometimes a few stay out
+                continue
+            tx = self._try(
+                "approve",
+                self.market.approveRestructure,
+                loan_id,
+                pid,
+                [nid],
+                {"from": holder},
+                allowed=("WalletFrozen",),
+            )
+            if tx is not None:
+                self.approvals[(pid, nid)] = holder
+        approved = sum(
+            self.notes[nid]["share"]
+            for nid in notes
+            if self.approvals.get((pid, nid)) == self.notes[nid]["holder"]
+        )
+        funded = sum(self.notes[nid]["share"] for nid in notes)
+        required = -(-2 * funded // 3)
+        before = self.market.getLoan(loan_id)
+        try:
+            tx = self.market.executeRestructure(loan_id, notes, {"from": self.liquidator})
+        except VirtualMachineError as exc:
+            reason = _reason(exc)
+            self._count(f"restructure:{reason}")
+            if self.paused:
+                assert reason == "MarketPaused"
+            elif approved < required:
+                assert exc.revert_msg == f"ApprovalBelowThreshold: {approved}, {required}"
+            else:  # a proposal of earlier steps whose holiday alone no longer fits a loan past maturity
+                assert reason == "InvalidRestructureTerms"
+            return
+        self._count("restructure")
+        self._record(tx)
+        assert not self.paused and tx.return_value == approved >= required
+        after = self.market.getLoan(loan_id)
+        assert after["principalOutstanding"] == before["principalOutstanding"]
+        assert after["accPerShare"] == before["accPerShare"] and after["funded"] == before["funded"]
+        assert self.lens.daysPastDue(loan_id) == 0  # current on its new schedule
+
     # Hypothesis picks rules uniformly: these aliases make the book move more often than the world changes.
     def rule_list_more(self, who="st_small", amount="st_amount", periods="st_small", secured="st_small"):
         self.rule_list(who, amount, periods, secured)
@@ -449,6 +522,11 @@ class SystemMachine:
 
     def rule_drawdown_more(self, idx="st_idx"):
         self.rule_drawdown(idx)
+
+    # Restructurings keep late loans from defaulting: liquidations (after a default or a price fall) are
+    # drawn more often, so the fixed sequences still reach them.
+    def rule_liquidate_more(self, idx="st_idx", amount="st_amount"):
+        self.rule_liquidate(idx, amount)
 
     # ---------------------------------------------------------------- the world
 
@@ -672,5 +750,15 @@ def test_system_invariants(system, SystemProbe, admin, attester, compliance, ora
     probe = SystemProbe.deploy({"from": admin})
     state_machine(SystemMachine, system, probe, admin, attester, compliance, oracle_keys, settings=SETTINGS)
     # a vacuous run proves nothing: the sequences must reach the interesting states
-    for outcome in ("list", "fund", "drawdown", "claim", "transfer", "liquidate", "cover", "default"):
+    for outcome in (
+        "list",
+        "fund",
+        "drawdown",
+        "claim",
+        "transfer",
+        "liquidate",
+        "cover",
+        "default",
+        "restructure",
+    ):
         assert STATS.get(outcome, 0) > 0, f"no successful {outcome} in the run: {STATS}"
