@@ -17,6 +17,7 @@ installments, unsecured; Ben (thinner file, around grade D) borrows 3,000 over 6
 Three investors pass KYC and suitability and fund both loans. Ada repays every installment on its due
 date; Ben pays the first, then stops: 1-30, 31-90, then more than 90 days late, his loan is defaulted,
 a liquidator buys his collateral after its price fell, and the reserve fund covers what is left.
+None of it raises an AML alert; the last phase scripts one structuring case and works it to a freeze.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class Lifecycle:
         self.loans: dict[str, Loan] = {}
         self.claimed: dict[str, int] = {}  # lender name -> total claimed
         self.liquidity_loans: dict[str, Loan] = {}  # the resale and auto-invest story (section 11)
+        self.aml: dict[str, Any] = {}  # the structuring case of section 12 (demo/aml.py)
         self.timeline: list[tuple[int, str]] = []
         self.t0 = 0  # drawdown time of the first loan: "day N" in the narration counts from it
         self.started = time.monotonic()
@@ -153,15 +155,21 @@ def new_wallet(ctx: Lifecycle, name: str, role: str) -> Actor:
     return actor
 
 
-def onboard(ctx: Lifecycle, name: str, role: str, questionnaire: dict) -> Actor:
-    """A new wallet signs in (SIWE), answers suitability, submits KYC; a reviewer approves it if the
-    service sent it to manual review; the attestation lands on-chain in IdentityRegistry."""
+def onboard(
+    ctx: Lifecycle, name: str, role: str, questionnaire: dict, submission: dict | None = None
+) -> Actor:
+    """A new wallet signs in (SIWE), answers suitability, submits KYC (a new person's identity unless
+    `submission` names one); a reviewer approves it if the service sent it to manual review; the
+    attestation lands on-chain in IdentityRegistry."""
     actor = new_wallet(ctx, name, role)
     actor.api = Api.sign_in(ctx.stack.api_url, actor.account)
     assessment = actor.api.post("/v2/suitability", questionnaire, expect=(201,), idempotent=True)
     actor.risk_class = assessment["riskClass"]
     application = actor.api.post(
-        "/v2/kyc/applications", people.kyc_submission(name_for_kyc(name)), expect=(201,), idempotent=True
+        "/v2/kyc/applications",
+        submission or people.kyc_submission(name_for_kyc(name)),
+        expect=(201,),
+        idempotent=True,
     )
     if application["status"] == "in_review":
         ctx.say(
@@ -739,6 +747,12 @@ def sell_and_auto_invest(ctx: Lifecycle) -> None:
         lender_liquidity(ctx, *(ctx.actors[name] for name in ("Ada", "Kim", "Lena", "Omar")))
 
 
+def structuring_case(ctx: Lifecycle) -> None:
+    from demo import aml  # demo.aml builds on this module's steps
+
+    aml.structuring_case(ctx)
+
+
 # The story in order: each phase is named for the state it leaves the platform in.
 PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("onboarded", onboard_everyone),
@@ -753,6 +767,7 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("liquidated", liquidate_after_a_price_fall),
     ("covered", cover_the_rest),
     ("liquidity", sell_and_auto_invest),
+    ("aml", structuring_case),
 )
 
 

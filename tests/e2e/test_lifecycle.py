@@ -21,6 +21,7 @@ import httpx
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from pydantic import SecretStr
 
 from demo import lifecycle
 from demo.chain import Chain
@@ -33,7 +34,7 @@ from tests.support.server import start_server
 LENDING_CONTRACTS = ("LoanMarket", "LoanNote", "ReserveFund", "CollateralVault")
 # Loan C (the auto-invest and resale section) is told apart from loans A and B, as the demo's summary
 # tells it apart: the ledger does not follow its money.
-UNLEDGERED = {"liquidity"}
+UNLEDGERED = {"liquidity", "aml"}  # the AML phase funds a loan of its own, told apart like loan C
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -55,6 +56,11 @@ def platform(deployed_chain, tmp_path_factory):
         build_dir=deployed_chain.build_dir,
         attester_private_key=attester,
     ) as server:
+        # KYC settings are derived when the app is made: a compliance key, for the AML phase's freeze.
+        state = server.app.state
+        state.kyc_settings = state.kyc_settings.model_copy(
+            update={"compliance_private_key": SecretStr(deployed_chain.key("compliance"))}
+        )
         stack = Stack(
             rpc_url=deployed_chain.rpc_url,
             api_url=str(server),
@@ -584,3 +590,24 @@ def test_the_summary_has_a_row_per_loan_and_lender_and_the_reserve_balance(story
 
 def _unix(iso: str) -> int:
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
+
+
+# ------------------------------------------------------------------------------------------ AML
+
+
+def test_the_whole_lending_lifecycle_raises_no_aml_alert(story, loan_book):
+    """Every funding, repayment, claim, liquidation, sale and mandate of the story, indexed: no rule fires."""
+    alerts = story.ctx.operator["compliance"].get("/v2/aml/alerts", params={"limit": 200})
+    assert alerts["items"] == [], [(a["rule"], a["wallet"], a["details"]) for a in alerts["items"]]
+
+
+def test_a_structuring_case_is_worked_to_a_freeze_of_both_wallets(story):
+    ctx = story.at("aml")  # last: no test asks for an earlier phase after this one
+    case = ctx.operator["compliance"].get(f"/v2/aml/cases/{ctx.aml['case']}")
+    assert case["status"] == "frozen" and [a["rule"] for a in case["alerts"]] == ["structuring"]
+    assert [d["action"] for d in case["dispositions"]] == ["freeze"]
+    assert case["dispositions"][0]["decidedBy"] != case["dispositions"][0]["proposedBy"]
+    for wallet in ctx.aml["wallets"]:
+        assert ctx.chain.call(ctx.chain.registry.functions.isFrozen(wallet)), wallet
+    everything = ctx.operator["compliance"].get("/v2/aml/alerts", params={"limit": 200})["items"]
+    assert {a["caseId"] for a in everything} == {ctx.aml["case"]}  # the phase raised that case alone
