@@ -25,7 +25,7 @@ RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
 MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
 MANIFEST=$MANIFEST_DIR/31337.json
-BOUND=(keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
+BOUND=(aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
@@ -114,12 +114,20 @@ run_logged web ./web/build.sh || die "web portal build failed; see $LOG_DIR/web.
 # Sign-in messages may name either host the portal is opened on.
 export PEERLEND_SIWE_DOMAINS=${PEERLEND_SIWE_DOMAINS:-"[\"localhost:$API_PORT\", \"127.0.0.1:$API_PORT\"]"}
 
+# The local compliance officer's key (anvil account 2, COMPLIANCE_ROLE): AML freezes through the API and
+# the AML worker. A well-known key, for development only.
+export PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY=${PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY:-$(.venv/bin/python scripts/deployment/local_accounts.py 2)}
+
 say "starting the API on $API_URL (deployment $DEPLOYMENT)"
 start_service api "$API_PORT" .venv/bin/python -m backend.main
 wait_http api "$API_URL/readyz"
 
 say "starting the indexer"
 start_service indexer "" .venv/bin/python -m backend.chain.indexer
+
+# AML: sanctions re-screening after a list upload, freezes the chain refused, alerts a reorg orphaned.
+say "starting the AML worker"
+start_service aml-worker "" .venv/bin/python -m backend.aml.worker
 
 # The oracle nodes poll the service with an operator key of their own (role `oracle`), one per
 # deployment: the key lives in that deployment's database.
@@ -177,6 +185,7 @@ PeerLend is running (deployment $DEPLOYMENT).
   API docs         $API_URL/docs
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
+  AML worker       sanctions re-screening, freeze retries (python -m backend.aml.worker)
   keeper           auto-invest allocations (AutoInvest $(python3 -c "import json;print(json.load(open('$MANIFEST'))['contracts']['AutoInvest']['address'])"))
   oracle nodes     http://127.0.0.1:$NODE_BASE_PORT .. $((NODE_BASE_PORT + 2)) (2 of 3 sign), aggregator metrics :$METRICS_PORT/metrics
   database         ${PEERLEND_DATABASE_URL:-$DATABASE_URL}
