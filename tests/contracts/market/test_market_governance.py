@@ -97,9 +97,20 @@ def test_person_caps(market, admin, err):
 
 
 def test_constructor_rejects_zero_addresses(
-    LoanMarket, LoanMarketExt, LoanMarketOrigination, token, identity, oracle, note, reserve, admin, err
+    LoanMarket,
+    LoanMarketExt,
+    LoanMarketOrigination,
+    LoanMarketRestructuring,
+    token,
+    identity,
+    oracle,
+    note,
+    reserve,
+    admin,
+    err,
 ):
-    origination = LoanMarketOrigination.deploy(token, identity, oracle, note, {"from": admin})
+    restructuring = LoanMarketRestructuring.deploy(token, identity, oracle, note, {"from": admin})
+    origination = LoanMarketOrigination.deploy(token, identity, oracle, note, restructuring, {"from": admin})
     ext = LoanMarketExt.deploy(token, identity, oracle, note, origination, {"from": admin})
     with err("ZeroAddress"):
         LoanMarket.deploy(ZERO, identity, oracle, note, ext, reserve, admin, admin, {"from": admin})
@@ -115,6 +126,7 @@ def test_constructor_rejects_an_extension_built_for_other_contracts(
     LoanMarket,
     LoanMarketExt,
     LoanMarketOrigination,
+    LoanMarketRestructuring,
     MockStablecoin,
     token,
     identity,
@@ -124,16 +136,23 @@ def test_constructor_rejects_an_extension_built_for_other_contracts(
     admin,
     err,
 ):
-    other_token = MockStablecoin.deploy({"from": admin})
-    origination = LoanMarketOrigination.deploy(other_token, identity, oracle, note, {"from": admin})
-    ext = LoanMarketExt.deploy(other_token, identity, oracle, note, origination, {"from": admin})
+    tx = {"from": admin}
+    other_token = MockStablecoin.deploy(tx)
+    other_module = LoanMarketRestructuring.deploy(other_token, identity, oracle, note, tx)
+    origination = LoanMarketOrigination.deploy(other_token, identity, oracle, note, other_module, tx)
+    ext = LoanMarketExt.deploy(other_token, identity, oracle, note, origination, tx)
     with err("InvalidExtension", ext):
-        LoanMarket.deploy(token, identity, oracle, note, ext, reserve, admin, admin, {"from": admin})
+        LoanMarket.deploy(token, identity, oracle, note, ext, reserve, admin, admin, tx)
     with err("InvalidExtension", admin):  # no code at all
-        LoanMarket.deploy(token, identity, oracle, note, admin, reserve, admin, admin, {"from": admin})
-    mismatched = LoanMarketOrigination.deploy(other_token, identity, oracle, note, {"from": admin})
+        LoanMarket.deploy(token, identity, oracle, note, admin, reserve, admin, admin, tx)
+    mismatched = LoanMarketOrigination.deploy(other_token, identity, oracle, note, other_module, tx)
     with err("InvalidExtension", mismatched):
-        LoanMarketExt.deploy(token, identity, oracle, note, mismatched, {"from": admin})
+        LoanMarketExt.deploy(token, identity, oracle, note, mismatched, tx)
+    # origination checks its restructuring module the same way
+    with err("InvalidExtension", other_module):
+        LoanMarketOrigination.deploy(token, identity, oracle, note, other_module, tx)
+    with err("InvalidExtension", admin):
+        LoanMarketOrigination.deploy(token, identity, oracle, note, admin, tx)
 
 
 def test_extension_cannot_be_initialised_again(market, outsider, err):

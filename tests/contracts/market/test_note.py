@@ -67,6 +67,7 @@ def test_note_is_bound_to_its_market_at_construction(
     LoanMarket,
     LoanMarketExt,
     LoanMarketOrigination,
+    LoanMarketRestructuring,
     token,
     identity,
     oracle,
@@ -82,7 +83,8 @@ def test_note_is_bound_to_its_market_at_construction(
         LoanNote.deploy(brownie.ZERO_ADDRESS, {"from": admin})
     # a market refuses a note that names another market, so a wrong address fails the deployment
     stray = LoanNote.deploy(outsider, {"from": admin})
-    origination = LoanMarketOrigination.deploy(token, identity, oracle, stray, {"from": admin})
+    restructuring = LoanMarketRestructuring.deploy(token, identity, oracle, stray, {"from": admin})
+    origination = LoanMarketOrigination.deploy(token, identity, oracle, stray, restructuring, {"from": admin})
     ext = LoanMarketExt.deploy(token, identity, oracle, stray, origination, {"from": admin})
     with err("NoteBoundElsewhere", stray, outsider):
         LoanMarket.deploy(token, identity, oracle, stray, ext, reserve, admin, admin, {"from": admin})
