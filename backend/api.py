@@ -9,6 +9,7 @@ from backend.kyc.router import router as kyc_router
 from backend.loans.router import router as loans_router
 from backend.market.router import router as market_router
 from backend.oracle_feed.router import router as oracle_feed_router
+from backend.restructuring.router import router as restructuring_router
 from backend.risk.router import router as risk_router
 from backend.suitability.router import router as suitability_router
 
@@ -20,6 +21,7 @@ ROUTERS: list[APIRouter] = [
     risk_router,
     loans_router,
     market_router,
+    restructuring_router,
     oracle_feed_router,
     aml_router,
 ]

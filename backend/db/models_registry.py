@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "backend.oracle_feed.models",
     "backend.market.models",
     "backend.loans.models",
+    "backend.restructuring.models",
     "backend.aml.models",
 ]
 

@@ -47,6 +47,10 @@ class LoanView(Base):
     reserve_covered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     reserve_recovered: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     periods_paid: Mapped[int] = mapped_column(Integer, default=0)
+    # after a restructuring (RestructureExecuted): the due periods before the schedule in force, whose
+    # rows are the earlier schedule's, and how many restructurings the loan has had
+    schedule_base_period: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    restructurings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # fees fixed for this loan at drawdown (LoanDrawn); 0 before
     servicing_fee_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reserve_share_bps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -61,7 +65,9 @@ class LoanView(Base):
 
 
 class InstallmentView(Base):
-    """The annuity schedule, fixed at drawdown (a pure function of principal, rate, term, start)."""
+    """The annuity schedule, fixed at drawdown (a pure function of principal, rate, term, start). A
+    restructuring replaces the rows after its base period with the new schedule's (the first of them
+    carrying, as its interest, the late fees and interest unpaid then and the interest to its due date)."""
 
     __tablename__ = "chain_loan_installments"
 

@@ -37,18 +37,22 @@ ILoanNote.sol; LoanMarket's events come from its address whichever of its three 
   LoanNote.Transfer (not mint/burn)     note owner; outstanding moves between portfolios;
                                         wallet tx note_in/out
 
+LoanMarket.RestructureExecuted is the restructuring domain's (backend/restructuring/projections.py); it
+calls `reschedule` here for this domain's tables: chain_loan_installments after the base period replaced
+by the new schedule, chain_loans.term, installment, schedule_base_period, restructurings, periods_paid.
+
 DustSwept (rounding dust to the treasury) changes no loan, note or portfolio; like the governance
 events it is kept in chain_events only.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.chain.indexer.decoders import DecodedEvent
 from backend.chain.indexer.registry import Handler, HandlerKey
-from backend.loans.annuity import annuity_schedule
+from backend.loans.annuity import annuity_schedule, restructured_schedule
 from backend.loans.models import InstallmentView, LoanView, NoteView, PortfolioView, RepaymentView
 from backend.loans.transfers import ZERO, wallet_tx
 
@@ -125,6 +129,8 @@ def listed(session: Session, e: DecodedEvent) -> None:
             recovered=0,
             written_down=0,
             periods_paid=0,
+            schedule_base_period=0,
+            restructurings=0,
             updated_block=e.block_number,
         )
     )
@@ -237,12 +243,7 @@ def repaid(session: Session, e: DecodedEvent) -> None:
             tx_hash=e.tx_hash,
         )
     )
-    balances = session.scalars(
-        select(InstallmentView.balance_after)
-        .where(InstallmentView.loan_id == loan.loan_id)
-        .order_by(InstallmentView.period)
-    ).all()
-    loan.periods_paid = periods_covered(balances, loan.principal - loan.principal_repaid)
+    _count_periods_paid(session, loan)
     if loan.status == "defaulted":
         # no fees after a default: the reserve's part of a recovery is principal it had covered
         loan.reserve_recovered += a["reserveShare"]
@@ -250,6 +251,59 @@ def repaid(session: Session, e: DecodedEvent) -> None:
         _return_principal_to_notes(session, loan, e.block_number)
     _portfolio(session, loan.borrower).repaid += total
     wallet_tx(session, e, a["payer"], "repay", total, loan_id=loan.loan_id)
+
+
+def _count_periods_paid(session: Session, loan: LoanView) -> None:
+    """Installments paid of the schedule in force (after a restructuring, counted from its base: what was
+    unpaid before it is part of the new schedule's first installment)."""
+    balances = session.scalars(
+        select(InstallmentView.balance_after)
+        .where(InstallmentView.loan_id == loan.loan_id, InstallmentView.period > loan.schedule_base_period)
+        .order_by(InstallmentView.period)
+    ).all()
+    outstanding = loan.principal - loan.principal_repaid
+    loan.periods_paid = loan.schedule_base_period + periods_covered(balances, outstanding)
+
+
+def reschedule(session: Session, e: DecodedEvent) -> None:
+    """LoanMarket.RestructureExecuted, for the loan's own tables (called by the restructuring projection,
+    which owns the event): the rows after the base period become the new schedule's, and the term and
+    installment its own. Rows up to the base stay, as the schedule the loan had then."""
+    a = e.args
+    loan = _loan(session, e)
+    if loan is None:
+        return
+    base = a["basePeriod"]
+    session.execute(
+        delete(InstallmentView).where(InstallmentView.loan_id == loan.loan_id, InstallmentView.period > base)
+    )
+    rows = restructured_schedule(
+        a["baseBalance"],
+        loan.rate_bps,
+        loan.period_seconds,
+        base,
+        a["numPeriods"],
+        a["firstDueDate"],
+        a["installment"],
+        a["firstCharges"],
+    )
+    for period, due, payment, interest, principal, balance in rows:
+        session.add(
+            InstallmentView(
+                loan_id=loan.loan_id,
+                period=period,
+                due_at=due,
+                payment=payment,
+                interest=interest,
+                principal=principal,
+                balance_after=balance,
+            )
+        )
+    session.flush()
+    loan.term, loan.installment = a["numPeriods"], a["installment"]
+    loan.schedule_base_period = base
+    loan.restructurings += 1
+    _count_periods_paid(session, loan)
 
 
 def _return_principal_to_notes(session: Session, loan: LoanView, block: int) -> None:

@@ -36,6 +36,10 @@ class LoanOut(ApiModel):
     recovered: Amount
     written_down: Amount
     periods_paid: int
+    restructurings: int = Field(description="restructurings the loan has had (a new schedule adopted)")
+    schedule_base_period: int = Field(
+        description="due periods before the schedule in force: 0, or the period a restructuring started from"
+    )
     collateral_token: Address | None
     collateral_amount: Amount = Field(description="in the collateral token's own units")
     # fixed for the loan at drawdown (0 before): of interest and late fees, and per day overdue
@@ -64,7 +68,11 @@ class InstallmentOut(ApiModel):
     interest: Amount
     principal: Amount
     balance_after: Amount
-    paid: bool = Field(default=False, description="covered by the interest and principal paid so far")
+    paid: bool = Field(
+        default=False,
+        description="covered by the interest and principal paid so far; rows up to a restructuring's base "
+        "period count as settled (what was unpaid of them is in the new schedule's first installment)",
+    )
 
 
 class RepaymentOut(ApiModel):
