@@ -109,11 +109,13 @@ def transfer(session: Session, e: DecodedEvent) -> None:
     recipient = rules.identity(session, receiver)
     if recipient is not None and recipient.status == "attested":
         rules.shared_source(session, settings, e, sender)
-    rules.fast_out(session, settings, e, sender, platform)
+    if rules.identity(session, sender) is not None:  # only KYC'd wallets are paid claims and sales
+        rules.fast_out(session, settings, e, sender, platform)
 
 
 def attested(session: Session, e: DecodedEvent) -> None:
     settings, wallet = aml_settings(), e.args["wallet"]
+    rules.forget(session, wallet)
     rules.person_wallets(session, settings, e, e.args["subject"])
     for source in rules.sources_of(session, wallet, platform_addresses()):
         rules.shared_source(session, settings, e, source)

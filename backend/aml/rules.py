@@ -62,8 +62,25 @@ def movement(e: DecodedEvent, wallet: str, kind: str, amount: int) -> Movement:
 # ------------------------------------------------------------------------------------------ who
 
 
+def _cache(session: Session, name: str) -> dict[str, Any]:
+    """A lookup cache that lives as long as the session (one indexed range): most events name the same
+    few wallets several times, and most wallets a transfer names have no identity at all."""
+    caches: dict[str, dict[str, Any]] = session.info.setdefault("aml_cache", {})
+    return caches.setdefault(name, {})
+
+
+def forget(session: Session, wallet: str) -> None:
+    """An attestation changed who `wallet` is: drop what the caches say about it and about persons."""
+    _cache(session, "identity").pop(wallet, None)
+    _cache(session, "wallets").clear()
+
+
 def identity(session: Session, wallet: str) -> IdentityView | None:
-    return session.get(IdentityView, wallet)
+    cache = _cache(session, "identity")
+    if wallet not in cache:  # a row once loaded is the session's own object, so later changes show
+        cache[wallet] = session.get(IdentityView, wallet)
+    row: IdentityView | None = cache[wallet]
+    return row
 
 
 def subject_of(session: Session, wallet: str) -> str:
@@ -77,7 +94,12 @@ def subject_of(session: Session, wallet: str) -> str:
 def wallets_of(session: Session, subject_key: str) -> list[str]:
     if subject_key.startswith("wallet:"):
         return [subject_key.removeprefix("wallet:")]
-    return sorted(session.scalars(select(IdentityView.wallet).where(IdentityView.subject == subject_key)))
+    cache = _cache(session, "wallets")
+    if subject_key not in cache:
+        query = select(IdentityView.wallet).where(IdentityView.subject == subject_key)
+        cache[subject_key] = sorted(session.scalars(query))
+    found: list[str] = cache[subject_key]
+    return found
 
 
 def _through(session: Session, rule: str, column: Any, value: str, at: Position) -> Position | None:
@@ -93,14 +115,50 @@ def _through(session: Session, rule: str, column: Any, value: str, at: Position)
     return latest
 
 
-def _window(model: Any, at: Position, after: Position | None, since: int) -> list[ColumnElement[bool]]:
-    """Rows of a read model keyed by (block, log index) with a block time: at or before `at`, after
-    `after`, no older than `since`."""
-    position_ = tuple_(model.block_number, model.log_index)
-    conditions = [position_ <= at, model.timestamp >= since]
+def _bounds(model: Any, at: Position, after: Position | None, since: int) -> list[ColumnElement[bool]]:
+    """The blocks and times a window spans, as the read model's index can take them; `_within` then
+    keeps the rows strictly after `after` and at or before `at` by (block, log index)."""
+    conditions = [model.block_number <= at[0], model.timestamp >= since]
     if after is not None:
-        conditions.append(position_ > after)
+        conditions.append(model.block_number >= after[0])
     return conditions
+
+
+def _within(found: Iterable[Movement], at: Position, after: Position | None) -> list[Movement]:
+    return sorted(
+        (m for m in found if m.position <= at and (after is None or m.position > after)),
+        key=lambda m: m.position,
+    )
+
+
+_WALLET_TX = (
+    WalletTransactionView.block_number,
+    WalletTransactionView.log_index,
+    WalletTransactionView.tx_hash,
+    WalletTransactionView.wallet,
+    WalletTransactionView.kind,
+    WalletTransactionView.amount,
+    WalletTransactionView.timestamp,
+)
+_SALE = (
+    NoteSaleView.block_number,
+    NoteSaleView.log_index,
+    NoteSaleView.tx_hash,
+    NoteSaleView.buyer,
+    NoteSaleView.seller,
+    NoteSaleView.price,
+    NoteSaleView.fee,
+    NoteSaleView.seller_earned,
+    NoteSaleView.timestamp,
+)
+
+
+def _wallet_txs(session: Session, *conditions: ColumnElement[bool]) -> list[Movement]:
+    # Columns, not ORM objects: the rules read thousands of rows per range and keep none of them.
+    return [
+        Movement(b, log, tx, wallet, kind, int(amount), ts)
+        for b, log, tx, wallet, kind, amount, ts in session.execute(select(*_WALLET_TX).where(*conditions))
+    ]
 
 
 def _movements(rows: Iterable[WalletTransactionView], kind: str | None = None) -> list[Movement]:
@@ -144,26 +202,20 @@ def large_transaction(
 def _deposits(
     session: Session, wallets: Sequence[str], at: Position, after: Position | None, since: int
 ) -> list[Movement]:
-    rows = session.scalars(
-        select(WalletTransactionView).where(
-            WalletTransactionView.wallet.in_(wallets),
-            WalletTransactionView.kind.in_(DEPOSIT_KINDS),
-            WalletTransactionView.contract == "LoanMarket",
-            *_window(WalletTransactionView, at, after, since),
-        )
+    found = _wallet_txs(
+        session,
+        WalletTransactionView.wallet.in_(wallets),
+        WalletTransactionView.kind.in_(DEPOSIT_KINDS),
+        WalletTransactionView.contract == "LoanMarket",
+        *_bounds(WalletTransactionView, at, after, since),
     )
-    found = _movements(rows)
-    sales = session.scalars(
-        select(NoteSaleView).where(
-            NoteSaleView.buyer.in_(wallets),
-            *_window(NoteSaleView, at, after, since),
-        )
+    sales = session.execute(
+        select(*_SALE).where(NoteSaleView.buyer.in_(wallets), *_bounds(NoteSaleView, at, after, since))
     )
     found += [
-        Movement(s.block_number, s.log_index, s.tx_hash, s.buyer, "note_buy", s.price, s.timestamp)
-        for s in sales
+        Movement(b, log, tx, buyer, "note_buy", price, ts) for b, log, tx, buyer, _, price, _, _, ts in sales
     ]
-    return sorted(found, key=lambda m: m.position)
+    return _within(found, at, after)
 
 
 def structuring(session: Session, settings: AmlSettings, e: DecodedEvent, wallet: str, amount: int) -> None:
@@ -171,16 +223,22 @@ def structuring(session: Session, settings: AmlSettings, e: DecodedEvent, wallet
         return  # a large transaction is an alert of its own, never part of a structured burst
     person = subject_of(session, wallet)
     at = position(e)
-    after = _through(session, "structuring", AmlAlert.subject_key, person, at)
     wallets = wallets_of(session, person) or [wallet]
-    burst = [
-        m
-        for m in _deposits(session, wallets, at, after, e.timestamp - settings.structuring_window)
-        if m.amount < settings.large_amount
-    ]
-    total = sum(m.amount for m in burst)
-    if len(burst) < settings.structuring_min_transactions or total < settings.large_amount:
+
+    def qualifies(burst: list[Movement]) -> bool:
+        total = sum(m.amount for m in burst)
+        return len(burst) >= settings.structuring_min_transactions and total >= settings.large_amount
+
+    since = e.timestamp - settings.structuring_window
+    burst = [m for m in _deposits(session, wallets, at, None, since) if m.amount < settings.large_amount]
+    if not qualifies(burst):  # the common case; an earlier alert could only shorten the burst
         return
+    after = _through(session, "structuring", AmlAlert.subject_key, person, at)
+    if after is not None:
+        burst = [m for m in burst if m.position > after]
+    if not qualifies(burst):
+        return
+    total = sum(m.amount for m in burst)
     raise_alert(
         session,
         Draft(
@@ -212,51 +270,36 @@ def structuring(session: Session, settings: AmlSettings, e: DecodedEvent, wallet
 def _inflows(
     session: Session, wallet: str, at: Position, after: Position | None, since: int
 ) -> list[Movement]:
-    claims = session.scalars(
-        select(WalletTransactionView).where(
-            WalletTransactionView.wallet == wallet,
-            WalletTransactionView.kind == "claim",
-            *_window(WalletTransactionView, at, after, since),
-        )
+    found = _wallet_txs(
+        session,
+        WalletTransactionView.wallet == wallet,
+        WalletTransactionView.kind == "claim",
+        *_bounds(WalletTransactionView, at, after, since),
     )
-    found = _movements(claims)
-    sales = session.scalars(
-        select(NoteSaleView).where(
-            NoteSaleView.seller == wallet,
-            *_window(NoteSaleView, at, after, since),
-        )
+    sales = session.execute(
+        select(*_SALE).where(NoteSaleView.seller == wallet, *_bounds(NoteSaleView, at, after, since))
     )
     found += [
-        Movement(
-            s.block_number,
-            s.log_index,
-            s.tx_hash,
-            s.seller,
-            "note_sale",
-            s.price - s.fee + s.seller_earned,
-            s.timestamp,
-        )
-        for s in sales
+        Movement(b, log, tx, seller, "note_sale", price - fee + earned, ts)
+        for b, log, tx, _, seller, price, fee, earned, ts in sales
     ]
-    return sorted(found, key=lambda m: m.position)
+    return _within(found, at, after)
 
 
 def _outflows(
     session: Session, wallet: str, at: Position, after: Position, platform: frozenset[str]
 ) -> list[Movement]:
     """Stablecoin transfers from `wallet` to addresses outside the platform, after `after`, up to `at`."""
-    position_ = tuple_(WalletTransactionView.block_number, WalletTransactionView.log_index)
-    rows = session.scalars(
-        select(WalletTransactionView).where(
-            WalletTransactionView.wallet == wallet,
-            WalletTransactionView.kind == "transfer_out",
-            WalletTransactionView.contract.in_(STABLECOINS),
-            WalletTransactionView.counterparty.not_in(platform),
-            position_ <= at,
-            position_ > after,
-        )
+    found = _wallet_txs(
+        session,
+        WalletTransactionView.wallet == wallet,
+        WalletTransactionView.kind == "transfer_out",
+        WalletTransactionView.contract.in_(STABLECOINS),
+        WalletTransactionView.counterparty.not_in(platform),
+        WalletTransactionView.block_number <= at[0],
+        WalletTransactionView.block_number >= after[0],
     )
-    return _movements(rows)
+    return _within(found, at, after)
 
 
 def fast_out(
