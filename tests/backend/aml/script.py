@@ -32,6 +32,7 @@ class Script:
     loans: int = 0
     notes: dict[int, int] = field(default_factory=dict)
     events: list[DecodedEvent] = field(default_factory=list)
+    observed: bool = True  # False: the projections alone, as an index built before monitoring existed
 
     def later(self, seconds: int) -> None:
         self.now += seconds
@@ -65,7 +66,10 @@ class Script:
             )
         )
         self.session.flush()
-        projections.apply(self.session, e)
+        if self.observed:
+            projections.apply(self.session, e)
+        elif (handler := projections.handler_for(e)) is not None:
+            handler(self.session, e)
         self.events.append(e)
         return e
 
