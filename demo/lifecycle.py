@@ -103,6 +103,7 @@ class Lifecycle:
         self.claimed: dict[str, int] = {}  # lender name -> total claimed
         self.liquidity_loans: dict[str, Loan] = {}  # the resale and auto-invest story (section 11)
         self.aml: dict[str, Any] = {}  # the structuring case of section 12 (demo/aml.py)
+        self.restructuring: dict[str, Any] = {}  # the restructured loan of sections 13-14
         self.timeline: list[tuple[int, str]] = []
         self.t0 = 0  # drawdown time of the first loan: "day N" in the narration counts from it
         self.started = time.monotonic()
@@ -753,6 +754,18 @@ def structuring_case(ctx: Lifecycle) -> None:
     aml.structuring_case(ctx)
 
 
+def restructure_a_loan(ctx: Lifecycle) -> None:
+    from demo import restructuring  # demo.restructuring builds on this module's steps
+
+    restructuring.restructure_rosas_loan(ctx)
+
+
+def repay_the_restructured_loan(ctx: Lifecycle) -> None:
+    from demo import restructuring
+
+    restructuring.repay_on_the_new_schedule(ctx)
+
+
 # The story in order: each phase is named for the state it leaves the platform in.
 PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("onboarded", onboard_everyone),
@@ -768,6 +781,8 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("covered", cover_the_rest),
     ("liquidity", sell_and_auto_invest),
     ("aml", structuring_case),
+    ("restructured", restructure_a_loan),
+    ("restructured_repaid", repay_the_restructured_loan),
 )
 
 

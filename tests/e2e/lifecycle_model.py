@@ -8,7 +8,7 @@ it; `Ledger.follow(phase)` moves the expectations by what each phase of the stor
 
 from __future__ import annotations
 
-from demo import lifecycle
+from demo import lifecycle, restructuring
 from tests.support.loan_model import BPS, RAY, LoanModel, annuity_rows, ceil_div
 
 __all__ = ["BPS", "RAY", "Ledger", "LoanModel", "annuity_rows", "ceil_div"]
@@ -40,6 +40,15 @@ class Ledger:
         self.pending_reserve = 0
         self.pending_treasury = 0
         self.repaid_seen: dict[str, int] = {}
+        self.restructured_terms: dict = {}
+        self.payments_seen = 0
+
+    def rebase(self) -> None:
+        """After a phase the ledger does not follow (its own loans, told apart), take every balance and the
+        market's pending fees as they are, and follow the next phases from there."""
+        chain = self.ctx.chain
+        self.expected = chain.balances(self.addresses())
+        self.pending_reserve, self.pending_treasury = chain.call(chain.market.functions.pendingFees())
 
     def addresses(self) -> dict[str, str]:
         named = {name: actor.address for name, actor in self.ctx.actors.items()}
@@ -75,6 +84,12 @@ class Ledger:
                 self.liquidations("B")
             case "covered":
                 self.cover("B")
+            case "restructured":
+                self.restructured_loan()
+            case "restructured_repaid":
+                self.restructured_payments()
+                self.claim("R")
+                self.sweep()
         for loan_name in CLAIMS_IN.get(phase, ()):
             self.claim(loan_name)
         if phase in SWEEPS_IN:
@@ -157,6 +172,62 @@ class Ledger:
         model.covered = min(model.principal_out, cap, self.expected["reserve"])
         self.move("reserve", "market", model.covered)
         model.credit_lenders(model.covered)
+
+    # -- the restructured loan (demo/restructuring.py): every payment through the accrual model
+
+    def restructured_loan(self) -> None:
+        """Rosa's loan: funded, drawn, installment 1 paid, then restructured by the rule in
+        ILoanMarketRestructuring at the time the execution was mined (no money moves then)."""
+        state = self.ctx.restructuring["R"]
+        loan = state["loan"]
+        for lender, amount in loan.funded_by.items():
+            self.mint(lender, amount)  # faucet
+            self.move(lender, "market", amount)
+        funded = sum(loan.funded_by.values())
+        fee = ceil_div(funded * self.origination_bps, BPS)
+        self.move("market", "treasury", fee)
+        self.move("market", loan.borrower.name, funded - fee)
+        self.mint(loan.borrower.name, restructuring.POCKET_MONEY)
+        terms = loan.application["signedOffer"]["typedData"]["message"]
+        model = LoanModel.drawn(
+            funded,
+            dict(loan.funded_by),
+            terms["aprBps"],
+            terms["periodLength"],
+            terms["maxPeriods"],
+            state["drawnAt"],
+        )
+        self.loans["R"] = model
+        executed_at = state["executedAt"]
+        for at, amount in state["payments"]:
+            if at < executed_at:
+                self.payment("R", at, amount)
+        model.accrue(executed_at, self.late_bps)
+        self.restructured_terms = model.restructure(
+            executed_at, restructuring.EXTRA_PERIODS, restructuring.HOLIDAY_PERIODS
+        )
+        self.payments_seen = sum(1 for at, _ in state["payments"] if at < executed_at)
+
+    def restructured_payments(self) -> None:
+        state = self.ctx.restructuring["R"]
+        for at, amount in state["payments"][self.payments_seen :]:
+            self.payment("R", at, amount)
+        self.payments_seen = len(state["payments"])
+
+    def payment(self, loan_name: str, at: int, offered: int) -> None:
+        """A repayment of up to `offered` mined at `at`: accrued, split late fee -> interest -> principal,
+        fees taken on late fees and interest at the loan's rates, the rest to the notes."""
+        model = self.loans[loan_name]
+        model.accrue(at, self.late_bps)
+        paid = min(offered, model.payoff())
+        late, interest, _ = model.apply(paid)
+        base = late + interest
+        servicing = ceil_div(base * self.servicing_bps, BPS)
+        reserve = min(ceil_div(base * self.reserve_bps, BPS), base - servicing)
+        self.move(self.ctx.restructuring[loan_name]["loan"].borrower.name, "market", paid)
+        self.pending_reserve += reserve
+        self.pending_treasury += servicing
+        model.credit_lenders(paid - servicing - reserve)
 
     def claim(self, loan_name: str) -> None:
         for lender, amount in self.loans[loan_name].claims().items():
