@@ -16,6 +16,7 @@ from backend.aml.config import AmlSettings
 from backend.aml.models import AmlAlert, AmlCase, AmlDisposition, AmlReport
 from backend.aml.signing import verify_export
 from backend.auth.service import Operator, create_api_key
+from backend.chain.indexer.models import ChainCheckpoint, ChainEvent
 from backend.core.models import AuditLog
 from backend.core.problems import Problem
 from tests.backend.aml.script import USD, Script
@@ -210,3 +211,17 @@ def test_dispositions_are_audited_step_by_step(session, app_settings, kyc_settin
         ("operator:officer2", "aml.report.filed"),
     ]
     assert session.scalars(select(AmlDisposition)).one().decision_ciphertext
+
+
+def test_an_alert_whose_event_a_reorganisation_removed_is_withdrawn(session, app_settings, case):
+    [alert] = session.scalars(select(AmlAlert)).all()
+    session.add(
+        ChainCheckpoint(name="main", chain_id=31337, last_block=alert.block_number + 5, last_block_hash=None)
+    )
+    session.commit()
+    assert service.withdraw_orphaned(session) == 0  # its event is still in the index
+    session.query(ChainEvent).filter(ChainEvent.block_number >= alert.block_number).delete()  # the rollback
+    session.commit()
+    assert service.withdraw_orphaned(session) == 1
+    assert (alert.status, case.alert_count, case.score) == ("withdrawn", 0, 0)
+    assert service.withdraw_orphaned(session) == 0

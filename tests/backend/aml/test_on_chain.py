@@ -15,11 +15,17 @@ from sqlalchemy import select
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
+from backend.aml import service
+from backend.aml.backfill import backfill
+from backend.aml.config import AmlSettings
 from backend.aml.models import AmlAlert, AmlAlertTransaction
+from backend.auth.service import Operator
 from backend.chain.indexer.decoders import EventDecoder
 from backend.chain.indexer.follower import Indexer
 from backend.chain.indexer.rpc import RpcClient
+from backend.core.problems import Problem
 from backend.core.settings import reset_settings, use_settings
+from backend.db.session import make_sessionmaker
 from backend.loans.note_ids import note_id
 from backend.projections import PROJECTIONS
 from tests.support.chain import DeployedChain
@@ -218,9 +224,6 @@ def test_indexing_again_from_scratch_raises_nothing_twice(story):
     }
     story.sync()
     with story.server.session() as s:
-        from backend.aml.backfill import backfill
-        from backend.db.session import make_sessionmaker
-
         result = backfill(make_sessionmaker(s.get_bind()), story.chain.manifest["deployBlock"])
     assert result.events > 0 and result.alerts == 0
     assert {
@@ -272,3 +275,46 @@ def test_a_structuring_case_frozen_by_two_officers_blocks_the_wallets_on_chain(s
         report.status_code == 200 and report.headers["X-Report-Signer"] == chain.accounts["attester"].address
     )
     assert httpx.Headers(report.headers)["content-type"].startswith("application/json")
+
+
+def test_a_freeze_the_chain_refused_is_sent_again_by_the_worker(story):
+    """Approved with a key that lacks COMPLIANCE_ROLE: the revert is a 409 and the approval stands; the
+    worker's retry, with the compliance key, freezes the wallet once."""
+    server, chain = story.server, story.chain
+    [alert] = story.alerts("jurisdiction")
+    kyc = server.app.state.kyc_settings
+    wrong = kyc.model_copy(update={"compliance_private_key": SecretStr(chain.key("user11"))})
+    sessions = server.app.state.sessionmaker
+    with sessions() as session:
+        proposal = service.propose(
+            session,
+            server.settings,
+            alert.case_id,
+            Operator("o1", "one", frozenset({"compliance"})),
+            "freeze",
+            "x" * 12,
+        )
+        with pytest.raises(Problem) as refused:
+            service.decide(
+                session,
+                server.settings,
+                wrong,
+                AmlSettings(),
+                proposal.id,
+                Operator("o2", "two", frozenset({"compliance"})),
+                True,
+                "agreed, freeze",
+            )
+    assert refused.value.status == 409 and refused.value.type == "contract-reverted"
+    with sessions() as session:
+        stuck = service.get_disposition(session, proposal.id)
+        assert stuck.status == "approved" and "AccessControlUnauthorizedAccount" in (stuck.error or "")
+    registry = chain.contract("IdentityRegistry")
+    assert not registry.functions.isFrozen(story.who["risky"]).call()
+
+    assert service.retry_approved(sessions, server.settings, kyc, AmlSettings()) == 1
+    assert registry.functions.isFrozen(story.who["risky"]).call()
+    with sessions() as session:
+        done = service.get_disposition(session, proposal.id)
+        assert done.status == "effective" and done.error is None
+    assert service.retry_approved(sessions, server.settings, kyc, AmlSettings()) == 0
