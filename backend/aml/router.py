@@ -136,7 +136,8 @@ def approve(
     aml: AmlSettingsDep,
 ) -> DispositionView:
     """The second officer's approval: a freeze freezes every wallet of the case on-chain, a report is filed.
-    The proposer cannot approve its own proposal (403 `aml-four-eyes`)."""
+    The proposer cannot approve its own proposal (403 `aml-four-eyes`). If the chain refuses or cannot be
+    reached (409 `contract-reverted`, 502), the approval stands and the AML worker sends what is left."""
     d = service.decide(session, settings, kyc, aml, disposition_id, operator, True, body.reason)
     return views.disposition_view(d, None, body.reason)
 
