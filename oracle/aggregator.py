@@ -260,7 +260,7 @@ class Aggregator:
         for report_id, report in latest.values():
             if len(chosen) == self.batch_max:
                 break
-            assert clock is not None  # noqa: S101 - read above whenever there is a report
+            assert clock is not None
             if report.asOf > clock[0]:  # the contract refuses it until chain time passes asOf
                 self._hold(report_id, report, clock)
                 gaps.append(report.asOf - clock[0])
@@ -496,7 +496,7 @@ class Aggregator:
         return self._await(rnd)
 
     def _await(self, rnd: Round) -> str:
-        assert rnd.tx_hash is not None and rnd.raw_tx is not None  # noqa: S101 - set with state 'submitted'
+        assert rnd.tx_hash is not None and rnd.raw_tx is not None
         for _ in range(3):  # a send of the recorded bytes is followed by one more look, never a loop
             receipt = self.chain.receipt(rnd.tx_hash)
             if receipt is None and self.chain.tx_known(rnd.tx_hash):
@@ -597,7 +597,7 @@ class Aggregator:
         checked: dict[int, str | None] = {}
         for rnd in self.store.confirmed_since(since):
             number = rnd.block_number
-            assert number is not None  # noqa: S101 - confirmed rounds have a block
+            assert number is not None
             if number not in checked:
                 checked[number] = self.chain.block_hash(number)
             if rnd.block_hash is not None and checked[number] == rnd.block_hash:

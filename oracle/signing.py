@@ -48,10 +48,10 @@ class CreditReport:
     borrower: str
     score: int
     grade: int
-    pdBps: int  # noqa: N815 - mirrors the Solidity field
-    modelVersion: int  # noqa: N815
-    asOf: int  # noqa: N815
-    reasonsHash: str  # noqa: N815 - 0x-prefixed 32 bytes
+    pdBps: int
+    modelVersion: int
+    asOf: int
+    reasonsHash: str
 
     def __post_init__(self) -> None:
         # field widths of the Solidity struct: a wider value could be neither signed nor packed

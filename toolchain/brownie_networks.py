@@ -38,16 +38,20 @@ def registered() -> dict[str, str]:
     return found
 
 
+def run_brownie(cli: str, *args: str) -> None:
+    # Brownie's own CLI from its environment, with arguments from NETWORKS above: nothing user-given.
+    subprocess.run([cli, *args], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
 def main() -> None:
     brownie_cli = str(Path(sys.executable).parent / "brownie")
     existing = registered()
     for network_id, (group, settings) in NETWORKS.items():
         if existing.get(network_id) == "live":  # registered by an earlier layout
-            subprocess.run([brownie_cli, "networks", "delete", network_id], check=True, stdout=subprocess.DEVNULL)
+            run_brownie(brownie_cli, "networks", "delete", network_id)
         elif network_id in existing:
             continue
-        subprocess.run([brownie_cli, "networks", "add", group, network_id, *settings],
-                       check=True, stdout=subprocess.DEVNULL)
+        run_brownie(brownie_cli, "networks", "add", group, network_id, *settings)
 
 
 if __name__ == "__main__":

@@ -8,22 +8,20 @@ Run it with Brownie's interpreter: .tools/brownie/bin/python toolchain/deploy_to
 """
 
 import argparse
-import json
 import os
 import sys
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from jsonrpc import call  # toolchain/jsonrpc.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def chain_answers(rpc_url: str) -> bool:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
-    request = urllib.request.Request(rpc_url, data=body, headers={"content-type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (operator-given RPC URL)
-            return True
+        call(rpc_url, "eth_chainId", [], timeout=5)
+        return True
     except OSError:
         return False
 
@@ -58,6 +56,7 @@ def main() -> None:
     network.priority_fee("1 gwei")
     try:
         from scripts import deploy
+
         deploy.main()
     finally:
         network.disconnect()

@@ -35,7 +35,7 @@ class RotatingFile:
         self._open()
 
     def _open(self) -> None:
-        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open for the life of the pipe
+        self._file = open(self.path, "ab")
         self.size = self._file.tell()
 
     def rotate(self) -> None:

@@ -7,14 +7,12 @@ chain. Standard library only: it runs before any environment is trusted.
 import argparse
 import json
 import sys
-import urllib.request
+
+from jsonrpc import call  # toolchain/jsonrpc.py, beside this script
 
 
 def code_at(rpc_url: str, address: str) -> str:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getCode", "params": [address, "latest"]})
-    request = urllib.request.Request(rpc_url, data=body.encode(), headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback RPC URL)
-        return json.load(response).get("result", "0x")
+    return call(rpc_url, "eth_getCode", [address, "latest"]) or "0x"
 
 
 def main() -> int:
@@ -24,7 +22,7 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.manifest) as f:
         contracts = json.load(f)["contracts"]
-    missing = [name for name, entry in contracts.items() if code_at(args.rpc_url, entry["address"]) in ("0x", "")]
+    missing = [name for name, entry in contracts.items() if code_at(args.rpc_url, entry["address"]) == "0x"]
     if missing:
         print(f"not deployed on this chain: {', '.join(missing)}", file=sys.stderr)
         return 1

@@ -46,7 +46,7 @@ def _feature_spec(name: str, optb, coef: float, factor: float, x_train: pd.Serie
         with warnings.catch_warnings():  # optbinning's totals row trips a pandas dtype deprecation
             warnings.simplefilter("ignore")
             spec["iv"] = round(float(optb.binning_table.build().loc["Totals", "IV"]), 5)
-    except Exception:  # noqa: BLE001 - information only
+    except Exception:
         spec["iv"] = None
     bins: list[dict] = []
     if optb.dtype == "numerical":

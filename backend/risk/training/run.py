@@ -62,7 +62,7 @@ def _libraries() -> dict:
     for lib in ("optbinning", "scikit-learn", "pandas", "numpy", "matplotlib"):
         try:
             out[lib] = pkg_version(lib)
-        except Exception:  # noqa: BLE001
+        except Exception:
             out[lib] = "unknown"
     return out
 
