@@ -2,7 +2,7 @@
 where the schedule in force starts and how many restructurings a loan has had (chain_loans).
 
 Revision ID: 0023_restructuring
-Revises: 0022_agreements
+Revises: 0022_complaints
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_restructuring"
-down_revision = "0022_agreements"
+down_revision = "0022_complaints"
 branch_labels = None
 depends_on = None
 
