@@ -8,6 +8,7 @@ from backend.auth.router import router as auth_router
 from backend.kyc.router import router as kyc_router
 from backend.loans.router import router as loans_router
 from backend.market.router import router as market_router
+from backend.notifications.router import router as notifications_router
 from backend.oracle_feed.router import router as oracle_feed_router
 from backend.restructuring.router import router as restructuring_router
 from backend.risk.router import router as risk_router
@@ -24,4 +25,5 @@ ROUTERS: list[APIRouter] = [
     restructuring_router,
     oracle_feed_router,
     aml_router,
+    notifications_router,
 ]

@@ -7,6 +7,7 @@ handler of each event (the composition root; backend/chain/indexer/registry.py i
   <any ERC-20 in the manifest>.Transfer                      -> loans (transfers.py): wallet activity
   LoanMarket / LoanNote / CollateralVault                    -> loans (projections.py, its table)
   LoanMarket.NoteOffered/NoteOfferCancelled/NoteSold         -> market (projections.py)
+  LoanMarket.LoanRepaid/LoanDefaulted/DefaultCovered/...      observed by notifications: notices to holders
   LoanMarket.Restructure*                                    -> restructuring (projections.py; the new
                                                                 schedule through loans' `reschedule`)
   observed: fundings, repayments, claims, sales, pledges,     -> aml (observers.py): alerts, cases
@@ -26,6 +27,7 @@ from backend.loans import projections as loans
 from backend.loans import transfers
 from backend.market import models as market_models
 from backend.market import projections as market
+from backend.notifications import projections as notifications
 from backend.oracle_feed import models as oracle_models
 from backend.oracle_feed import projections as oracle
 from backend.restructuring import models as restructuring_models
@@ -37,6 +39,7 @@ PROJECTIONS.register(oracle.HANDLERS, oracle_models.READ_MODELS)
 PROJECTIONS.register(transfers.HANDLERS)
 PROJECTIONS.register(loans.HANDLERS, loan_models.READ_MODELS)
 PROJECTIONS.register(market.HANDLERS, market_models.READ_MODELS)
+PROJECTIONS.observe(notifications.OBSERVERS)
 PROJECTIONS.register(restructuring.HANDLERS, restructuring_models.READ_MODELS)
 PROJECTIONS.observe(aml.OBSERVERS)  # AML rules: alerts commit with the range (backend/aml/observers.py)
 

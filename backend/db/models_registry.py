@@ -19,6 +19,8 @@ MODEL_MODULES = [
     "backend.oracle_feed.models",
     "backend.market.models",
     "backend.loans.models",
+    "backend.notifications.models",
+    "backend.servicing.models",
     "backend.restructuring.models",
     "backend.aml.models",
 ]
