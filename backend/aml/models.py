@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base
-from backend.db.types import UTCDateTime, utcnow
+from backend.db.types import RowId, UTCDateTime, utcnow
 
 RULES = (
     "large_transaction",
@@ -84,7 +84,7 @@ class AmlCase(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     subject_key: Mapped[str] = mapped_column(String(80), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
     score: Mapped[int] = mapped_column(Integer, default=0)
@@ -98,12 +98,12 @@ class AmlCase(Base):
 class AmlAlert(Base):
     __tablename__ = "aml_alerts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     rule: Mapped[str] = mapped_column(String(32), index=True)
     subject_key: Mapped[str] = mapped_column(String(80), index=True)
     wallet: Mapped[str | None] = mapped_column(String(42), index=True, nullable=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("aml_cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_cases.id"), index=True)
     score: Mapped[int] = mapped_column(Integer)
     amount: Mapped[str] = mapped_column(String(80), default="0")
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
@@ -121,7 +121,7 @@ class AmlAlertTransaction(Base):
 
     __tablename__ = "aml_alert_transactions"
 
-    alert_id: Mapped[int] = mapped_column(ForeignKey("aml_alerts.id"), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_alerts.id"), primary_key=True)
     tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)
     log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
@@ -144,8 +144,8 @@ class AmlDisposition(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("aml_cases.id"), index=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_cases.id"), index=True)
     action: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16), index=True)
     reason_ciphertext: Mapped[str] = mapped_column(Text)
@@ -166,9 +166,9 @@ class AmlReport(Base):
 
     __tablename__ = "aml_reports"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("aml_cases.id"), index=True)
-    disposition_id: Mapped[int] = mapped_column(ForeignKey("aml_dispositions.id"), unique=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_cases.id"), index=True)
+    disposition_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_dispositions.id"), unique=True)
     document_ciphertext: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(132))
@@ -184,7 +184,7 @@ class SanctionsList(Base):
 
     __tablename__ = "aml_sanctions_lists"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     version: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -205,8 +205,8 @@ class ScreeningJob(Base):
         Index("ix_aml_screening_jobs_status_id", "status", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("aml_sanctions_lists.id"), index=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    list_id: Mapped[int] = mapped_column(RowId, ForeignKey("aml_sanctions_lists.id"), index=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("kyc_applications.id"))
     status: Mapped[str] = mapped_column(String(12), default="pending")
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # clear | near_match | hit

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
+
+# A row id the API accepts (up to 2^53 - 1, `ID_MAX` in backend/core/schemas.py) must fit the column on
+# PostgreSQL too, or a lookup of a large id is a database error instead of "not found". SQLite's
+# INTEGER PRIMARY KEY is 64-bit already (and must stay INTEGER to autoincrement).
+RowId = BigInteger().with_variant(Integer, "sqlite")
 
 
 def utcnow() -> datetime:

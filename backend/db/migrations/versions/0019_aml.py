@@ -13,6 +13,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# 64-bit ids on PostgreSQL, as the API accepts them (backend/db/types.py RowId).
+ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 revision = "0019_aml"
 down_revision = "0018_notifications"
 branch_labels = None
@@ -24,7 +27,7 @@ _TS = sa.DateTime(timezone=True)
 def upgrade() -> None:
     op.create_table(
         "aml_cases",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
         sa.Column("subject_key", sa.String(80), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
@@ -48,12 +51,12 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_alerts",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
         sa.Column("dedup_key", sa.String(200), nullable=False),
         sa.Column("rule", sa.String(32), nullable=False),
         sa.Column("subject_key", sa.String(80), nullable=False),
         sa.Column("wallet", sa.String(42), nullable=True),
-        sa.Column("case_id", sa.Integer(), sa.ForeignKey("aml_cases.id"), nullable=False),
+        sa.Column("case_id", ROW_ID, sa.ForeignKey("aml_cases.id"), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("amount", sa.String(80), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
@@ -70,7 +73,7 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_alert_transactions",
-        sa.Column("alert_id", sa.Integer(), sa.ForeignKey("aml_alerts.id"), primary_key=True),
+        sa.Column("alert_id", ROW_ID, sa.ForeignKey("aml_alerts.id"), primary_key=True),
         sa.Column("tx_hash", sa.String(66), primary_key=True),
         sa.Column("log_index", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("wallet", sa.String(42), primary_key=True),
@@ -82,8 +85,8 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_dispositions",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("case_id", sa.Integer(), sa.ForeignKey("aml_cases.id"), nullable=False),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+        sa.Column("case_id", ROW_ID, sa.ForeignKey("aml_cases.id"), nullable=False),
         sa.Column("action", sa.String(24), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("reason_ciphertext", sa.Text(), nullable=False),
@@ -110,9 +113,9 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_reports",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("case_id", sa.Integer(), sa.ForeignKey("aml_cases.id"), nullable=False),
-        sa.Column("disposition_id", sa.Integer(), sa.ForeignKey("aml_dispositions.id"), nullable=False),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+        sa.Column("case_id", ROW_ID, sa.ForeignKey("aml_cases.id"), nullable=False),
+        sa.Column("disposition_id", ROW_ID, sa.ForeignKey("aml_dispositions.id"), nullable=False),
         sa.Column("document_ciphertext", sa.Text(), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("signature", sa.String(132), nullable=False),
@@ -126,7 +129,7 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_sanctions_lists",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
         sa.Column("version", sa.String(64), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("entries", sa.JSON(), nullable=False),
@@ -138,8 +141,8 @@ def upgrade() -> None:
 
     op.create_table(
         "aml_screening_jobs",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("list_id", sa.Integer(), sa.ForeignKey("aml_sanctions_lists.id"), nullable=False),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+        sa.Column("list_id", ROW_ID, sa.ForeignKey("aml_sanctions_lists.id"), nullable=False),
         sa.Column("application_id", sa.String(36), sa.ForeignKey("kyc_applications.id"), nullable=False),
         sa.Column("status", sa.String(12), nullable=False),
         sa.Column("outcome", sa.String(16), nullable=True),
