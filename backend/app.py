@@ -221,13 +221,17 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     from backend.aml.metrics import aml_figures
     from backend.chain.indexer.metrics import indexer_figures
     from backend.loans.metrics import loan_figures
+    from backend.notifications.metrics import notification_figures
     from backend.oracle_feed.metrics import oracle_figures
+    from backend.servicing.metrics import reminder_figures
 
     sources: list[FigureSource] = [
         functools.partial(loan_figures, settings=settings),
         oracle_figures,
         indexer_figures(settings.rpc_url, settings.chain_read_timeout_seconds),
         aml_figures,
+        notification_figures,
+        reminder_figures,
     ]
     app.state.metrics.registry.register(DatabaseFigures(app.state.sessionmaker, sources))
     app.state.metrics.registry.register(
