@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend.core.settings import is_local_development_key
 
 HOUR = 3_600
 
 
 class AmlSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PEERLEND_AML_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PEERLEND_AML_", extra="ignore", populate_by_name=True)
+
+    # The service's environment (PEERLEND_ENV): development keys are refused in production.
+    env: str = Field(default="development", validation_alias=AliasChoices("PEERLEND_ENV"))
 
     stablecoin_decimals: int = Field(default=6, ge=0, le=36)
     # Large transaction: one funding, repayment, claim, note purchase or collateral pledge at or above this.
@@ -46,6 +51,13 @@ class AmlSettings(BaseSettings):
     # Signs report exports (a detached signature over the file's SHA-256). None: the service's attester
     # key (PEERLEND_ATTESTER_PRIVATE_KEY), whose address the deployment manifest publishes.
     report_signing_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _no_development_key_in_production(self) -> AmlSettings:
+        key = self.report_signing_key
+        if self.env == "production" and key is not None and is_local_development_key(key.get_secret_value()):
+            raise ValueError("PEERLEND_AML_REPORT_SIGNING_KEY is a well-known local development key")
+        return self
 
     @property
     def unit(self) -> int:

@@ -27,12 +27,28 @@ DEV_ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b
 DEV_OFFER_SIGNER_KEY = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"
 
 _PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-", "example", "secret")
-_ANVIL_KEY_PREFIXES = (
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    DEV_OFFER_SIGNER_KEY,
-)
+# The local chain's accounts come from anvil's published mnemonic: every key of its first accounts is
+# public knowledge, so none is acceptable on a real network (scripts/deployment/local_accounts.py).
+_ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+_ANVIL_ACCOUNTS = 20
+
+
+@lru_cache(maxsize=1)
+def _anvil_keys() -> frozenset[str]:
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    return frozenset(
+        "0x" + bytes(Account.from_mnemonic(_ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").key).hex()
+        for i in range(_ANVIL_ACCOUNTS)
+    )
+
+
+def is_local_development_key(private_key: str) -> bool:
+    """Whether `private_key` is one of anvil's well-known development accounts."""
+    key = private_key.strip().lower()
+    return (key if key.startswith("0x") else "0x" + key) in _anvil_keys()
+
 
 Environment = Literal["development", "test", "production"]
 
@@ -159,10 +175,7 @@ class Settings(BaseSettings):
             if _looks_like_placeholder(value, min_length=32):
                 problems.append(f"PEERLEND_{name.upper()} is a default or placeholder value")
         for name in ("attester_private_key", "offer_signer_private_key"):
-            key = getattr(self, name).get_secret_value().lower()
-            if not key.startswith("0x"):
-                key = "0x" + key
-            if key in _ANVIL_KEY_PREFIXES:
+            if is_local_development_key(getattr(self, name).get_secret_value()):
                 problems.append(f"PEERLEND_{name.upper()} is a well-known local development key")
         if self.bootstrap_admin_key is not None:
             problems.append("PEERLEND_BOOTSTRAP_ADMIN_KEY is only allowed in development/test")

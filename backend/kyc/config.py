@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.core.settings import is_local_development_key
+
 AttestationMode = Literal["direct", "signature"]
 
 
@@ -35,6 +37,9 @@ class KycSettings(BaseSettings):
     def _no_sandbox_in_production(self) -> KycSettings:
         if self.env == "production" and self.provider == "sandbox":
             raise ValueError("PEERLEND_KYC_PROVIDER=sandbox is refused in production")
+        key = self.compliance_private_key
+        if self.env == "production" and key is not None and is_local_development_key(key.get_secret_value()):
+            raise ValueError("PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY is a well-known local development key")
         return self
 
 

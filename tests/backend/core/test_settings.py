@@ -1,6 +1,10 @@
 import pytest
+from pydantic import ValidationError
 
-from backend.core.settings import Settings, SettingsError, get_settings
+from backend.aml.config import AmlSettings
+from backend.core.settings import Settings, SettingsError, get_settings, is_local_development_key
+from backend.kyc.config import KycSettings
+from scripts.deployment.local_accounts import ROLE_INDEX, local_private_key
 
 STRONG = {
     "token_secret": "q7V0mJ9kz2XbT4rN8sW1yP6cL3hF5dA0gE9uK2iO7tR",
@@ -88,3 +92,20 @@ def test_get_settings_follows_the_serving_app(server, kind):
     reply = httpx.get(f"{server}/v2/_test/settings-{kind}", headers={"X-Request-ID": f"rid-{kind}"}).json()
     assert reply == {"siwe_domain": server.settings.siwe_domain, "request_id": f"rid-{kind}"}
     assert get_settings().siwe_domain != server.settings.siwe_domain
+
+
+@pytest.mark.parametrize("index", [2, 12, 19])
+def test_every_anvil_account_key_is_a_local_development_key(index):
+    assert is_local_development_key(local_private_key(index))
+    assert is_local_development_key(local_private_key(index)[2:].upper())
+    assert not is_local_development_key("0x" + "11" * 32)
+
+
+def test_production_refuses_anvil_keys_for_freezes_and_report_signatures():
+    compliance = local_private_key(ROLE_INDEX["compliance"])
+    with pytest.raises(ValidationError, match="KYC_COMPLIANCE_PRIVATE_KEY"):
+        KycSettings(env="production", provider="vendor", compliance_private_key=compliance)
+    with pytest.raises(ValidationError, match="AML_REPORT_SIGNING_KEY"):
+        AmlSettings(env="production", report_signing_key=compliance)
+    assert KycSettings(env="development", compliance_private_key=compliance).compliance_private_key
+    assert AmlSettings(env="production", report_signing_key="0x" + "11" * 32).report_signing_key
