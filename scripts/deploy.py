@@ -16,6 +16,7 @@ from brownie import chain, network
 
 from scripts.deployment import receipts
 from scripts.deployment.accounts import is_local, role_holders
+from scripts.deployment.disclosure import deploy_disclosure
 from scripts.deployment.manifest import ManifestBuilder, ensure_may_deploy, manifest_path
 from scripts.deployment.system import deploy_system
 
@@ -28,9 +29,10 @@ def main() -> str:
     holders = role_holders(chain_id)
     manifest = ManifestBuilder(chain_id, network.show_active())
     manifest.data["accounts"] = holders.as_manifest()
-    deploy_system(holders, manifest, local=is_local(chain_id),
-                  stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"),
-                  sequencer_uptime_feed=os.environ.get("PEERLEND_SEQUENCER_UPTIME_FEED"))
+    deployed = deploy_system(holders, manifest, local=is_local(chain_id),
+                             stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"),
+                             sequencer_uptime_feed=os.environ.get("PEERLEND_SEQUENCER_UPTIME_FEED"))
+    deploy_disclosure(deployed["PeerLendTimelock"], holders, manifest, local=is_local(chain_id))
     manifest.write(path)
     print(f"deploy: manifest written to {path}")
     for name, entry in manifest.data["contracts"].items():

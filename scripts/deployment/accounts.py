@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from brownie import accounts
 
-from scripts.deployment.local_accounts import ANVIL_MNEMONIC, FIRST_USER_INDEX
+from scripts.deployment.local_accounts import ANVIL_MNEMONIC, FIRST_USER_INDEX, local_account
 from scripts.deployment.local_accounts import ROLE_INDEX as LOCAL_ROLE_INDEX
 
 LOCAL_CHAIN_IDS = {1337, 31337}
@@ -32,6 +32,9 @@ class RoleHolders:
     treasury: str
     proposers: list[str]  # may schedule governed changes on the timelock
     users: list[str] = field(default_factory=list)
+    # The disclosure service's key: anchors the monthly disclosure (DisclosureRegistry's PUBLISHER_ROLE)
+    # and signs regulator exports. Empty: no registry is deployed (deploy_system alone, in contract tests).
+    disclosure_publisher: str = ""
 
     def as_manifest(self) -> dict:
         return {
@@ -44,6 +47,7 @@ class RoleHolders:
             "offerSigner": self.offer_signer,
             "treasury": self.treasury,
             "proposers": self.proposers,
+            "disclosurePublisher": self.disclosure_publisher,
             "users": self.users,
         }
 
@@ -70,6 +74,7 @@ def _local_holders() -> RoleHolders:
         treasury=local[idx["deployer"]].address,
         proposers=[local[idx["deployer"]].address],
         users=[a.address for a in local[FIRST_USER_INDEX:]],
+        disclosure_publisher=local_account(idx["disclosure"]).address,
     )
 
 
@@ -93,4 +98,5 @@ def _configured_holders() -> RoleHolders:
         offer_signer=_required_env("PEERLEND_OFFER_SIGNER"),
         treasury=_required_env("PEERLEND_TREASURY"),
         proposers=[p.strip() for p in _required_env("PEERLEND_GOVERNANCE_PROPOSERS").split(",") if p.strip()],
+        disclosure_publisher=_required_env("PEERLEND_DISCLOSURE_PUBLISHER"),
     )

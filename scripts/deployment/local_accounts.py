@@ -26,6 +26,9 @@ ROLE_INDEX = {
     "oracle3": 5,
     "submitter": 6,
     "offerSigner": 7,
+    # Beyond the 20 accounts anvil funds (8..19 are users): the deploy gives it gas money on a local chain,
+    # so the disclosure service's anchors never share a nonce with a user's transactions.
+    "disclosure": 20,
 }
 ORACLE_SIGNER_INDEXES = (ROLE_INDEX["oracle1"], ROLE_INDEX["oracle2"], ROLE_INDEX["oracle3"])
 FIRST_USER_INDEX = 8
