@@ -7,71 +7,19 @@ sent again with the same event id, which the receiver dedupes, so it is processe
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from sqlalchemy import select
 
-from backend.core.settings import ROOT
 from backend.notifications.channels.webhook import EVENT_ID_HEADER
 from backend.notifications.models import Notification, NotificationDelivery
 from backend.notifications.service import Notice, notify
 from tests.backend.factories.wallets import wallet
 from tests.backend.notifications.conftest import subscribe
+from tests.backend.notifications.processes import WorkerProcess
 
 pytestmark = pytest.mark.timeout(120)
-
-
-class Worker:
-    def __init__(self, database_url: str, smtp_port: int, log_path) -> None:
-        self.env = {
-            k: v for k, v in os.environ.items() if not k.startswith("PEERLEND_") and k != "DATABASE_URL"
-        }
-        self.env.update(
-            {
-                "PEERLEND_ENV": "test",
-                "PEERLEND_DATABASE_URL": database_url,
-                "PEERLEND_LOG_JSON": "false",
-                "PEERLEND_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
-                "PEERLEND_NOTIFICATIONS_POLL_SECONDS": "0.05",
-                "PEERLEND_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05",
-            }
-        )
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - fixed argv
-                [sys.executable, "-m", "backend.notifications.worker"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-
-    def wait_dead(self, timeout: float = 60) -> None:
-        assert self.process is not None
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(f"the worker was not killed:\n{self.log_path.read_text()[-3000:]}") from None
-        assert self.process.returncode == -signal.SIGKILL, self.log_path.read_text()[-3000:]
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(15)
 
 
 def _statuses(sessions) -> dict[str, tuple[str, int]]:
@@ -98,7 +46,7 @@ def test_sigkilled_between_sending_and_recording_it_never_sends_twice(
                 Notice(kind="loan_repaid", recipient=who, key="chain:0x1:0", subject=f"to {who}", body="b"),
             )
         session.commit()
-    worker = Worker(database_url, mail.port, tmp_path / "worker.log")
+    worker = WorkerProcess("backend.notifications.worker", database_url, mail.port, tmp_path / "worker.log")
     killed: set[str] = set()
 
     def kill_once(what: str) -> None:
@@ -114,12 +62,12 @@ def test_sigkilled_between_sending_and_recording_it_never_sends_twice(
     try:
         for expected in ("data", "rcpt", "webhook"):
             worker.start()
-            worker.wait_dead()
+            worker.wait_killed()
             assert expected in killed
         worker.start()
         deadline = time.monotonic() + 60
         while set(_statuses(sessions).values()) - {("sent", 1), ("sent", 2), ("unconfirmed", 1)}:
-            assert time.monotonic() < deadline, (_statuses(sessions), worker.log_path.read_text()[-3000:])
+            assert time.monotonic() < deadline, (_statuses(sessions), worker.log())
             time.sleep(0.05)
     finally:
         worker.stop()
