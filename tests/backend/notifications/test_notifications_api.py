@@ -16,7 +16,7 @@ ADA, BEN = account("inbox-ada"), account("inbox-ben")
 
 @pytest.fixture(scope="module")
 def inbox(live_server):
-    """Ada has five notices (one not for the inbox), Ben one; both signed in."""
+    """Ada has five notices, Ben one; both signed in."""
     with live_server.session() as session:
         for n in range(5):
             notify(
@@ -120,3 +120,13 @@ def test_contact_points_and_channels_are_set_by_their_owner_and_bad_ones_refused
             reply = httpx.patch(url, headers=headers, json=bad, timeout=30)
             assert (reply.status_code, reply.json()["type"]) == (422, kind), bad
     assert httpx.patch(url, json=body, timeout=30).status_code == 401
+
+
+def test_delivery_figures_are_on_metrics(inbox):
+    text = httpx.get(f"{inbox['url']}/metrics", timeout=30).text
+    assert 'peerlend_notifications_sent_total{channel="inbox"} 6.0' in text  # Ada's five and Ben's one
+    for family in ("sent", "failed", "retried"):
+        for channel in ("email", "webhook"):
+            assert f'peerlend_notifications_{family}_total{{channel="{channel}"}}' in text
+            assert f'peerlend_reminders_{family}_total{{channel="{channel}"}}' in text
+    assert "peerlend_reminders_superseded_total 0.0" in text
