@@ -21,11 +21,12 @@ CHAIN_PORT=${PEERLEND_CHAIN_PORT:-8545}
 API_PORT=${PEERLEND_PORT:-8000}
 NODE_BASE_PORT=${PEERLEND_ORACLE_NODE_BASE_PORT:-8701}
 METRICS_PORT=${PEERLEND_ORACLE_METRICS_PORT:-8710}
+MAIL_PORT=${PEERLEND_MAIL_PORT:-8025}
 RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
 MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
 MANIFEST=$MANIFEST_DIR/31337.json
-BOUND=(aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
+BOUND=(servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
@@ -33,6 +34,9 @@ export PEERLEND_RPC_URL=$RPC_URL
 export PEERLEND_PORT=$API_PORT
 export PEERLEND_MANIFEST_PATH=$MANIFEST
 export PEERLEND_BOOTSTRAP_ADMIN_KEY=${PEERLEND_BOOTSTRAP_ADMIN_KEY:-local-admin-key}
+# Notification email goes to the local SMTP sink unless another server is configured.
+export PEERLEND_NOTIFICATIONS_SMTP_HOST=${PEERLEND_NOTIFICATIONS_SMTP_HOST:-127.0.0.1}
+export PEERLEND_NOTIFICATIONS_SMTP_PORT=${PEERLEND_NOTIFICATIONS_SMTP_PORT:-$MAIL_PORT}
 
 deployment_of() { python3 toolchain/deployment.py id "$1"; }
 
@@ -75,6 +79,10 @@ say "starting anvil on $RPC_URL"
 start_service anvil "$CHAIN_PORT" "$(anvil_bin)" --host 127.0.0.1 --port "$CHAIN_PORT" \
   --accounts 20 --gas-limit 30000000
 wait_rpc anvil "$RPC_URL"
+
+# A local SMTP sink: every message the notification senders mail lands in .run/mail/ as an .eml file.
+say "starting the mail sink on 127.0.0.1:$MAIL_PORT (messages in $RUN_DIR/mail/)"
+start_service mail-sink "$MAIL_PORT" .venv/bin/python -m demo.mail_sink --dir "$RUN_DIR/mail" --port "$MAIL_PORT"
 
 adopt_unkeyed_state
 
@@ -173,6 +181,12 @@ mkdir -p "$RUN_DIR/keeper"
 PEERLEND_KEEPER_PRIVATE_KEY=$(anvil_key 19) PEERLEND_KEEPER_STATE_PATH=$RUN_DIR/keeper/$DEPLOYMENT.json \
   start_service keeper "" .venv/bin/python -m backend.market.keeper
 
+# Notices: the sender of lender notices and other unguarded ones, and the reminder scheduler, which
+# sends its own reminders (it checks each against the index at send time).
+say "starting the notification sender and the reminder scheduler"
+start_service notifications "" .venv/bin/python -m backend.notifications.worker
+start_service servicing "" .venv/bin/python -m backend.servicing.worker
+
 earlier=$(find "$RUN_DIR/db" -maxdepth 1 -name '*.db' ! -name "$DEPLOYMENT.db" -printf '%f ' 2>/dev/null || true)
 say "deployed contracts (the whole manifest, with roles, parameters and the errors ABI: $MANIFEST):"
 python3 -c "import json;[print(f'  {k:<22} {v[\"address\"]}') for k,v in json.load(open('$MANIFEST'))['contracts'].items()]"
@@ -186,6 +200,9 @@ PeerLend is running (deployment $DEPLOYMENT).
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
   AML worker       sanctions re-screening, freeze retries (python -m backend.aml.worker)
+  notifications    email and webhook delivery (python -m backend.notifications.worker)
+  servicing        repayment reminders T-7, T-3, T-1, T-0 on the chain's clock (python -m backend.servicing.worker)
+  mail sink        smtp://127.0.0.1:$MAIL_PORT -> $RUN_DIR/mail/   (every notification email, as .eml)
   keeper           auto-invest allocations (AutoInvest $(python3 -c "import json;print(json.load(open('$MANIFEST'))['contracts']['AutoInvest']['address'])"))
   oracle nodes     http://127.0.0.1:$NODE_BASE_PORT .. $((NODE_BASE_PORT + 2)) (2 of 3 sign), aggregator metrics :$METRICS_PORT/metrics
   database         ${PEERLEND_DATABASE_URL:-$DATABASE_URL}
