@@ -754,6 +754,12 @@ def structuring_case(ctx: Lifecycle) -> None:
     aml.structuring_case(ctx)
 
 
+def remind_ada(ctx: Lifecycle) -> None:
+    from demo import notifications  # demo.notifications builds on this module's steps
+
+    notifications.reminder_email(ctx)
+
+
 def restructure_a_loan(ctx: Lifecycle) -> None:
     from demo import restructuring  # demo.restructuring builds on this module's steps
 
@@ -773,6 +779,7 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("listed", list_loans),
     ("funded", fund_loans),
     ("drawn", draw_down_loans),
+    ("reminded", remind_ada),
     ("month1", month_1),
     ("month2", month_2),
     ("month3", month_3),

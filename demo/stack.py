@@ -25,6 +25,8 @@ class Stack:
     build_dir: Path = ROOT / "build" / "contracts"
     # Oracle processes: None = expect the ones `make up` runs; the demo starts its own if none answer.
     oracle_node_urls: list[str] = field(default_factory=list)
+    # Where the local SMTP sink writes what it receives (`make up`: .run/mail/); None: no sink to read.
+    mail_dir: Path | None = None
 
     @property
     def manifest(self) -> dict:
@@ -45,4 +47,5 @@ class Stack:
             manifest_path=Path(manifest),
             admin_key=os.environ.get("PEERLEND_BOOTSTRAP_ADMIN_KEY", DEFAULT_ADMIN_KEY),
             build_dir=Path(os.environ.get("PEERLEND_BUILD_DIR", str(ROOT / "build" / "contracts"))),
+            mail_dir=Path(os.environ.get("PEERLEND_MAIL_DIR", str(ROOT / ".run" / "mail"))),
         )
