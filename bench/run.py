@@ -32,7 +32,7 @@ from bench import api, gas, model, scripts, soak  # noqa: E402
 from bench.report import print_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("gas", "api", "model", "risk", "indexer", "aml", "oracle")
+SECTIONS = ("gas", "api", "model", "risk", "indexer", "aml", "oracle", "reminders")
 # Asked for by name only: minutes long.
 OPTIONAL_SECTIONS = ("soak",)
 
@@ -48,6 +48,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
         "indexer": lambda: scripts.run_script("indexer_throughput.py", timeout=args.script_timeout),
         "aml": lambda: scripts.run_script("aml_throughput.py", timeout=args.script_timeout),
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
+        "reminders": lambda: scripts.run_script("reminders_throughput.py", timeout=args.script_timeout),
         "soak": lambda: soak.run(duration=args.soak_seconds),
     }
 
