@@ -98,7 +98,8 @@ contract LoanMarketRestructuring is ILoanMarketRestructuring, LoanMarketBase {
         bytes calldata signature
     ) external nonReentrant {
         if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
-        // The nonce is used up whatever follows: a signature counts once, even if re-sent.
+        // The signature must carry the holder's current nonce, and a submission that succeeds uses it up:
+        // the same signature sent again is checked against the next nonce and refused.
         uint256 nonce = _restructureNonces[holder]++;
         bytes32 digest = MarketDomain.typedDataHash(
             RestructureProposals.approvalHash(holder, loanId, proposalId, nonce, deadline)
