@@ -27,8 +27,14 @@ from tests.backend.servicing.chain_loans import USD, drawn_loan, repay, schedule
 from tests.support.anvil import rpc
 from tests.support.chain import DeployedChain, deployed_chain  # noqa: F401
 from tests.support.database import migrated_database
+from tests.support.postgres import on_postgres
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [
+    pytest.mark.timeout(240),
+    # the chain, indexer and worker processes are the same on either engine; the scheduler's queries and
+    # the outbox run on PostgreSQL in the service-level tests (as the indexer's own tests, SQLite only)
+    pytest.mark.skipif(on_postgres(), reason="run on SQLite only"),
+]
 
 
 @dataclass
