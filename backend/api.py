@@ -5,6 +5,8 @@ from fastapi import APIRouter
 from backend.aml.router import router as aml_router
 from backend.auth.router import admin_router as auth_admin_router
 from backend.auth.router import router as auth_router
+from backend.complaints.router import admin_router as complaints_admin_router
+from backend.complaints.router import router as complaints_router
 from backend.kyc.router import router as kyc_router
 from backend.loans.router import router as loans_router
 from backend.market.router import router as market_router
@@ -26,4 +28,6 @@ ROUTERS: list[APIRouter] = [
     oracle_feed_router,
     aml_router,
     notifications_router,
+    complaints_router,
+    complaints_admin_router,
 ]

@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "backend.servicing.models",
     "backend.restructuring.models",
     "backend.aml.models",
+    "backend.complaints.models",
 ]
 
 
