@@ -14,6 +14,7 @@ from backend.notifications.router import router as notifications_router
 from backend.oracle_feed.router import router as oracle_feed_router
 from backend.restructuring.router import router as restructuring_router
 from backend.risk.router import router as risk_router
+from backend.statements.router import router as statements_router
 from backend.suitability.router import router as suitability_router
 
 ROUTERS: list[APIRouter] = [
@@ -28,6 +29,7 @@ ROUTERS: list[APIRouter] = [
     oracle_feed_router,
     aml_router,
     notifications_router,
+    statements_router,
     complaints_router,
     complaints_admin_router,
 ]
