@@ -9,7 +9,8 @@ handler of each event (the composition root; backend/chain/indexer/registry.py i
   LoanMarket.NoteOffered/NoteOfferCancelled/NoteSold         -> market (projections.py)
   LoanMarket.LoanRepaid/LoanDefaulted/DefaultCovered/...      observed by notifications: notices to holders
   LoanMarket.Restructure*                                    -> restructuring (projections.py; the new
-                                                                schedule through loans' `reschedule`)
+                                                                schedule through loans' `reschedule`);
+                                                                observed by its notices.py: notices to holders
   observed: fundings, repayments, claims, sales, pledges,     -> aml (observers.py): alerts, cases
   stablecoin transfers, attestations
 
@@ -31,6 +32,7 @@ from backend.notifications import projections as notifications
 from backend.oracle_feed import models as oracle_models
 from backend.oracle_feed import projections as oracle
 from backend.restructuring import models as restructuring_models
+from backend.restructuring import notices as restructuring_notices
 from backend.restructuring import projections as restructuring
 
 PROJECTIONS = Projections()
@@ -41,6 +43,7 @@ PROJECTIONS.register(loans.HANDLERS, loan_models.READ_MODELS)
 PROJECTIONS.register(market.HANDLERS, market_models.READ_MODELS)
 PROJECTIONS.observe(notifications.OBSERVERS)
 PROJECTIONS.register(restructuring.HANDLERS, restructuring_models.READ_MODELS)
+PROJECTIONS.observe(restructuring_notices.OBSERVERS)  # after the projection: the notice reads the loan
 PROJECTIONS.observe(aml.OBSERVERS)  # AML rules: alerts commit with the range (backend/aml/observers.py)
 
 # Every table the projections write: what a rebuild empties first, and what tests compare.

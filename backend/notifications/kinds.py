@@ -28,6 +28,8 @@ KINDS: dict[str, Kind] = {
         Kind("loan_late", "lender", "a loan you hold a note of is 1-30, 31-90 or more than 90 days late"),
         Kind("loan_defaulted", "lender", "a loan you hold a note of was marked defaulted"),
         Kind("default_covered", "lender", "the reserve fund covered principal of a defaulted loan you hold"),
+        Kind("restructure_proposed", "lender", "the borrower of a loan you hold proposed a new schedule"),
+        Kind("restructure_executed", "lender", "a loan you hold was restructured: its new schedule"),
         Kind(
             "loan_recovery",
             "lender",
