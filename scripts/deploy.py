@@ -29,9 +29,13 @@ def main() -> str:
     holders = role_holders(chain_id)
     manifest = ManifestBuilder(chain_id, network.show_active())
     manifest.data["accounts"] = holders.as_manifest()
-    deployed = deploy_system(holders, manifest, local=is_local(chain_id),
-                             stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"),
-                             sequencer_uptime_feed=os.environ.get("PEERLEND_SEQUENCER_UPTIME_FEED"))
+    deployed = deploy_system(
+        holders,
+        manifest,
+        local=is_local(chain_id),
+        stablecoin_address=os.environ.get("PEERLEND_STABLECOIN"),
+        sequencer_uptime_feed=os.environ.get("PEERLEND_SEQUENCER_UPTIME_FEED"),
+    )
     deploy_disclosure(deployed["PeerLendTimelock"], holders, manifest, local=is_local(chain_id))
     manifest.write(path)
     print(f"deploy: manifest written to {path}")

@@ -27,8 +27,9 @@ def role(name: str) -> bytes:
     return b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else web3.keccak(text=name)
 
 
-def hand_over_to_timelock(deployed: dict, timelock, holders: RoleHolders, manifest: ManifestBuilder,
-                          tx: dict) -> None:
+def hand_over_to_timelock(
+    deployed: dict, timelock, holders: RoleHolders, manifest: ManifestBuilder, tx: dict
+) -> None:
     deployer = holders.deployer.address
     for name, roles in GOVERNED_ROLES.items():
         contract = deployed[name]

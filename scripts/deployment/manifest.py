@@ -77,7 +77,8 @@ def ensure_may_deploy(path: Path) -> None:
         return
     existing = json.loads(path.read_text())
     live = [
-        name for name, entry in existing.get("contracts", {}).items()
+        name
+        for name, entry in existing.get("contracts", {}).items()
         if len(web3.eth.get_code(entry["address"])) > 0
     ]
     if live:

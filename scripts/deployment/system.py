@@ -18,8 +18,17 @@ ZERO = "0x0000000000000000000000000000000000000000"
 # Whose errors a client may meet: every deployed contract (the market by its merged ABI), and the
 # stablecoin's standard ERC-20 errors (OpenZeppelin's IERC20Errors) for whatever token is used.
 ERROR_SOURCES = (
-    "IdentityRegistry", "CreditOracle", "ReserveFund", "LoanNote", "ILoanMarket", "LoanMarketLens",
-    "CollateralVault", "PeerLendTimelock", "AutoInvest", "IERC20Errors", "IERC721Errors",
+    "IdentityRegistry",
+    "CreditOracle",
+    "ReserveFund",
+    "LoanNote",
+    "ILoanMarket",
+    "LoanMarketLens",
+    "CollateralVault",
+    "PeerLendTimelock",
+    "AutoInvest",
+    "IERC20Errors",
+    "IERC721Errors",
 )
 
 
@@ -28,8 +37,13 @@ def _containers():
     return project.get_loaded_projects()[0]
 
 
-def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
-                  stablecoin_address: str | None = None, sequencer_uptime_feed: str | None = None) -> dict:
+def deploy_system(
+    holders: RoleHolders,
+    manifest: ManifestBuilder,
+    local: bool,
+    stablecoin_address: str | None = None,
+    sequencer_uptime_feed: str | None = None,
+) -> dict:
     c = _containers()
     tx = {"from": holders.deployer}
     d: dict = {}
@@ -53,8 +67,12 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
     manifest.role("IdentityRegistry", "ATTESTER_ROLE", [holders.attester])
     manifest.role("IdentityRegistry", "COMPLIANCE_ROLE", [holders.compliance])
 
-    oracle = deployed("CreditOracle", c.CreditOracle.deploy(
-        holders.deployer, holders.oracle_signers, P.ORACLE["threshold"], P.ORACLE["maxAge"], tx))
+    oracle = deployed(
+        "CreditOracle",
+        c.CreditOracle.deploy(
+            holders.deployer, holders.oracle_signers, P.ORACLE["threshold"], P.ORACLE["maxAge"], tx
+        ),
+    )
     manifest.parameters("CreditOracle", {"signers": holders.oracle_signers, **P.ORACLE})
 
     reserve = deployed("ReserveFund", c.ReserveFund.deploy(stable, holders.deployer, tx))
@@ -91,11 +109,20 @@ def deploy_system(holders: RoleHolders, manifest: ManifestBuilder, local: bool,
         d[contract_name].grantRole(role("PAUSER_ROLE"), holders.pauser, tx)
         manifest.role(contract_name, "PAUSER_ROLE", [holders.pauser])
 
-    timelock = deployed("PeerLendTimelock", c.PeerLendTimelock.deploy(
-        P.TIMELOCK_DELAY["local" if local else "production"], holders.proposers, [ZERO], tx))
-    manifest.parameters("PeerLendTimelock", {
-        "minDelay": timelock.getMinDelay(), "proposers": holders.proposers, "executors": "anyone",
-    })
+    timelock = deployed(
+        "PeerLendTimelock",
+        c.PeerLendTimelock.deploy(
+            P.TIMELOCK_DELAY["local" if local else "production"], holders.proposers, [ZERO], tx
+        ),
+    )
+    manifest.parameters(
+        "PeerLendTimelock",
+        {
+            "minDelay": timelock.getMinDelay(),
+            "proposers": holders.proposers,
+            "executors": "anyone",
+        },
+    )
     hand_over_to_timelock(d, timelock, holders, manifest, tx)
     manifest.errors([c._build.get(name)["abi"] for name in ERROR_SOURCES])
     return d
@@ -120,23 +147,43 @@ def _configure_market(market, reserve, holders: RoleHolders, manifest: ManifestB
     market.setPersonCaps(m["personCapIndividual"], m["personCapEntity"], tx)
     reserve.setCap(P.RESERVE["capBps"], P.RESERVE["capAbsolute"], tx)
     pricing_fields = (
-        "grade", "letter", "aprBps", "maxPrincipal", "allowed", "minRiskClass", "collateralRequired"
+        "grade",
+        "letter",
+        "aprBps",
+        "maxPrincipal",
+        "allowed",
+        "minRiskClass",
+        "collateralRequired",
     )
-    manifest.parameters("LoanMarket", {
-        **m, "treasury": holders.treasury, "pricing": [{k: g[k] for k in pricing_fields} for g in grades],
-    })
+    manifest.parameters(
+        "LoanMarket",
+        {
+            **m,
+            "treasury": holders.treasury,
+            "pricing": [{k: g[k] for k in pricing_fields} for g in grades],
+        },
+    )
     manifest.parameters("ReserveFund", P.RESERVE)
 
 
-def _configure_local_collateral(c, vault, manifest: ManifestBuilder, deployed, holders: RoleHolders,
-                                tx: dict) -> None:
+def _configure_local_collateral(
+    c, vault, manifest: ManifestBuilder, deployed, holders: RoleHolders, tx: dict
+) -> None:
     col = P.LOCAL_COLLATERAL
     token = deployed("MockCollateralToken", c.MockCollateralToken.deploy(col["symbol"], col["decimals"], tx))
     feed = deployed("MockAggregatorV3", c.MockAggregatorV3.deploy(col["feedDecimals"], col["price"], tx))
     vault.grantRole(role("RISK_ROLE"), holders.deployer, tx)
-    vault.configureCollateral(token, (
-        feed, col["heartbeat"], col["decimals"], col["maxLtvBps"], col["liquidationThresholdBps"],
-        col["liquidationDiscountBps"],
-    ), tx)
+    vault.configureCollateral(
+        token,
+        (
+            feed,
+            col["heartbeat"],
+            col["decimals"],
+            col["maxLtvBps"],
+            col["liquidationThresholdBps"],
+            col["liquidationDiscountBps"],
+        ),
+        tx,
+    )
     collateral = {"token": token.address, "feed": feed.address, **col}
     manifest.parameters("CollateralVault", {"collateral": [collateral]})

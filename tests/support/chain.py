@@ -92,10 +92,21 @@ class DeployedChain:
 
 
 def deploy(anvil: Anvil, manifest_dir: Path) -> DeployedChain:
-    result = subprocess.run(
-        [str(ROOT / ".tools/brownie/bin/python"), str(ROOT / "toolchain/deploy_to_rpc.py"),
-         "--rpc-url", anvil.url, "--manifest-dir", str(manifest_dir)],
-        cwd=ROOT, env=brownie_env(), capture_output=True, text=True, timeout=600,
+    # Brownie's interpreter running the project's own deploy entry point
+    result = subprocess.run(  # noqa: S603
+        [
+            str(ROOT / ".tools/brownie/bin/python"),
+            str(ROOT / "toolchain/deploy_to_rpc.py"),
+            "--rpc-url",
+            anvil.url,
+            "--manifest-dir",
+            str(manifest_dir),
+        ],
+        cwd=ROOT,
+        env=brownie_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if result.returncode != 0:
         raise RuntimeError(f"deploy failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")

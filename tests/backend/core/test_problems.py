@@ -51,7 +51,8 @@ def test_v1_is_gone_and_names_its_successor(server, method, path):
 
 def test_body_that_is_not_utf8_is_a_documented_400_problem(server):
     reply = httpx.post(
-        f"{server}/v2/_test/things", content=b'{"name": "' + bytes([0xFF, 0xFE]) + b'"}',
+        f"{server}/v2/_test/things",
+        content=b'{"name": "' + bytes([0xFF, 0xFE]) + b'"}',
         headers={"content-type": "application/json"},
     )
     assert _problem(reply, 400)["type"] == "malformed-body"
