@@ -303,10 +303,11 @@ def queue(
             Complaint.acknowledged_at.is_(None)
             & Complaint.resolved_at.is_(None)
             & (Complaint.acknowledge_by < now),
-            Complaint.acknowledged_at > Complaint.acknowledge_by,
+            Complaint.acknowledged_at.is_not(None) & (Complaint.acknowledged_at > Complaint.acknowledge_by),
             Complaint.resolved_at.is_(None) & (Complaint.resolve_by < now),
-            Complaint.resolved_at > Complaint.resolve_by,
+            Complaint.resolved_at.is_not(None) & (Complaint.resolved_at > Complaint.resolve_by),
         )
+        # every term is false, never null, for a missing time: NOT of it is then what it says
         conditions.append(late if breached else ~late)
     return _page(session, now, limit, cursor, f"complaints:queue:{status}:{breached}", conditions)
 
