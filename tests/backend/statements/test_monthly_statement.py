@@ -39,6 +39,11 @@ def _snapshot(book: Book) -> dict[int, tuple[int, int, int]]:
 
 @pytest.fixture
 def story(session) -> Story:
+    return tell(session)
+
+
+def tell(session) -> Story:
+    """The book of this module, stored as the indexer would store it, with the index at 2027-08-01."""
     book, snaps = Book(), {}
     notes = book.list_and_fund(1, at(2027, 1, 5), {ANA: 1_700_000_000, BO: 1_300_000_000})
     book.draw(1, at(2027, 1, 6))
