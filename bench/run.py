@@ -32,7 +32,7 @@ from bench import api, gas, model, scripts, soak  # noqa: E402
 from bench.report import print_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("gas", "api", "model", "risk", "indexer", "aml", "oracle", "reminders")
+SECTIONS = ("gas", "api", "model", "risk", "indexer", "aml", "oracle", "reminders", "statements")
 # Asked for by name only: minutes long.
 OPTIONAL_SECTIONS = ("soak",)
 
@@ -49,6 +49,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
         "aml": lambda: scripts.run_script("aml_throughput.py", timeout=args.script_timeout),
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
         "reminders": lambda: scripts.run_script("reminders_throughput.py", timeout=args.script_timeout),
+        "statements": lambda: scripts.run_script("statements_generation.py", timeout=args.script_timeout),
         "soak": lambda: soak.run(duration=args.soak_seconds),
     }
 
