@@ -772,6 +772,12 @@ def repay_the_restructured_loan(ctx: Lifecycle) -> None:
     restructuring.repay_on_the_new_schedule(ctx)
 
 
+def read_statements_and_resolve_a_complaint(ctx: Lifecycle) -> None:
+    from demo import statements  # demo.statements builds on this module's steps
+
+    statements.statements_and_complaint(ctx)
+
+
 # The story in order: each phase is named for the state it leaves the platform in.
 PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("onboarded", onboard_everyone),
@@ -790,6 +796,7 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("aml", structuring_case),
     ("restructured", restructure_a_loan),
     ("restructured_repaid", repay_the_restructured_loan),
+    ("statements", read_statements_and_resolve_a_complaint),
 )
 
 
