@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -29,6 +29,7 @@ from demo.processes import IndexerProcess, OracleInProcess
 from demo.stack import Stack
 from tests.e2e.lifecycle_model import BPS, Ledger, ceil_div
 from tests.e2e.phased_story import PhasedStory
+from tests.e2e.statement_chain import ChainView, float_xirr_bps
 from tests.support.server import start_server
 
 LENDING_CONTRACTS = ("LoanMarket", "LoanNote", "ReserveFund", "CollateralVault")
@@ -705,3 +706,75 @@ def test_the_restructured_loan_is_repaid_on_its_new_schedule_and_every_note_paid
         assert chain.call(chain.market.functions.claimable(note_id)) == 0
     item = _indexed_to_head(platform, f"/v2/loans/{loan.loan_id}")
     assert item["status"] == "repaid" and item["principalRepaid"] == str(model.funded)
+
+
+# ------------------------------------------------------------------------------------------ statements
+
+
+def _month_bounds(period: str) -> tuple[int, int]:
+    start = datetime.strptime(period, "%Y-%m").replace(tzinfo=UTC)
+    end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def test_a_lenders_monthly_statements_reconcile_with_the_chain_to_the_base_unit(story):
+    """Every figure of Lena's statements against events and views of the contracts themselves."""
+    ctx = story.at("statements")
+    view = ChainView(ctx.chain, ctx.actors["Lena"].address)
+    previous_block = None
+    monthly = ctx.statements["monthly"]
+    assert len(monthly) >= 3
+    for period, s in monthly.items():
+        start, end = _month_bounds(period)
+        block = s["closingBlock"]
+        flows, t = view.period(start, end), s["totals"]
+        for name, value in flows.items():
+            assert int(t[name]) == value, (period, name)
+        for note in s["notes"]:
+            if note["heldAtEnd"]:
+                assert (int(note["closingPrincipal"]), int(note["closingUnclaimed"])) == view.position(
+                    note["noteId"], block
+                ), (period, note["noteId"])
+        closing, unclaimed = view.totals(block)
+        opening, opening_unclaimed = view.totals(previous_block)
+        p = s["positions"]
+        assert (int(p["closingPrincipal"]), int(p["closingUnclaimed"])) == (closing, unclaimed), period
+        assert (int(p["openingPrincipal"]), int(p["openingUnclaimed"])) == (opening, opening_unclaimed), (
+            period
+        )
+        # what the notes were credited is what they could claim more, plus what was claimed or settled
+        credited = unclaimed - opening_unclaimed + flows["claimed"] + flows["earnedSettledInSales"]
+        assert int(t["repayments"]) + int(t["recoveries"]) == credited, period
+        assert abs(int(t["rounding"])) <= 2 * max(1, len(s["notes"])), period
+        previous_block = block
+    every = [monthly[p]["totals"] for p in monthly]
+    # the story's reserve cover leaves the notes no loss (losses are reconciled above all the same)
+    assert sum(int(t["repayments"]) for t in every) > 0 and sum(int(t["losses"]) for t in every) == 0
+    assert sum(int(t["recoveriesBySource"]["collateral"]) for t in every) > 0
+    assert sum(int(t["recoveriesBySource"]["reserve"]) for t in every) > 0
+    assert sum(int(t["sold"]) for t in every) > 0
+
+
+def test_a_lenders_annual_return_is_the_xirr_of_her_cash_flows_on_the_chain(story):
+    ctx = story.at("statements")
+    view = ChainView(ctx.chain, ctx.actors["Lena"].address)
+    years = sorted(ctx.statements["annual"].items())
+    previous_block = None
+    for year, summary in years:
+        start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
+        end = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
+        as_of = _unix(summary["asOf"])
+        flows = view.cash_flows(start, end, previous_block, summary["closingBlock"], as_of)
+        listed = sorted((_unix(f["at"]), int(f["amount"])) for f in summary["cashFlows"])
+        assert listed == sorted(flows), year
+        assert summary["xirrBps"] is not None and abs(summary["xirrBps"] - float_xirr_bps(flows)) <= 1, year
+        previous_block = summary["closingBlock"]
+
+
+def test_a_complaint_about_a_loan_is_resolved_within_its_sla_and_counted_in_the_figures(story):
+    ctx = story.at("statements")
+    complaint, figures = ctx.statements["complaint"], ctx.statements["figures"]
+    assert complaint["status"] == "closed" and complaint["outcome"] == "partially_upheld"
+    assert not complaint["sla"]["acknowledgementBreached"] and not complaint["sla"]["resolutionBreached"]
+    assert [m["kind"] for m in complaint["messages"]] == ["response", "resolution", "reply"]
+    assert figures["received"] >= 1 and figures["resolved"] >= 1 and figures["medianResolutionSeconds"] >= 0
