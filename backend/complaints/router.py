@@ -19,7 +19,7 @@ Operators (reviewer: works the queue; supervisor: the same, and escalates; no ot
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -86,8 +86,15 @@ def get_figures(
     since: Annotated[Timestamp | None, Query()] = None,
 ) -> ComplaintFigures:
     """Complaints received, by category, open, resolved (by outcome), escalated, late against the SLA,
-    and the median time from filing to resolution, as of a moment (now by default)."""
-    return service.complaint_figures(session, as_of or now, since)
+    and the median time from filing to resolution, as of a moment (now by default; a time without an
+    offset is UTC)."""
+    return service.complaint_figures(session, _utc(as_of) or now, _utc(since))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # ------------------------------------------------------------------------------------------ complainant

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from backend.complaints.schemas import (
     Sla,
 )
 from backend.core.audit import record_audit
+from backend.core.problems import invalid_cursor
 from backend.core.schemas import decode_cursor, encode_cursor
 from backend.core.settings import Settings
 from backend.loans.models import LoanView, NoteView
@@ -277,7 +278,10 @@ def _page(
     position = decode_cursor(kind, cursor, {"t": int, "id": str})
     query = select(Complaint).where(*conditions)
     if position is not None:
-        last = datetime.fromtimestamp(position["t"] / 1_000_000, tz=now.tzinfo)
+        try:
+            last = datetime.fromtimestamp(position["t"] / 1_000_000, tz=UTC)
+        except (OverflowError, ValueError, OSError) as exc:  # a forged position beyond any date
+            raise invalid_cursor() from exc
         query = query.where(tuple_(Complaint.filed_at, Complaint.id) < (last, position["id"]))
     rows = list(
         session.scalars(query.order_by(Complaint.filed_at.desc(), Complaint.id.desc()).limit(limit + 1))

@@ -20,7 +20,7 @@ from fastapi import Depends, Path, Query, Request, Response
 from backend.auth.dependencies import ApiKeyHeader, OptionalWallet, operator_from_key
 from backend.auth.service import Operator
 from backend.core.deps import SessionDep
-from backend.core.problems import missing_roles, problem_responses, unauthenticated
+from backend.core.problems import missing_roles, problem_responses, unauthenticated, validation_failed
 from backend.core.routing import api_router
 from backend.core.schemas import ADDRESS_PATTERN
 from backend.statements import pdf, problems, render, service
@@ -173,6 +173,10 @@ def get_monthly_statement(
     interest and fees, recoveries, losses, claims, purchases and sales, every line of it."""
     chosen = negotiate(request.headers.get("accept"), fmt)
     year, month = (int(x) for x in period.split("-"))
+    if year > 9998:  # its end, January of year 10000, is beyond any date
+        raise validation_failed(
+            [{"loc": ["path", "period"], "msg": "a month before 9999", "type": "value_error"}]
+        )
     statement = service.monthly_statement(
         session, _settings(request), reader.wallet, year, month, reader.operator
     )

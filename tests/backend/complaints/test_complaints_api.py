@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.core.models import AuditLog
+from backend.core.schemas import encode_cursor
 from tests.backend.factories.wallets import account
 from tests.support.server import auth_headers, create_operator_key, siwe_login
 
@@ -158,3 +159,13 @@ def test_the_figures_are_public(api):
         f"{api['url']}/v2/complaints/figures", params={"asOf": "2027-02-01T00:00:00Z"}, timeout=30
     )
     assert past.status_code == 200 and past.json()["received"] == 0
+
+
+def test_a_time_without_an_offset_is_utc_and_a_forged_cursor_is_a_problem(api):
+    naive = httpx.get(
+        f"{api['url']}/v2/complaints/figures", params={"asOf": "2027-02-01T00:00:00"}, timeout=30
+    )
+    assert naive.status_code == 200 and naive.json()["asOf"] == "2027-02-01T00:00:00Z"
+    forged = encode_cursor("complaints:queue:None:None", {"t": 2**62, "id": "x"})
+    reply = _call(api, "GET", f"/admin/complaints?cursor={forged}", api["keys"]["reviewer"])
+    assert reply.status_code == 422 and reply.json()["type"] == "invalid-cursor"

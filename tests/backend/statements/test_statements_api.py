@@ -105,6 +105,7 @@ def test_the_annual_summary_carries_its_xirr_and_cash_flows(api):
         ("/statements/27-03", {}, 422, "validation-error"),
         ("/statements/2031-01", {}, 422, "statement-period-not-started"),
         ("/statements/annual/1969", {}, 422, "validation-error"),
+        ("/statements/9999-12", {}, 422, "validation-error"),
         ("/statements/2027-03", {"Accept": "image/png"}, 406, "not-acceptable"),
         ("/statements/2027-03?format=xml", {}, 422, "validation-error"),
     ],
