@@ -21,7 +21,7 @@ inputs always give the same ledger. The conventions, each the chain's own arithm
   writedownPerShare / RAY). Later covers and recoveries of a written-off loan are recoveries (after
   write-off): they reduce no position.
 - **Rounding.** closing = opening + funded + bought + transferred in - sold - transferred out - refunded
-  - principal repaid - principal recovered (before write-off) - losses + rounding: the chain values a
+  - principal repaid - principal recovered before the write-off - losses + rounding: the chain values a
   note at the floor of its share of the loan's balance while crediting it the floor of its share of the
   accumulator; the two differ by a unit or two per note, and `rounding` says by how much.
 - **Repayments and recoveries.** A repayment of a loan before its default is a repayment; one after
