@@ -81,7 +81,10 @@ interface ILoanMarketRestructuring is ILoanMarketEvents, ILoanMarketErrors {
     ///         `noteIds` (strictly ascending) whose recorded approver still holds them; reverts
     ///         `ApprovalBelowThreshold` below two thirds of the loan's principal shares.
     /// @return approvedPrincipal the principal shares counted
-    function executeRestructure(uint256 loanId, uint256[] calldata noteIds) external returns (uint256 approvedPrincipal);
+    function executeRestructure(
+        uint256 loanId,
+        uint256[] calldata noteIds
+    ) external returns (uint256 approvedPrincipal);
 
     /// @return the loan's latest proposal (`open` false once executed, withdrawn or expired; proposalId 0
     ///         after execution or withdrawal)

@@ -80,11 +80,7 @@ contract LoanMarketRestructuring is ILoanMarketRestructuring, LoanMarketBase {
     // ------------------------------------------------------------------ note holders
 
     /// @inheritdoc ILoanMarketRestructuring
-    function approveRestructure(
-        uint256 loanId,
-        uint256 proposalId,
-        uint256[] calldata noteIds
-    ) external nonReentrant {
+    function approveRestructure(uint256 loanId, uint256 proposalId, uint256[] calldata noteIds) external nonReentrant {
         _approve(msg.sender, loanId, proposalId, noteIds);
     }
 
@@ -171,7 +167,8 @@ contract LoanMarketRestructuring is ILoanMarketRestructuring, LoanMarketBase {
         uint256 nonce,
         uint256 deadline
     ) external view returns (bytes32) {
-        return MarketDomain.typedDataHash(RestructureProposals.approvalHash(holder, loanId, proposalId, nonce, deadline));
+        return
+            MarketDomain.typedDataHash(RestructureProposals.approvalHash(holder, loanId, proposalId, nonce, deadline));
     }
 
     /// @inheritdoc ILoanMarketRestructuring

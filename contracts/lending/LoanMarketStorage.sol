@@ -12,6 +12,9 @@ import {ILoanMarketTypes} from "../interfaces/ILoanMarketTypes.sol";
 ///      Loan slot layout (ILoanMarketTypes.Loan) is chosen so that fund touches two loan slots and
 ///      repay seven, whatever the number of notes. Amount fields: funded principal fits uint96
 ///      (7.9e28 base units); balances that can grow with interest use uint128.
+// One storage layout shared by every part of the market must hold all of its state, so the part count
+// rather than this contract decides how many variables there are.
+// solhint-disable-next-line max-states-count
 abstract contract LoanMarketStorage is ILoanMarketTypes {
     struct Totals {
         uint128 principalOutstanding; // performing (drawn, not defaulted) loans

@@ -26,7 +26,9 @@ library RestructureProposals {
     /// @dev `proposalId` fits 64 bits (one per proposal ever made), `expiry` 40 (checked by the caller).
     function pack(uint256 proposalId, uint16 extra, uint16 holiday, uint40 expiry) internal pure returns (uint256) {
         return
-            proposalId | (uint256(extra) << EXTRA_SHIFT) | (uint256(holiday) << HOLIDAY_SHIFT) |
+            proposalId |
+            (uint256(extra) << EXTRA_SHIFT) |
+            (uint256(holiday) << HOLIDAY_SHIFT) |
             (uint256(expiry) << EXPIRY_SHIFT);
     }
 
