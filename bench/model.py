@@ -28,7 +28,7 @@ def default_model_dir() -> Path:
         from backend.risk.config import RiskSettings
 
         return Path(RiskSettings().model_dir)
-    except Exception:  # noqa: BLE001 - the risk package may not be importable yet; fall back to the layout
+    except Exception:
         candidates = sorted((ROOT / "backend" / "risk" / "artifacts").glob("*/metrics.json"))
         if not candidates:
             raise RuntimeError("no backend/risk/artifacts/*/metrics.json") from None

@@ -59,7 +59,7 @@ class CountingSink:
     def __init__(self) -> None:
         self.count = 0
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.count += 1
         return "250 OK"
 
@@ -204,7 +204,7 @@ def main() -> None:
     hits = {"count": 0}
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             hits["count"] += 1
             self.send_response(200)

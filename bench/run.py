@@ -60,7 +60,7 @@ def run_section(name: str, runner) -> dict:
         result = runner()
         if not isinstance(result, dict):
             result = {"value": result}
-    except Exception as exc:  # noqa: BLE001 - isolation: record and go on with the next section
+    except Exception as exc:
         result = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=6)}
     result["seconds"] = round(time.monotonic() - started, 1)
     result["ok"] = "error" not in result

@@ -32,7 +32,7 @@ class MailDirHandler:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         name = f"{time.time_ns()}-{os.getpid()}-{next(_sequence)}.eml"
         partial = self.directory / f".{name}.part"
         content = envelope.original_content or envelope.content

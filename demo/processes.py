@@ -95,7 +95,7 @@ class OracleProcesses:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [sys.executable, *args],
             cwd=ROOT,
-            env={**self.env, **extra_env},  # noqa: S603
+            env={**self.env, **extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -186,7 +186,7 @@ class IndexerProcess:
         log = self.log_path.open("a")  # a restart (tests restart it after a kill) keeps the old lines
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backend.chain.indexer"],
-            cwd=ROOT,  # noqa: S603
+            cwd=ROOT,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

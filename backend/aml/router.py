@@ -170,7 +170,7 @@ def export_report(
     session: SessionDep,
     settings: SettingsDep,
     aml: AmlSettingsDep,
-    format: Literal["json", "csv"] = "json",  # noqa: A002 - the query parameter's name
+    format: Literal["json", "csv"] = "json",
 ) -> Response:
     """The case's suspicious-transaction report as JSON or CSV, signed; every export is audit-logged."""
     data, signed = service.export_case(session, settings, aml, case_id, format, operator.actor)

@@ -54,9 +54,9 @@ class IdentityChainError(ChainError):
 class Attestation:
     wallet: str
     level: int
-    riskClass: int  # noqa: N815 - mirrors the Solidity struct
+    riskClass: int
     jurisdiction: int
-    expiresAt: int  # noqa: N815
+    expiresAt: int
     commitment: str  # 0x-prefixed 32 bytes
     # Keyed hash naming the person behind the wallet (the same for all of its wallets, never zero):
     # the market caps a person's borrowing across wallets by it. 0x-prefixed 32 bytes.

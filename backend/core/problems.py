@@ -43,7 +43,7 @@ class Problem(Exception):
         status: int,
         title: str | None = None,
         detail: str | None = None,
-        type: str = "about:blank",  # noqa: A002 - the RFC's member name
+        type: str = "about:blank",
         instance: str | None = None,
         headers: dict[str, str] | None = None,
         **extensions: Any,
@@ -88,7 +88,7 @@ class ProblemDetails(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-    requestId: str | None = None  # noqa: N815 - the API's camelCase keys
+    requestId: str | None = None
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

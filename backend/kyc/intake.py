@@ -109,7 +109,7 @@ def validate_submission(body: KycSubmission, today: date) -> NormalizedIdentity:
 
     if errors:
         raise SubmissionInvalid(errors)
-    assert dob is not None and jurisdiction is not None  # noqa: S101 - guaranteed by the checks above
+    assert dob is not None and jurisdiction is not None
     return NormalizedIdentity(
         full_name=name,
         national_id_number=id_validator.normalize(body.national_id_number),

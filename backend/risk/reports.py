@@ -147,7 +147,7 @@ def mark_reports(
     session: Session,
     ids: Sequence[int],
     status: str,
-    round: int | None = None,  # noqa: A002
+    round: int | None = None,
     tx_hash: str | None = None,
     reason: str | None = None,
 ) -> list[CreditReport]:

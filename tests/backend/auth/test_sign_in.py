@@ -51,7 +51,7 @@ def test_sign_in_response_carries_expiry(server):
     reply = _submit(server, message, sign_message(account, message))
     body = reply.json()
     expires = datetime.fromisoformat(body["expiresAt"])
-    assert body["tokenType"] == "bearer"  # noqa: S105
+    assert body["tokenType"] == "bearer"
     assert body["address"] == account.address
     assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(seconds=server.settings.token_ttl_seconds)
 

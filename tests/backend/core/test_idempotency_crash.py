@@ -115,7 +115,7 @@ def test_a_lapsed_lease_is_taken_over_once(session):
 
 def test_a_dead_owner_on_this_host_is_taken_over_at_once(session):
     record_id, _ = _reserve(session)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - fixed argv
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     record = _record(session)
     record.owner = f"{socket.gethostname()[:64]}:{dead.pid}"

@@ -39,7 +39,7 @@ class Clock:
 def freeze(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
     """Every loaded backend module that reads `utcnow` reads `clock` instead (the service takes the time
     from that one function; modules import it by name, so each one's reference is replaced)."""
-    import backend.app  # noqa: F401 - loads every router and service module whose clock is replaced
+    import backend.app
     import backend.projections  # noqa: F401
 
     original = types.utcnow

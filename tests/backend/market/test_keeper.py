@@ -90,7 +90,7 @@ def start_keeper(chain, state_path) -> subprocess.Popen:
             "PEERLEND_KEEPER_POLL_SECONDS": "0.1",
         }
     )
-    return subprocess.Popen(  # noqa: S603 - fixed argv
+    return subprocess.Popen(
         [sys.executable, "-m", "backend.market.keeper"],
         cwd=ROOT,
         env=env,

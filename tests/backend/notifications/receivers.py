@@ -31,7 +31,7 @@ class ScriptedMailHandler(MailDirHandler):
         self.on_rcpt: Callable[[str], None] | None = None
         self.on_data: Callable[[Any], None] | None = None
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if self.on_rcpt is not None:
             self.on_rcpt(address)
         replies = self.rcpt_replies.get(address)
@@ -42,7 +42,7 @@ class ScriptedMailHandler(MailDirHandler):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         answer = await super().handle_DATA(server, session, envelope)
         if self.on_data is not None:
             self.on_data(envelope)
@@ -105,7 +105,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver = WebhookReceiver(url=f"http://127.0.0.1:{port}/hooks/peerlend")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with receiver.lock:
                 status = receiver.script.pop(0) if receiver.script else 200

@@ -18,7 +18,7 @@ from tests.backend.notifications.conftest import subscribe
 
 
 def _dead_owner() -> str:
-    process = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - fixed argv
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return owner_id().rsplit(":", 1)[0] + f":{process.pid}"
 

@@ -44,7 +44,7 @@ def test_process_waits_for_its_dependencies_and_stops_on_sigterm(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "backend.chain.indexer"],
         cwd=ROOT,
-        env=env,  # noqa: S603
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
