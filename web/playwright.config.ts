@@ -15,6 +15,12 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
+  projects: [
+    { name: 'journeys', testIgnore: /servicing\.spec\.ts/ },
+    // After the journeys, on the loan, notes and people they made: inbox, statements, restructuring,
+    // complaints, AML and every console section for each role's key.
+    { name: 'servicing', testMatch: /servicing\.spec\.ts/, dependencies: ['journeys'] },
+  ],
   use: {
     baseURL: process.env.PEERLEND_WEB_URL,
     viewport: { width: 1200, height: 900 },

@@ -22,7 +22,9 @@ import pytest
 from eth_account import Account
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
+from backend.auth.roles import ROLES
 from backend.core.problems import install_problem_handlers
 from backend.core.settings import ROOT, Settings
 from backend.web_app import WebAppSettings, mount_web_app
@@ -33,7 +35,21 @@ from tests.support.server import create_operator_key, start_server
 WEB = ROOT / "web"
 REPORTS = ROOT / "reports" / "web"
 CHROMIUM = Path(os.environ.get("PEERLEND_CHROMIUM", "/usr/bin/chromium"))
-JOURNEY_SCREENSHOTS = ("borrower-7-repaid", "investor-8-auto-invest", "operator-2-approved", "home")
+JOURNEY_SCREENSHOTS = (
+    "borrower-7-repaid",
+    "investor-8-auto-invest",
+    "operator-2-approved",
+    "home",
+    "investor-10-inbox",
+    "investor-11-statements",
+    "investor-13-restructured",
+    "operator-4-complaint-resolved",
+    "compliance-2-frozen-by-second-officer",
+    "operator-5-not-for-this-key",
+)
+# The journeys' one funding (1,000) is a large transaction for AML at this stack's threshold, so the
+# compliance journey has a case to work without scripting 50,000 of fundings.
+AML_LARGE_AMOUNT_UNITS = 1_000
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -152,8 +168,21 @@ def platform(deployed_chain, built_portal, tmp_path_factory):
     with start_server(
         tmp_path_factory.mktemp("web-api"), **deployed_chain.server_settings(rate_limit_enabled=False)
     ) as server:
+        # An approved freeze is sent with the compliance officer's key (COMPLIANCE_ROLE), as `make up` does.
+        state = server.app.state
+        state.kyc_settings = state.kyc_settings.model_copy(
+            update={"compliance_private_key": SecretStr(deployed_chain.key("compliance"))}
+        )
         oracle_key = create_operator_key(server, "oracle")
         log = tmp_path_factory.mktemp("web-logs") / "indexer.log"
+        indexer = IndexerProcess(
+            deployed_chain.rpc_url,
+            deployed_chain.manifest_path,
+            server.database_url,
+            build_dir=deployed_chain.build_dir,
+            log_path=log,
+        )
+        indexer.env["PEERLEND_AML_LARGE_AMOUNT_UNITS"] = str(AML_LARGE_AMOUNT_UNITS)  # its AML rules read it
         with (
             OracleInProcess(
                 deployed_chain.rpc_url,
@@ -162,13 +191,7 @@ def platform(deployed_chain, built_portal, tmp_path_factory):
                 oracle_key,
                 build_dir=deployed_chain.build_dir,
             ),
-            IndexerProcess(
-                deployed_chain.rpc_url,
-                deployed_chain.manifest_path,
-                server.database_url,
-                build_dir=deployed_chain.build_dir,
-                log_path=log,
-            ),
+            indexer,
         ):
             yield server, deployed_chain
     deployed_chain.revert(snapshot)
@@ -200,6 +223,11 @@ def test_borrower_investor_and_operator_journeys_in_chromium(platform):
         "PEERLEND_BORROWER_KEY": "0x" + bytes(borrower.key).hex(),
         "PEERLEND_INVESTOR_KEY": "0x" + bytes(investor.key).hex(),
         "PEERLEND_REVIEWER_KEY": create_operator_key(server, "reviewer", "compliance"),
+        # one key per role with that role alone, for the console's sections; and a second officer
+        "PEERLEND_OPERATOR_KEYS": json.dumps(
+            {role: create_operator_key(server, role) for role in sorted(ROLES)}
+            | {"compliance-second": create_operator_key(server, "compliance")}
+        ),
         "PEERLEND_WEB_REPORTS": str(REPORTS),
         "PEERLEND_CHROMIUM": str(CHROMIUM),
     }
@@ -207,6 +235,12 @@ def test_borrower_investor_and_operator_journeys_in_chromium(platform):
 
     # What the journeys did, as the API sees it afterwards.
     loans = httpx.get(f"{server}/v2/loans", params={"borrower": borrower.address}, timeout=10).json()["items"]
-    assert [(loan["status"], loan["periodsPaid"], loan["lenders"]) for loan in loans] == [("active", 1, 1)]
+    assert [(loan["status"], loan["periodsPaid"], loan["lenders"], loan["term"]) for loan in loans] == [
+        ("active", 1, 1, 5)  # restructured: 3 installments and 2 more
+    ]
+    restructuring = httpx.get(f"{server}/v2/loans/{loans[0]['loanId']}/restructuring", timeout=10).json()
+    assert restructuring["proposal"]["status"] == "executed"
+    registry = chain.contract("IdentityRegistry")
+    assert registry.functions.isFrozen(investor.address).call()  # the second officer's approval
     for name in JOURNEY_SCREENSHOTS:
         assert (REPORTS / f"{name}.png").stat().st_size > 0, name

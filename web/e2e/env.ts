@@ -15,5 +15,7 @@ export const env = {
   borrowerKey: need('PEERLEND_BORROWER_KEY') as Hex,
   investorKey: need('PEERLEND_INVESTOR_KEY') as Hex,
   reviewerKey: need('PEERLEND_REVIEWER_KEY'),
+  /** One key per operator role, each with that role only, and `compliance-second`: another officer. */
+  operatorKeys: JSON.parse(need('PEERLEND_OPERATOR_KEYS')) as Record<string, string>,
   reports: process.env.PEERLEND_WEB_REPORTS ?? '../reports/web',
 }

@@ -21,6 +21,11 @@ const USED = {
     ],
   ],
   lensAbi: ['LoanMarketLens', ['amountDue', 'daysPastDue']],
+  // the market's restructuring part, behind the merged ILoanMarket ABI
+  restructuringAbi: [
+    'ILoanMarket',
+    ['proposeRestructure', 'withdrawRestructure', 'approveRestructure', 'approveRestructureBySig', 'executeRestructure'],
+  ],
   erc20Abi: ['IERC20Metadata', ['allowance', 'approve', 'balanceOf', 'decimals', 'symbol']],
   faucetAbi: ['MockStablecoin', ['mint']],
   autoInvestAbi: ['AutoInvest', ['deposit', 'setMandateBySig']],

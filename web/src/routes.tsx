@@ -20,6 +20,7 @@ export const routes: RouteObject[] = [
       { path: 'loans/:loanId', lazy: page(() => import('./pages/loans/LoanDetailPage')) },
       { path: 'borrow', lazy: page(() => import('./pages/borrower/BorrowerPage')) },
       { path: 'invest', lazy: page(() => import('./pages/investor/InvestorPage')) },
+      { path: 'invest/statements', lazy: page(() => import('./pages/investor/StatementsPage')) },
       {
         path: 'operator',
         lazy: page(() => import('./pages/operator/OperatorConsole')),
@@ -29,6 +30,9 @@ export const routes: RouteObject[] = [
         ],
       },
       { path: 'account', lazy: page(() => import('./pages/account/AccountPage')) },
+      { path: 'account/inbox', lazy: page(() => import('./pages/account/InboxPage')) },
+      { path: 'account/complaints', lazy: page(() => import('./pages/account/ComplaintsPage')) },
+      { path: 'account/complaints/:complaintId', lazy: page(() => import('./pages/account/ComplaintsPage')) },
       { path: '*', lazy: page(() => import('./pages/NotFoundPage')) },
     ],
   },

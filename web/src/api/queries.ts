@@ -75,7 +75,7 @@ export function useLoan(loanId: number | null, refetchInterval?: number) {
   })
 }
 
-function useWalletQuery<T>(name: string, path: (address: string) => string, options: { refetchInterval?: number; notFound?: T } = {}) {
+export function useWalletQuery<T>(name: string, path: (address: string) => string, options: { refetchInterval?: number; notFound?: T } = {}) {
   const session = useCurrentSession()
   return useQuery({
     queryKey: [name, session?.address],
@@ -153,13 +153,21 @@ export function useModelCard() {
 
 // operator
 
-function useOperatorQuery<T>(key: unknown[], path: string, query?: Record<string, string | number | null | undefined>) {
+export function useOperatorQuery<T>(
+  key: unknown[],
+  path: string,
+  query?: Record<string, string | number | null | undefined>,
+  refetchInterval?: number,
+) {
   const apiKey = useOperatorKey()
   return useQuery({
     queryKey: ['operator', apiKey, ...key],
     queryFn: ({ signal }) => api.get<T>(path, { auth: 'operator', query, signal }),
     enabled: apiKey !== null,
     placeholderData: keepPreviousData,
+    refetchInterval,
+    // A key refused (401, 403) or a request out of bounds is answered the same again: no retry.
+    retry: (failures, error) => !(error instanceof ApiProblem && error.status < 500) && failures < 1,
   })
 }
 

@@ -79,6 +79,18 @@ const SENTENCES: Record<string, Explain> = {
   MarketPaused: () => 'The platform is paused: only repayments, claims and withdrawals go through.',
   MarketWoundDown: () => 'The platform is winding down: no new listings or fundings.',
   ZeroAmount: () => 'The amount must be more than zero.',
+  RestructureAlreadyProposed: ([loanId, proposalId]) => `Loan ${loanId} already has an open proposal (${proposalId}).`,
+  RestructureNotProposed: ([loanId]) => `Loan ${loanId} has no open restructuring proposal.`,
+  RestructureProposalMismatch: ([, proposalId, open]) =>
+    `Proposal ${proposalId} is no longer the open one${open ? ` (proposal ${open} is)` : ''}: reload the page.`,
+  InvalidRestructureTerms: ([, extra, holiday]) =>
+    `${extra} more installments with a ${holiday}-period holiday are not terms this loan can take (a holiday of at most 12 periods, something must change, and the schedule must stay within its limit).`,
+  InvalidProposalExpiry: ([expiry, now]) =>
+    `The proposal's expiry ${time(expiry)} must be after the chain's time ${time(now)} and within 30 days of it.`,
+  ApprovalBelowThreshold: ([approved, required], money) =>
+    `Approvals carry ${money(approved)} of principal; two thirds, ${money(required)}, are needed.`,
+  NoteNotOfLoan: ([noteId, loanId]) => `Note ${noteId} is not a note of loan ${loanId}.`,
+  InvalidApprovalSignature: ([holder]) => `The approval was not signed by ${holder}: sign it again.`,
 }
 
 /** The revert inside `error`, decoded with the merged errors ABI; null when it is no revert. */

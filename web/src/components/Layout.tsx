@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router'
 import { usePortal } from '../portal'
+import { InboxBell } from './InboxBell'
 import { WalletButton } from './WalletButton'
 
 const NAV = [
@@ -26,6 +27,7 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
+        <InboxBell />
         <WalletButton />
       </header>
       {!chainReachable ? (

@@ -2,6 +2,7 @@
 // identity on the chain and the person key that links one person's wallets (the attestation's subject).
 // The API signs out one session at a time and lists neither sessions nor a person's other wallets.
 import { useMutation, useQuery } from '@tanstack/react-query'
+import { Link } from 'react-router'
 import { useAccount, useDisconnect, useReadContract } from 'wagmi'
 import { api } from '../../api/client'
 import { useKycApplication } from '../../api/queries'
@@ -74,6 +75,11 @@ function Account() {
           </button>
         </div>
         <ProblemNotice error={signOut.error ?? me.error} />
+      </Card>
+      <Card title="Notices and complaints">
+        <p>
+          <Link to="/account/inbox">Inbox and notification settings</Link> · <Link to="/account/complaints">Complaints</Link>
+        </p>
       </Card>
       <Card title="Wallet and identity" testId="identity">
         <p>

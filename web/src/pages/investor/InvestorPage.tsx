@@ -39,7 +39,7 @@ function InvestorJourney() {
           <div className="card wallet-card">
             <WalletBalance /> <Faucet />
             <p>
-              <Link to="/loans?status=listed">Find loans to fund</Link>
+              <Link to="/loans?status=listed">Find loans to fund</Link> · <Link to="/invest/statements">Statements</Link>
             </p>
           </div>
           <Portfolio />

@@ -11,6 +11,7 @@ import { TIERS } from '../../lib/grades'
 import { big, formatBps } from '../../lib/money'
 import { formatDate, formatDateTime, relativeDays, shortAddress, unixSeconds } from '../../lib/time'
 import { FundPanel } from './FundPanel'
+import { RestructuringPanel } from './Restructuring'
 
 const EXPIRY_REASONS: Record<number, string> = {
   1: 'the listing deadline passed',
@@ -130,6 +131,8 @@ export default function LoanDetailPage() {
         <Schedule schedule={l.schedule} now={clock.now} />
       </Card>
 
+      <RestructuringPanel loan={l} />
+
       {l.repayments.length > 0 ? (
         <Card title="Repayments">
           <table className="table">
@@ -167,6 +170,9 @@ export default function LoanDetailPage() {
 
       <RiskNotice grade={l.grade} />
       <LegalStatement />
+      <p className="small">
+        Borrowed or lent here and unhappy with something? <Link to={`/account/complaints?loan=${l.loanId}`}>File a complaint about this loan</Link>.
+      </p>
       <p className="muted small">Index at block {l.indexedBlock ?? '—'}; chain time {clock.now !== null ? formatDateTime(clock.now) : '…'}.</p>
     </>
   )

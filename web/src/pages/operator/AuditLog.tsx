@@ -1,8 +1,9 @@
 // The audit log (GET /v2/admin/audit), newest first, filtered by actor, object and action, cursor-paged.
 import { type FormEvent, useState } from 'react'
 import { useAuditLog } from '../../api/queries'
-import { Card, Loading, ProblemNotice } from '../../components/ui'
+import { Card, Loading } from '../../components/ui'
 import { formatDateTime } from '../../lib/time'
+import { SectionProblem } from './access'
 
 const FILTERS = [
   ['actor', 'Actor'],
@@ -39,8 +40,9 @@ export default function AuditLog() {
           Filter
         </button>
       </form>
-      {log.error ? <ProblemNotice error={log.error} /> : null}
-      {!log.data ? (
+      {log.error ? (
+        <SectionProblem error={log.error} />
+      ) : !log.data ? (
         <Loading what="the audit log" />
       ) : (
         <table className="table">

@@ -9,6 +9,7 @@ import { useKycQueue, useKycReviewItem } from '../../api/queries'
 import type { KycApplication } from '../../api/types'
 import { Card, Loading, ProblemNotice } from '../../components/ui'
 import { formatDateTime, shortAddress } from '../../lib/time'
+import { SectionProblem } from './access'
 
 export default function KycReviews() {
   const params = useParams()
@@ -21,8 +22,9 @@ function Queue() {
   const queue = useKycQueue(cursors[cursors.length - 1] ?? null)
   return (
     <Card title="KYC review queue" testId="kyc-queue">
-      {queue.error ? <ProblemNotice error={queue.error} /> : null}
-      {!queue.data ? (
+      {queue.error ? (
+        <SectionProblem error={queue.error} />
+      ) : !queue.data ? (
         <Loading what="the queue" />
       ) : queue.data.items.length === 0 ? (
         <p className="muted">Nothing waits for review.</p>
@@ -112,7 +114,7 @@ function ReviewItem(props: { applicationId: string }) {
       </Card>
     )
   }
-  if (item.error) return <ProblemNotice error={item.error} />
+  if (item.error) return <SectionProblem error={item.error} />
   if (!item.data) return <Loading what="the application" />
   const d = item.data
   return (

@@ -8,14 +8,16 @@ import type { RiskReview } from '../../api/types'
 import { Card, GradeBadge, Loading, Money, ProblemNotice } from '../../components/ui'
 import { formatBps } from '../../lib/money'
 import { shortAddress } from '../../lib/time'
+import { SectionProblem } from './access'
 
 export default function RiskReviews() {
   const [cursors, setCursors] = useState<(string | null)[]>([null])
   const reviews = useRiskReviews(cursors[cursors.length - 1] ?? null)
   return (
     <Card title="Credit reviews" testId="risk-reviews">
-      {reviews.error ? <ProblemNotice error={reviews.error} /> : null}
-      {!reviews.data ? (
+      {reviews.error ? (
+        <SectionProblem error={reviews.error} />
+      ) : !reviews.data ? (
         <Loading what="credit reviews" />
       ) : reviews.data.items.length === 0 ? (
         <p className="muted">Nothing waits for review.</p>

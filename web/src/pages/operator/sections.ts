@@ -1,14 +1,15 @@
-// The operator console's sections. A new queue (AML alerts, collections, disclosure exports) is one more
-// entry here and one component: the console's navigation, routing and code-splitting follow from this list.
-import type { ComponentType } from 'react'
+// The operator console's sections. A new queue (collections, disclosure exports) is one more entry here
+// and its component in OperatorSection.tsx's PAGES: the console's navigation, routing and code-splitting
+// follow from this list. It imports no component, so the browser tests can read it as plain data.
+
+export type SectionPath = 'kyc' | 'risk' | 'complaints' | 'aml' | 'audit'
 
 export interface OperatorSection {
-  path: string
+  path: SectionPath
   title: string
   /** Roles of an operator key that may use it (the API answers 403 to others). */
   roles: string[]
   description: string
-  load: () => Promise<{ default: ComponentType }>
 }
 
 export const SECTIONS: OperatorSection[] = [
@@ -17,20 +18,29 @@ export const SECTIONS: OperatorSection[] = [
     title: 'KYC reviews',
     roles: ['reviewer', 'compliance'],
     description: 'Applications sent to manual review: screening matches, duplicates, enhanced due diligence.',
-    load: () => import('./KycReviews'),
   },
   {
     path: 'risk',
     title: 'Credit reviews',
     roles: ['reviewer'],
     description: 'Loan applications the credit engine sent to a reviewer.',
-    load: () => import('./RiskReviews'),
+  },
+  {
+    path: 'complaints',
+    title: 'Complaints',
+    roles: ['reviewer', 'supervisor'],
+    description: 'Complaints by status and SLA: acknowledge, respond, resolve; a supervisor escalates to mediation.',
+  },
+  {
+    path: 'aml',
+    title: 'AML cases',
+    roles: ['compliance'],
+    description: 'Cases of alerts per person: dispositions with a reason, a freeze or report approved by a second officer.',
   },
   {
     path: 'audit',
     title: 'Audit log',
     roles: ['admin', 'compliance'],
     description: 'Every decision and read of personal data, newest first.',
-    load: () => import('./AuditLog'),
   },
 ]
