@@ -35,5 +35,8 @@ KINDS: dict[str, Kind] = {
             "lender",
             "money was recovered on a defaulted loan you hold (collateral, payments)",
         ),
+        Kind("collections_reminder", "borrower", "a payment of your loan is 1-30 days late"),
+        Kind("collections_formal_notice", "borrower", "formal notice: your loan is more than 30 days late"),
+        Kind("collections_legal_notice", "borrower", "your loan is more than 90 days late: legal action"),
     )
 }
