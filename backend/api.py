@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from backend.aml.router import router as aml_router
 from backend.auth.router import admin_router as auth_admin_router
 from backend.auth.router import router as auth_router
+from backend.collections.router import router as collections_router
 from backend.complaints.router import admin_router as complaints_admin_router
 from backend.complaints.router import router as complaints_router
 from backend.kyc.router import router as kyc_router
@@ -32,4 +33,5 @@ ROUTERS: list[APIRouter] = [
     statements_router,
     complaints_router,
     complaints_admin_router,
+    collections_router,
 ]

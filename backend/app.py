@@ -220,6 +220,7 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
     """Business, lag and capacity figures, read at each scrape (backend/core/state_metrics.py)."""
     from backend.aml.metrics import aml_figures
     from backend.chain.indexer.metrics import indexer_figures
+    from backend.collections.metrics import collection_metrics
     from backend.loans.metrics import loan_figures
     from backend.notifications.metrics import notification_figures
     from backend.oracle_feed.metrics import oracle_figures
@@ -232,6 +233,7 @@ def _register_state_metrics(app: FastAPI, settings: Settings, engine) -> None:
         aml_figures,
         notification_figures,
         reminder_figures,
+        collection_metrics,
     ]
     app.state.metrics.registry.register(DatabaseFigures(app.state.sessionmaker, sources))
     app.state.metrics.registry.register(

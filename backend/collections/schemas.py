@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from backend.core.schemas import Amount, AmountIn, ApiInput, ApiModel, Page, Timestamp
 
@@ -16,6 +16,16 @@ Channel = Literal["phone", "sms", "email", "letter", "visit", "in_app"]
 Outcome = Literal["reached", "no_answer", "left_message", "wrong_contact", "refused", "disputed"]
 Reason = Literal["job_loss", "income_drop", "illness", "business_trouble", "forgot", "dispute", "other"]
 PromiseStatus = Literal["open", "kept", "broken", "cancelled"]
+
+
+def _iso_day(value: object) -> object:
+    if not isinstance(value, str | date):
+        raise ValueError("a day is an ISO 8601 date string, e.g. 2027-03-08")
+    return value
+
+
+# strict bodies take no strings for dates; a JSON body has nothing else to give one in
+Day = Annotated[date, BeforeValidator(_iso_day), Field(strict=False, examples=["2027-03-08"])]
 KeyId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -32,7 +42,7 @@ class ContactIn(ApiInput):
 
 class PromiseIn(ApiInput):
     amount: AmountIn
-    promised_for: date = Field(description="the UTC day (on the chain's clock) it is to be paid by")
+    promised_for: Day = Field(description="the UTC day (on the chain's clock) it is to be paid by")
 
 
 class TierChangeOut(ApiModel):
