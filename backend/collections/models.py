@@ -2,7 +2,8 @@
 (block seconds); `created_at`/`updated_at` are the service's clock, for the record only.
 
 - `collection_cases`: one per episode of a loan's lateness, keyed by (loan, the installment whose lateness
-  opened it): a loan cured and late again on a later installment is a new episode and a new case. A
+  opened it, plus 100,000 per restructuring before it: a new schedule numbers its installments from its
+  base again): a loan cured and late again on a later installment is a new episode and a new case. A
   partial unique index keeps one open case per loan. `tier` follows the days past due (1 for 1-30, 2 for
   31-90, 3 beyond) at each pass of the worker; `max_tier` is the deepest it reached.
 - `collection_tier_changes`: the case's tier history (from 0 at opening), each entry at the chain time

@@ -1,7 +1,7 @@
 """Collections HTTP API, for operators (collector: the cases assigned to it, any other is a 404;
 supervisor: every case, and assigns them; no other role). Times are the chain's.
 
-  GET  /v2/admin/collections/cases?state=&tier=&assignee=&unassigned=   the work queue
+  GET  /v2/admin/collections/cases?state=&tier=&assignee=&unassigned=&loanId=   the work queue
   GET  /v2/admin/collections/cases/{caseId}              one, with tiers, SLAs, notices, contacts (notes
                                                          decrypted; the read is audited) and promises
   POST /v2/admin/collections/cases/{caseId}/assignment   supervisor: {assignee: collector key id | null}
@@ -66,11 +66,12 @@ def list_cases(
     tier: Annotated[Tier | None, Query()] = None,
     assignee: Annotated[KeyId | None, Query(description="supervisor: one collector's cases")] = None,
     unassigned: Annotated[bool | None, Query(description="true: no assignee; false: assigned")] = None,
+    loan_id: Annotated[int | None, Query(alias="loanId", ge=0, le=ID_MAX)] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> CasePage:
     """The work queue, oldest case first: a collector's own cases, or (supervisor) every case."""
-    return service.queue(session, operator, state, tier, assignee, unassigned, limit, cursor)
+    return service.queue(session, operator, state, tier, assignee, unassigned, limit, cursor, loan_id)
 
 
 @router.get("/metrics", response_model=CollectionFigures, responses=problem_responses(401, 403, 422, 503))

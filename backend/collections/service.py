@@ -67,6 +67,14 @@ from backend.privacy.keys import keyring_from_settings
 from backend.servicing.clock import DAY, day_start
 
 SUPERVISOR, COLLECTOR = "supervisor", "collector"
+# a restructured schedule numbers its installments on from its base again: an episode's key counts the
+# restructurings before it, so a loan late on "period 2" of its new schedule is a new case
+EPISODE_STRIDE = 100_000
+
+
+def episode_period(loan: LoanView, period: int) -> int:
+    """The key of the lateness episode of `period` of the loan's schedule in force."""
+    return loan.restructurings * EPISODE_STRIDE + period
 
 
 def chain_head(session: Session) -> tuple[int, int] | None:
@@ -216,18 +224,19 @@ class _Pass:
         case.updated_at = utcnow()
 
     def _open(self, loan: LoanView, late: _Late) -> CollectionCase | None:
+        period = episode_period(loan, late.period)
         episode = self.session.scalar(
             select(CollectionCase.id).where(
-                CollectionCase.loan_id == loan.loan_id, CollectionCase.opened_period == late.period
+                CollectionCase.loan_id == loan.loan_id, CollectionCase.opened_period == period
             )
         )
         if episode is not None:
-            return None  # that installment's lateness was a case already (closed on a restructuring)
+            return None  # that installment's lateness was a case already
         opened = self.clock.entered(late.due_at, 1, 0)
         case = CollectionCase(
             loan_id=loan.loan_id,
             borrower=loan.borrower,
-            opened_period=late.period,
+            opened_period=period,
             state=OPEN,
             tier=0,
             max_tier=0,
@@ -512,10 +521,13 @@ def queue(
     unassigned: bool | None,
     limit: int,
     cursor: str | None,
+    loan_id: int | None = None,
 ) -> CasePage:
     """Cases by id, oldest first: a supervisor's whole book; a collector's own assigned cases only."""
     _, now = _now(session)
     query = select(CollectionCase)
+    if loan_id is not None:
+        query = query.where(CollectionCase.loan_id == loan_id)
     if not _is_supervisor(operator):
         query = query.where(CollectionCase.assignee == operator.id)
     elif assignee is not None:
@@ -528,7 +540,7 @@ def queue(
         query = query.where(CollectionCase.state == state)
     if tier is not None:
         query = query.where(CollectionCase.tier == tier)
-    kind = f"collections:{operator.id}:{state}:{tier}:{assignee}:{unassigned}"
+    kind = f"collections:{operator.id}:{state}:{tier}:{assignee}:{unassigned}:{loan_id}"
     position = decode_cursor(kind, cursor, {"id": int})
     if position is not None:
         query = query.where(CollectionCase.id > position["id"])

@@ -373,3 +373,26 @@ def test_figures_cure_rate_roll_rates_promise_kept_rate_and_first_contact(
     assert (march.current, march.current_to_tier1, march.current_to_tier1_bps) == (3, 1, 3_333)
     april = months["2027-04"]  # to the chain's day 40: the deep one rolled on, the cured one late again
     assert (april.tier1, april.tier1_to_tier2, april.current, april.current_to_tier1) == (1, 1, 2, 1)
+
+
+def test_a_restructured_schedule_late_on_the_same_period_number_is_a_new_episode(session, worker):
+    late = _late_loan(session)
+    at(session, DUE + 2 * DAY)
+    worker.run_once()
+    [first] = _cases(session)
+    first.state, first.resolution, first.close_reason, first.closed_at = (
+        "closed",
+        "cured",
+        "restructured",
+        DUE + 3 * DAY,
+    )
+    late.restructurings = 1  # the new schedule's first installment is period 1 again, due at the old date
+    session.commit()
+    at(session, DUE + 4 * DAY)
+    worker.run_once()
+    cases = _cases(session)
+    assert [(c.opened_period, c.state) for c in cases] == [(1, "closed"), (100_001, "open")]
+    assert (
+        service.queue(session, SUPERVISOR, "open", None, None, None, 50, None, late.loan_id).items[0].id
+        == cases[1].id
+    )
