@@ -26,7 +26,7 @@ RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
 MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
 MANIFEST=$MANIFEST_DIR/31337.json
-BOUND=(servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
+BOUND=(collections servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
@@ -186,6 +186,10 @@ PEERLEND_KEEPER_PRIVATE_KEY=$(anvil_key 19) PEERLEND_KEEPER_STATE_PATH=$RUN_DIR/
 say "starting the notification sender and the reminder scheduler"
 start_service notifications "" .venv/bin/python -m backend.notifications.worker
 start_service servicing "" .venv/bin/python -m backend.servicing.worker
+# Collections: a case per late loan, tiered by days past due on the chain's clock; it sends its tier
+# notices itself (it checks each against its case at send time).
+say "starting the collections worker"
+start_service collections "" .venv/bin/python -m backend.collections.worker
 
 earlier=$(find "$RUN_DIR/db" -maxdepth 1 -name '*.db' ! -name "$DEPLOYMENT.db" -printf '%f ' 2>/dev/null || true)
 say "deployed contracts (the whole manifest, with roles, parameters and the errors ABI: $MANIFEST):"
@@ -202,6 +206,7 @@ PeerLend is running (deployment $DEPLOYMENT).
   AML worker       sanctions re-screening, freeze retries (python -m backend.aml.worker)
   notifications    email and webhook delivery (python -m backend.notifications.worker)
   servicing        repayment reminders T-7, T-3, T-1, T-0 on the chain's clock (python -m backend.servicing.worker)
+  collections      cases by tier of days past due, notices, promises (python -m backend.collections.worker); $API_URL/v2/admin/collections/cases
   mail sink        smtp://127.0.0.1:$MAIL_PORT -> $RUN_DIR/mail/   (every notification email, as .eml)
   keeper           auto-invest allocations (AutoInvest $(python3 -c "import json;print(json.load(open('$MANIFEST'))['contracts']['AutoInvest']['address'])"))
   oracle nodes     http://127.0.0.1:$NODE_BASE_PORT .. $((NODE_BASE_PORT + 2)) (2 of 3 sign), aggregator metrics :$METRICS_PORT/metrics
