@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "backend.aml.models",
     "backend.complaints.models",
     "backend.collections.models",
+    "backend.disclosure.models",
 ]
 
 

@@ -27,6 +27,18 @@ class Purpose(StrEnum):
     other = "other"
 
 
+class RepaymentSource(StrEnum):
+    """Where the borrower says the installments will come from (disclosed with the loan)."""
+
+    salary = "salary"
+    business_income = "business_income"
+    pension = "pension"
+    rental_income = "rental_income"
+    savings = "savings"
+    asset_sale = "asset_sale"
+    other = "other"
+
+
 # Purpose -> the category the reference data set uses for it.
 PURPOSE_CATEGORY = {
     Purpose.car_new: "car (new)",

@@ -25,6 +25,8 @@ class LoanApplication(Base):
     amount: Mapped[int] = mapped_column(BigInteger)  # base units (6 decimals)
     term_months: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(16))
+    # RepaymentSource (backend/risk/features.py); None on applications made before it was asked
+    repayment_source: Mapped[str | None] = mapped_column(String(24), nullable=True)
     monthly_income: Mapped[int] = mapped_column(BigInteger)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
 

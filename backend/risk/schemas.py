@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, computed_field, model_validator
 
 from backend.core.schemas import Address, Amount, AmountIn, ApiInput, ApiModel, Page, Timestamp, WholeNumber
-from backend.risk.features import Purpose
+from backend.risk.features import Purpose, RepaymentSource
 from backend.risk.scorecard import GRADE_LETTERS
 
 Grade = int  # 1 = A .. 7 = G
@@ -23,6 +23,7 @@ class LoanApplicationCreate(ApiInput):
                 "amount": "2500000000",
                 "termMonths": 12,
                 "purpose": "furniture",
+                "repaymentSource": "salary",
                 "monthlyIncome": "3200000000",
                 "attributes": {
                     "status_of_existing_checking_account": "no checking account",
@@ -37,6 +38,11 @@ class LoanApplicationCreate(ApiInput):
     amount: AmountIn = Field(description="requested principal, base units (6 decimals), decimal string")
     term_months: WholeNumber = Field(gt=0, le=1200, description="number of monthly installments")
     purpose: Purpose = Field(strict=False)  # the enum's values, as JSON strings
+    repayment_source: RepaymentSource | None = Field(
+        default=None,
+        strict=False,
+        description="where the installments will come from (disclosed with the loan)",
+    )
     monthly_income: AmountIn = Field(
         description="net monthly income, base units (6 decimals), decimal string"
     )
@@ -91,6 +97,7 @@ class LoanApplicationView(ApiModel):
     amount: Amount
     term_months: int
     purpose: str
+    repayment_source: str | None = None
     monthly_income: Amount
     model_name: str
     model_version: int

@@ -127,6 +127,7 @@ def submit(
         amount=body.amount,
         term_months=body.term_months,
         purpose=body.purpose.value,
+        repayment_source=body.repayment_source.value if body.repayment_source else None,
         monthly_income=body.monthly_income,
         attributes=attributes,
         model_name=card.name,
