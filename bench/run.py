@@ -1,6 +1,6 @@
 """`make bench`: gas per operation, API throughput and latency, model quality, indexer and oracle figures.
 
-    .venv/bin/python -m bench.run [--sections gas,api,model,indexer,aml,oracle] [--requests 2000]
+    .venv/bin/python -m bench.run [--sections gas,api,model,indexer,aml,oracle,collections] [--requests 2000]
                                   [--concurrency 16]
 
 `--sections soak` (not in the default run) holds the API under mixed load for `--soak-seconds` (300)
@@ -32,7 +32,18 @@ from bench import api, gas, model, scripts, soak  # noqa: E402
 from bench.report import print_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("gas", "api", "model", "risk", "indexer", "aml", "oracle", "reminders", "statements")
+SECTIONS = (
+    "gas",
+    "api",
+    "model",
+    "risk",
+    "indexer",
+    "aml",
+    "oracle",
+    "reminders",
+    "statements",
+    "collections",
+)
 # Asked for by name only: minutes long.
 OPTIONAL_SECTIONS = ("soak",)
 
@@ -50,6 +61,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
         "oracle": lambda: scripts.run_script("oracle_latency.py", timeout=args.script_timeout),
         "reminders": lambda: scripts.run_script("reminders_throughput.py", timeout=args.script_timeout),
         "statements": lambda: scripts.run_script("statements_generation.py", timeout=args.script_timeout),
+        "collections": lambda: scripts.run_script("collections_throughput.py", timeout=args.script_timeout),
         "soak": lambda: soak.run(duration=args.soak_seconds),
     }
 
