@@ -144,6 +144,13 @@ TIMELOCK = RoleTable(
     ),
 )
 
+DISCLOSURE_REGISTRY = RoleTable(
+    "DisclosureRegistry",
+    ("DisclosureRegistry",),
+    {ADMIN: {"timelock"}, "PUBLISHER_ROLE": {"publisher"}},
+    (Gate("anchor", (202611, "0x" + "ab" * 32), "PUBLISHER_ROLE"),),
+)
+
 TABLES = (
     IDENTITY_REGISTRY,
     CREDIT_ORACLE,
@@ -153,4 +160,5 @@ TABLES = (
     COLLATERAL_VAULT,
     AUTO_INVEST,
     TIMELOCK,
+    DISCLOSURE_REGISTRY,
 )

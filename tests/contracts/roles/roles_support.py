@@ -3,7 +3,8 @@ account per operational role so that a holder of one role is a stranger to every
 the role tables name.
 
 Accounts: 0 deployer (holds nothing once deployed), 1 attester, 2 compliance, 3 pauser, 4 oracle
-submitter, 5 offer signer, 6 treasury, 7 proposer (the timelock's proposer and canceller), 8 outsider;
+submitter, 5 offer signer, 6 treasury, 7 proposer (the timelock's proposer and canceller), 8 outsider,
+9 disclosure publisher;
 the oracle signers are anvil keys 10-12 and never send transactions. AutoInvest's contract holds the
 market's AUTO_INVEST_ROLE and cannot be made to call anything else, so it is a holder, never a caller.
 """
@@ -16,6 +17,7 @@ from helpers.roles import ANYONE, address_of
 from helpers.timelock import ThroughTimelock
 
 from scripts.deployment.accounts import RoleHolders
+from scripts.deployment.disclosure import deploy_disclosure
 from scripts.deployment.manifest import ManifestBuilder
 from scripts.deployment.market import merged_market
 from scripts.deployment.system import deploy_system
@@ -28,6 +30,7 @@ ACCOUNT_OF = {
     "offer_signer": 5,
     "proposer": 7,
     "outsider": 8,
+    "publisher": 9,
 }
 
 
@@ -44,8 +47,14 @@ def system(accounts):
         offer_signer=a[5].address,
         treasury=a[6].address,
         proposers=[a[7].address],
+        disclosure_publisher=a[9].address,
     )
-    deployed = deploy_system(holders, ManifestBuilder(chain.id, "roles"), local=True)
+    manifest = ManifestBuilder(chain.id, "roles")
+    deployed = deploy_system(holders, manifest, local=True)
+    # deploy.py deploys the disclosure registry beside the system, under the same timelock
+    deployed["DisclosureRegistry"] = deploy_disclosure(
+        deployed["PeerLendTimelock"], holders, manifest, local=True
+    )
     # The extension at its own address, callable with every function the market routes to it.
     project = brownie.project.get_loaded_projects()[0]
     deployed["LoanMarketExt"] = merged_market(project, deployed["LoanMarketExt"])
