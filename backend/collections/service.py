@@ -334,7 +334,10 @@ class _Pass:
             self._advance(case, late)
             return
         if loan.status == "repaid":
-            self._close(case, CURED, "repaid", loan.closed_at or self.now)
+            # current again before the last payment (a pass may come after both): cured when it was
+            cured = cure(self.session, loan, case.opened_at)
+            at, reason = cured if cured is not None else (loan.closed_at or self.now, "repaid")
+            self._close(case, CURED, reason, at)
             return
         if loan.status == "defaulted":
             settled = self._settlement(loan)
