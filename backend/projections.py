@@ -11,6 +11,7 @@ handler of each event (the composition root; backend/chain/indexer/registry.py i
   LoanMarket.Restructure*                                    -> restructuring (projections.py; the new
                                                                 schedule through loans' `reschedule`);
                                                                 observed by its notices.py: notices to holders
+  DisclosureRegistry.SnapshotAnchored                        -> disclosure (projections.py)
   observed: fundings, repayments, claims, sales, pledges,     -> aml (observers.py): alerts, cases
   stablecoin transfers, attestations
 
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 from backend.aml import observers as aml
 from backend.chain.indexer.registry import Projections
+from backend.disclosure import models as disclosure_models
+from backend.disclosure import projections as disclosure
 from backend.kyc import models as kyc_models
 from backend.kyc import projections as kyc
 from backend.loans import models as loan_models
@@ -44,6 +47,7 @@ PROJECTIONS.register(market.HANDLERS, market_models.READ_MODELS)
 PROJECTIONS.observe(notifications.OBSERVERS)
 PROJECTIONS.register(restructuring.HANDLERS, restructuring_models.READ_MODELS)
 PROJECTIONS.observe(restructuring_notices.OBSERVERS)  # after the projection: the notice reads the loan
+PROJECTIONS.register(disclosure.HANDLERS, disclosure_models.READ_MODELS)
 PROJECTIONS.observe(aml.OBSERVERS)  # AML rules: alerts commit with the range (backend/aml/observers.py)
 
 # Every table the projections write: what a rebuild empties first, and what tests compare.
