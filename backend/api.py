@@ -8,6 +8,7 @@ from backend.auth.router import router as auth_router
 from backend.collections.router import router as collections_router
 from backend.complaints.router import admin_router as complaints_admin_router
 from backend.complaints.router import router as complaints_router
+from backend.disclosure.router import router as disclosure_router
 from backend.kyc.router import router as kyc_router
 from backend.loans.router import router as loans_router
 from backend.market.router import router as market_router
@@ -30,6 +31,7 @@ ROUTERS: list[APIRouter] = [
     oracle_feed_router,
     aml_router,
     notifications_router,
+    disclosure_router,
     statements_router,
     complaints_router,
     complaints_admin_router,

@@ -104,6 +104,7 @@ class Lifecycle:
         self.liquidity_loans: dict[str, Loan] = {}  # the resale and auto-invest story (section 11)
         self.aml: dict[str, Any] = {}  # the structuring case of section 12 (demo/aml.py)
         self.restructuring: dict[str, Any] = {}  # the restructured loan of sections 13-14
+        self.collections: dict[str, Any] = {}  # the collection cases of sections 7b, 13b, 14b
         self.timeline: list[tuple[int, str]] = []
         self.t0 = 0  # drawdown time of the first loan: "day N" in the narration counts from it
         self.started = time.monotonic()
@@ -772,6 +773,24 @@ def repay_the_restructured_loan(ctx: Lifecycle) -> None:
     restructuring.repay_on_the_new_schedule(ctx)
 
 
+def work_a_collection_case(ctx: Lifecycle) -> None:
+    from demo import collections  # demo.collections builds on this module's steps
+
+    collections.work_bens_case(ctx)
+
+
+def promise_to_pay_after_the_restructuring(ctx: Lifecycle) -> None:
+    from demo import collections
+
+    collections.work_rosas_case(ctx)
+
+
+def close_the_collection_cases(ctx: Lifecycle) -> None:
+    from demo import collections
+
+    collections.closed_cases(ctx)
+
+
 def read_statements_and_resolve_a_complaint(ctx: Lifecycle) -> None:
     from demo import statements  # demo.statements builds on this module's steps
 
@@ -788,6 +807,7 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("reminded", remind_ada),
     ("month1", month_1),
     ("month2", month_2),
+    ("collections_worked", work_a_collection_case),
     ("month3", month_3),
     ("defaulted", default_ben),
     ("liquidated", liquidate_after_a_price_fall),
@@ -795,7 +815,9 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("liquidity", sell_and_auto_invest),
     ("aml", structuring_case),
     ("restructured", restructure_a_loan),
+    ("collections_promised", promise_to_pay_after_the_restructuring),
     ("restructured_repaid", repay_the_restructured_loan),
+    ("collections_closed", close_the_collection_cases),
     ("statements", read_statements_and_resolve_a_complaint),
 )
 

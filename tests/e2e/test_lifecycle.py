@@ -25,6 +25,7 @@ from pydantic import SecretStr
 
 from demo import lifecycle
 from demo.chain import Chain
+from demo.collections import CollectionsInProcess
 from demo.processes import IndexerProcess, OracleInProcess
 from demo.stack import Stack
 from tests.e2e.lifecycle_model import BPS, Ledger, ceil_div
@@ -87,6 +88,7 @@ def platform(deployed_chain, tmp_path_factory):
                 build_dir=stack.build_dir,
                 log_path=log,
             ) as indexer,
+            CollectionsInProcess(server.database_url),  # the collections phases' worker
         ):
             yield _Platform(stack=stack, server=server, oracle=oracle, indexer=indexer)
     deployed_chain.revert(snapshot)
@@ -283,6 +285,38 @@ def test_month_2_an_unpaid_installment_is_1_to_30_days_late(story):
     b, lens = ctx.loans["B"], ctx.chain.lens.functions
     assert ctx.chain.call(lens.delinquencyTier(b.loan_id)) == 1
     assert ctx.chain.call(lens.daysPastDue(b.loan_id)) == 10
+
+
+def _collections(ctx: lifecycle.Lifecycle, path: str, role: str = "supervisor", **params):
+    return ctx.operator[f"collections-{role}"].get(f"/v2/admin/collections{path}", params=params)
+
+
+def test_a_late_loans_case_opens_at_one_day_and_is_worked_by_its_assigned_collector(story, platform):
+    ctx = story.at("collections_worked")
+    b = ctx.loans["B"]
+    case = _collections(ctx, f"/cases/{ctx.collections['cases']['B']}")
+    assert (case["loanId"], case["state"], case["tier"], case["daysPastDue"]) == (b.loan_id, "open", 1, 10)
+    # opened at the first block at least one second past the due date: the indexed block of the next
+    # transaction or clock move after it
+    assert _unix(case["openedAt"]) > b.schedule[1]["due"] and _unix(case["lateSince"]) == b.schedule[1]["due"]
+    assert case["assignee"] == ctx.collections["collectorId"]
+    assert [(c["channel"], c["reason"], c["note"]) for c in case["contacts"]] == [
+        ("phone", "income_drop", "Lost overtime")
+    ]
+    assert [(p["status"], int(p["amount"])) for p in case["promises"]] == [("open", b.schedule[1]["amount"])]
+    assert [(n["kind"], n["status"]) for n in case["notices"]] == [("collections_reminder", "sent")]
+    mine = _collections(ctx, "/cases", role="collector", state="open")["items"]
+    assert case["id"] in [c["id"] for c in mine]
+    other = httpx.post(
+        f"{platform.server}/v2/admin/api-keys",
+        headers={"X-API-Key": platform.server.admin_key},
+        json={"name": "e2e-other-collector", "roles": ["collector"]},
+        timeout=30,
+    ).json()["key"]
+    hidden = httpx.get(
+        f"{platform.server}/v2/admin/collections/cases/{case['id']}", headers={"X-API-Key": other}, timeout=30
+    )
+    assert hidden.status_code == 404 and hidden.json()["type"] == "collection-case-not-found"
 
 
 def test_month_3_the_last_installment_repays_one_loan_while_the_other_is_31_to_90_days_late(story):
@@ -696,6 +730,16 @@ def test_the_restructuring_read_model_shows_the_vote_and_the_new_terms(story, pl
     assert [int(r["principal"]) for r in preview] == [r["principal"] for r in loan.schedule]
 
 
+def test_the_restructured_loan_late_again_is_a_new_case_with_a_promise_to_pay(story):
+    ctx = story.at("collections_promised")
+    loan = ctx.restructuring["R"]["loan"]
+    cases = _collections(ctx, "/cases", loanId=loan.loan_id)["items"]
+    latest = _collections(ctx, f"/cases/{ctx.collections['cases']['R']}")
+    assert latest["id"] == cases[-1]["id"] and latest["state"] == "open" and latest["daysPastDue"] >= 3
+    assert all(c["state"] == "closed" and c["closeReason"] == "restructured" for c in cases[:-1])
+    assert [p["status"] for p in latest["promises"]] == ["open"]
+
+
 def test_the_restructured_loan_is_repaid_on_its_new_schedule_and_every_note_paid_its_share(story, platform):
     ctx = story.at("restructured_repaid")  # the ledger has checked every balance to the base unit
     loan, model = ctx.restructuring["R"]["loan"], story.ledger.loans["R"]
@@ -709,6 +753,26 @@ def test_the_restructured_loan_is_repaid_on_its_new_schedule_and_every_note_paid
 
 
 # ------------------------------------------------------------------------------------------ statements
+
+
+def test_collection_cases_close_on_settlement_and_on_a_kept_promise_and_are_counted(story):
+    ctx = story.at("collections_closed")
+    ben = _collections(ctx, f"/cases/{ctx.collections['cases']['B']}")
+    assert (ben["state"], ben["resolution"], ben["closeReason"]) == ("closed", "settled", "written_off")
+    # each tier as the worker saw it: the story moves from day 91 to the cover within seconds
+    assert [t["toTier"] for t in ben["tiers"]][:2] == [1, 2] and ben["maxTier"] >= 2
+    assert [p["status"] for p in ben["promises"]] == ["broken"]  # he did not pay by the promised day
+    notices = {n["kind"]: n["status"] for n in ben["notices"]}
+    assert notices["collections_reminder"] == "sent" and len(notices) == ben["maxTier"]
+    rosa = _collections(ctx, f"/cases/{ctx.collections['cases']['R']}")
+    assert (rosa["state"], rosa["resolution"], rosa["closeReason"]) == ("closed", "cured", "current")
+    [promise] = rosa["promises"]
+    assert promise["status"] == "kept" and int(promise["paid"]) >= int(promise["amount"])
+    figures = ctx.collections["figures"]
+    assert figures["promisesKept"] >= 1 and figures["promisesBroken"] >= 1
+    by_tier = {c["tier"]: c for c in figures["cureByTier"]}
+    assert sum(c["settled"] for c in by_tier.values()) >= 1 and by_tier[1]["cured"] >= 1
+    assert figures["contacted"] >= 2 and figures["medianFirstContactSeconds"] is not None
 
 
 def _month_bounds(period: str) -> tuple[int, int]:
