@@ -46,7 +46,7 @@ def get_platform(session: SessionDep, disclosure: DisclosureSettingsDep) -> Plat
 
 
 @router.get(
-    "/disclosure/snapshots/{period}", response_model=SnapshotOut, responses=problem_responses(404, 422)
+    "/disclosure/snapshots/{period}", response_model=SnapshotOut, responses=problem_responses(404, 409, 422)
 )
 @cached_by_index
 def get_snapshot(period: Period, session: SessionDep) -> SnapshotOut:
@@ -62,7 +62,7 @@ def get_snapshot(period: Period, session: SessionDep) -> SnapshotOut:
             "description": "the snapshot's canonical JSON, byte for byte: its SHA-256 is the anchored hash",
             "content": {"application/json": {}},
         },
-        **problem_responses(404, 422),
+        **problem_responses(404, 409, 422),
     },
 )
 @cached_by_index
@@ -111,7 +111,7 @@ def get_loan_disclosure(
             'carry its detached signature (README "Disclosure and regulator reporting")',
             "content": {"application/json": {}, "text/csv": {}},
         },
-        **problem_responses(401, 403, 409),
+        **problem_responses(401, 403, 409, 422),
     },
 )
 def get_export(
