@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "backend.kyc.cli",
     "backend.risk.cli",
     "backend.aml.cli",
+    "backend.disclosure.cli",
 ]
 
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source toolchain/lib.sh
-for name in collections servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api mail-sink anvil; do
+for name in collections disclosure servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api mail-sink anvil; do
   stop_service "$name"
 done
 say "PeerLend stopped"

@@ -26,7 +26,7 @@ RPC_URL=http://127.0.0.1:$CHAIN_PORT
 API_URL=http://127.0.0.1:$API_PORT
 MANIFEST_DIR=${PEERLEND_MANIFEST_DIR:-$PWD/deployments}
 MANIFEST=$MANIFEST_DIR/31337.json
-BOUND=(collections servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
+BOUND=(collections disclosure servicing notifications aml-worker keeper aggregator oracle-node-3 oracle-node-2 oracle-node-1 indexer api)  # stop order: writers first
 # Local-only operator key with every role, so the demo and a newcomer can use operator routes.
 # The service refuses it (and every other development secret) when PEERLEND_ENV=production.
 export PEERLEND_ENV=development
@@ -125,6 +125,9 @@ export PEERLEND_SIWE_DOMAINS=${PEERLEND_SIWE_DOMAINS:-"[\"localhost:$API_PORT\",
 # The local compliance officer's key (anvil account 2, COMPLIANCE_ROLE): AML freezes through the API and
 # the AML worker. A well-known key, for development only.
 export PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY=${PEERLEND_KYC_COMPLIANCE_PRIVATE_KEY:-$(.venv/bin/python scripts/deployment/local_accounts.py 2)}
+# The local disclosure key (anvil account 20, DisclosureRegistry's PUBLISHER_ROLE, given gas money by the
+# deploy): anchors each month's disclosure and signs regulator exports. Development only.
+export PEERLEND_DISCLOSURE_PRIVATE_KEY=${PEERLEND_DISCLOSURE_PRIVATE_KEY:-$(.venv/bin/python scripts/deployment/local_accounts.py 20)}
 
 say "starting the API on $API_URL (deployment $DEPLOYMENT)"
 start_service api "$API_PORT" .venv/bin/python -m backend.main
@@ -136,6 +139,10 @@ start_service indexer "" .venv/bin/python -m backend.chain.indexer
 # AML: sanctions re-screening after a list upload, freezes the chain refused, alerts a reorg orphaned.
 say "starting the AML worker"
 start_service aml-worker "" .venv/bin/python -m backend.aml.worker
+
+# Disclosure: each month's snapshot stored and its hash anchored once the chain's clock passes its end.
+say "starting the disclosure worker"
+start_service disclosure "" .venv/bin/python -m backend.disclosure.worker
 
 # The oracle nodes poll the service with an operator key of their own (role `oracle`), one per
 # deployment: the key lives in that deployment's database.
@@ -204,6 +211,7 @@ PeerLend is running (deployment $DEPLOYMENT).
   health / metrics $API_URL/healthz  $API_URL/metrics
   operator key     $PEERLEND_BOOTSTRAP_ADMIN_KEY   (header X-API-Key, role admin; local only)
   AML worker       sanctions re-screening, freeze retries (python -m backend.aml.worker)
+  disclosure       monthly snapshots anchored on-chain (python -m backend.disclosure.worker); $API_URL/v2/disclosure/platform
   notifications    email and webhook delivery (python -m backend.notifications.worker)
   servicing        repayment reminders T-7, T-3, T-1, T-0 on the chain's clock (python -m backend.servicing.worker)
   collections      cases by tier of days past due, notices, promises (python -m backend.collections.worker); $API_URL/v2/admin/collections/cases
