@@ -593,8 +593,8 @@ def read_case(session: Session, settings: Settings, operator: Operator, case_id:
 def assign(
     session: Session, settings: Settings, operator: Operator, case_id: int, assignee: str | None
 ) -> CaseDetail:
+    take_write_lock(session)  # before the first read: the indexer writes beside us
     _, now = _now(session)
-    take_write_lock(session)
     case = _open_case(session, operator, case_id)
     if assignee is not None:
         key = session.get(ApiKey, assignee)
@@ -617,8 +617,8 @@ def log_contact(
 ) -> CaseDetail:
     if body.note is not None and len(body.note) > options.max_note_chars:
         raise problems.note_too_long(options.max_note_chars)
+    take_write_lock(session)  # before the first read: the indexer writes beside us
     _, now = _now(session)
-    take_write_lock(session)
     case = _open_case(session, operator, case_id)
     contact = CollectionContact(
         case_id=case.id,
@@ -660,8 +660,8 @@ def make_promise(
     body: PromiseIn,
 ) -> CaseDetail:
     """A promise to pay `amount` by the end of a UTC day, from today to `max_promise_days` on."""
+    take_write_lock(session)  # before the first read: the indexer writes beside us
     block, now = _now(session)
-    take_write_lock(session)
     case = _open_case(session, operator, case_id)
     today = _day(now)
     latest = _day(now + options.max_promise_days * DAY)
@@ -701,8 +701,8 @@ def make_promise(
 
 
 def refer_legal(session: Session, settings: Settings, operator: Operator, case_id: int) -> CaseDetail:
+    take_write_lock(session)  # before the first read: the indexer writes beside us
     _, now = _now(session)
-    take_write_lock(session)
     case = _open_case(session, operator, case_id)
     if case.tier != 3:
         raise problems.not_in_legal_tier(case.tier)

@@ -396,3 +396,50 @@ def test_a_restructured_schedule_late_on_the_same_period_number_is_a_new_episode
         service.queue(session, SUPERVISOR, "open", None, None, None, 50, None, late.loan_id).items[0].id
         == cases[1].id
     )
+
+
+def test_slas_breach_on_the_chains_clock_and_the_legal_referral_meets_the_last(
+    session, worker, app_settings, settings
+):
+    _late_loan(session)
+    at(session, DUE + 3 * DAY)
+    worker.run_once()
+    at(session, DUE + 4 * DAY + 1)  # no contact within a day of opening
+    worker.run_once()
+    [case] = _cases(session)
+    out = service.read_case(session, app_settings, SUPERVISOR, case.id)
+    assert out.sla_breached and out.slas[0].breached and out.slas[0].met_at is None
+    with pytest.raises(Problem) as early:
+        service.refer_legal(session, app_settings, SUPERVISOR, case.id)
+    assert early.value.status == 409
+    at(session, DUE + 95 * DAY)
+    worker.run_once()
+    session.expire_all()
+    referred = service.refer_legal(session, app_settings, SUPERVISOR, case.id)
+    assert referred.legal_referred_at is not None
+    # no block from day 4 to day 95: the loan entered 31-90 at the day-95 block (its SLA still running) and
+    # its formal notice was superseded there by the legal notice
+    assert [(s.tier, s.met_at is not None, s.breached) for s in referred.slas] == [
+        (1, False, True),
+        (2, False, False),
+        (3, True, False),
+    ]
+    with pytest.raises(Problem) as again:
+        service.refer_legal(session, app_settings, SUPERVISOR, case.id)
+    assert again.value.status == 409
+
+
+def test_a_tier_notice_whose_case_closed_before_it_left_is_cancelled(session, worker, keyring, hooks):
+    from backend.notifications.models import NotificationDelivery
+    from tests.backend.notifications.conftest import subscribe
+
+    late = _late_loan(session)
+    subscribe(session, keyring, late.borrower, webhook=hooks.url)
+    at(session, DUE + 2 * DAY)
+    worker.process()  # recorded, not yet sent
+    repay(session, late, 1, DUE + 2 * DAY + 60)
+    worker.process()  # cured: the case is closed
+    worker.sender.deliver_due()
+    session.expire_all()
+    reasons = {d.reason for d in session.scalars(select(NotificationDelivery))}
+    assert reasons == {"case_closed"} and hooks.hits == []
