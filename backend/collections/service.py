@@ -132,12 +132,20 @@ class _Pass:
         self.session, self.options, self.block, self.now = session, options, block, now
         self.clock = BlockClock(session, now)
         self.result = PassResult(chain_time=now)
+        # the chunk's (case, tier) SLAs and notices and its cases with an open promise, read once per
+        # chunk: lookups a large book would otherwise make per loan
+        self.slas: set[tuple[int, int]] = set()
+        self.noticed: set[tuple[int, int]] = set()
+        self.promised: set[int] = set()
 
     # -------------------------------------------------------------------------------- tiers
 
     def _sla(self, case: CollectionCase, tier: int, started: int) -> None:
-        if self.session.get(CollectionSla, (case.id, tier)) is not None:
-            return  # re-entered after a partial payment: the tier's SLA stands from its first entry
+        if (case.id, tier) in self.slas:
+            return
+        self.slas.add(
+            (case.id, tier)
+        )  # re-entered after a partial payment: the tier's SLA stands from its first entry
         met = None
         if tier == 1 and case.first_contact_at is not None:
             met = case.first_contact_at
@@ -155,8 +163,9 @@ class _Pass:
         )
 
     def _notice(self, case: CollectionCase, tier: int, late: _Late, send: bool) -> None:
-        if self.session.get(CollectionNotice, (case.id, tier)) is not None:
+        if (case.id, tier) in self.noticed:
             return
+        self.noticed.add((case.id, tier))
         notification_id = None
         if send:
             notification = notify(self.session, tier_notice(case, late.period, late.payment, self.now))
@@ -284,6 +293,8 @@ class _Pass:
     # -------------------------------------------------------------------------------- promises
 
     def _open_promises(self, case: CollectionCase) -> list[CollectionPromise]:
+        if case.id not in self.promised:
+            return []
         return list(
             self.session.scalars(
                 select(CollectionPromise).where(
@@ -415,6 +426,28 @@ def process(session: Session, options: CollectionsSettings) -> PassResult:
             case.loan_id: case
             for case in session.scalars(
                 select(CollectionCase).where(CollectionCase.loan_id.in_(chunk), CollectionCase.state == OPEN)
+            )
+        }
+        case_ids = [c.id for c in cases.values()]
+        run.promised = set(
+            session.scalars(
+                select(CollectionPromise.case_id).where(
+                    CollectionPromise.status == PROMISE_OPEN, CollectionPromise.case_id.in_(case_ids)
+                )
+            )
+        )
+        run.slas = {
+            (int(c), int(t))
+            for c, t in session.execute(
+                select(CollectionSla.case_id, CollectionSla.tier).where(CollectionSla.case_id.in_(case_ids))
+            )
+        }
+        run.noticed = {
+            (int(c), int(t))
+            for c, t in session.execute(
+                select(CollectionNotice.case_id, CollectionNotice.tier).where(
+                    CollectionNotice.case_id.in_(case_ids)
+                )
             )
         }
         for loan_id in chunk:
