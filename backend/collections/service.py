@@ -171,7 +171,7 @@ class _Pass:
             notification = notify(self.session, tier_notice(case, late.period, late.payment, self.now))
             notification_id = notification.id if notification is not None else None
             self.result.notices += 1
-            if tier == 2:
+            if tier >= 2:  # the legal notice gives formal notice too, if the loan went past 31-90 unseen
                 sla = self.session.get(CollectionSla, (case.id, 2))
                 if sla is not None and sla.met_at is None:
                     sla.met_at = self.now
