@@ -158,12 +158,12 @@ def work_rosas_case(ctx: Lifecycle) -> None:
     ctx.headline("13b. Collections: the restructured loan late again, a promise to pay by tomorrow")
     _staff(ctx)
     loan = ctx.restructuring["R"]["loan"]
-    restructured_at = loan.schedule[1]["due"] + 10 * DAY  # she proposed it 10 days into her lateness
+    first_due = loan.schedule[0]["due"]  # of the new schedule: the restructuring replaced loan.schedule
     case = _case(
         ctx,
         loan.loan_id,
         # late on the new schedule: not the case of her lateness before it, should the worker lag
-        lambda c: c["state"] == "open" and c["daysPastDue"] >= 3 and _unix(c["lateSince"]) > restructured_at,
+        lambda c: c["state"] == "open" and c["daysPastDue"] >= 3 and _unix(c["lateSince"]) >= first_due,
         "the case of Rosa's restructured loan",
     )
     cases = ctx.operator["collections-supervisor"].get(f"{BASE}/cases", params={"loanId": loan.loan_id})[
