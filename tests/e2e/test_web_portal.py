@@ -28,6 +28,7 @@ from backend.auth.roles import ROLES
 from backend.core.problems import install_problem_handlers
 from backend.core.settings import ROOT, Settings
 from backend.web_app import WebAppSettings, mount_web_app
+from demo.collections import CollectionsInProcess
 from demo.processes import IndexerProcess, OracleInProcess
 from tests.support.anvil import rpc
 from tests.support.server import create_operator_key, start_server
@@ -46,6 +47,8 @@ JOURNEY_SCREENSHOTS = (
     "operator-4-complaint-resolved",
     "compliance-2-frozen-by-second-officer",
     "operator-5-not-for-this-key",
+    "operator-6-collections-case",
+    "disclosure",
 )
 # The journeys' one funding (1,000) is a large transaction for AML at this stack's threshold, so the
 # compliance journey has a case to work without scripting 50,000 of fundings.
@@ -161,8 +164,8 @@ def _bring_clock_to_now(rpc_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def platform(deployed_chain, built_portal, tmp_path_factory):
-    """API (serving web/dist at /app) + oracle + indexer on the session's deployment; the chain is put
-    back afterwards."""
+    """API (serving web/dist at /app) + oracle + indexer + collections worker on the session's deployment;
+    the chain is put back afterwards."""
     snapshot = deployed_chain.snapshot()
     _bring_clock_to_now(deployed_chain.rpc_url)
     with start_server(
@@ -192,6 +195,7 @@ def platform(deployed_chain, built_portal, tmp_path_factory):
                 build_dir=deployed_chain.build_dir,
             ),
             indexer,
+            CollectionsInProcess(server.database_url),  # cases for the collections journey
         ):
             yield server, deployed_chain
     deployed_chain.revert(snapshot)

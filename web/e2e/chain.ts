@@ -17,6 +17,10 @@ export async function chainNow(): Promise<number> {
   return Number(BigInt(block.timestamp))
 }
 
+export async function blockNumber(): Promise<number> {
+  return Number(BigInt((await rpc('eth_blockNumber')) as string))
+}
+
 /** Mines an empty block at `timestamp` (Unix seconds, ahead of the chain). */
 export async function mineAt(timestamp: number): Promise<void> {
   await rpc('evm_mine', [timestamp])
@@ -24,6 +28,22 @@ export async function mineAt(timestamp: number): Promise<void> {
 
 export async function api<T>(path: string): Promise<T> {
   const reply = await fetch(`${env.apiUrl}${path}`)
+  if (!reply.ok) throw new Error(`GET ${path}: ${reply.status} ${await reply.text()}`)
+  return (await reply.json()) as T
+}
+
+/** Moves the chain's clock, if it is not there yet, to `days` past the loan's oldest unpaid due date. */
+export async function makeLate(loanId: number, days: number): Promise<void> {
+  const loan = await api<{ schedule: { dueAt: string; paid: boolean }[] }>(`/v2/loans/${loanId}`)
+  const due = loan.schedule.find((row) => !row.paid)
+  if (!due) throw new Error(`loan ${loanId} has nothing left to pay`)
+  const target = Math.floor(Date.parse(due.dueAt) / 1000) + days * 86_400
+  if ((await chainNow()) < target) await mineAt(target)
+}
+
+/** An operator route, with that key. */
+export async function operatorApi<T>(key: string, path: string): Promise<T> {
+  const reply = await fetch(`${env.apiUrl}${path}`, { headers: { 'X-API-Key': key } })
   if (!reply.ok) throw new Error(`GET ${path}: ${reply.status} ${await reply.text()}`)
   return (await reply.json()) as T
 }

@@ -29,6 +29,7 @@ export const routes: RouteObject[] = [
           { path: ':section/*', lazy: page(() => import('./pages/operator/OperatorSection')) },
         ],
       },
+      { path: 'disclosure', lazy: page(() => import('./pages/disclosure/DisclosurePage')) },
       { path: 'account', lazy: page(() => import('./pages/account/AccountPage')) },
       { path: 'account/inbox', lazy: page(() => import('./pages/account/InboxPage')) },
       { path: 'account/complaints', lazy: page(() => import('./pages/account/ComplaintsPage')) },

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/loans', label: 'Loans' },
   { to: '/borrow', label: 'Borrow' },
   { to: '/invest', label: 'Invest' },
+  { to: '/disclosure', label: 'Disclosure' },
   { to: '/operator', label: 'Operator' },
   { to: '/account', label: 'Account' },
 ]

@@ -1,6 +1,7 @@
 // Charts (Chart.js, the portal's one chart library), only in the pages that draw them: this module is
 // never part of the home page's first load. Values drawn are floats of whole units; the exact amounts
-// are given beside each chart in text.
+// are given beside each chart in text. Drawn without animation: a figure is a statement, not a show, and a
+// screenshot or a resize never catches a bar on its way.
 import {
   ArcElement,
   BarController,
@@ -10,11 +11,26 @@ import {
   DoughnutController,
   Legend,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
 } from 'chart.js'
 import { useEffect, useRef } from 'react'
 
-Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Legend, LinearScale, Tooltip)
+Chart.register(
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  DoughnutController,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+)
 
 export const PALETTE = ['#1f6feb', '#2da44e', '#bf8700', '#cf222e', '#8250df', '#0a7b83', '#6e7781']
 
@@ -44,7 +60,7 @@ export function DonutChart(props: { title: string; slices: Slice[]; testId?: str
           labels: props.slices.map((s) => s.label),
           datasets: [{ data: props.slices.map((s) => s.value), backgroundColor: PALETTE }],
         },
-        options: { responsive: true, maintainAspectRatio: false, cutout: '60%', plugins: { legend: { display: false } } },
+        options: { responsive: true, maintainAspectRatio: false, animation: false, cutout: '60%', plugins: { legend: { display: false } } },
       }),
     [key],
   )
@@ -89,8 +105,55 @@ export function BarChart(props: { title: string; labels: string[]; series: Serie
         },
         options: {
           responsive: true,
+          animation: false,
           maintainAspectRatio: false,
           scales: { x: { stacked: props.stacked }, y: { stacked: props.stacked, beginAtZero: true } },
+          plugins: { legend: { display: props.series.length > 1, position: 'bottom' } },
+        },
+      }),
+    [key],
+  )
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <div className="chart-canvas">
+        <canvas ref={ref} role="img" aria-label={props.title} />
+      </div>
+      <figcaption className="muted small">{props.title}</figcaption>
+    </figure>
+  )
+}
+
+/** Lines over shared x labels; a null value leaves a gap (a cohort not yet that many months old). */
+export function LineChart(props: {
+  title: string
+  labels: string[]
+  series: { label: string; values: (number | null)[] }[]
+  yTitle?: string
+  testId?: string
+}) {
+  const key = JSON.stringify([props.labels, props.series, props.yTitle])
+  const ref = useChart(
+    (canvas) =>
+      new Chart(canvas, {
+        type: 'line',
+        data: {
+          labels: props.labels,
+          datasets: props.series.map((series, i) => ({
+            label: series.label,
+            data: series.values,
+            borderColor: PALETTE[i % PALETTE.length],
+            backgroundColor: PALETTE[i % PALETTE.length],
+            tension: 0,
+            spanGaps: false,
+          })),
+        },
+        options: {
+          responsive: true,
+          animation: false,
+          maintainAspectRatio: false,
+          scales: {
+            y: { beginAtZero: true, title: { display: Boolean(props.yTitle), text: props.yTitle } },
+          },
           plugins: { legend: { display: props.series.length > 1, position: 'bottom' } },
         },
       }),

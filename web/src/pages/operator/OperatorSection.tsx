@@ -9,6 +9,7 @@ const PAGES: Record<SectionPath, () => Promise<{ default: ComponentType }>> = {
   kyc: () => import('./KycReviews'),
   risk: () => import('./RiskReviews'),
   complaints: () => import('./ComplaintsQueue'),
+  collections: () => import('./CollectionsQueue'),
   aml: () => import('./AmlQueue'),
   audit: () => import('./AuditLog'),
 }

@@ -1,8 +1,8 @@
-// The operator console's sections. A new queue (collections, disclosure exports) is one more entry here
+// The operator console's sections. A new queue (disclosure exports, say) is one more entry here
 // and its component in OperatorSection.tsx's PAGES: the console's navigation, routing and code-splitting
 // follow from this list. It imports no component, so the browser tests can read it as plain data.
 
-export type SectionPath = 'kyc' | 'risk' | 'complaints' | 'aml' | 'audit'
+export type SectionPath = 'kyc' | 'risk' | 'complaints' | 'collections' | 'aml' | 'audit'
 
 export interface OperatorSection {
   path: SectionPath
@@ -30,6 +30,12 @@ export const SECTIONS: OperatorSection[] = [
     title: 'Complaints',
     roles: ['reviewer', 'supervisor'],
     description: 'Complaints by status and SLA: acknowledge, respond, resolve; a supervisor escalates to mediation.',
+  },
+  {
+    path: 'collections',
+    title: 'Collections',
+    roles: ['collector', 'supervisor'],
+    description: 'Late loans by tier on the chain clock: contacts, promises to pay, legal referral; a supervisor assigns cases.',
   },
   {
     path: 'aml',
