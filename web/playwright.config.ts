@@ -16,13 +16,15 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   reporter: [['list']],
   projects: [
-    { name: 'journeys', testIgnore: /(servicing|collections|disclosure)\.spec\.ts/ },
+    { name: 'journeys', testIgnore: /(servicing|collections|disclosure|accessibility)\.spec\.ts/ },
     // After the journeys, on the loan, notes and people they made: inbox, statements, restructuring,
     // complaints, AML and every console section for each role's key.
     { name: 'servicing', testMatch: /servicing\.spec\.ts/, dependencies: ['journeys'] },
     // These move the chain's clock 40 days past the loan's due date: a case to collect, figures overdue.
     { name: 'collections', testMatch: /collections\.spec\.ts/, dependencies: ['servicing'] },
     { name: 'disclosure', testMatch: /disclosure\.spec\.ts/, dependencies: ['collections'] },
+    // axe-core over every page, each with what the journeys left on it.
+    { name: 'accessibility', testMatch: /accessibility\.spec\.ts/, dependencies: ['disclosure'] },
   ],
   use: {
     baseURL: process.env.PEERLEND_WEB_URL,

@@ -128,7 +128,7 @@ export function Portfolio() {
               <th>Returned</th>
               <th>Claimed</th>
               <th>Claimable</th>
-              <th />
+              <th>Actions</th>
             </tr>
           </thead>
           <tbody>
