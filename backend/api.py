@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from backend.agreements.router import router as agreements_router
 from backend.aml.router import router as aml_router
 from backend.auth.router import admin_router as auth_admin_router
 from backend.auth.router import router as auth_router
@@ -35,5 +36,6 @@ ROUTERS: list[APIRouter] = [
     statements_router,
     complaints_router,
     complaints_admin_router,
+    agreements_router,
     collections_router,
 ]

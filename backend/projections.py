@@ -12,6 +12,8 @@ handler of each event (the composition root; backend/chain/indexer/registry.py i
                                                                 schedule through loans' `reschedule`);
                                                                 observed by its notices.py: notices to holders
   DisclosureRegistry.SnapshotAnchored                        -> disclosure (projections.py)
+  LoanMarket.AgreementBound/AgreementAccepted                -> agreements (projections.py): each loan's
+                                                                bound hash, each funding's acceptance
   observed: fundings, repayments, claims, sales, pledges,     -> aml (observers.py): alerts, cases
   stablecoin transfers, attestations
 
@@ -20,6 +22,8 @@ A new domain adds its `projections.HANDLERS` and `models.READ_MODELS` here, one 
 
 from __future__ import annotations
 
+from backend.agreements import models as agreement_models
+from backend.agreements import projections as agreements
 from backend.aml import observers as aml
 from backend.chain.indexer.registry import Projections
 from backend.disclosure import models as disclosure_models
@@ -48,6 +52,7 @@ PROJECTIONS.observe(notifications.OBSERVERS)
 PROJECTIONS.register(restructuring.HANDLERS, restructuring_models.READ_MODELS)
 PROJECTIONS.observe(restructuring_notices.OBSERVERS)  # after the projection: the notice reads the loan
 PROJECTIONS.register(disclosure.HANDLERS, disclosure_models.READ_MODELS)
+PROJECTIONS.register(agreements.HANDLERS, agreement_models.READ_MODELS)
 PROJECTIONS.observe(aml.OBSERVERS)  # AML rules: alerts commit with the range (backend/aml/observers.py)
 
 # Every table the projections write: what a rebuild empties first, and what tests compare.

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "backend.restructuring.models",
     "backend.aml.models",
     "backend.complaints.models",
+    "backend.agreements.models",
     "backend.collections.models",
     "backend.disclosure.models",
 ]

@@ -47,6 +47,11 @@ class _Document(FPDF):
         self.cell(0, 5, f"{self.title_text} - page {self.page_no()}", align="C")
 
 
+def document(title: str) -> FPDF:
+    """An A4 document with the statements' page footer, for other domains' PDFs (loan agreements)."""
+    return _Document(title)
+
+
 def _rows(pdf: FPDF, rows: list[tuple[str, str]], width: float = 120) -> None:
     pdf.set_font("Helvetica", size=9)
     for label, value in rows:
