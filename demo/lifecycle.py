@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
+from eth_account.messages import encode_typed_data
 from web3.logs import DISCARD
 
 from backend.loans.note_ids import index_of, loan_of
@@ -420,18 +421,13 @@ def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, col
         approve(ctx, borrower, collateral.token, ctx.chain.vault.address, amount)
         token = collateral.token.address
         loan.collateral, loan.collateral_amount = collateral, amount
-    params = (
-        loan.principal,
-        0,
-        loan.num_periods,
-        terms["periodLength"],
-        ctx.chain.now() + LISTING_WINDOW,
-        token,
-        amount,
-    )
+    deadline = ctx.chain.now() + LISTING_WINDOW
+    params = (loan.principal, 0, loan.num_periods, terms["periodLength"], deadline, token, amount)
+    agreement = sign_agreement(ctx, borrower, application, params)
     signature = bytes.fromhex(offer["signature"][2:])
+    binding = bytes.fromhex(agreement["agreementHash"][2:])
     receipt = ctx.chain.send(
-        ctx.chain.market.functions.list(params, offer_struct(offer), signature), borrower.account
+        ctx.chain.market.functions.list(params, offer_struct(offer), signature, binding), borrower.account
     )
     listed = _event(ctx.chain.market, "LoanListed", receipt)
     loan.loan_id = listed["loanId"]
@@ -448,6 +444,56 @@ def list_loan(ctx: Lifecycle, name: str, borrower: Actor, application: dict, col
         f"{terms['periodLength'] // DAY} days{secured}"
     )
     return loan
+
+
+def sign_agreement(ctx: Lifecycle, borrower: Actor, application: dict, params: tuple) -> dict:
+    """The loan agreement of the offer and these listing terms, rendered by the service; the borrower's
+    wallet signs its EIP-712 typed data and posts the signature. The listing binds its hash."""
+    api = borrower.api
+    assert api is not None, f"{borrower.name} has not signed in"
+    principal, min_fill, periods, _, deadline, token, amount = params
+    body = {
+        "applicationId": application["id"],
+        "principal": str(principal),
+        "minFill": str(min_fill),
+        "numPeriods": periods,
+        "listingDeadline": deadline,
+        "collateralToken": token,
+        "collateralAmount": str(amount),
+    }
+    agreement = api.post("/v2/agreements", body, expect=(201,), idempotent=True)
+    typed = agreement["typedData"]
+    message = {
+        k: int(v) if k in ("principal", "minFill", "collateralAmount") else v
+        for k, v in typed["message"].items()
+    }
+    signed = borrower.account.sign_message(encode_typed_data(full_message={**typed, "message": message}))
+    api.post(
+        f"/v2/agreements/{agreement['id']}/signature", {"signature": "0x" + bytes(signed.signature).hex()}
+    )
+    return agreement
+
+
+def show_agreement(ctx: Lifecycle, loan: Loan) -> None:
+    """A listed loan's agreement as anyone reads it, once the index has its binding: the borrower's
+    signature recovered and matched, and the hash bound on-chain equal to the signed one."""
+    api = loan.borrower.api
+    assert api is not None
+    path = f"/v2/loans/{loan.loan_id}/agreement"
+
+    def bound() -> dict | None:
+        view = api.get(path, params={"format": "json"}, expect=(200, 404))
+        return view if "binding" in view else None
+
+    view = wait_until(bound, 60, f"the index to bind loan #{loan.loan_id}'s agreement")
+    signature, binding = view["borrowerSignature"], view["binding"]
+    ctx.say(
+        f"loan #{loan.loan_id}'s agreement {view['agreementHash'][:18]}... (template "
+        f"{view['templateVersion']}): signed by {signature['recovered']} "
+        f"({'verified' if signature['verified'] else 'NOT VERIFIED'}), bound at listing in "
+        f"{binding['txHash'][:18]}... ({'the signed one' if binding['matchesSigned'] else 'NO MATCH'}); "
+        f"{path} renders it as HTML and, with ?format=pdf, as PDF"
+    )
 
 
 def fund(ctx: Lifecycle, loan: Loan, lender: Actor, amount: int) -> int:
@@ -648,6 +694,7 @@ def list_loans(ctx: Lifecycle) -> None:
         raise RuntimeError("the collateral vault has no collateral type configured")
     list_loan(ctx, "A", ctx.actors["Ada"], ctx.applications["Ada"])
     list_loan(ctx, "B", ctx.actors["Ben"], ctx.applications["Ben"], collateral=collateral[0])
+    show_agreement(ctx, ctx.loans["A"])
 
 
 def fund_loans(ctx: Lifecycle) -> None:

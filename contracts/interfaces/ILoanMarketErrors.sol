@@ -28,6 +28,8 @@ interface ILoanMarketErrors is IPeerLendErrors, ILoanMarketTypes {
     error CollateralRequired(uint8 grade);
     error CollateralBelowOffer(address token, uint256 amount, address offeredToken, uint256 minAmount);
     error CollateralNotPledged(uint256 loanId);
+    /// @dev A listing must bind the hash of the agreement its borrower signed.
+    error AgreementHashMissing();
     error MarketPaused();
     error UnknownLoan(uint256 loanId);
     error InvalidLoanStatus(uint256 loanId, LoanStatus status);

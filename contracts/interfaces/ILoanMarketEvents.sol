@@ -22,6 +22,16 @@ interface ILoanMarketEvents is ILoanMarketTypes {
     /// @notice The signed offer `nonce` of `borrower` listed `loanId`; it cannot list again.
     event OfferUsed(address indexed borrower, uint256 indexed nonce, uint256 indexed loanId);
     event LoanFunded(uint256 indexed loanId, uint256 indexed noteId, address indexed lender, uint256 amount);
+    /// @notice The listing `loanId` is bound to the agreement whose keccak-256 is `agreementHash`, the one
+    ///         its borrower signed.
+    event AgreementBound(uint256 indexed loanId, bytes32 agreementHash);
+    /// @notice `lender`, funding `noteId` of `loanId`, accepted the loan's agreement `agreementHash`.
+    event AgreementAccepted(
+        uint256 indexed loanId,
+        uint256 indexed noteId,
+        address indexed lender,
+        bytes32 agreementHash
+    );
     /// @notice The fees are those fixed for this loan; later governance changes do not apply to it.
     event LoanDrawn(
         uint256 indexed loanId,

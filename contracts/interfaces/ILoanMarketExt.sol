@@ -133,6 +133,8 @@ interface ILoanMarketExt is ILoanMarketEvents, ILoanMarketErrors {
     function personPrincipalOf(bytes32 subject) external view returns (uint256);
     /// @return the person (identity registry subject) `loanId` counts against
     function subjectOfLoan(uint256 loanId) external view returns (bytes32);
+    /// @return the keccak-256 of the agreement `loanId` was listed with (zero for no such loan)
+    function agreementHashOf(uint256 loanId) external view returns (bytes32);
     /// @return a listing's terms as a funder checks them, in one call (AutoInvest's allocation)
     function listingTerms(uint256 loanId) external view returns (ListingTerms memory);
     /// @return what the reserve fund has paid for `loanId` so far (its claim on later recoveries)

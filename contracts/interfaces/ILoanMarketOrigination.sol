@@ -25,10 +25,14 @@ interface ILoanMarketOrigination is ILoanMarketEvents, ILoanMarketErrors {
     ///      requires collateral must be secured. The person's outstanding principal, across the wallets
     ///      the identity registry links to it, must stay within its cap. With collateral the vault
     ///      pledges it (the borrower approves the vault beforehand). The offer is used up.
+    ///      `agreementHash` is the keccak-256 of the loan agreement the borrower signed for these terms
+    ///      (off-chain, EIP-712); it is bound to the loan (`agreementHashOf`, `AgreementBound`) and every
+    ///      funding of the loan accepts it (`AgreementAccepted`). It may not be zero.
     function list(
         ListingParams calldata params,
         LoanOffer calldata offer,
-        bytes calldata signature
+        bytes calldata signature,
+        bytes32 agreementHash
     ) external returns (uint256 loanId);
 
     /// @notice Borrower: takes the funds (all funded, or >= minFill after the deadline within the accept

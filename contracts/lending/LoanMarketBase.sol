@@ -162,6 +162,7 @@ abstract contract LoanMarketBase is LoanMarketStorage, ILoanMarketEvents, ILoanM
         loan.noteCount = index + 1;
         _notes[noteId] = _packNote(lender, amount);
         emit LoanFunded(loanId, noteId, lender, amount);
+        emit AgreementAccepted(loanId, noteId, lender, _agreementHashes[loanId]);
     }
 
     /// @dev Moves `noteId`'s checkpoint to its loan's accumulator and returns what that releases; `holder`

@@ -66,10 +66,12 @@ contract LoanMarketOrigination is ListingRules, MandateFunding {
     function list(
         ListingParams calldata p,
         LoanOffer calldata o,
-        bytes calldata signature
+        bytes calldata signature,
+        bytes32 agreementHash
     ) external nonReentrant returns (uint256 loanId) {
         MarketConfig memory c = _config;
         _requireOpen(c);
+        if (agreementHash == bytes32(0)) revert AgreementHashMissing();
         _useOffer(o, signature);
         _checkBorrower(o.grade);
         GradeTerms memory t = _grades[o.grade];
@@ -80,17 +82,15 @@ contract LoanMarketOrigination is ListingRules, MandateFunding {
 
         loanId = _storeListing(p, o.grade, t.aprBps, minFill, subject);
         emit OfferUsed(msg.sender, o.nonce, loanId);
-        if (p.collateralAmount != 0) {
-            _loans[loanId].flags = FLAG_SECURED;
-            ICollateralVault(_vault).pledge(
-                loanId,
-                msg.sender,
-                p.collateralToken,
-                p.collateralAmount,
-                p.principal,
-                o.grade
-            );
-        }
+        _agreementHashes[loanId] = agreementHash;
+        emit AgreementBound(loanId, agreementHash);
+        if (p.collateralAmount != 0) _pledge(loanId, p, o.grade);
+    }
+
+    /// @dev Apart from `list`, whose locals leave no stack room for the vault call's arguments.
+    function _pledge(uint256 loanId, ListingParams calldata p, uint8 grade) private {
+        _loans[loanId].flags = FLAG_SECURED;
+        ICollateralVault(_vault).pledge(loanId, msg.sender, p.collateralToken, p.collateralAmount, p.principal, grade);
     }
 
     function drawdown(uint256 loanId) external nonReentrant {

@@ -83,4 +83,8 @@ abstract contract LoanMarketStorage is ILoanMarketTypes {
     // slot 21: where the schedule in force starts, packed (balance, period, first installment's interest);
     // read only when the loan carries FLAG_RESTRUCTURED
     mapping(uint256 loanId => uint256) internal _scheduleBases;
+
+    // ---- loan agreements
+    // slot 22: the keccak-256 of each loan's agreement, bound at listing, accepted by every funding
+    mapping(uint256 loanId => bytes32) internal _agreementHashes;
 }

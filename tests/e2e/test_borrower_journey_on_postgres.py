@@ -16,6 +16,7 @@ from backend.risk.models import CreditReport
 from tests.backend.kyc.kyc_support import Operators, Wallet, submission
 from tests.backend.risk.risk_support import BAD_ATTRIBUTES, application
 from tests.support.credit import publish_credit_record
+from tests.support.offers import AGREEMENT_HASH
 from tests.support.server import auth_headers
 
 PROBLEM = "application/problem+json"
@@ -44,7 +45,7 @@ def _list_with_the_offer(chain, wallet: Wallet, app: dict) -> dict:
     assert message["collateralToken"] == ZERO  # the profile's grade lists unsecured
     deadline = chain.now() + 86_400
     params = (message["maxPrincipal"], 0, message["maxPeriods"], message["periodLength"], deadline, ZERO, 0)
-    fn = market.functions.list(params, struct, bytes.fromhex(offer["signature"][2:]))
+    fn = market.functions.list(params, struct, bytes.fromhex(offer["signature"][2:]), AGREEMENT_HASH)
     w3 = chain.w3
     nonce = w3.eth.get_transaction_count(wallet.address)
     tx = fn.build_transaction({"from": wallet.address, "nonce": nonce, "chainId": chain.chain_id})

@@ -10,6 +10,8 @@ from backend.risk.offers import OFFER_FIELDS, sign_offer
 from tests.support.chain import DeployedChain
 
 ZERO_ADDRESS = "0x" + "00" * 20
+# The agreement hash `list` binds in tests that are not about agreements: any nonzero hash.
+AGREEMENT_HASH = bytes.fromhex("a9" * 32)
 DAY = 86_400
 _nonces = itertools.count(secrets.randbits(64) << 64)  # fresh per session: never an offer used before
 
@@ -39,7 +41,8 @@ def offer_tuple(o: dict) -> tuple:
     return tuple(o[name] for name in OFFER_FIELDS)
 
 
-def signed(chain: DeployedChain, o: dict, signer: str = "offerSigner") -> tuple[tuple, bytes]:
-    """(offer struct, signature by the local account `signer`) for `list(params, offer, signature)`."""
+def signed(chain: DeployedChain, o: dict, signer: str = "offerSigner") -> tuple[tuple, bytes, bytes]:
+    """(offer struct, signature by the local account `signer`, agreement hash) for
+    `list(params, offer, signature, agreementHash)`."""
     market = chain.manifest["contracts"]["LoanMarket"]["address"]
-    return offer_tuple(o), sign_offer(o, chain.chain_id, market, chain.key(signer))
+    return offer_tuple(o), sign_offer(o, chain.chain_id, market, chain.key(signer)), AGREEMENT_HASH

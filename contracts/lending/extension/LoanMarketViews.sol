@@ -59,6 +59,10 @@ abstract contract LoanMarketViews is LoanMarketExtBase {
         return _loanSubject[loanId];
     }
 
+    function agreementHashOf(uint256 loanId) external view returns (bytes32) {
+        return _agreementHashes[loanId];
+    }
+
     function listingTerms(uint256 loanId) external view returns (ListingTerms memory terms) {
         Loan storage loan = _loans[loanId];
         uint8 grade = loan.grade;

@@ -20,6 +20,7 @@ from backend.core.settings import ROOT
 from backend.risk.offers import OFFER_FIELDS, sign_offer
 from tests.support.chain import deployed_chain  # noqa: F401
 from tests.support.credit import attest, publish_credit_record
+from tests.support.offers import AGREEMENT_HASH
 
 USD = 10**6
 DAY = 86_400
@@ -72,7 +73,7 @@ def list_loan(chain, borrower: str, principal: int, grade: int = 2) -> tuple[int
     signature = sign_offer(offer, chain.chain_id, market.address, chain.key("offerSigner"))
     params = (principal, 0, 6, 30 * DAY, chain.now() + 3 * DAY, ZERO, 0)
     fields = tuple(offer[f] for f in OFFER_FIELDS)
-    receipt = send(chain, market.functions.list(params, fields, signature), borrower)
+    receipt = send(chain, market.functions.list(params, fields, signature, AGREEMENT_HASH), borrower)
     loan_id = market.events.LoanListed().process_receipt(receipt)[0]["args"]["loanId"]
     return loan_id, receipt["blockNumber"]
 

@@ -20,6 +20,7 @@ from backend.risk.offers import OFFER_FIELDS
 from tests.backend.risk.risk_support import Borrower, application, operator
 from tests.support.chain import deployed_chain  # noqa: F401
 from tests.support.credit import attest, publish_credit_record
+from tests.support.offers import AGREEMENT_HASH
 
 ZERO_ADDRESS = "0x" + "00" * 20
 DAY = 86_400
@@ -151,15 +152,15 @@ def test_a_listing_with_the_returned_offer_succeeds_and_tampered_ones_are_refuse
     i = OFFER_FIELDS.index("maxPrincipal")
     bigger = offer[:i] + (offer[i] * 2,) + offer[i + 1 :]
     with pytest.raises((ContractCustomError, ContractLogicError)) as refused:
-        market.functions.list(params, bigger, signature).call({"from": borrower.address})
+        market.functions.list(params, bigger, signature, AGREEMENT_HASH).call({"from": borrower.address})
     assert _error(market, refused.value) == "OfferSignerNotAuthorized"
     # the genuine offer, but a listing outside it
     too_long = (principal, 0, periods + 1, 30 * DAY, params[4], ZERO_ADDRESS, 0)
     with pytest.raises((ContractCustomError, ContractLogicError)) as refused:
-        market.functions.list(too_long, offer, signature).call({"from": borrower.address})
+        market.functions.list(too_long, offer, signature, AGREEMENT_HASH).call({"from": borrower.address})
     assert _error(market, refused.value) == "ListingOutsideOffer"
 
-    receipt = send(chain, market.functions.list(params, offer, signature), borrower.address)
+    receipt = send(chain, market.functions.list(params, offer, signature, AGREEMENT_HASH), borrower.address)
     assert receipt["status"] == 1
     used = market.events.OfferUsed().process_receipt(receipt, errors=DISCARD)
     listed = market.events.LoanListed().process_receipt(receipt, errors=DISCARD)
@@ -168,7 +169,7 @@ def test_a_listing_with_the_returned_offer_succeeds_and_tampered_ones_are_refuse
     assert market.functions.offerUsed(borrower.address, offer[-1]).call() is True
     # once only
     with pytest.raises((ContractCustomError, ContractLogicError)) as refused:
-        market.functions.list(params, offer, signature).call({"from": borrower.address})
+        market.functions.list(params, offer, signature, AGREEMENT_HASH).call({"from": borrower.address})
     assert _error(market, refused.value) == "OfferAlreadyUsed"
 
 

@@ -11,6 +11,7 @@ from eth_utils import keccak
 from backend.risk.offers import OFFER_FIELDS, sign_offer
 from tests.support.chain import DeployedChain
 from tests.support.credit import attest, publish_credit_record
+from tests.support.offers import AGREEMENT_HASH
 
 USD = 10**6
 DAY = 86_400
@@ -44,7 +45,9 @@ def drawn_loan(chain: DeployedChain, borrower: str, lender: str, principal: int,
     signature = sign_offer(offer, chain.chain_id, market.address, chain.key("offerSigner"))
     params = (principal, 0, periods, 30 * DAY, chain.now() + 3 * DAY, ZERO, 0)
     receipt = send(
-        chain, market.functions.list(params, tuple(offer[f] for f in OFFER_FIELDS), signature), borrower
+        chain,
+        market.functions.list(params, tuple(offer[f] for f in OFFER_FIELDS), signature, AGREEMENT_HASH),
+        borrower,
     )
     loan_id = market.events.LoanListed().process_receipt(receipt)[0]["args"]["loanId"]
     send(chain, token.functions.mint(lender, principal), lender)

@@ -10,6 +10,8 @@ from eth_account.messages import encode_typed_data
 from backend.risk.offers import OFFER_TYPES, offer_typed_data
 
 ZERO_ADDRESS = "0x" + "00" * 20
+# What `list` binds as the loan's agreement in tests that are not about agreements: any nonzero hash.
+AGREEMENT_HASH = bytes.fromhex("a9" * 32)
 _nonces = itertools.count(1)
 
 

@@ -5,7 +5,7 @@ from brownie import chain
 from helpers.builders import attest_args, report
 from helpers.keys import dev_key
 from helpers.market import loan_market
-from helpers.offers import offer, offer_tuple, sign_offer
+from helpers.offers import AGREEMENT_HASH, offer, offer_tuple, sign_offer
 from helpers.oracle import submit
 
 USD = 10**6
@@ -31,7 +31,9 @@ def list_with_offer(market, params, borrower, grade=GRADE_B, apr_bps=GRADE_B_APR
         collateralToken=ctoken,
         minCollateral=camount,
     )
-    return market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})
+    return market.list(
+        params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), AGREEMENT_HASH, {"from": borrower}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from helpers.chain_time import pin_next_block_time
 from helpers.keys import dev_key
 from helpers.market import loan_market
-from helpers.offers import offer, offer_tuple, sign_offer
+from helpers.offers import AGREEMENT_HASH, offer, offer_tuple, sign_offer
 
 from backend.loans.annuity import annuity_schedule, installment, rate_per_period  # noqa: F401 (for the tests)
 from backend.loans.note_ids import note_id  # noqa: F401 (for the tests)
@@ -262,11 +262,12 @@ def offer_for(params, borrower, grade=2, **overrides):
     return offer(borrower, principal, periods, period_length, grade, GRADES[grade][0], **fields)
 
 
-def list_loan(market, params, borrower, grade=2, key=None, **offer_overrides):
-    """Lists `params` with an offer signed for it by the offer signer (or `key`); returns the tx."""
+def list_loan(market, params, borrower, grade=2, key=None, agreement=AGREEMENT_HASH, **offer_overrides):
+    """Lists `params` with an offer signed for it by the offer signer (or `key`), bound to the agreement
+    hash `agreement`; returns the tx."""
     o = offer_for(params, borrower, grade, **offer_overrides)
     signature = sign_offer(key or OFFER_KEY, market, o)
-    return market.list(params, offer_tuple(o), signature, {"from": borrower})
+    return market.list(params, offer_tuple(o), signature, agreement, {"from": borrower})
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ signature under this market's EIP-712 domain counts."""
 import brownie
 from helpers.chain_time import pin_next_block_time
 from helpers.keys import dev_key
-from helpers.offers import offer_tuple, sign_offer
+from helpers.offers import AGREEMENT_HASH, offer_tuple, sign_offer
 from market_support import DAY, GRADES, OFFER_KEY, USD, list_loan, listing, offer_for
 
 from backend.risk.offers import offer_digest
@@ -15,14 +15,14 @@ def test_listing_within_the_offer_uses_it_up(market, borrower, err):
     params = listing()
     o = offer_for(params, borrower)
     signature = sign_offer(OFFER_KEY, market, o)
-    tx = market.list(params, offer_tuple(o), signature, {"from": borrower})
+    tx = market.list(params, offer_tuple(o), signature, AGREEMENT_HASH, {"from": borrower})
     assert (
         tx.events["OfferUsed"]["nonce"] == o["nonce"] and tx.events["OfferUsed"]["loanId"] == tx.return_value
     )
     assert market.offerUsed(borrower, o["nonce"])
     market.cancel(tx.return_value, {"from": borrower})
     with err("OfferAlreadyUsed", borrower, o["nonce"]):
-        market.list(params, offer_tuple(o), signature, {"from": borrower})
+        market.list(params, offer_tuple(o), signature, AGREEMENT_HASH, {"from": borrower})
 
 
 def test_listing_below_the_offer_is_allowed(market, borrower):
@@ -57,7 +57,9 @@ def test_someone_elses_offer_is_refused(market, borrower, borrowers, err):
     params = listing()
     o = offer_for(params, borrowers[1])
     with err("OfferBorrowerMismatch", borrower, borrowers[1]):
-        market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})
+        market.list(
+            params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), AGREEMENT_HASH, {"from": borrower}
+        )
 
 
 def test_a_signature_without_the_role_is_refused(market, borrower, err):
@@ -78,7 +80,7 @@ def test_a_tampered_offer_does_not_recover_the_signer(market, borrower, err):
     signature = sign_offer(OFFER_KEY, market, o)
     o["maxPrincipal"] = 20_000 * USD
     with err("OfferSignerNotAuthorized"):
-        market.list(params, offer_tuple(o), signature, {"from": borrower})
+        market.list(params, offer_tuple(o), signature, AGREEMENT_HASH, {"from": borrower})
 
 
 def test_an_offer_signed_for_another_chain_or_market_is_refused(market, note, borrower, err):
@@ -87,7 +89,7 @@ def test_an_offer_signed_for_another_chain_or_market_is_refused(market, note, bo
         o = offer_for(params, borrower)
         signature = sign_offer(OFFER_KEY, market, o, **kwargs)
         with err("OfferSignerNotAuthorized"):
-            market.list(params, offer_tuple(o), signature, {"from": borrower})
+            market.list(params, offer_tuple(o), signature, AGREEMENT_HASH, {"from": borrower})
 
 
 def test_the_offer_grade_is_the_loans(market, oracle, borrower, admin):

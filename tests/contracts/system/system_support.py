@@ -12,7 +12,7 @@ from brownie import web3
 from helpers.builders import attest_args, report
 from helpers.keys import dev_key
 from helpers.market import loan_market
-from helpers.offers import offer, offer_tuple, sign_offer
+from helpers.offers import AGREEMENT_HASH, offer, offer_tuple, sign_offer
 from helpers.oracle import submit
 
 USD = 10**6
@@ -130,4 +130,6 @@ def list_loan(market, borrower, params, grade):
         collateralToken=ctoken,
         minCollateral=camount,
     )
-    return market.list(params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), {"from": borrower})
+    return market.list(
+        params, offer_tuple(o), sign_offer(OFFER_KEY, market, o), AGREEMENT_HASH, {"from": borrower}
+    )

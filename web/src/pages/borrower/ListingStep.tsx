@@ -1,14 +1,18 @@
-// The offer of an approved application and its listing: LoanMarket.list(params, offer, signature) sent
-// by the borrower's wallet, with the offer the risk service signed (EIP-712, from the API) and a listing
-// that stays within it. The market also needs the borrower's credit record on the chain, which the
+// The offer of an approved application and its listing: LoanMarket.list(params, offer, signature,
+// agreementHash) sent by the borrower's wallet, with the offer the risk service signed (EIP-712, from the
+// API) and a listing that stays within it. Before listing, the API renders the loan agreement for these
+// terms (POST /v2/agreements); it is shown, the wallet signs its EIP-712 typed data, the signature is
+// posted, and the listing binds the agreement's hash. The market also needs the borrower's credit record on the chain, which the
 // credit oracle publishes shortly after the approval.
 import { useState } from 'react'
-import { type Address, parseEventLogs, zeroAddress } from 'viem'
+import { type Address, type Hex, parseEventLogs, zeroAddress } from 'viem'
 import { useAccount, useConfig, useReadContract } from 'wagmi'
+import { signTypedData } from 'wagmi/actions'
+import { api } from '../../api/client'
 import type { LoanApplication } from '../../api/types'
-import { Card, Figure, GradeBadge, Money, Rate, TxNotice } from '../../components/ui'
+import { Card, Figure, GradeBadge, Money, ProblemNotice, Rate, TxNotice } from '../../components/ui'
 import { useChainClock } from '../../chain/clock'
-import { inputComponents, structFromMessage } from '../../chain/structs'
+import { inputComponents, structFromMessage, typedMessage, withoutDomainType } from '../../chain/structs'
 import { allowance, call, type TxStep, useTransactor } from '../../chain/tx'
 import { creditOracleAbi, loanMarketAbi } from '../../contracts/abis.generated'
 import { big, formatUnitsExact, parseAmountInput, toInputText } from '../../lib/money'
@@ -17,6 +21,14 @@ import type { Deployment } from '../../config'
 import { usePortal } from '../../portal'
 
 const DAY = 86_400n
+
+/** The agreement the API renders for the listing (POST /v2/agreements), with its typed data to sign. */
+interface AgreementDraft {
+  id: string
+  text: string
+  agreementHash: Hex
+  typedData: { domain: Record<string, unknown>; types: Record<string, { name: string; type: string }[]>; primaryType: string; message: Record<string, unknown> }
+}
 
 /** A collateral token's decimals and symbol, as the deployment configured the vault with it. */
 function collateralOf(deployment: Deployment, token: Address): { decimals: number; symbol: string } {
@@ -78,6 +90,8 @@ export function ListingStep(props: { application: LoanApplication; onListed: (lo
   const [principalText, setPrincipalText] = useState(toInputText(maxPrincipal, stablecoin.decimals))
   const [days, setDays] = useState('7')
   const [collateralText, setCollateralText] = useState('')
+  const [agreement, setAgreement] = useState<AgreementDraft | null>(null)
+  const [agreementError, setAgreementError] = useState<unknown>(null)
 
   const fresh = useReadContract({
     address: addresses.oracle,
@@ -138,7 +152,32 @@ export function ListingStep(props: { application: LoanApplication; onListed: (lo
     }
     const steps: TxStep[] = []
     if (secured && addresses.vault) steps.push(allowance(collateralToken, addresses.vault, collateral, config))
-    steps.push(call('List the loan', addresses.market, loanMarketAbi, 'list', [params, offer as never, signed.signature as `0x${string}`]))
+    let drafted: AgreementDraft
+    try {
+      setAgreementError(null)
+      drafted = await api.post<AgreementDraft>('/v2/agreements', {
+        applicationId: props.application.id,
+        principal: principal.toString(),
+        numPeriods: params.numPeriods,
+        listingDeadline: params.listingDeadline,
+        collateralToken,
+        collateralAmount: collateral.toString(),
+      })
+      setAgreement(drafted)
+      const typed = drafted.typedData
+      const sign = signTypedData as (c: typeof config, typed: unknown) => Promise<Hex>
+      const agreementSignature = await sign(config, {
+        domain: typed.domain,
+        types: withoutDomainType(typed.types),
+        primaryType: typed.primaryType,
+        message: typedMessage(typed.types, typed.primaryType, typed.message),
+      })
+      await api.post(`/v2/agreements/${drafted.id}/signature`, { signature: agreementSignature })
+    } catch (error) {
+      setAgreementError(error)
+      return
+    }
+    steps.push(call('List the loan', addresses.market, loanMarketAbi, 'list', [params, offer as never, signed.signature as Hex, drafted.agreementHash]))
     try {
       const receipts = await tx.run(steps)
       const listed = parseEventLogs({ abi: loanMarketAbi, eventName: 'LoanListed', logs: receipts.flatMap((r) => r.logs) })
@@ -181,6 +220,15 @@ export function ListingStep(props: { application: LoanApplication; onListed: (lo
           List loan
         </button>
       </div>
+      {agreement ? (
+        <details open data-testid="agreement">
+          <summary>
+            Loan agreement <code>{agreement.agreementHash.slice(0, 18)}…</code>, signed by your wallet and bound to the listing
+          </summary>
+          <pre className="agreement-text">{agreement.text}</pre>
+        </details>
+      ) : null}
+      {agreementError ? <ProblemNotice error={agreementError} /> : null}
       <TxNotice state={tx.state} />
     </Card>
   )
