@@ -4,7 +4,7 @@
 // checked against GET /v2/disclosure/platform to the base unit and basis point, at the same block.
 import { expect, type Locator, type Page, test } from '@playwright/test'
 import { privateKeyToAccount } from 'viem/accounts'
-import type { PlatformDisclosure, Ratio } from '../src/api/disclosure'
+import type { LoanDisclosure, PlatformDisclosure, Ratio } from '../src/api/disclosure'
 import { formatBps, formatUnitsExact } from '../src/lib/money'
 import { api, blockNumber, makeLate } from './chain'
 import { env } from './env'
@@ -135,4 +135,33 @@ test('disclosure: volume, M1/M2/M3, vintage curves and reserve coverage are the 
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   expect(width, `disclosure is ${width} px wide at 375`).toBeLessThanOrEqual(375)
   await shot(page, 'mobile-disclosure')
+})
+
+test("the loan page: its purpose, expected yield and the borrower's bands are the API's disclosure", async ({ page }) => {
+  const loans = await api<{ items: { loanId: number }[] }>(`/v2/loans?borrower=${borrowerAddress}`)
+  const loanId = loans.items[0]!.loanId
+  const d = await api<LoanDisclosure>(`/v2/disclosure/loans/${loanId}`)
+  await page.goto(`loans/${loanId}`)
+  const card = page.getByTestId('loan-disclosure')
+  const words = (text: string | null) => (text ? text.replace(/_/g, ' ') : '—')
+  await expect(card.getByTestId('disclosure-purpose')).toHaveText(words(d.purpose))
+  await expect(card.getByTestId('disclosure-repayment-source')).toHaveText(words(d.repaymentSource))
+  await expect(figure(card, 'disclosure-apr')).toHaveText(formatBps(d.expectedYield.aprBps))
+  await expect(figure(card, 'disclosure-servicing')).toHaveText(formatBps(d.expectedYield.servicingFeeBps))
+  await expect(figure(card, 'disclosure-reserve-share')).toHaveText(formatBps(d.expectedYield.reserveShareBps))
+  await expect(figure(card, 'disclosure-net-apr')).toHaveText(formatBps(d.expectedYield.netAprBps))
+  await expect(figure(card, 'disclosure-pd')).toHaveText(d.expectedYield.pdBps === null ? '—' : formatBps(d.expectedYield.pdBps))
+  const bands: [string, string][] = [
+    ['disclosure-age', d.borrower.ageBand],
+    ['disclosure-income', d.borrower.incomeBand],
+    ['disclosure-region', d.borrower.region],
+    ['disclosure-employment', d.borrower.employment],
+    ['disclosure-credit-grade', d.borrower.creditGrade],
+    ['disclosure-debts', d.borrower.existingDebts],
+  ]
+  for (const [testId, value] of bands) await expect(figure(card, testId)).toHaveText(words(value))
+  expect(d.borrower.creditGrade).toBe('A')
+  await expect(card.getByTestId('disclosure-other-loan')).toHaveCount(d.borrower.otherLoans.length)
+  await card.scrollIntoViewIfNeeded()
+  await shot(page, 'loan-disclosure')
 })

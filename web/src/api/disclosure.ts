@@ -107,3 +107,39 @@ export function usePlatformDisclosure() {
     refetchInterval: 30_000, // the figures move with the index
   })
 }
+
+export interface LoanDisclosure {
+  schemaVersion: string
+  loanId: number
+  status: string
+  grade: string
+  principal: Amount
+  term: number
+  periodSeconds: number
+  listedAt: string
+  drawnAt: string | null
+  purpose: string | null
+  repaymentSource: string | null
+  expectedYield: { aprBps: number; servicingFeeBps: number; reserveShareBps: number; netAprBps: number; pdBps: number | null }
+  borrower: {
+    ageBand: string
+    incomeBand: string
+    region: string
+    employment: string
+    creditGrade: string
+    existingDebts: string
+    /** Every wallet of the same person; 0 current, 1 M1, 2 M2, 3 M3, null unless active. */
+    otherLoans: { loanId: number; status: string; grade: string; principal: Amount; delinquencyTier: number | null }[]
+  }
+  riskNotice: { version: string; text: string }
+  legalStatement: { version: string; text: string }
+}
+
+/** A loan's public disclosure (GET /v2/disclosure/loans/{loanId}): the borrower in bands that do not
+ * identify them, with their other loans here, and the loan's expected yield. */
+export function useLoanDisclosure(loanId: number) {
+  return useQuery({
+    queryKey: ['disclosure', 'loan', loanId],
+    queryFn: ({ signal }) => api.get<LoanDisclosure>(`/v2/disclosure/loans/${loanId}`, { signal }),
+  })
+}

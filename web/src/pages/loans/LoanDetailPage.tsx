@@ -10,6 +10,7 @@ import { useChainClock } from '../../chain/clock'
 import { TIERS } from '../../lib/grades'
 import { big, formatBps } from '../../lib/money'
 import { formatDate, formatDateTime, relativeDays, shortAddress, unixSeconds } from '../../lib/time'
+import { BorrowerDisclosure } from './BorrowerDisclosure'
 import { FundPanel } from './FundPanel'
 import { RestructuringPanel } from './Restructuring'
 
@@ -126,6 +127,8 @@ export default function LoanDetailPage() {
           </div>
         </Card>
       ) : null}
+
+      <BorrowerDisclosure loanId={l.loanId} />
 
       <Card title="Schedule">
         <Schedule schedule={l.schedule} now={clock.now} />
