@@ -844,6 +844,12 @@ def read_statements_and_resolve_a_complaint(ctx: Lifecycle) -> None:
     statements.statements_and_complaint(ctx)
 
 
+def disclose_the_platform(ctx: Lifecycle) -> None:
+    from demo import disclosure  # demo.disclosure builds on this module's steps
+
+    disclosure.disclose(ctx)
+
+
 # The story in order: each phase is named for the state it leaves the platform in.
 PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("onboarded", onboard_everyone),
@@ -866,6 +872,7 @@ PHASES: tuple[tuple[str, Callable[[Lifecycle], None]], ...] = (
     ("restructured_repaid", repay_the_restructured_loan),
     ("collections_closed", close_the_collection_cases),
     ("statements", read_statements_and_resolve_a_complaint),
+    ("disclosed", disclose_the_platform),
 )
 
 

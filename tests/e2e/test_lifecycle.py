@@ -12,6 +12,8 @@ the base unit, so a test run alone with `-k` still checks every phase before it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -23,11 +25,13 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from pydantic import SecretStr
 
+from backend.disclosure.signing import verify_export
 from demo import lifecycle
 from demo.chain import Chain
 from demo.collections import CollectionsInProcess
 from demo.processes import IndexerProcess, OracleInProcess
 from demo.stack import Stack
+from tests.e2e.disclosure_chain import ChainFigures
 from tests.e2e.lifecycle_model import BPS, Ledger, ceil_div
 from tests.e2e.phased_story import PhasedStory
 from tests.e2e.statement_chain import ChainView, float_xirr_bps
@@ -842,3 +846,112 @@ def test_a_complaint_about_a_loan_is_resolved_within_its_sla_and_counted_in_the_
     assert not complaint["sla"]["acknowledgementBreached"] and not complaint["sla"]["resolutionBreached"]
     assert [m["kind"] for m in complaint["messages"]] == ["response", "resolution", "reply"]
     assert figures["received"] >= 1 and figures["resolved"] >= 1 and figures["medianResolutionSeconds"] >= 0
+
+
+# ------------------------------------------------------------------------------------------ disclosure
+
+
+def _ratio_of(ratio: dict, numerator: int, denominator: int, round_up: bool = True) -> None:
+    assert (int(ratio["numerator"]), int(ratio["denominator"])) == (numerator, denominator)
+    if denominator == 0:
+        assert ratio["bps"] is None
+    else:
+        scaled = numerator * BPS
+        assert ratio["bps"] == (ceil_div(scaled, denominator) if round_up else scaled // denominator)
+
+
+def test_every_platform_figure_reconciles_with_the_chain_to_the_base_unit(story):
+    """GET /v2/disclosure/platform against the contracts' events and views at the figures' own block."""
+    ctx = story.at("disclosed")
+    f = ctx.disclosure["platform"]
+    chain = ChainFigures.read(ctx.chain, f["lastBlock"])
+    assert _unix(f["asOf"]) == chain.as_of
+    amounts = lambda d: {k: int(v) if isinstance(v, str) else v for k, v in d.items()}  # noqa: E731
+    volume = chain.volume()
+    assert amounts(f["volume"]["cumulative"]) == volume["cumulative"]
+    assert amounts(f["volume"]["last30Days"]) == volume["last30Days"]
+    assert volume["cumulative"]["loans"] >= 2  # the story's loans, at least
+    assert f["borrowers"] == chain.borrowers() and f["lenders"] == chain.lenders()
+    outstanding = chain.outstanding_total()
+    assert amounts(f["outstanding"]) == {"loans": len(chain.active), "principal": outstanding}
+    c = f["concentration"]
+    assert int(c["principal"]) == chain.concentration(c["top"])
+    _ratio_of(c["share"], chain.concentration(c["top"]), outstanding)
+    tiers = chain.delinquency()
+    d = f["delinquency"]
+    assert amounts(d["current"]) == {"loans": tiers[0][0], "principal": tiers[0][1]}
+    for tier, row in enumerate(d["tiers"], start=1):
+        assert (row["loans"], int(row["principal"])) == tiers[tier], row["name"]
+        _ratio_of(row["rate"], tiers[tier][1], outstanding)
+    overdue = sum(tiers[t][1] for t in (1, 2, 3))
+    assert amounts(d["overdue"]) == {"loans": sum(tiers[t][0] for t in (1, 2, 3)), "principal": overdue}
+    _ratio_of(d["overdueRate"], overdue, outstanding)
+    defaults, originated = chain.defaults(), volume["cumulative"]["principal"]
+    got = f["defaults"]
+    assert {k: int(got[k]) for k in defaults} == defaults
+    assert defaults["loans"] >= 1 and defaults["reserveCovered"] > 0  # Ben's loan, covered by the reserve
+    _ratio_of(got["defaultRate"], defaults["principal"], originated)
+    _ratio_of(got["lossRate"], defaults["creditLoss"], originated)
+    _ratio_of(got["lenderLossRate"], defaults["lenderLoss"], originated)
+    r = f["reserve"]
+    assert (r["fund"], int(r["balance"]), int(r["overduePrincipal"])) == (
+        ctx.chain.reserve.address,
+        chain.reserve_balance,
+        overdue,
+    )
+    _ratio_of(r["coverage"], chain.reserve_balance, overdue, round_up=False)
+    assert amounts(f["fees"]) == chain.fees() and chain.fees()["origination"] > 0
+    sales = chain.sales()
+    assert {k: amounts(v) for k, v in f["secondaryMarket"].items()} == sales
+    assert {(v["grade"], v["cohort"]): (v["loans"], int(v["principal"])) for v in f["vintages"]} == (
+        chain.cohorts()
+    )
+
+
+def test_the_months_snapshot_is_anchored_once_and_verifies_against_the_chain(story):
+    ctx = story.at("disclosed")
+    period, snapshot = ctx.disclosure["period"], ctx.disclosure["snapshot"]
+    document = snapshot["document"]
+    raw = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    digest = hashlib.sha256(raw).hexdigest()
+    assert snapshot["status"] == "anchored" and snapshot["sha256"] == digest
+    assert document["period"] == period and document["chainId"] == ctx.chain.w3.eth.chain_id
+    _, end = _month_bounds(period)
+    assert _unix(document["figures"]["asOf"]) == end
+    registry = ctx.chain.client.contract("DisclosureRegistry")
+    code = int(period.replace("-", ""))
+    assert bytes(registry.functions.anchorOf(code).call()).hex() == digest
+    [log] = registry.events.SnapshotAnchored().get_logs(from_block=0, argument_filters={"period": code})
+    anchor = snapshot["anchor"]
+    assert (log["transactionHash"].to_0x_hex(), log["blockNumber"]) == (
+        anchor["txHash"],
+        anchor["blockNumber"],
+    )
+    verified = ctx.disclosure["verify"]
+    assert verified["returncode"] == 0, verified["stdout"] + verified["stderr"]
+    assert verified["stdout"].strip().endswith(f"{period}: VERIFIED") and "FAIL" not in verified["stdout"]
+
+
+def test_a_loans_disclosure_shows_its_borrower_in_bands_only(story):
+    ctx = story.at("disclosed")
+    loan = ctx.disclosure["loan"]
+    ada = ctx.actors["Ada"]
+    assert loan["loanId"] == ctx.loans["A"].loan_id and loan["purpose"] == "car_used"
+    assert loan["borrower"]["creditGrade"] == loan["grade"]
+    dumped = json.dumps(loan).lower()
+    assert ada.address.lower()[2:] not in dumped
+    assert loan["riskNotice"]["version"] == "risk-notice/1"
+
+
+def test_the_regulators_export_is_signed_and_the_same_bytes_twice(story):
+    ctx = story.at("disclosed")
+    export = ctx.disclosure["export"]
+    h = export["headers"]
+    assert export["first"] == export["second"] and h["x-export-signature"] == export["signature_again"]
+    assert hashlib.sha256(export["first"]).hexdigest() == h["x-export-sha256"]
+    assert verify_export(export["first"], h["x-export-signature"], h["x-export-signer"], h["x-export-sha256"])
+    registry = ctx.chain.client.contract("DisclosureRegistry")
+    role = registry.functions.PUBLISHER_ROLE().call()
+    assert registry.functions.hasRole(role, h["x-export-signer"]).call()
+    rows = export["first"].decode().splitlines()
+    assert rows[0].startswith("schema_version,period,loan_id,") and len(rows) - 1 >= 2
