@@ -43,6 +43,7 @@ SECTIONS = (
     "reminders",
     "statements",
     "collections",
+    "disclosure",
 )
 # Asked for by name only: minutes long.
 OPTIONAL_SECTIONS = ("soak",)
@@ -62,6 +63,7 @@ def _section_runners(args: argparse.Namespace) -> dict:
         "reminders": lambda: scripts.run_script("reminders_throughput.py", timeout=args.script_timeout),
         "statements": lambda: scripts.run_script("statements_generation.py", timeout=args.script_timeout),
         "collections": lambda: scripts.run_script("collections_throughput.py", timeout=args.script_timeout),
+        "disclosure": lambda: scripts.run_script("disclosure_figures.py", timeout=args.script_timeout),
         "soak": lambda: soak.run(duration=args.soak_seconds),
     }
 
