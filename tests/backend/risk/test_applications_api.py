@@ -44,6 +44,8 @@ def _error_locs(body) -> list[str]:
         ({"term_months": 1}, "body.termMonths", "between 3 and 60"),
         ({"term_months": 120}, "body.termMonths", "between 3 and 60"),
         ({"purpose": "holiday"}, "body.purpose", "car_new"),
+        ({"repayment_source": "lottery"}, "body.repaymentSource", "salary"),
+        ({"repayment_source": 3}, "body.repaymentSource", "salary"),
         ({"monthly_income": -1}, "body.monthlyIncome", "decimal digits"),
         ({"attributes": {"shoe_size": 44}}, "body.attributes.shoe_size", "unknown attribute"),
         ({"attributes": {"housing": "castle"}}, "body.attributes.housing", "must be one of"),
@@ -95,6 +97,17 @@ def test_an_approval_answers_with_the_offer_and_not_the_rules_that_fired(live_se
     assert offer["principal"] == str(2_000 * USDC) and offer["aprBps"] > 0 and int(offer["installment"]) > 0
     assert "fraud_hits" not in app and "fraudHits" not in app  # borrowers do not see which rule fired
     assert app["signedOffer"]["status"] == "unavailable"  # no chain here
+
+
+def test_the_repayment_source_is_kept_with_the_application_and_optional(live_server):
+    me = Borrower(live_server)
+    stated = me.apply(application(repayment_source="pension"))
+    assert stated.status_code == 201, stated.text
+    assert stated.json()["repaymentSource"] == "pension"
+    fetched = me.http.get(f"/v2/loan-applications/{stated.json()['id']}")
+    assert fetched.json()["repaymentSource"] == "pension"
+    unstated = Borrower(live_server).apply(application())
+    assert unstated.status_code == 201 and unstated.json()["repaymentSource"] is None
 
 
 def test_a_decline_answers_with_the_reasons_and_no_offer(live_server):
