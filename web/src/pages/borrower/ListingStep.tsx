@@ -162,7 +162,7 @@ export function ListingStep(props: { application: LoanApplication; onListed: (lo
         listingDeadline: params.listingDeadline,
         collateralToken,
         collateralAmount: collateral.toString(),
-      })
+      }, { auth: 'wallet' })
       setAgreement(drafted)
       const typed = drafted.typedData
       const sign = signTypedData as (c: typeof config, typed: unknown) => Promise<Hex>
@@ -172,7 +172,7 @@ export function ListingStep(props: { application: LoanApplication; onListed: (lo
         primaryType: typed.primaryType,
         message: typedMessage(typed.types, typed.primaryType, typed.message),
       })
-      await api.post(`/v2/agreements/${drafted.id}/signature`, { signature: agreementSignature })
+      await api.post(`/v2/agreements/${drafted.id}/signature`, { signature: agreementSignature }, { auth: 'wallet' })
     } catch (error) {
       setAgreementError(error)
       return
