@@ -197,9 +197,11 @@ test('investor: signs the approval on the loan page, and the new schedule is exe
 
   await panel.getByRole('button', { name: 'Execute the new schedule' }).click()
   await expect(panel.getByText('Execute the new schedule: done')).toBeVisible()
+  await expect(panel.getByRole('heading', { name: /Proposal \d+ executed/ })).toBeVisible() // once indexed
   await expect(panel.getByTestId('restructuring-new-terms')).toBeVisible()
-  const detail = await api<{ term: number; installment: string }>(`/v2/loans/${loanId}`)
-  expect(detail.term).toBe(5) // 3 installments and 2 more
+  type Detail = { term: number; installment: string }
+  await expect.poll(async () => (await api<Detail>(`/v2/loans/${loanId}`)).term).toBe(5) // 3 installments and 2 more
+  const detail = await api<Detail>(`/v2/loans/${loanId}`)
   await expect(panel.getByTestId('restructuring-new-terms')).toContainText(usd(detail.installment))
   await shot(page, 'investor-13-restructured')
 })

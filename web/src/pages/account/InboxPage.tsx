@@ -132,6 +132,7 @@ function Settings() {
   const preferences = usePreferences()
   const queryClient = useQueryClient()
   const [secret, setSecret] = useState<string | null>(null)
+  const [asked, setAsked] = useState<Record<string, boolean>>({})
   const save = useMutation({
     mutationFn: updatePreferences,
     onSuccess: (saved: Preferences) => {
@@ -154,10 +155,17 @@ function Settings() {
     if (webhookUrl !== (p.webhookUrl ?? '')) change.webhookUrl = webhookUrl || null
     if (Object.keys(change).length > 0) save.mutate(change)
   }
-  const toggle = (kind: string, channel: keyof Channels, on: boolean) => save.mutate({ kinds: { [kind]: { [channel]: on } } })
-  // A switch shows what was asked while the change is saved, so it moves when clicked, not a round trip later.
-  const shown = (kind: string, channel: keyof Channels, saved: boolean) =>
-    save.isPending ? (save.variables?.kinds?.[kind]?.[channel] ?? saved) : saved
+  // A switch shows what was asked at once (state set in the click's own handler) until the change is saved
+  // and read back, so it moves when clicked, not a round trip later.
+  const toggle = (kind: string, channel: keyof Channels, on: boolean) => {
+    const key = `${kind}.${channel}`
+    setAsked((asked) => ({ ...asked, [key]: on }))
+    save.mutate(
+      { kinds: { [kind]: { [channel]: on } } },
+      { onSettled: () => setAsked(({ [key]: _done, ...rest }) => rest) },
+    )
+  }
+  const shown = (kind: string, channel: keyof Channels, saved: boolean) => asked[`${kind}.${channel}`] ?? saved
 
   return (
     <Card title="How you are told" testId="notification-settings">

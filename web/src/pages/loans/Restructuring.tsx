@@ -30,6 +30,8 @@ export function RestructuringPanel(props: { loan: LoanDetail }) {
   const restructuring = useRestructuring(loan.loanId)
   const { address } = useAccount()
   const clock = useChainClock()
+  // The holders' transactions outlive the open proposal: executing one closes it, and its notice stays.
+  const tx = useTransactor()
   if (!loan.drawnAt) return null
   if (restructuring.error) return <ProblemNotice error={restructuring.error} title="Restructuring" />
   if (!restructuring.data) return <Loading what="the restructuring" />
@@ -58,7 +60,7 @@ export function RestructuringPanel(props: { loan: LoanDetail }) {
           )}
         </>
       ) : null}
-      {open && p ? <Actions loan={loan} restructuring={r} proposal={p} isBorrower={isBorrower} /> : null}
+      {open && p ? <Actions loan={loan} restructuring={r} proposal={p} isBorrower={isBorrower} tx={tx} /> : <TxNotice state={tx.state} />}
       {isBorrower && loan.status === 'active' ? <Propose loanId={loan.loanId} open={open} /> : null}
       {r.history.length > 0 ? (
         <details>
@@ -173,12 +175,17 @@ function Approvals(props: { restructuring: Restructuring }) {
   )
 }
 
-function Actions(props: { loan: LoanDetail; restructuring: Restructuring; proposal: Proposal; isBorrower: boolean }) {
-  const { loan, restructuring: r, isBorrower } = props
+function Actions(props: {
+  loan: LoanDetail
+  restructuring: Restructuring
+  proposal: Proposal
+  isBorrower: boolean
+  tx: ReturnType<typeof useTransactor>
+}) {
+  const { loan, restructuring: r, isBorrower, tx } = props
   const { addresses } = usePortal()
   const config = useConfig()
   const { address } = useAccount()
-  const tx = useTransactor()
   const [problem, setProblem] = useState<unknown>(null)
   const loanId = BigInt(loan.loanId)
   const mine = address ? r.approvals.filter((a) => a.counts && isAddressEqual(a.holder, address)) : []
