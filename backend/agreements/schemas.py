@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from backend.core.schemas import (
     HASH_PATTERN,
@@ -15,6 +15,7 @@ from backend.core.schemas import (
     ApiModel,
     Timestamp,
     WholeNumber,
+    whole_number,
 )
 
 AgreementId = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
@@ -27,8 +28,10 @@ class AgreementIn(ApiInput):
     application_id: AgreementId
     principal: AmountIn
     min_fill: AmountIn = 0  # 0: the principal
-    num_periods: Annotated[WholeNumber, Field(ge=1, le=600)] | None = None  # default: the offer's
-    listing_deadline: Annotated[WholeNumber, Field(ge=1, le=2**40 - 1)]  # unix seconds, the chain's clock
+    # The bounds sit before the validator (or on the field), so the schema shows them as minimum/maximum;
+    # after a BeforeValidator pydantic keeps them as unknown keywords that clients cannot see.
+    num_periods: Annotated[int, Field(ge=1, le=600), BeforeValidator(whole_number)] | None = None
+    listing_deadline: WholeNumber = Field(ge=1, le=2**40 - 1)  # unix seconds, the chain's clock
     collateral_token: Address = "0x" + "00" * 20
     collateral_amount: AmountIn = 0
 

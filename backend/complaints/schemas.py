@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from backend.core.schemas import ID_MAX, ApiInput, ApiModel, Page, Timestamp, WholeNumber
+from backend.core.schemas import ID_MAX, ApiInput, ApiModel, Page, Timestamp, whole_number
 
 Category = Literal[
     "repayment", "fees", "funding", "note_market", "auto_invest", "kyc", "privacy", "service", "other"
@@ -19,7 +19,8 @@ Text = Annotated[str, Field(min_length=1, max_length=50_000)]
 
 class ComplaintIn(ApiInput):
     category: Category
-    loan_id: Annotated[WholeNumber, Field(ge=0, le=ID_MAX)] | None = None
+    # bounds before the validator, so the schema shows them (see backend/agreements/schemas.py)
+    loan_id: Annotated[int, Field(ge=0, le=ID_MAX), BeforeValidator(whole_number)] | None = None
     text: Text
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.auth.service import Operator
@@ -126,6 +126,15 @@ def _message(
     text: str,
     now: datetime,
 ) -> None:
+    # A thread reads in time order and ids are random: two messages at one instant (a fixed clock, or
+    # one microsecond) would swap places, so each message comes strictly after the thread's last one.
+    last = session.scalar(
+        select(func.max(ComplaintMessage.created_at)).where(ComplaintMessage.complaint_id == complaint.id)
+    )
+    if last is not None:
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        if last >= now:
+            now = last + timedelta(microseconds=1)
     message_id = str(uuid.uuid4())
     session.add(
         ComplaintMessage(

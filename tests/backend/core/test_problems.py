@@ -132,3 +132,21 @@ def test_openapi_documents_v2_routes(server):
     schemes = spec["components"]["securitySchemes"]
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schemes)
     assert httpx.get(f"{server}/docs").status_code == 200
+
+
+def _keys(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _keys(value)
+
+
+def test_openapi_shows_every_bound_as_json_schema(server):
+    # A bound placed after a BeforeValidator reaches the document as pydantic's own `ge`/`le` keywords,
+    # which no client or fuzzer reads: the server would then refuse values the schema allows.
+    spec = httpx.get(f"{server}/openapi.json").json()
+    leaked = {"ge", "le", "gt", "lt"} & set(_keys(spec["components"]["schemas"]))
+    assert not leaked, f"bounds the schema hides from clients: {sorted(leaked)}"
