@@ -22,6 +22,7 @@ from eth_account.messages import encode_typed_data
 
 from backend.chain.errors import ContractReverted
 from demo import people
+from demo.api import ApiError
 from demo.chain import DAY, USD
 from demo.lifecycle import (
     TIMED_TX_GAS,
@@ -214,7 +215,12 @@ def _await_view(ctx: Lifecycle, loan: Loan, ready) -> dict:
     assert api is not None
 
     def view() -> dict | None:
-        body = api.get(f"/v2/loans/{loan.loan_id}/restructuring")
+        try:
+            body = api.get(f"/v2/loans/{loan.loan_id}/restructuring")
+        except ApiError as error:
+            if error.status == 404:  # the indexer has not reached the loan's listing yet
+                return None
+            raise
         return body if ready(body) else None
 
     return wait_until(view, 30, "the indexer to show the restructuring", interval=0.25)
