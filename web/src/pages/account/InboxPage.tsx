@@ -19,6 +19,7 @@ import {
 import { RequireSignIn } from '../../components/WalletButton'
 import { Card, Loading, ProblemNotice } from '../../components/ui'
 import { formatDateTime } from '../../lib/time'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function InboxPage() {
   return (
@@ -37,8 +38,8 @@ export default function InboxPage() {
 
 function Inbox() {
   const [unreadOnly, setUnreadOnly] = useState(false)
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const inbox = useInbox(unreadOnly, cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const inbox = useInbox(unreadOnly, pages.cursor)
   const queryClient = useQueryClient()
   const markRead = useMutation({
     mutationFn: (ids: string[]) =>
@@ -56,7 +57,7 @@ function Inbox() {
             type="checkbox"
             checked={unreadOnly}
             onChange={(e) => {
-              setCursors([null])
+              pages.reset()
               setUnreadOnly(e.target.checked)
             }}
           />
@@ -78,19 +79,7 @@ function Inbox() {
           ))}
         </ol>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!inbox.data?.nextCursor}
-          onClick={() => inbox.data?.nextCursor && setCursors([...cursors, inbox.data.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={inbox.data?.nextCursor} labels={['Newer', 'Older']} />
     </Card>
   )
 }

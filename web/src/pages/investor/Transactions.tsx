@@ -1,12 +1,12 @@
 // The wallet's indexed activity, newest first, paged by cursor (GET /v2/wallets/{address}/transactions).
-import { useState } from 'react'
 import { useTransactions } from '../../api/queries'
 import { Card, Loading, Money, ProblemNotice } from '../../components/ui'
 import { formatDateTime } from '../../lib/time'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export function Transactions() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const page = useTransactions(cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const page = useTransactions(pages.cursor)
   return (
     <Card title="Transactions" testId="transactions">
       {page.error ? <ProblemNotice error={page.error} /> : null}
@@ -40,19 +40,7 @@ export function Transactions() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!page.data?.nextCursor}
-          onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={page.data?.nextCursor} labels={['Newer', 'Older']} />
     </Card>
   )
 }

@@ -1,11 +1,12 @@
 // The loan book with filters (grade, rate, term, status) kept in the address bar, so a filtered list can
 // be shared, and cursor paging (GET /v2/loans: `nextCursor` forward, the cursors seen so far back).
-import { type FormEvent, useMemo, useState } from 'react'
+import { type FormEvent, useMemo } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { type LoanFilters, useLoanPage } from '../../api/queries'
 import { GradeBadge, Loading, Money, ProblemNotice, Progress, Rate, StatusBadge } from '../../components/ui'
 import { GRADE_LETTERS, LOAN_STATUSES } from '../../lib/grades'
 import { big, formatBps, parsePercentToBps } from '../../lib/money'
+import { Pager, useCursorPages } from '../../components/pager'
 
 function filtersOf(params: URLSearchParams): LoanFilters {
   const grades = params.getAll('grade').map(Number).filter((g) => g >= 1 && g <= 7)
@@ -26,9 +27,8 @@ function filtersOf(params: URLSearchParams): LoanFilters {
 export default function LoanListPage() {
   const [params, setParams] = useSearchParams()
   const filters = useMemo(() => filtersOf(params), [params])
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const cursor = cursors[cursors.length - 1] ?? null
-  const page = useLoanPage(filters, cursor)
+  const pages = useCursorPages()
+  const page = useLoanPage(filters, pages.cursor)
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
@@ -39,7 +39,7 @@ export default function LoanListPage() {
       const value = String(form.get(name) ?? '').trim()
       if (value) next.set(name, value)
     }
-    setCursors([null])
+    pages.reset()
     setParams(next)
   }
 
@@ -138,20 +138,9 @@ export default function LoanListPage() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <span className="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          className="button"
-          disabled={!page.data?.nextCursor}
-          onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={page.data?.nextCursor} labels={['Previous', 'Next']}>
+        <span className="muted">Page {pages.page}</span>
+      </Pager>
       {filters.minRateBps !== undefined || filters.maxRateBps !== undefined ? (
         <p className="muted small">
           Rates from {filters.minRateBps !== undefined ? formatBps(filters.minRateBps) : '0%'} to{' '}

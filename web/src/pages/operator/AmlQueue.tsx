@@ -23,6 +23,7 @@ import { api, saveFile } from '../../api/client'
 import { Card, Loading, Money, ProblemNotice, StatusBadge } from '../../components/ui'
 import { formatDateTime, shortAddress } from '../../lib/time'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function AmlQueue() {
   const params = useParams()
@@ -32,8 +33,8 @@ export default function AmlQueue() {
 
 function Queue() {
   const [status, setStatus] = useState('open')
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const cases = useAmlCases(status, cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const cases = useAmlCases(status, pages.cursor)
   return (
     <Card title="AML cases" testId="aml-cases">
       <div className="filters">
@@ -43,7 +44,7 @@ function Queue() {
             name="caseStatus"
             value={status}
             onChange={(e) => {
-              setCursors([null])
+              pages.reset()
               setStatus(e.target.value)
             }}
           >
@@ -94,19 +95,7 @@ function Queue() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!cases.data?.nextCursor}
-          onClick={() => cases.data?.nextCursor && setCursors([...cursors, cases.data.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={cases.data?.nextCursor} labels={['Newer', 'Older']} />
     </Card>
   )
 }

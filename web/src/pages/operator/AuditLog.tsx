@@ -4,6 +4,7 @@ import { useAuditLog } from '../../api/queries'
 import { Card, Loading } from '../../components/ui'
 import { formatDateTime } from '../../lib/time'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 const FILTERS = [
   ['actor', 'Actor'],
@@ -14,8 +15,8 @@ const FILTERS = [
 
 export default function AuditLog() {
   const [filters, setFilters] = useState<Record<string, string>>({})
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const log = useAuditLog(filters, cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const log = useAuditLog(filters, pages.cursor)
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
@@ -24,7 +25,7 @@ export default function AuditLog() {
       const value = String(form.get(name) ?? '').trim()
       if (value) next[name] = value
     }
-    setCursors([null])
+    pages.reset()
     setFilters(next)
   }
   return (
@@ -68,19 +69,7 @@ export default function AuditLog() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!log.data?.nextCursor}
-          onClick={() => log.data?.nextCursor && setCursors([...cursors, log.data.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={log.data?.nextCursor} labels={['Newer', 'Older']} />
     </Card>
   )
 }

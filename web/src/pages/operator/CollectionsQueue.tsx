@@ -25,6 +25,7 @@ import { formatBps, parseAmountInput } from '../../lib/money'
 import { formatDateTime, shortAddress } from '../../lib/time'
 import { usePortal } from '../../portal'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function CollectionsQueue() {
   const params = useParams()
@@ -34,8 +35,8 @@ export default function CollectionsQueue() {
 
 function Queue() {
   const [filters, setFilters] = useState<CaseFilters>({ state: 'open' })
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const cases = useCollectionCases(filters, cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const cases = useCollectionCases(filters, pages.cursor)
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
@@ -44,7 +45,7 @@ function Queue() {
       const value = String(form.get(name) ?? '')
       if (value) next[name] = value
     }
-    setCursors([null])
+    pages.reset()
     setFilters(next)
   }
   return (
@@ -123,19 +124,7 @@ function Queue() {
             </tbody>
           </table>
         )}
-        <div className="pager">
-          <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Earlier
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!cases.data?.nextCursor}
-            onClick={() => cases.data?.nextCursor && setCursors([...cursors, cases.data.nextCursor])}
-          >
-            Later
-          </button>
-        </div>
+        <Pager pages={pages} nextCursor={cases.data?.nextCursor} labels={['Earlier', 'Later']} />
       </Card>
       <Figures />
     </>

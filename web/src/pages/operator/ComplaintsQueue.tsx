@@ -17,6 +17,7 @@ import { Card, Loading, ProblemNotice, StatusBadge } from '../../components/ui'
 import { SlaLine, Thread } from '../../components/complaints'
 import { formatDateTime, shortAddress } from '../../lib/time'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function ComplaintsQueue() {
   const params = useParams()
@@ -26,14 +27,14 @@ export default function ComplaintsQueue() {
 
 function Queue() {
   const [filters, setFilters] = useState<{ status?: string; breached?: string }>({})
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const queue = useComplaintQueue(filters, cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const queue = useComplaintQueue(filters, pages.cursor)
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
     const status = String(form.get('status') ?? '')
     const breached = String(form.get('breached') ?? '')
-    setCursors([null])
+    pages.reset()
     setFilters({ ...(status ? { status } : {}), ...(breached ? { breached } : {}) })
   }
   return (
@@ -103,19 +104,7 @@ function Queue() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!queue.data?.nextCursor}
-          onClick={() => queue.data?.nextCursor && setCursors([...cursors, queue.data.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={queue.data?.nextCursor} labels={['Newer', 'Older']} />
     </Card>
   )
 }

@@ -10,6 +10,7 @@ import type { KycApplication } from '../../api/types'
 import { Card, Loading, ProblemNotice } from '../../components/ui'
 import { formatDateTime, shortAddress } from '../../lib/time'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function KycReviews() {
   const params = useParams()
@@ -18,8 +19,8 @@ export default function KycReviews() {
 }
 
 function Queue() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const queue = useKycQueue(cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const queue = useKycQueue(pages.cursor)
   return (
     <Card title="KYC review queue" testId="kyc-queue">
       {queue.error ? (
@@ -59,19 +60,7 @@ function Queue() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!queue.data?.nextCursor}
-          onClick={() => queue.data?.nextCursor && setCursors([...cursors, queue.data.nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={queue.data?.nextCursor} labels={['Previous', 'Next']} />
     </Card>
   )
 }

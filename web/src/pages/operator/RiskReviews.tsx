@@ -9,10 +9,11 @@ import { Card, GradeBadge, Loading, Money, ProblemNotice } from '../../component
 import { formatBps } from '../../lib/money'
 import { shortAddress } from '../../lib/time'
 import { SectionProblem } from './access'
+import { Pager, useCursorPages } from '../../components/pager'
 
 export default function RiskReviews() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null])
-  const reviews = useRiskReviews(cursors[cursors.length - 1] ?? null)
+  const pages = useCursorPages()
+  const reviews = useRiskReviews(pages.cursor)
   return (
     <Card title="Credit reviews" testId="risk-reviews">
       {reviews.error ? (
@@ -24,19 +25,7 @@ export default function RiskReviews() {
       ) : (
         reviews.data.items.map((review) => <Review key={review.id} review={review} />)
       )}
-      <div className="pager">
-        <button type="button" className="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!reviews.data?.nextCursor}
-          onClick={() => reviews.data?.nextCursor && setCursors([...cursors, reviews.data.nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={reviews.data?.nextCursor} labels={['Previous', 'Next']} />
     </Card>
   )
 }
