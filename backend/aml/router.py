@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Response
 
-from backend.aml import screening, service, views
+from backend.aml import screening, service, signing, views
 from backend.aml.dependencies import AmlSettingsDep, Compliance, ReportReader
 from backend.aml.models import SanctionsList
 from backend.aml.problems import list_not_found
@@ -49,11 +49,14 @@ SIGNED_FILE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signed(data: bytes, media_type: str, filename: str, headers: dict[str, str]) -> Response:
+def _signed(data: bytes, media_type: str, filename: str, signed: signing.DetachedSignature) -> Response:
     return Response(
         content=data,
         media_type=media_type,
-        headers={**headers, "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            **signed.headers(signing.HEADERS),
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
     )
 
 
@@ -174,7 +177,7 @@ def export_report(
 ) -> Response:
     """The case's suspicious-transaction report as JSON or CSV, signed; every export is audit-logged."""
     data, signed = service.export_case(session, settings, aml, case_id, format, operator.actor)
-    return _signed(data, service.MEDIA_TYPES[format], f"aml-case-{case_id}.{format}", signed.headers())
+    return _signed(data, service.MEDIA_TYPES[format], f"aml-case-{case_id}.{format}", signed)
 
 
 @router.get("/reports/{reportId}", responses={**SIGNED_FILE, **problem_responses(401, 403, 404)})
@@ -183,7 +186,7 @@ def filed_report(
 ) -> Response:
     """A filed report, byte for byte as it was signed when filed."""
     data, signed = service.filed_report(session, settings, report_id, operator.actor)
-    return _signed(data, "application/json", f"aml-report-{report_id}.json", signed.headers())
+    return _signed(data, "application/json", f"aml-report-{report_id}.json", signed)
 
 
 # ------------------------------------------------------------------------------------------ sanctions

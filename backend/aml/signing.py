@@ -1,52 +1,14 @@
-"""Detached signatures of report exports: the service signs the SHA-256 of the exported file's bytes.
+"""Detached signatures of suspicious-transaction report exports (backend/core/signatures.py), sent as
+X-Report-SHA256, X-Report-Signature and X-Report-Signer.
 
-The signature is an Ethereum personal-message signature (EIP-191: keccak256 of
-"\\x19Ethereum Signed Message:\\n32" followed by the 32-byte SHA-256 digest), by the report signing key
-(`PEERLEND_AML_REPORT_SIGNING_KEY`, by default the service's attester key, whose address the deployment
-manifest publishes under roles.IdentityRegistry.ATTESTER_ROLE). A recipient verifies a file without any
-secret: hash the bytes exactly as received, recover the signer from the signature over that digest, and
-compare it with the published address. `verify_export` does that; so does any EIP-191 tool, given the
-digest as the 32-byte message (e.g. `cast wallet verify --address <signer> 0x<sha256> <signature>`).
+The signing key is the report signing key (`PEERLEND_AML_REPORT_SIGNING_KEY`, by default the service's
+attester key, whose address the deployment manifest publishes under roles.IdentityRegistry.ATTESTER_ROLE).
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from backend.core.signatures import DetachedSignature, sign_export, verify_export
 
-from eth_account import Account
-from eth_account.messages import encode_defunct
-from eth_utils import to_checksum_address
+HEADERS = "Report"  # X-Report-*
 
-
-@dataclass(frozen=True)
-class DetachedSignature:
-    sha256: str  # hex digest of the file
-    signature: str  # 0x-prefixed 65 bytes, r || s || v
-    signer: str  # checksummed address of the key that signed
-
-    def headers(self) -> dict[str, str]:
-        return {
-            "X-Report-SHA256": self.sha256,
-            "X-Report-Signature": self.signature,
-            "X-Report-Signer": self.signer,
-        }
-
-
-def sign_export(data: bytes, private_key: str) -> DetachedSignature:
-    digest = hashlib.sha256(data).digest()
-    signed = Account.sign_message(encode_defunct(primitive=digest), private_key=private_key)
-    signer = Account.from_key(private_key).address
-    return DetachedSignature(digest.hex(), "0x" + bytes(signed.signature).hex(), signer)
-
-
-def verify_export(data: bytes, signature: str, signer: str, sha256: str | None = None) -> bool:
-    """Whether `signature` is `signer`'s over these exact bytes (and, if given, `sha256` is their hash)."""
-    digest = hashlib.sha256(data).digest()
-    if sha256 is not None and sha256.lower().removeprefix("0x") != digest.hex():
-        return False
-    try:
-        recovered = Account.recover_message(encode_defunct(primitive=digest), signature=signature)
-    except (ValueError, TypeError):
-        return False
-    return bool(recovered == to_checksum_address(signer))
+__all__ = ["HEADERS", "DetachedSignature", "sign_export", "verify_export"]

@@ -22,7 +22,7 @@ from backend.core.problems import problem_responses
 from backend.core.read_cache import cached_by_index
 from backend.core.routing import api_router
 from backend.core.schemas import ID_MAX
-from backend.disclosure import exports, problems, publishing, service
+from backend.disclosure import exports, problems, publishing, service, signing
 from backend.disclosure.dependencies import DisclosureSettingsDep
 from backend.disclosure.loan_page import loan_disclosure
 from backend.disclosure.schemas import LoanDisclosure, PlatformDisclosure, PublishOut, SnapshotOut
@@ -129,7 +129,7 @@ def get_export(
         session, operator.actor, kind, period, format, settings.chain_id, disclosure.key
     )
     headers = {
-        **signed.signature.headers(),
+        **signed.signature.headers(signing.HEADERS),
         "X-Export-Schema": signed.schema,
         "Content-Disposition": f'attachment; filename="{signed.filename}"',
         "Cache-Control": "no-store",

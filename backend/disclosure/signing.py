@@ -1,53 +1,15 @@
-"""Detached signatures of regulator exports: the disclosure key signs the SHA-256 of the file's bytes.
+"""Detached signatures of regulator exports (backend/core/signatures.py), sent as X-Export-SHA256,
+X-Export-Signature and X-Export-Signer.
 
-The signature is an Ethereum personal-message signature (EIP-191: keccak256 of
-"\\x19Ethereum Signed Message:\\n32" followed by the 32-byte SHA-256 digest) by the disclosure key, whose
-address the deployment manifest publishes (roles.DisclosureRegistry.PUBLISHER_ROLE, and
-accounts.disclosurePublisher). It is deterministic (RFC 6979), so the same export gives the same
-signature. A recipient verifies a file without any secret: hash the bytes exactly as received, recover the
-signer from the signature over that digest, compare it with the published address
-(`peerlend disclosure verify-export FILE --signature S --signer A`, or any EIP-191 tool given the digest
-as the 32-byte message, e.g. `cast wallet verify --address A 0x<sha256> S`).
+The signing key is the disclosure key, whose address the deployment manifest publishes
+(roles.DisclosureRegistry.PUBLISHER_ROLE, and accounts.disclosurePublisher). A recipient checks a file
+with `peerlend disclosure verify-export FILE --signature S --signer A`, or any EIP-191 tool.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from backend.core.signatures import DetachedSignature, sign_export, verify_export
 
-from eth_account import Account
-from eth_account.messages import encode_defunct
-from eth_utils import to_checksum_address
+HEADERS = "Export"  # X-Export-*
 
-
-@dataclass(frozen=True)
-class DetachedSignature:
-    sha256: str  # hex digest of the file
-    signature: str  # 0x-prefixed 65 bytes, r || s || v
-    signer: str  # checksummed address of the key that signed
-
-    def headers(self) -> dict[str, str]:
-        return {
-            "X-Export-SHA256": self.sha256,
-            "X-Export-Signature": self.signature,
-            "X-Export-Signer": self.signer,
-        }
-
-
-def sign_export(data: bytes, private_key: str) -> DetachedSignature:
-    digest = hashlib.sha256(data).digest()
-    signed = Account.sign_message(encode_defunct(primitive=digest), private_key=private_key)
-    signer = Account.from_key(private_key).address
-    return DetachedSignature(digest.hex(), "0x" + bytes(signed.signature).hex(), str(signer))
-
-
-def verify_export(data: bytes, signature: str, signer: str, sha256: str | None = None) -> bool:
-    """Whether `signature` is `signer`'s over these exact bytes (and, if given, `sha256` is their hash)."""
-    digest = hashlib.sha256(data).digest()
-    if sha256 is not None and sha256.lower().removeprefix("0x") != digest.hex():
-        return False
-    try:
-        recovered = Account.recover_message(encode_defunct(primitive=digest), signature=signature)
-    except (ValueError, TypeError):
-        return False
-    return bool(recovered == to_checksum_address(signer))
+__all__ = ["HEADERS", "DetachedSignature", "sign_export", "verify_export"]
